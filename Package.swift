@@ -1,0 +1,40 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies point one way: Tabular ← Learning ← CommandLanguage ← Engine ← REPL ← mlw.
+// Only REPL sees libedit; only mlw sees ArgumentParser.
+let package = Package(
+    name: "mlw",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "mlw", targets: ["mlw"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CEditLine",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
+        ),
+        .target(name: "Tabular"),
+        .target(name: "Learning", dependencies: ["Tabular"]),
+        .target(name: "CommandLanguage", dependencies: ["Tabular", "Learning"]),
+        .target(name: "Engine", dependencies: ["Tabular", "Learning", "CommandLanguage"]),
+        .target(name: "REPL", dependencies: ["Engine", "CommandLanguage", "CEditLine"]),
+        .executableTarget(
+            name: "mlw",
+            dependencies: [
+                "Engine", "REPL",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
+        .testTarget(name: "CommandLanguageTests", dependencies: ["CommandLanguage", "Tabular"]),
+        .testTarget(name: "LearningTests", dependencies: ["Learning", "Tabular"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "CommandLanguage", "Tabular"]),
+        .testTarget(name: "REPLTests", dependencies: ["REPL", "CommandLanguage", "Engine"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

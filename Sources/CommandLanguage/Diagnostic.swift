@@ -1,0 +1,54 @@
+import Tabular
+
+/// A message for the user about something they typed: what is wrong, where, and how
+/// to fix it. Diagnostics never end the session and never change the workspace.
+public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Stable identifier from `DiagnosticID`, for tests and documentation.
+    public var id: DiagnosticID
+    /// Lower case, naming the user's token in quotes, saying what was expected.
+    public var message: String
+    /// The part of the line the message is about, when there is one.
+    public var range: SourceRange?
+    /// One suggestion for the fix, when there is a clear one.
+    public var help: String?
+
+    public init(_ id: DiagnosticID, _ message: String, at range: SourceRange? = nil, help: String? = nil) {
+        self.id = id
+        self.message = message
+        self.range = range
+        self.help = help
+    }
+
+    public var description: String { "error: \(message)" + (help.map { "\nhelp: \($0)" } ?? "") }
+
+    /// The message with the source line and a caret marker under the range.
+    public func rendered(source: String?) -> String {
+        var lines = ["error: \(message)"]
+        if let source, let range, !source.isEmpty {
+            let width = max(1, range.upper - range.lower)
+            lines.append("  | \(source)")
+            lines.append("  | " + String(repeating: " ", count: max(0, range.lower)) + String(repeating: "^", count: width))
+        }
+        if let help { lines.append("help: \(help)") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// The catalogue of diagnostics, alphabetised. Each names one kind of mistake.
+public enum DiagnosticID: String, Sendable, CaseIterable {
+    case badArgument = "bad-argument"
+    case badExpression = "bad-expression"
+    case badOption = "bad-option"
+    case badValue = "bad-value"
+    case dataError = "data-error"
+    case fileError = "file-error"
+    case missingArgument = "missing-argument"
+    case noSuchColumn = "no-such-column"
+    case noSuchModel = "no-such-model"
+    case noSuchTable = "no-such-table"
+    case notReady = "not-ready"
+    case unexpectedInput = "unexpected-input"
+    case unknownCommand = "unknown-command"
+    case unknownParameter = "unknown-parameter"
+    case unterminatedString = "unterminated-string"
+}

@@ -1,0 +1,286 @@
+import Tabular
+
+/// Recursive-descent parser for expressions, one function per grammar rule on a
+/// precedence ladder (docs/expressions.md has the grammar in EBNF).
+public struct ExpressionParser {
+    private enum TokenKind: Equatable {
+        case number(Double)
+        case string(String)
+        case identifier(String)   // bare names, keywords and function names
+        case quotedName(String)   // `any name`
+        case op(String)
+        case end
+    }
+
+    private struct ExpressionToken {
+        var kind: TokenKind
+        var range: SourceRange
+    }
+
+    private var tokens: [ExpressionToken] = []
+    private var position = 0
+
+    /// Parses `line[start..<end]` as one expression; ranges refer to `line`.
+    public static func parse(_ line: [Character], from start: Int, to end: Int? = nil) throws -> Expression {
+        var parser = ExpressionParser()
+        parser.tokens = try tokenize(line, from: start, to: end ?? line.count)
+        guard parser.tokens.count > 1 else {
+            throw Diagnostic(.missingArgument, "expected an expression", at: SourceRange(start, max(start + 1, end ?? line.count)),
+                             help: "for example: bill_length_mm / bill_depth_mm")
+        }
+        let expression = try parser.parseOr()
+        let next = parser.tokens[parser.position]
+        if next.kind != .end {
+            if case .op("=") = next.kind {
+                throw Diagnostic(.badExpression, "'=' is not a comparison", at: next.range, help: "use '==' to compare values")
+            }
+            throw Diagnostic(.badExpression, "unexpected '\(parser.text(of: next))' after a complete expression", at: next.range,
+                             help: "join conditions with 'and' or 'or'")
+        }
+        return expression
+    }
+
+    private static func tokenize(_ line: [Character], from start: Int, to end: Int) throws -> [ExpressionToken] {
+        var tokens: [ExpressionToken] = []
+        var i = start
+        let twoCharacter: Set<String> = ["<=", ">=", "==", "!="]
+        while i < end {
+            let c = line[i]
+            if c == " " || c == "\t" { i += 1; continue }
+            if c == "#" { break }
+            if c.isNumber || (c == "." && i + 1 < end && line[i + 1].isNumber) {
+                let s = i
+                while i < end, line[i].isNumber || line[i] == "." { i += 1 }
+                if i < end, line[i] == "e" || line[i] == "E" {
+                    var j = i + 1
+                    if j < end, line[j] == "+" || line[j] == "-" { j += 1 }
+                    if j < end, line[j].isNumber {
+                        i = j
+                        while i < end, line[i].isNumber { i += 1 }
+                    }
+                }
+                let text = String(line[s..<i])
+                guard let value = Double(text) else {
+                    throw Diagnostic(.badExpression, "'\(text)' is not a number", at: SourceRange(s, i))
+                }
+                tokens.append(ExpressionToken(kind: .number(value), range: SourceRange(s, i)))
+                continue
+            }
+            if c == "\"" || c == "'" || c == "`" {
+                let s = i
+                var text = ""
+                i += 1
+                var closed = false
+                while i < end {
+                    if line[i] == "\\", i + 1 < end { text.append(line[i + 1]); i += 2; continue }
+                    if line[i] == c { closed = true; i += 1; break }
+                    text.append(line[i]); i += 1
+                }
+                guard closed else {
+                    throw Diagnostic(.unterminatedString, "this \(c == "`" ? "name" : "string") has no closing \(c)",
+                                     at: SourceRange(s, end), help: "end it with \(c)")
+                }
+                tokens.append(ExpressionToken(kind: c == "`" ? .quotedName(text) : .string(text), range: SourceRange(s, i)))
+                continue
+            }
+            if c == "_" || c.isLetter {
+                let s = i
+                while i < end, line[i] == "_" || line[i].isLetter || line[i].isNumber { i += 1 }
+                tokens.append(ExpressionToken(kind: .identifier(String(line[s..<i])), range: SourceRange(s, i)))
+                continue
+            }
+            if i + 1 < end, twoCharacter.contains(String([c, line[i + 1]])) {
+                tokens.append(ExpressionToken(kind: .op(String([c, line[i + 1]])), range: SourceRange(i, i + 2)))
+                i += 2
+                continue
+            }
+            if "+-*/%^()<>=,".contains(c) {
+                tokens.append(ExpressionToken(kind: .op(String(c)), range: SourceRange(i, i + 1)))
+                i += 1
+                continue
+            }
+            throw Diagnostic(.badExpression, "unexpected character '\(c)' in an expression", at: SourceRange(i, i + 1))
+        }
+        tokens.append(ExpressionToken(kind: .end, range: SourceRange(i, i + 1)))
+        return tokens
+    }
+
+    private func text(of token: ExpressionToken) -> String {
+        switch token.kind {
+        case .number(let v): return NumberFormatting.shortest(v)
+        case .string(let s): return "\"\(s)\""
+        case .identifier(let s), .quotedName(let s): return s
+        case .op(let s): return s
+        case .end: return "end of line"
+        }
+    }
+
+    private var current: ExpressionToken { tokens[position] }
+
+    private mutating func advance() -> ExpressionToken {
+        let token = tokens[position]
+        if position < tokens.count - 1 { position += 1 }
+        return token
+    }
+
+    private func isIdentifier(_ word: String) -> Bool {
+        if case .identifier(word) = current.kind { return true }
+        return false
+    }
+
+    private func isOperator(_ symbol: String) -> Bool {
+        if case .op(symbol) = current.kind { return true }
+        return false
+    }
+
+    // or = and { "or" and }
+    private mutating func parseOr() throws -> Expression {
+        var left = try parseAnd()
+        while isIdentifier("or") {
+            _ = advance()
+            let right = try parseAnd()
+            left = Expression(.binary(.or, left, right), .covering(left.range, right.range))
+        }
+        return left
+    }
+
+    // and = not { "and" not }
+    private mutating func parseAnd() throws -> Expression {
+        var left = try parseNot()
+        while isIdentifier("and") {
+            _ = advance()
+            let right = try parseNot()
+            left = Expression(.binary(.and, left, right), .covering(left.range, right.range))
+        }
+        return left
+    }
+
+    // not = "not" not | comparison
+    private mutating func parseNot() throws -> Expression {
+        if isIdentifier("not") {
+            let start = advance().range
+            let operand = try parseNot()
+            return Expression(.not(operand), .covering(start, operand.range))
+        }
+        return try parseComparison()
+    }
+
+    // comparison = sum [ compare-op sum | "is" ["not"] "missing" ]
+    private mutating func parseComparison() throws -> Expression {
+        let left = try parseSum()
+        if isIdentifier("is") {
+            let isToken = advance()
+            var negated = false
+            if isIdentifier("not") { _ = advance(); negated = true }
+            guard isIdentifier("missing") else {
+                throw Diagnostic(.badExpression, "expected 'missing' after '\(negated ? "is not" : "is")'", at: current.range,
+                                 help: "write: column is missing, or: column is not missing")
+            }
+            let end = advance().range
+            _ = isToken
+            return Expression(.isMissing(left, negated: negated), .covering(left.range, end))
+        }
+        let comparisons: [String: BinaryOperator] = ["==": .equal, "!=": .notEqual, "<": .less, "<=": .lessOrEqual,
+                                                     ">": .greater, ">=": .greaterOrEqual]
+        if case .op(let symbol) = current.kind, let op = comparisons[symbol] {
+            _ = advance()
+            let right = try parseSum()
+            return Expression(.binary(op, left, right), .covering(left.range, right.range))
+        }
+        if case .op("=") = current.kind {
+            throw Diagnostic(.badExpression, "'=' is not a comparison", at: current.range, help: "use '==' to compare values")
+        }
+        return left
+    }
+
+    // sum = product { ("+" | "-") product }
+    private mutating func parseSum() throws -> Expression {
+        var left = try parseProduct()
+        while isOperator("+") || isOperator("-") {
+            let op: BinaryOperator = isOperator("+") ? .add : .subtract
+            _ = advance()
+            let right = try parseProduct()
+            left = Expression(.binary(op, left, right), .covering(left.range, right.range))
+        }
+        return left
+    }
+
+    // product = unary { ("*" | "/" | "%") unary }
+    private mutating func parseProduct() throws -> Expression {
+        var left = try parseUnary()
+        while isOperator("*") || isOperator("/") || isOperator("%") {
+            let op: BinaryOperator = isOperator("*") ? .multiply : (isOperator("/") ? .divide : .remainder)
+            _ = advance()
+            let right = try parseUnary()
+            left = Expression(.binary(op, left, right), .covering(left.range, right.range))
+        }
+        return left
+    }
+
+    // unary = "-" unary | power
+    private mutating func parseUnary() throws -> Expression {
+        if isOperator("-") {
+            let start = advance().range
+            let operand = try parseUnary()
+            return Expression(.negate(operand), .covering(start, operand.range))
+        }
+        return try parsePower()
+    }
+
+    // power = primary [ "^" unary ]     (right-associative)
+    private mutating func parsePower() throws -> Expression {
+        let base = try parsePrimary()
+        if isOperator("^") {
+            _ = advance()
+            let exponent = try parseUnary()
+            return Expression(.binary(.power, base, exponent), .covering(base.range, exponent.range))
+        }
+        return base
+    }
+
+    // primary = number | string | "true" | "false" | name | call | "(" or ")"
+    private mutating func parsePrimary() throws -> Expression {
+        let token = advance()
+        switch token.kind {
+        case .number(let value):
+            return Expression(.number(value), token.range)
+        case .string(let value):
+            return Expression(.text(value), token.range)
+        case .quotedName(let name):
+            return Expression(.column(name), token.range)
+        case .identifier(let name):
+            if name == "true" || name == "false" { return Expression(.boolean(name == "true"), token.range) }
+            if ["and", "or", "not", "is", "missing"].contains(name) {
+                throw Diagnostic(.badExpression, "expected a value before '\(name)'", at: token.range)
+            }
+            if isOperator("(") {
+                _ = advance()
+                var arguments: [Expression] = []
+                if !isOperator(")") {
+                    arguments.append(try parseOr())
+                    while isOperator(",") {
+                        _ = advance()
+                        arguments.append(try parseOr())
+                    }
+                }
+                guard isOperator(")") else {
+                    throw Diagnostic(.badExpression, "expected ')' to close the call of '\(name)'", at: current.range)
+                }
+                let close = advance().range
+                return Expression(.call(name, arguments), .covering(token.range, close))
+            }
+            return Expression(.column(name), token.range)
+        case .op("("):
+            let inner = try parseOr()
+            guard isOperator(")") else {
+                throw Diagnostic(.badExpression, "expected ')'", at: current.range, help: "every '(' needs a matching ')'")
+            }
+            let close = advance().range
+            return Expression(inner.kind, .covering(token.range, close))
+        case .end:
+            throw Diagnostic(.badExpression, "the expression ends too early", at: token.range, help: "expected a value, a column or '('")
+        default:
+            throw Diagnostic(.badExpression, "expected a value, a column or '(', found '\(text(of: token))'", at: token.range)
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Tabular
+
+/// Help text generated from the command table.
+public enum Help {
+    /// The overview: commands grouped by stage, one line each.
+    public static func overview() -> String {
+        var lines = ["commands (help COMMAND for details and examples):"]
+        for stage in CommandStage.allCases {
+            let specs = CommandTable.all.filter { $0.stage == stage }
+            guard !specs.isEmpty else { continue }
+            lines.append("")
+            lines.append("\(stage.rawValue):")
+            for spec in specs {
+                lines.append("  " + spec.name.padding(toLength: 10, withPad: " ", startingAt: 0) + spec.summary)
+            }
+        }
+        lines.append("")
+        lines.append("Lines starting with # are comments. TAB completes; Up/Down and Ctrl-R search history.")
+        return lines.joined(separator: "\n")
+    }
+
+    /// Usage, summary, details and examples of one command.
+    public static func topic(_ name: String) throws -> String {
+        guard let spec = CommandTable.spec(named: name) else {
+            throw Diagnostic(.unknownCommand, "no command '\(name)'",
+                             help: Suggestions.didYouMean(name, among: CommandTable.names) ?? "'help' lists all commands")
+        }
+        var lines = ["usage: \(spec.usage)", "", spec.summary]
+        if !spec.details.isEmpty { lines += ["", spec.details] }
+        if !spec.examples.isEmpty {
+            lines += ["", "examples:"] + spec.examples.map { "  \($0)" }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The command reference in Markdown (docs/commands.md is this, checked by a test).
+    public static func referenceMarkdown() -> String {
+        var out = "# Command reference\n\nGenerated from the command table (`Sources/CommandLanguage/CommandTable.swift`); a test keeps this file in step.\n"
+        for stage in CommandStage.allCases {
+            let specs = CommandTable.all.filter { $0.stage == stage }
+            guard !specs.isEmpty else { continue }
+            out += "\n## \(stage.rawValue)\n"
+            for spec in specs {
+                out += "\n### \(spec.name)\n\n```\n\(spec.usage)\n```\n\n\(spec.summary).\n"
+                if !spec.details.isEmpty { out += "\n\(spec.details)\n" }
+                if !spec.examples.isEmpty { out += "\nExamples:\n\n```\n" + spec.examples.joined(separator: "\n") + "\n```\n" }
+            }
+        }
+        return out
+    }
+}

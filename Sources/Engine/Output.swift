@@ -1,0 +1,45 @@
+/// What a command shows, as data: the REPL renders it for a terminal, tests read it
+/// as text, and nothing here knows about terminals.
+public struct Output: Sendable, Equatable {
+    public enum Block: Sendable, Equatable {
+        /// Plain text lines.
+        case text(String)
+        /// A short confirmation of what changed.
+        case success(String)
+        /// A secondary remark (rendered dim on a terminal).
+        case note(String)
+        /// A warning about the data that did not stop the command.
+        case warning(String)
+        case table(TextTable)
+    }
+
+    public var blocks: [Block] = []
+
+    public init(_ blocks: [Block] = []) {
+        self.blocks = blocks
+    }
+
+    public static func success(_ text: String) -> Output { Output([.success(text)]) }
+    public static func text(_ text: String) -> Output { Output([.text(text)]) }
+}
+
+/// A table of cells for display.
+public struct TextTable: Sendable, Equatable {
+    public var headers: [String]
+    public var rows: [[String]]
+    /// Per column: right-align (numbers) or left-align.
+    public var rightAligned: [Bool]
+    /// Cells to highlight (e.g. missing values), as (row, column).
+    public var dimCells: Set<Cell> = []
+
+    public struct Cell: Hashable, Sendable {
+        public var row: Int
+        public var column: Int
+    }
+
+    public init(headers: [String], rows: [[String]], rightAligned: [Bool]? = nil) {
+        self.headers = headers
+        self.rows = rows
+        self.rightAligned = rightAligned ?? headers.map { _ in false }
+    }
+}

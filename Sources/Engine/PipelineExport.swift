@@ -1,0 +1,127 @@
+import CommandLanguage
+import Foundation
+import Learning
+import Tabular
+
+/// `export pipeline`: the slice of the script a model depends on, parameterised on its
+/// input files, written as a folder that `mlw run` executes headless.
+enum PipelineExport {
+    /// The model named, or the best by the goal metric, or the last trained.
+    static func chooseModel(_ name: String?, _ ws: Workspace) throws -> TrainedModel {
+        if let name {
+            guard let model = ws.model(named: name) else { throw Interpreter.noSuchModel(name, ws) }
+            return model
+        }
+        guard let last = ws.models.last else {
+            throw Diagnostic(.notReady, "no models to export", help: "train one first, e.g. 'train logistic'")
+        }
+        if let goal = ws.goal, let evaluation = ws.evaluation, let best = best(by: goal, among: evaluation),
+           let model = ws.model(named: best.model) {
+            return model
+        }
+        return last
+    }
+
+    static func best(by goal: Goal, among evaluation: Evaluation) -> Evaluation.Row? {
+        let candidates = evaluation.rows.filter { row in row.value(of: goal.metric).map { !$0.isNaN } ?? false }
+        let higher = Metrics.higherIsBetter(goal.metric)
+        // max(by:) keeps the last of equal elements; ties should go to the earlier model.
+        return candidates.reversed().max { a, b in
+            let x = a.value(of: goal.metric)!, y = b.value(of: goal.metric)!
+            return higher ? x < y : x > y
+        }
+    }
+
+    /// The steps of `script` that shape the given tables: parameters, loads, data steps,
+    /// target, goal and split. Exploration, other tables' steps and models drop out.
+    static func slice(for table: String, testTable: String?, script: [JournalEntry]) -> [JournalEntry] {
+        let tables = Set([table, testTable].compactMap { $0 })
+        return script.filter { entry in
+            switch entry.command {
+            case .param, .target, .goal: return true
+            case .load(_, let name, _): return name.map(tables.contains) ?? false
+            case .use(let name): return tables.contains(name)
+            case .derive, .filter, .drop, .impute, .encodeOneHot, .scaleStandard, .split, .splitTestTable:
+                return entry.table.map(tables.contains) ?? false
+            default: return false
+            }
+        }
+    }
+
+    /// Writes `pipeline.mlw` and a README into `path`.
+    static func write(model: TrainedModel, workspace ws: Workspace, script: [JournalEntry], to path: String) throws -> (steps: Int, dropped: Int) {
+        let trainEntryIndex = script.lastIndex { entry in
+            if case .train(_, let name, _) = entry.command { return name == model.name }
+            return false
+        }
+        guard let trainEntryIndex else {
+            throw Diagnostic(.notReady, "the session has no 'train' step for '\(model.name)' (was it undone?)")
+        }
+        let before = Array(script[..<trainEntryIndex])
+        let sourceTable = script[trainEntryIndex].table ?? ws.current ?? ""
+        var testTable: String?
+        for entry in before where entry.table == sourceTable {
+            if case .splitTestTable(let name) = entry.command { testTable = name }
+            if case .split = entry.command { testTable = nil }
+        }
+        let steps = slice(for: sourceTable, testTable: testTable, script: before)
+        var lines = [
+            "# mlw pipeline: trains and evaluates model '\(model.name)' (\(model.algorithm)) on \(model.target)",
+            "# exported \(ISO8601DateFormatter().string(from: Date())) from the session's recorded steps;",
+            "# run with: mlw run DIR [--set data=OTHER.csv] [--out OUTDIR]",
+        ]
+        var declared: [String: String] = [:]
+        for entry in steps {
+            if case .load(let path, let name?, _) = entry.command {
+                let parameter = name == sourceTable ? "data" : "\(name)_data"
+                if declared[parameter] == nil {
+                    declared[parameter] = path
+                    lines.append("param \(parameter) = \(quotedText(path))")
+                }
+            }
+        }
+        for entry in steps {
+            switch entry.command {
+            case .load(let path, let name?, let separator):
+                let parameter = name == sourceTable ? "data" : "\(name)_data"
+                let given = declared[parameter] == path ? "$\(parameter)" : quotedText(path)
+                lines.append("load \(given) as \(name)" + (separator.map { " sep=\(quotedText($0))" } ?? ""))
+            case .param(let name, _) where declared[name] != nil:
+                continue
+            default:
+                lines.append(entry.text)
+            }
+        }
+        lines.append(script[trainEntryIndex].text)
+        lines.append("evaluate")
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            try (lines.joined(separator: "\n") + "\n").write(toFile: (path as NSString).appendingPathComponent("pipeline.mlw"),
+                                                              atomically: true, encoding: .utf8)
+            let readme = """
+            # Pipeline for model `\(model.name)`
+
+            Exported by mlw. `pipeline.mlw` holds the steps the model depends on (loading,
+            preparation, target, split, training and evaluation), with its input file as
+            the parameter `data`.
+
+            ```sh
+            mlw run \(path)                            # metrics.json and the model bundle in \(path)/out
+            mlw run \(path) --set data=new.csv --out build
+            ```
+
+            Declared parameters: \(declared.keys.sorted().map { "`\($0)` (default `\(declared[$0]!)`)" }.joined(separator: ", ")).
+
+            """
+            try readme.write(toFile: (path as NSString).appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
+        } catch {
+            throw Diagnostic(.fileError, "cannot write the pipeline '\(path)': \(error.localizedDescription)")
+        }
+        let kept = steps.count + 2
+        return (kept, max(0, script.count - steps.count - 1))
+    }
+
+    private static func quotedText(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}

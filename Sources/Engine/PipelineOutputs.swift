@@ -1,0 +1,16 @@
+import Foundation
+
+/// What `mlw run` leaves behind: the metrics JSON and the model bundle.
+public enum PipelineOutputs {
+    public static func write(_ workspace: Workspace, to directory: String) throws -> (metrics: String, bundle: String) {
+        guard let model = workspace.models.last else { throw EngineError.input("the pipeline trained no model") }
+        guard let evaluation = workspace.evaluation else { throw EngineError.input("the pipeline has no evaluation") }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let metricsPath = (directory as NSString).appendingPathComponent("metrics.json")
+        try MetricsJSON.encode(evaluation).write(toFile: metricsPath, atomically: true, encoding: .utf8)
+        let bundlePath = (directory as NSString).appendingPathComponent("model")
+        let metrics = evaluation.rows.first { $0.model == model.name }?.metrics ?? []
+        try ModelBundle.write(model, metrics: metrics, goal: workspace.goal, to: bundlePath)
+        return (metricsPath, bundlePath)
+    }
+}

@@ -1,0 +1,76 @@
+import CommandLanguage
+import Learning
+import Tabular
+
+/// One transform applied to a table since it was loaded, with whatever it learned.
+/// Stored with every model, so prediction applies exactly what training applied.
+public enum PreparationStep: Sendable, Equatable, Codable {
+    /// A computed column; the expression is kept as its canonical source text.
+    case derive(name: String, expression: String)
+    case drop(columns: [String])
+    case impute(FittedImputer)
+    case oneHot(FittedOneHot)
+    case scale(FittedScaler)
+
+    /// Applies the step to a table with the columns it needs.
+    public func apply(to table: Table) throws -> Table {
+        var result = table
+        switch self {
+        case .derive(let name, let source):
+            guard let parsed = try? ExpressionParser.parse(Array(source), from: 0) else {
+                throw EngineError.corrupt("the stored expression '\(source)' does not parse")
+            }
+            do {
+                let values = try ExpressionEvaluator(table: table).evaluate(parsed)
+                result.setColumn(Column(name: name, data: values))
+            } catch let error as ExpressionError {
+                throw EngineError.input("cannot derive '\(name)': \(error.message)")
+            }
+        case .drop(let columns):
+            result.removeColumns(named: Set(columns))
+        case .impute(let imputer):
+            let column = try required(imputer.column, in: table)
+            result.setColumn(imputer.apply(column))
+        case .oneHot(let encoder):
+            let column = try required(encoder.column, in: table)
+            result.replaceColumn(at: table.index(of: column.name)!, with: encoder.apply(column))
+        case .scale(let scaler):
+            let column = try required(scaler.column, in: table)
+            result.setColumn(scaler.apply(column))
+        }
+        return result
+    }
+
+    private func required(_ name: String, in table: Table) throws -> Column {
+        guard let column = table.column(named: name) else {
+            throw EngineError.input("the input has no column '\(name)'")
+        }
+        return column
+    }
+
+    /// A short description for `history`-like listings and bundle manifests.
+    public var summary: String {
+        switch self {
+        case .derive(let name, let expression): return "derive \(name) = \(expression)"
+        case .drop(let columns): return "drop " + columns.joined(separator: ", ")
+        case .impute(let imputer):
+            let fill: String
+            switch imputer.fill {
+            case .number(let v): fill = NumberFormatting.significant(v)
+            case .text(let v): fill = "\"\(v)\""
+            case .boolean(let v): fill = v ? "true" : "false"
+            }
+            return "impute \(imputer.column) with \(fill)"
+        case .oneHot(let encoder): return "onehot \(encoder.column) -> \(encoder.categories.count) columns"
+        case .scale(let scaler):
+            return "scale \(scaler.column): (x - \(NumberFormatting.significant(scaler.mean))) / \(NumberFormatting.significant(scaler.deviation))"
+        }
+    }
+}
+
+/// Applies steps in order.
+extension Array where Element == PreparationStep {
+    func apply(to table: Table) throws -> Table {
+        try reduce(table) { try $1.apply(to: $0) }
+    }
+}

@@ -1,0 +1,137 @@
+import Learning
+import Tabular
+
+/// Builds display tables from data (what `head`, `schema` and `describe` show).
+enum Rendering {
+    static func rows(of table: Table, limit: Int, target: String?) -> TextTable {
+        let shown = min(limit, table.rowCount)
+        var cells: [[String]] = []
+        var dim: Set<TextTable.Cell> = []
+        for row in 0..<shown {
+            cells.append(table.columns.enumerated().map { c, column in
+                if let text = column.text(at: row) {
+                    return column.type == .number ? NumberFormatting.significant(Double(text) ?? .nan, digits: 6) : text
+                }
+                dim.insert(TextTable.Cell(row: row, column: c))
+                return "·"
+            })
+        }
+        var result = TextTable(headers: table.columnNames, rows: cells, rightAligned: table.columns.map { $0.type == .number })
+        result.dimCells = dim
+        return result
+    }
+
+    static func schema(of table: Table, target: String?, split: Split?) -> TextTable {
+        let rows = table.columns.map { column -> [String] in
+            var role = column.name == target ? "target" : ""
+            if case .text(_, let dictionary) = column.data { role += (role.isEmpty ? "" : ", ") + "\(dictionary.count) values" }
+            return [column.name, column.type.rawValue, "\(column.missingCount)", role]
+        }
+        return TextTable(headers: ["column", "type", "missing", "notes"], rows: rows, rightAligned: [false, false, true, false])
+    }
+
+    static func describe(_ table: Table, columns names: [String]) -> [Output.Block] {
+        let columns = names.compactMap { table.column(named: $0) }
+        var blocks: [Output.Block] = []
+        let numbers = columns.filter { $0.type == .number }
+        if !numbers.isEmpty {
+            let headers = ["column", "count", "missing", "mean", "std", "min", "25%", "50%", "75%", "max"]
+            let rows = numbers.map { column -> [String] in
+                let s = Statistics.summarize(numbers: column.numericValues!)
+                let f = { (v: Double) in v.isNaN ? "·" : NumberFormatting.significant(v, digits: 5) }
+                return [column.name, "\(s.count)", "\(s.missing)", f(s.mean), f(s.std), f(s.min), f(s.q25), f(s.median), f(s.q75), f(s.max)]
+            }
+            blocks.append(.table(TextTable(headers: headers, rows: rows, rightAligned: headers.indices.map { $0 > 0 })))
+        }
+        let others = columns.filter { $0.type != .number }
+        if !others.isEmpty {
+            let headers = ["column", "type", "count", "missing", "distinct", "most frequent"]
+            let rows = others.map { column -> [String] in
+                let codes: [Int32], dictionary: [String]
+                switch column.data {
+                case .text(let c, let d): codes = c; dictionary = d
+                default:
+                    dictionary = ["false", "true"]
+                    codes = (0..<column.count).map { row in column.text(at: row).map { $0 == "true" ? 1 : 0 } ?? -1 }
+                }
+                let s = Statistics.summarize(codes: codes, dictionary: dictionary, top: 3)
+                return [column.name, column.type.rawValue, "\(s.count)", "\(s.missing)", "\(s.distinct)",
+                        s.top.map { "\($0.value) (\($0.count))" }.joined(separator: ", ")]
+            }
+            blocks.append(.table(TextTable(headers: headers, rows: rows, rightAligned: [false, false, true, true, true, false])))
+        }
+        return blocks
+    }
+}
+
+/// Renders `Output` as text for a terminal of a given width, with ANSI colours or not.
+public struct OutputRenderer: Sendable {
+    public var width: Int
+    public var colors: Bool
+
+    public init(width: Int = 100, colors: Bool = false) {
+        self.width = width
+        self.colors = colors
+    }
+
+    private func paint(_ text: String, _ code: String) -> String { colors ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+
+    public func render(_ output: Output) -> String {
+        output.blocks.map { block -> String in
+            switch block {
+            case .text(let text): return text
+            case .success(let text): return paint(text, "32")
+            case .note(let text): return paint(text, "2")
+            case .warning(let text): return paint("warning: " + text, "33")
+            case .table(let table): return render(table)
+            }
+        }.joined(separator: "\n")
+    }
+
+    public func renderError(_ text: String) -> String {
+        guard colors else { return text }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            if line.hasPrefix("error:") { return paint(String(line), "1;31") }
+            if line.hasPrefix("help:") { return paint(String(line), "36") }
+            return String(line)
+        }.joined(separator: "\n")
+    }
+
+    /// Aligned columns; columns that do not fit the width are left out and named.
+    public func render(_ table: TextTable) -> String {
+        let columnCount = table.headers.count
+        let maxCell = 40
+        func clip(_ s: String) -> String { s.count > maxCell ? String(s.prefix(maxCell - 1)) + "…" : s }
+        var widths = (0..<columnCount).map { c in
+            ([table.headers[c]] + table.rows.map { $0[c] }).map { clip($0).count }.max() ?? 0
+        }
+        var shown: [Int] = []
+        var used = 0
+        for c in 0..<columnCount {
+            let needed = widths[c] + (shown.isEmpty ? 0 : 2)
+            if used + needed > width, !shown.isEmpty { break }
+            shown.append(c)
+            used += needed
+        }
+        widths = widths.map { min($0, maxCell) }
+        func line(_ cells: [String], row: Int?, header: Bool) -> String {
+            shown.map { c -> String in
+                let text = clip(cells[c])
+                let pad = String(repeating: " ", count: max(0, widths[c] - text.count))
+                var cell = table.rightAligned[c] ? pad + text : text + pad
+                if header { cell = paint(cell, "1") }
+                else if let row, table.dimCells.contains(TextTable.Cell(row: row, column: c)) { cell = paint(cell, "2") }
+                return cell
+            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+        var lines = [line(table.headers, row: nil, header: true)]
+        lines.append(shown.map { String(repeating: "─", count: widths[$0]) }.joined(separator: "  "))
+        for (r, row) in table.rows.enumerated() { lines.append(line(row, row: r, header: false)) }
+        if shown.count < columnCount {
+            lines.append(paint("… \(columnCount - shown.count) more columns: " + table.headers[shown.count...].joined(separator: ", "), "2"))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+import Foundation

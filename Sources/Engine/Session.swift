@@ -1,0 +1,139 @@
+import CommandLanguage
+import Foundation
+import Tabular
+
+/// A sequence of commands over one evolving workspace: what the REPL, `mlw replay`,
+/// `mlw run` and piped input all drive. Owns undo, the recorded script and the journal.
+public final class Session {
+    /// The outcome of one line.
+    public enum LineResult {
+        case nothing
+        case output(Output)
+        case failure(Diagnostic)
+        case interrupted
+        case quit
+    }
+
+    public private(set) var workspace = Workspace()
+    /// Every recorded step, as written to the journal (undo lines included).
+    public private(set) var recorded: [JournalEntry] = []
+    /// The steps that made the current workspace (undone steps removed).
+    public private(set) var effective: [JournalEntry] = []
+    /// Workspaces before each change, with the length of `effective` then.
+    private var undoStack: [(workspace: Workspace, effectiveCount: Int)] = []
+    private let journal: JournalFile?
+    /// Values from `--set NAME=VALUE` that win over `param` declarations.
+    public var overrides: [String: String]
+    public var isCancelled: @Sendable () -> Bool
+    public var makeSeed: @Sendable () -> UInt64
+
+    public init(journal: JournalFile? = nil, overrides: [String: String] = [:],
+                isCancelled: @escaping @Sendable () -> Bool = { false },
+                makeSeed: @escaping @Sendable () -> UInt64 = { UInt64.random(in: 0..<1_000_000) }) {
+        self.journal = journal
+        self.overrides = overrides
+        self.isCancelled = isCancelled
+        self.makeSeed = makeSeed
+        workspace.parameters = overrides
+    }
+
+    public var journalPath: String? { journal?.path }
+
+    /// Parses and runs one line. A failure changes nothing and records nothing.
+    public func run(_ line: String) -> LineResult {
+        let command: Command
+        do {
+            guard let parsed = try CommandParser.parse(JournalEntry.split(line).command, parameters: workspace.parameters) else { return .nothing }
+            command = parsed
+        } catch let diagnostic as Diagnostic {
+            return .failure(diagnostic)
+        } catch {
+            return .failure(Diagnostic(.badArgument, "internal error: \(error) (please report this)"))
+        }
+        return execute(command).result
+    }
+
+    /// Runs a parsed command; also returns the fingerprint it produced, for replays.
+    public func execute(_ command: Command) -> (result: LineResult, fingerprint: Fingerprint?) {
+        switch command {
+        case .quit:
+            return (.quit, nil)
+        case .history:
+            let lines = recorded.enumerated().map { "\(String($0.offset + 1).leftPadded(4))  \($0.element.text)" }
+            return (.output(.text(lines.isEmpty ? "no steps recorded yet" : lines.joined(separator: "\n"))), nil)
+        case .undo:
+            guard let previous = undoStack.popLast() else {
+                return (.failure(Diagnostic(.notReady, "nothing to undo")), nil)
+            }
+            let undone = effective[previous.effectiveCount...].first { entry in
+                CommandTable.spec(named: entry.command.verb)?.changesWorkspace ?? false
+            }
+            workspace = previous.workspace
+            effective.removeLast(effective.count - previous.effectiveCount)
+            if let failure = record(JournalEntry(command: .undo, text: "undo", fingerprint: Fingerprint(), table: workspace.current), effective: false) {
+                return (failure, nil)
+            }
+            return (.output(.success("undid: \(undone?.text ?? "the last step")")), Fingerprint())
+        default:
+            break
+        }
+        var toRun = command
+        if case .param(let name, _) = command, let forced = overrides[name] { toRun = .param(name: name, value: forced) }
+        let context = EngineContext(isCancelled: isCancelled, effectiveScript: effective, makeSeed: makeSeed)
+        let step: StepResult
+        do {
+            step = try Interpreter.apply(toRun, to: workspace, context: context)
+        } catch let diagnostic as Diagnostic {
+            return (.failure(diagnostic), nil)
+        } catch is Interrupted {
+            return (.interrupted, nil)
+        } catch {
+            return (.failure(Diagnostic(.badArgument, "internal error: \(error) (please report this)")), nil)
+        }
+        var recordedCommand = step.recorded
+        if case .param(let name, _) = command, case .param = recordedCommand { recordedCommand = .param(name: name, value: paramValue(command)) }
+        if case .help = command { workspace = step.workspace; return (.output(step.output), step.fingerprint) }
+        let entry = JournalEntry(command: recordedCommand, text: recordedCommand.description, fingerprint: step.fingerprint,
+                                 table: workspace.current)
+        let changes = CommandTable.spec(named: command.verb)?.changesWorkspace ?? false
+        if changes { undoStack.append((workspace, effective.count)) }
+        let previous = workspace
+        workspace = step.workspace
+        if let failure = record(entry, effective: true) {
+            workspace = previous
+            if changes { undoStack.removeLast() }
+            return (failure, nil)
+        }
+        return (.output(step.output), step.fingerprint)
+    }
+
+    private func paramValue(_ command: Command) -> String {
+        if case .param(_, let value) = command { return value }
+        return ""
+    }
+
+    /// Writes the entry to the journal first: a step that cannot be saved did not happen.
+    private func record(_ entry: JournalEntry, effective isEffective: Bool) -> LineResult? {
+        do { try journal?.append(entry.line) } catch {
+            return .failure(Diagnostic(.fileError, "\(error); the step was not applied"))
+        }
+        recorded.append(entry)
+        if isEffective { effective.append(entry) }
+        return nil
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
+}
+
+extension Session {
+    /// Takes over the state of a session that replayed a journal, so recording can
+    /// continue after the replayed steps (used when resuming a session file).
+    public func adopt(_ other: Session) {
+        workspace = other.workspace
+        recorded = other.recorded
+        effective = other.effective
+        undoStack = other.undoStack
+    }
+}

@@ -1,0 +1,203 @@
+import CommandLanguage
+import Learning
+import Tabular
+
+/// `train`: builds the training matrix from the current table, fits, and captures
+/// the test set and lineage with the model.
+enum Training {
+    struct Trained {
+        var model: TrainedModel
+        var recorded: Command
+        var hash: String
+        var output: [Output.Block]
+    }
+
+    static func train(algorithm algorithmName: String, name requestedName: String?, settings: [Command.Setting],
+                      workspace ws: Workspace, context: EngineContext) throws -> Trained {
+        let table = try Interpreter.currentTable(ws)
+        guard let descriptor = AlgorithmCatalog.descriptor(named: algorithmName) else {
+            throw Diagnostic(.badValue, "unknown algorithm '\(algorithmName)'")
+        }
+        guard let target = ws.target else {
+            throw Diagnostic(.notReady, "no target chosen", help: "choose the column to predict: target COLUMN")
+        }
+        guard let targetColumn = table.column(named: target.column) else {
+            throw Diagnostic(.notReady, "the target '\(target.column)' is not a column of '\(table.name)'",
+                             help: "use the table that holds it, or choose another target")
+        }
+        guard descriptor.task == target.task else {
+            let fitting = AlgorithmCatalog.all.filter { $0.task == target.task }.map(\.name)
+            throw Diagnostic(.badValue, "'\(algorithmName)' is for \(descriptor.task.rawValue), but the target '\(target.column)' is \(target.task.rawValue)",
+                             help: "try: train \(fitting.first ?? "")")
+        }
+        let name = requestedName ?? defaultName(algorithmName, ws)
+        guard ws.model(named: name) == nil else {
+            throw Diagnostic(.badValue, "a model named '\(name)' exists already", help: "give this one another name: train \(algorithmName) NAME")
+        }
+        let resolved: [(key: String, value: Double)]
+        do { resolved = try descriptor.resolve(Dictionary(uniqueKeysWithValues: settings.map { ($0.key, $0.value) })) } catch let error as LearningError {
+            throw Diagnostic(.badOption, error.message, help: error.help)
+        }
+
+        // Rows missing the target cannot train or test.
+        let missingTarget = targetColumn.missingCount
+        if missingTarget > 0 {
+            throw Diagnostic(.dataError, "cannot train on '\(target.column)': \(missingTarget) row\(missingTarget == 1 ? " has" : "s have") no value",
+                             help: "drop them with: filter \(Expression.quoteIdentifier(target.column)) is not missing")
+        }
+        let features = table.columns.filter { $0.name != target.column }
+        guard !features.isEmpty else { throw Diagnostic(.dataError, "there are no feature columns besides the target") }
+        if let text = features.first(where: { $0.type == .text }) {
+            throw Diagnostic(.dataError, "feature '\(text.name)' is text; models need numbers",
+                             help: "encode it with 'encode onehot \(Expression.quoteIdentifier(text.name))' or drop it with 'drop \(text.name)'")
+        }
+        if let gappy = features.first(where: { $0.missingCount > 0 }) {
+            throw Diagnostic(.dataError, "feature '\(gappy.name)' has \(gappy.missingCount) missing values",
+                             help: "fill them, e.g. 'impute numeric with median', or drop the rows with 'filter \(Expression.quoteIdentifier(gappy.name)) is not missing'")
+        }
+        let featureNames = features.map(\.name)
+        let split = ws.splits[table.name]
+        let trainingRows = split?.trainingRows ?? Array(0..<table.rowCount)
+        let trainingTable = split?.trainingRows == nil ? table : table.gathering(trainingRows)
+
+        let classes = target.task == .classification ? ClassLabels.from(targetColumn).labels : []
+        let trainingSet = try labelled(trainingTable, features: featureNames, target: target, classes: classes)
+        let estimator: FittedEstimator
+        var notes: [Output.Block] = []
+        switch descriptor.name {
+        case "logistic":
+            let parameters = LogisticRegression.Parameters(settings: resolved)
+            let presentClasses = Set(trainingSet.classIndices).count
+            guard presentClasses >= 2 else {
+                throw Diagnostic(.dataError, "the training rows hold a single class of '\(target.column)'",
+                                 help: "a classifier needs at least two classes")
+            }
+            let model = try Interpreter.learning {
+                try LogisticRegression.fit(trainingSet.x, labels: trainingSet.classIndices, classCount: classes.count,
+                                           parameters: parameters, isCancelled: context.isCancelled)
+            }
+            if !model.converged {
+                notes.append(.warning("did not converge in \(model.iterations) iterations; raise max_iter or scale the features"))
+            }
+            estimator = .logistic(model)
+        case "linear":
+            let model = try Interpreter.learning {
+                try LinearRegression.fit(trainingSet.x, targets: trainingSet.values, parameters: LinearRegression.Parameters(settings: resolved),
+                                         isCancelled: context.isCancelled)
+            }
+            if model.rank < featureNames.count && parameters(resolved)["l2"] == 0 {
+                notes.append(.note("features are collinear (rank \(model.rank) of \(featureNames.count)); the minimum-norm solution was taken"))
+            }
+            estimator = .linear(model)
+        default:
+            throw Diagnostic(.badValue, "unknown algorithm '\(algorithmName)'")
+        }
+
+        let recorded = Command.train(algorithm: algorithmName, name: name,
+                                     settings: resolved.map { Command.Setting(key: $0.key, value: $0.value) })
+        let inputSchema = (ws.loadedSchemas[table.name] ?? []).filter { $0.name != target.column }
+        var model = TrainedModel(
+            name: name, algorithm: algorithmName, settings: recorded.trainSettings, task: target.task, target: target.column,
+            classes: classes, features: featureNames, inputSchema: inputSchema,
+            preparation: ws.preparations[table.name] ?? [], estimator: estimator, trainingRows: trainingRows.count,
+            lineage: [], dataSources: [], testSet: nil)
+        let slice = PipelineExport.slice(for: table.name, testTable: split?.testTableName, script: context.effectiveScript)
+        model.lineage = slice.map(\.text) + [recorded.description]
+        model.dataSources = [table.name, split?.testTableName].compactMap { $0.flatMap { ws.sources[$0] } }
+
+        // The test set, prepared exactly as the training rows were.
+        switch split {
+        case .rows?:
+            let testTable = table.gathering(split!.testRows!)
+            model.testSet = try labelled(testTable, features: featureNames, target: target, classes: classes)
+        case .table(let testName)?:
+            guard let raw = ws.table(named: testName) else { throw Interpreter.noSuchTable(testName, ws) }
+            guard raw.column(named: target.column) != nil else {
+                throw Diagnostic(.dataError, "the test table '\(testName)' has no target column '\(target.column)'")
+            }
+            do {
+                let prepared = try model.preparation.apply(to: ModelScoring.conform(raw, to: inputSchema))
+                model.testSet = try labelled(prepared, features: featureNames, target: target, classes: classes)
+            } catch let error as EngineError {
+                throw Diagnostic(.dataError, "cannot prepare the test table '\(testName)': \(error)")
+            }
+        case nil:
+            break
+        }
+
+        var hasher = FingerprintHasher()
+        switch estimator {
+        case .logistic(let m):
+            for row in m.coefficients { for v in row { hasher.combine(v) } }
+            for v in m.intercepts { hasher.combine(v) }
+        case .linear(let m):
+            for v in m.coefficients { hasher.combine(v) }
+            hasher.combine(m.intercept)
+        }
+        var summary = "trained \(name) (\(algorithmName)) on \(trainingRows.count) rows × \(featureNames.count) features"
+        if case .logistic(let m) = estimator { summary += ", \(classes.count) classes, \(m.iterations) iterations" }
+        var blocks: [Output.Block] = [.success(summary)]
+        if split == nil { blocks.append(.note("no split: trained on every row, so 'evaluate' has no test set for it")) }
+        return Trained(model: model, recorded: recorded, hash: hasher.hexDigest, output: blocks + notes)
+    }
+
+    private static func parameters(_ resolved: [(key: String, value: Double)]) -> [String: Double] {
+        Dictionary(uniqueKeysWithValues: resolved.map { ($0.key, $0.value) })
+    }
+
+    static func defaultName(_ algorithm: String, _ ws: Workspace) -> String {
+        if ws.model(named: algorithm) == nil { return algorithm }
+        var k = 2
+        while ws.model(named: "\(algorithm)_\(k)") != nil { k += 1 }
+        return "\(algorithm)_\(k)"
+    }
+
+    /// Features and target of a prepared table.
+    static func labelled(_ table: Table, features: [String], target: Target, classes: [String]) throws -> LabelledMatrix {
+        let x: DesignMatrix
+        do { x = try ModelScoring.featureMatrix(table, features: features) } catch let error as EngineError {
+            throw Diagnostic(.dataError, error.description)
+        }
+        guard let column = table.column(named: target.column) else {
+            throw Diagnostic(.dataError, "'\(table.name)' has no target column '\(target.column)'")
+        }
+        if target.task == .classification {
+            var index: [String: Int] = [:]
+            for (i, label) in classes.enumerated() { index[label] = i }
+            var indices: [Int] = []
+            for row in 0..<column.count {
+                guard let text = column.text(at: row) else {
+                    throw Diagnostic(.dataError, "row \(row + 1) of '\(table.name)' has no '\(target.column)'",
+                                     help: "filter \(Expression.quoteIdentifier(target.column)) is not missing")
+                }
+                guard let k = index[text] else {
+                    throw Diagnostic(.dataError, "'\(table.name)' has the class '\(text)', which the training table does not have")
+                }
+                indices.append(k)
+            }
+            return LabelledMatrix(x: x, classIndices: indices, values: [])
+        }
+        guard let values = column.numericValues, column.type == .number else {
+            throw Diagnostic(.dataError, "the regression target '\(target.column)' must hold numbers")
+        }
+        if let row = values.firstIndex(where: \.isNaN) {
+            throw Diagnostic(.dataError, "row \(row + 1) of '\(table.name)' has no '\(target.column)'",
+                             help: "filter \(Expression.quoteIdentifier(target.column)) is not missing")
+        }
+        return LabelledMatrix(x: x, classIndices: [], values: values)
+    }
+}
+
+extension Split {
+    var testTableName: String? {
+        if case .table(let name) = self { return name }
+        return nil
+    }
+}
+
+extension Command {
+    var trainSettings: [Command.Setting] {
+        if case .train(_, _, let settings) = self { return settings }
+        return []
+    }
+}

@@ -1,0 +1,112 @@
+import CommandLanguage
+import Learning
+import Tabular
+
+/// Everything the session has built, as a value: replaying the recorded script
+/// produces exactly this, and `undo` restores an earlier value.
+public struct Workspace: Sendable {
+    /// Loaded tables in load order (the current one may have been prepared since).
+    public var tables: [Table] = []
+    /// Name of the table commands work on.
+    public var current: String?
+    /// Per table: where it was loaded from (for lineage and pipeline parameters).
+    public var sources: [String: DataSource] = [:]
+    /// Per table: the transforms applied since loading, fitted, in order.
+    public var preparations: [String: [PreparationStep]] = [:]
+    /// Per table: the columns as loaded (the input schema a model asks for).
+    public var loadedSchemas: [String: [SchemaField]] = [:]
+    /// Per table: how its rows are divided into training and test rows.
+    public var splits: [String: Split] = [:]
+    /// The column to predict and the kind of problem.
+    public var target: Target?
+    /// The success metric that evaluation checks and exports gate on.
+    public var goal: Goal?
+    /// Trained models in training order.
+    public var models: [TrainedModel] = []
+    /// The latest evaluation, if any.
+    public var evaluation: Evaluation?
+    /// Declared script parameters (`param NAME = VALUE`).
+    public var parameters: [String: String] = [:]
+
+    public init() {}
+
+    public var currentTable: Table? {
+        current.flatMap { name in tables.first { $0.name == name } }
+    }
+
+    public func table(named name: String) -> Table? { tables.first { $0.name == name } }
+
+    public func model(named name: String) -> TrainedModel? { models.first { $0.name == name } }
+
+    mutating func store(_ table: Table) {
+        if let i = tables.firstIndex(where: { $0.name == table.name }) { tables[i] = table } else { tables.append(table) }
+    }
+}
+
+/// A file a table was loaded from.
+public struct DataSource: Sendable, Equatable, Codable {
+    public var path: String
+    public var sha256: String
+    public var separator: String?
+}
+
+/// A column's name and type, as a model expects its input.
+public struct SchemaField: Sendable, Equatable, Codable {
+    public var name: String
+    public var type: ColumnType
+}
+
+public struct Target: Sendable, Equatable {
+    public var column: String
+    public var task: Task
+}
+
+public struct Goal: Sendable, Equatable {
+    public var metric: String
+    public var comparison: GoalComparison
+    public var threshold: Double
+
+    public func isMet(by value: Double) -> Bool {
+        comparison == .atLeast ? value >= threshold : value <= threshold
+    }
+
+    public var text: String { "\(metric) \(comparison.rawValue) \(NumberFormatting.shortest(threshold))" }
+}
+
+/// How a table's rows are divided for training and testing.
+public enum Split: Sendable, Equatable {
+    /// `isTest[row]` marks the held-out rows of this table; kept aligned by row filters.
+    case rows(isTest: [Bool])
+    /// The whole table trains; another table (raw, as loaded) is the test set.
+    case table(String)
+
+    var trainingRows: [Int]? {
+        guard case .rows(let isTest) = self else { return nil }
+        return isTest.indices.filter { !isTest[$0] }
+    }
+
+    var testRows: [Int]? {
+        guard case .rows(let isTest) = self else { return nil }
+        return isTest.indices.filter { isTest[$0] }
+    }
+}
+
+/// Metrics of every model on its test set.
+public struct Evaluation: Sendable, Equatable {
+    public struct Row: Sendable, Equatable {
+        public var model: String
+        public var algorithm: String
+        public var metrics: [(name: String, value: Double)]
+
+        public static func == (a: Row, b: Row) -> Bool {
+            a.model == b.model && a.algorithm == b.algorithm && a.metrics.map(\.name) == b.metrics.map(\.name)
+                && zip(a.metrics, b.metrics).allSatisfy { $0.value == $1.value || ($0.value.isNaN && $1.value.isNaN) }
+        }
+
+        public func value(of metric: String) -> Double? { metrics.first { $0.name == metric }?.value }
+    }
+
+    public var target: String
+    public var task: Task
+    public var rows: [Row]
+}

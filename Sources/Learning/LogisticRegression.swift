@@ -1,0 +1,202 @@
+import Foundation
+
+/// L2-regularised logistic regression: binomial for two classes, multinomial (softmax)
+/// for more. The objective is Σ log-loss + ½·l2·‖W‖² with unpenalised intercepts, the
+/// same as scikit-learn's `LogisticRegression(C=1/l2)` with the lbfgs solver.
+public enum LogisticRegression {
+    public static let descriptor = AlgorithmDescriptor(
+        name: "logistic", task: .classification,
+        summary: "L2-regularised logistic regression (multinomial for more than two classes)",
+        hyperParameters: [
+            HyperParameter(key: "l2", summary: "L2 penalty strength (scikit-learn's 1/C); 0 turns it off",
+                           defaultValue: 1.0, range: 0...1e9),
+            HyperParameter(key: "max_iter", summary: "most L-BFGS iterations", defaultValue: 500, range: 1...100_000, isInteger: true),
+            HyperParameter(key: "tol", summary: "stop when every gradient component is below this",
+                           defaultValue: 1e-7, range: 1e-15...1),
+        ])
+
+    public struct Parameters: Sendable, Equatable {
+        public var l2: Double = 1.0
+        public var maxIterations: Int = 500
+        public var tolerance: Double = 1e-7
+
+        public init() {}
+
+        /// Maps resolved `key=value` settings to properties: the one place keys meet Swift names.
+        public init(settings: [(key: String, value: Double)]) {
+            for (key, value) in settings {
+                switch key {
+                case "l2": l2 = value
+                case "max_iter": maxIterations = Int(value)
+                case "tol": tolerance = value
+                default: preconditionFailure("unknown logistic setting \(key)")
+                }
+            }
+        }
+    }
+
+    /// A fitted model: one coefficient row per class (one row in the binary case, for the
+    /// second class).
+    public struct Model: Sendable, Codable, Equatable {
+        public var classCount: Int
+        /// Row-major `[row][feature]`; 1 row when binary, `classCount` rows otherwise.
+        public var coefficients: [[Double]]
+        public var intercepts: [Double]
+        public var iterations: Int
+        public var converged: Bool
+
+        /// Class probabilities, row-major (`rows × classCount`).
+        /// - Complexity: O(rows × features × classes)
+        public func probabilities(_ x: DesignMatrix) -> [Double] {
+            let p = x.columns
+            var out = [Double](repeating: 0, count: x.rows * classCount)
+            x.values.withUnsafeBufferPointer { values in
+                for i in 0..<x.rows {
+                    let row = values.baseAddress! + i * p
+                    if classCount == 2 {
+                        var z = intercepts[0]
+                        for j in 0..<p { z += coefficients[0][j] * row[j] }
+                        let positive = sigmoid(z)
+                        out[i * 2] = 1 - positive
+                        out[i * 2 + 1] = positive
+                    } else {
+                        var scores = [Double](repeating: 0, count: classCount)
+                        for k in 0..<classCount {
+                            var z = intercepts[k]
+                            for j in 0..<p { z += coefficients[k][j] * row[j] }
+                            scores[k] = z
+                        }
+                        let top = scores.max()!
+                        var total = 0.0
+                        for k in 0..<classCount { scores[k] = exp(scores[k] - top); total += scores[k] }
+                        for k in 0..<classCount { out[i * classCount + k] = scores[k] / total }
+                    }
+                }
+            }
+            return out
+        }
+    }
+
+    /// Fits the model to `labels` (class indices 0..<classCount).
+    ///
+    /// Optimises in standardised coordinates (each feature centred and divided by its
+    /// standard deviation) for conditioning, with the penalty rewritten so the objective
+    /// is exactly the one on the original scale; coefficients are mapped back.
+    public static func fit(_ x: DesignMatrix, labels: [Int], classCount: Int, parameters: Parameters,
+                           isCancelled: () -> Bool = { false }) throws -> Model {
+        guard x.rows == labels.count else { throw LearningError("features and labels differ in length") }
+        guard x.rows > 0 else { throw LearningError("there are no training rows") }
+        guard classCount >= 2 else {
+            throw LearningError("the target has a single class, so there is nothing to learn",
+                                help: "a classifier needs at least two classes in the training rows")
+        }
+        let p = x.columns
+        let rowsK = classCount == 2 ? 1 : classCount
+        let (means, rawDeviations) = x.columnMeansAndDeviations()
+        let deviations = rawDeviations.map { $0 > 0 ? $0 : 1 }
+        let n = Double(x.rows)
+        let l2 = parameters.l2
+
+        // θ holds, per class row k: p standardised weights then the standardised intercept.
+        let stride = p + 1
+        func originalScale(_ theta: [Double]) -> (w: [Double], b: [Double]) {
+            var w = [Double](repeating: 0, count: rowsK * p)
+            var b = [Double](repeating: 0, count: rowsK)
+            for k in 0..<rowsK {
+                var shift = 0.0
+                for j in 0..<p {
+                    w[k * p + j] = theta[k * stride + j] / deviations[j]
+                    shift += w[k * p + j] * means[j]
+                }
+                b[k] = theta[k * stride + p] - shift
+            }
+            return (w, b)
+        }
+
+        let objective: ([Double], inout [Double]) -> Double = { theta, gradient in
+            let (w, b) = originalScale(theta)
+            // Gradient of the summed loss with respect to original-scale w and b, per block.
+            let partials = ParallelBlocks.map(count: x.rows) { range -> (Double, [Double]) in
+                var loss = 0.0
+                var g = [Double](repeating: 0, count: rowsK * (p + 1))
+                var scores = [Double](repeating: 0, count: rowsK)
+                x.values.withUnsafeBufferPointer { values in
+                    w.withUnsafeBufferPointer { wp in
+                        for i in range {
+                            let row = values.baseAddress! + i * p
+                            for k in 0..<rowsK {
+                                var z = b[k]
+                                let wk = wp.baseAddress! + k * p
+                                for j in 0..<p { z += wk[j] * row[j] }
+                                scores[k] = z
+                            }
+                            let label = labels[i]
+                            if rowsK == 1 {
+                                let z = scores[0]
+                                let y = Double(label)
+                                // log(1 + e^z) - y·z, computed without overflow.
+                                loss += (z > 0 ? z + log1p(exp(-z)) : log1p(exp(z))) - y * z
+                                let residual = sigmoid(z) - y
+                                for j in 0..<p { g[j] += residual * row[j] }
+                                g[p] += residual
+                            } else {
+                                let top = scores.max()!
+                                var total = 0.0
+                                for k in 0..<rowsK { total += exp(scores[k] - top) }
+                                let logTotal = log(total) + top
+                                loss += logTotal - scores[label]
+                                for k in 0..<rowsK {
+                                    let residual = exp(scores[k] - logTotal) - (k == label ? 1 : 0)
+                                    let gk = k * (p + 1)
+                                    for j in 0..<p { g[gk + j] += residual * row[j] }
+                                    g[gk + p] += residual
+                                }
+                            }
+                        }
+                    }
+                }
+                return (loss, g)
+            }
+            var loss = 0.0
+            var g = [Double](repeating: 0, count: rowsK * (p + 1))
+            for (partLoss, partGradient) in partials {
+                loss += partLoss
+                for i in g.indices { g[i] += partGradient[i] }
+            }
+            // Penalty on original-scale weights, then the chain rule back to θ.
+            for k in 0..<rowsK {
+                for j in 0..<p {
+                    let wkj = w[k * p + j]
+                    loss += 0.5 * l2 * wkj * wkj
+                    g[k * (p + 1) + j] += l2 * wkj
+                }
+            }
+            for k in 0..<rowsK {
+                let gb = g[k * (p + 1) + p]
+                for j in 0..<p {
+                    gradient[k * stride + j] = (g[k * (p + 1) + j] - gb * means[j]) / deviations[j] / n
+                }
+                gradient[k * stride + p] = gb / n
+            }
+            return loss / n
+        }
+
+        let optimizer = LBFGS(memory: 10, maxIterations: parameters.maxIterations, gradientTolerance: parameters.tolerance)
+        let result: LBFGS.Result
+        do {
+            result = try optimizer.minimize(start: [Double](repeating: 0, count: rowsK * stride),
+                                            isCancelled: isCancelled, objective: objective)
+        } catch is CancelledOptimization {
+            throw CancelledOptimization()
+        }
+        let (w, b) = originalScale(result.solution)
+        let coefficients = (0..<rowsK).map { k in Array(w[k * p..<(k + 1) * p]) }
+        return Model(classCount: classCount, coefficients: coefficients, intercepts: b,
+                     iterations: result.iterations, converged: result.converged)
+    }
+}
+
+@inline(__always)
+func sigmoid(_ z: Double) -> Double {
+    z >= 0 ? 1 / (1 + exp(-z)) : exp(z) / (1 + exp(z))
+}

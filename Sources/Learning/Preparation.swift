@@ -1,0 +1,168 @@
+import Tabular
+
+/// How `impute` chooses the fill value.
+public enum ImputeStrategy: Sendable, Equatable {
+    case mean, median, mode
+    /// A constant given by the user (text, number or boolean as written).
+    case value(String)
+}
+
+/// A fill value learned by `Imputer.fit`, applied unchanged at prediction time.
+public enum FillValue: Sendable, Equatable, Codable {
+    case number(Double)
+    case text(String)
+    case boolean(Bool)
+}
+
+/// Replaces missing values of one column by a statistic of the fitting rows.
+public struct Imputer: Sendable {
+    public var strategy: ImputeStrategy
+
+    public init(strategy: ImputeStrategy) {
+        self.strategy = strategy
+    }
+
+    /// Learns the fill value from the given rows of `column`.
+    public func fit(_ column: Column, rows: [Int]?) throws -> FittedImputer {
+        let sample = rows.map { column.gathering($0) } ?? column
+        switch strategy {
+        case .mean, .median:
+            guard let numbers = sample.numericValues, column.type == .number else {
+                throw LearningError("cannot take the \(strategy == .mean ? "mean" : "median") of '\(column.name)': it is \(column.type.rawValue)",
+                                    help: "use 'mode' or a value for text and boolean columns")
+            }
+            let summary = Statistics.summarize(numbers: numbers)
+            guard summary.count > 0 else { throw LearningError("'\(column.name)' has no values to learn a fill value from") }
+            return FittedImputer(column: column.name, fill: .number(strategy == .mean ? summary.mean : summary.median))
+        case .mode:
+            guard let mode = Statistics.mode(of: sample) else {
+                throw LearningError("'\(column.name)' has no values to learn a fill value from")
+            }
+            switch mode {
+            case .number(let v): return FittedImputer(column: column.name, fill: .number(v))
+            case .text(let v): return FittedImputer(column: column.name, fill: .text(v))
+            case .boolean(let v): return FittedImputer(column: column.name, fill: .boolean(v))
+            }
+        case .value(let text):
+            switch column.type {
+            case .number:
+                guard let number = Double(text) else {
+                    throw LearningError("'\(column.name)' holds numbers, but the fill value '\(text)' is not a number")
+                }
+                return FittedImputer(column: column.name, fill: .number(number))
+            case .boolean:
+                guard text == "true" || text == "false" else {
+                    throw LearningError("'\(column.name)' holds booleans, so the fill value must be true or false")
+                }
+                return FittedImputer(column: column.name, fill: .boolean(text == "true"))
+            case .text:
+                return FittedImputer(column: column.name, fill: .text(text))
+            }
+        }
+    }
+}
+
+public struct FittedImputer: Sendable, Equatable, Codable {
+    public var column: String
+    public var fill: FillValue
+
+    /// The column with its missing cells filled.
+    public func apply(_ input: Column) -> Column {
+        switch (input.data, fill) {
+        case (.number(let values), .number(let v)):
+            return Column(name: input.name, data: .number(values.map { $0.isNaN ? v : $0 }))
+        case (.boolean(let values), .boolean(let v)):
+            return Column(name: input.name, data: .boolean(values.map { $0 == Column.missingBoolean ? (v ? 1 : 0) : $0 }))
+        case (.text(let codes, var dictionary), .text(let v)):
+            let code: Int32
+            if let existing = dictionary.firstIndex(of: v) { code = Int32(existing) }
+            else { code = Int32(dictionary.count); dictionary.append(v) }
+            return Column(name: input.name, data: .text(codes: codes.map { $0 < 0 ? code : $0 }, dictionary: dictionary))
+        default:
+            return input
+        }
+    }
+}
+
+/// One-hot encoding: one 0/1 number column per category seen while fitting, named
+/// `column_category`. Categories unseen at fitting time, and missing values, encode
+/// as all zeros.
+public struct OneHotEncoder: Sendable {
+    public init() {}
+
+    public func fit(_ column: Column, rows: [Int]?) throws -> FittedOneHot {
+        let sample = rows.map { column.gathering($0) } ?? column
+        let categories: [String]
+        switch sample.data {
+        case .text(let codes, let dictionary):
+            var seen = [Bool](repeating: false, count: dictionary.count)
+            for code in codes where code >= 0 { seen[Int(code)] = true }
+            categories = dictionary.indices.filter { seen[$0] }.map { dictionary[$0] }.sorted()
+        case .boolean:
+            categories = ["false", "true"].filter { value in (0..<sample.count).contains { sample.text(at: $0) == value } }
+        case .number:
+            throw LearningError("'\(column.name)' holds numbers; one-hot encoding is for categories",
+                                help: "encode text columns, e.g. 'encode onehot categorical'")
+        }
+        guard !categories.isEmpty else { throw LearningError("'\(column.name)' has no values to learn categories from") }
+        return FittedOneHot(column: column.name, categories: categories)
+    }
+}
+
+public struct FittedOneHot: Sendable, Equatable, Codable {
+    public var column: String
+    public var categories: [String]
+
+    public var outputNames: [String] { categories.map { "\(column)_\($0)" } }
+
+    public func apply(_ input: Column) -> [Column] {
+        let count = input.count
+        var outputs = [[Double]](repeating: [Double](repeating: 0, count: count), count: categories.count)
+        var position: [String: Int] = [:]
+        for (k, category) in categories.enumerated() { position[category] = k }
+        switch input.data {
+        case .text(let codes, let dictionary):
+            let map = dictionary.map { position[$0] ?? -1 }
+            for (row, code) in codes.enumerated() where code >= 0 {
+                let k = map[Int(code)]
+                if k >= 0 { outputs[k][row] = 1 }
+            }
+        default:
+            for row in 0..<count {
+                if let text = input.text(at: row), let k = position[text] { outputs[k][row] = 1 }
+            }
+        }
+        return zip(outputNames, outputs).map { Column(name: $0, numbers: $1) }
+    }
+}
+
+/// Standard scaling: subtract the mean, divide by the population standard deviation
+/// (as scikit-learn's StandardScaler); a constant column is only centred.
+public struct StandardScaler: Sendable {
+    public init() {}
+
+    public func fit(_ column: Column, rows: [Int]?) throws -> FittedScaler {
+        let sample = rows.map { column.gathering($0) } ?? column
+        guard column.type == .number, let values = sample.numericValues else {
+            throw LearningError("'\(column.name)' is \(column.type.rawValue); only number columns can be scaled")
+        }
+        let present = values.filter { !$0.isNaN }
+        guard !present.isEmpty else { throw LearningError("'\(column.name)' has no values to learn a scale from") }
+        let mean = Statistics.mean(present)
+        var squares = 0.0
+        for v in present { squares += (v - mean) * (v - mean) }
+        let deviation = (squares / Double(present.count)).squareRoot()
+        return FittedScaler(column: column.name, mean: mean, deviation: deviation > 0 ? deviation : 1)
+    }
+}
+
+public struct FittedScaler: Sendable, Equatable, Codable {
+    public var column: String
+    public var mean: Double
+    public var deviation: Double
+
+    public func apply(_ input: Column) -> Column {
+        guard let values = input.numericValues else { return input }
+        return Column(name: input.name, numbers: values.map { ($0 - mean) / deviation })
+    }
+}

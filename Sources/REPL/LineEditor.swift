@@ -1,0 +1,107 @@
+import CEditLine
+import CommandLanguage
+import Foundation
+
+/// The libedit prompt: line editing, persistent history, Ctrl-R search and TAB completion.
+public final class LineEditor {
+    public enum ReadResult {
+        case line(String)
+        case interrupted
+        case endOfInput
+    }
+
+    private let editLine: OpaquePointer
+    private let history: OpaquePointer
+    private let historyPath: String?
+
+    /// Completes the line prefix: the partial word and its candidates.
+    nonisolated(unsafe) static var completer: ((String) -> (partial: String, candidates: [String]))?
+
+    public init?(historyPath: String?, completer: @escaping (String) -> (partial: String, candidates: [String])) {
+        setlocale(LC_CTYPE, "")  // without it libedit drops non-ASCII input
+        guard let el = mlw_el_init(CommandLine.arguments.first ?? "mlw"), let h = mlw_history_init(1000) else { return nil }
+        editLine = el
+        history = h
+        self.historyPath = historyPath
+        LineEditor.completer = completer
+        mlw_el_set_history(el, h)
+        mlw_el_add_function(el, "mlw-complete", "complete the word", lineEditorComplete)
+        mlw_el_bind(el, "^I", "mlw-complete")
+        mlw_el_bind(el, "^R", "em-inc-search-prev")
+        if let historyPath { _ = mlw_history_load(h, historyPath) }
+        mlw_install_sigint()
+    }
+
+    deinit {
+        el_end(editLine)
+        history_end(history)
+    }
+
+    public func setPrompt(_ prompt: String) { mlw_set_prompt_text(prompt) }
+
+    public func readLine() -> ReadResult {
+        _ = mlw_take_interrupt()
+        var count: Int32 = 0
+        guard let pointer = el_gets(editLine, &count) else {
+            if mlw_take_interrupt() != 0 {
+                el_reset(editLine)
+                return .interrupted
+            }
+            return .endOfInput
+        }
+        if count < 0 { return .endOfInput }
+        var line = String(cString: pointer)
+        if line.hasSuffix("\n") { line.removeLast() }
+        return .line(line)
+    }
+
+    public func remember(_ line: String) {
+        guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { return }
+        _ = mlw_history_enter(history, line)
+    }
+
+    /// Saves history to a temporary file renamed over the old one, so a hang-up
+    /// mid-save never leaves a truncated history.
+    public func saveHistory() {
+        guard let historyPath else { return }
+        let temporary = historyPath + ".tmp-\(getpid())"
+        if mlw_history_save(history, temporary) >= 0 {
+            rename(temporary, historyPath)
+        } else {
+            unlink(temporary)
+        }
+    }
+
+    /// True once Ctrl-C was pressed since the flag was last cleared.
+    public static func interruptRequested() -> Bool { mlw_peek_interrupt() != 0 }
+
+    public static func clearInterrupt() { _ = mlw_take_interrupt() }
+}
+
+/// TAB: insert the unique completion, or the longest common prefix, else list choices.
+private func lineEditorComplete(_ el: OpaquePointer?, _ key: Int32) -> UInt8 {
+    guard let el, let info = el_line(el), let completer = LineEditor.completer else { return UInt8(CC_ERROR) }
+    let start = UnsafeRawPointer(info.pointee.buffer!)
+    let cursor = UnsafeRawPointer(info.pointee.cursor!)
+    let length = cursor - start
+    let bytes = UnsafeBufferPointer(start: start.assumingMemoryBound(to: UInt8.self), count: length)
+    let prefix = String(decoding: bytes, as: UTF8.self)
+    let (partial, candidates) = completer(prefix)
+    if candidates.isEmpty { return UInt8(CC_REFRESH_BEEP) }
+    if candidates.count == 1 {
+        let candidate = candidates[0]
+        var rest = String(candidate.dropFirst(partial.count))
+        if !(candidate.hasSuffix("/") || candidate.hasSuffix("=") || candidate.hasSuffix("(")) { rest += " " }
+        el_insertstr(el, rest)
+        return UInt8(CC_REFRESH)
+    }
+    let common = Completer.commonPrefix(candidates)
+    if common.count > partial.count {
+        el_insertstr(el, String(common.dropFirst(partial.count)))
+        return UInt8(CC_REFRESH)
+    }
+    let shown = candidates.prefix(60).map { ($0 as NSString).lastPathComponent.isEmpty ? $0 : $0 }
+    fputs("\n" + shown.joined(separator: "  ") + (candidates.count > 60 ? "  …" : "") + "\n", stdout)
+    fflush(stdout)
+    return UInt8(CC_REDISPLAY)
+}

@@ -1,0 +1,72 @@
+import CommandLanguage
+import Engine
+import Foundation
+
+/// The interactive loop: read a line, run it through the session, show the result.
+public struct PromptLoop {
+    public var session: Session
+    public var renderer: OutputRenderer
+    public var historyPath: String?
+
+    public init(session: Session, renderer: OutputRenderer, historyPath: String?) {
+        self.session = session
+        self.renderer = renderer
+        self.historyPath = historyPath
+    }
+
+    public func run() -> Int32 {
+        let session = self.session
+        guard let editor = LineEditor(historyPath: historyPath, completer: { prefix in
+            Completer.complete(prefix, context: PromptLoop.completionContext(session.workspace))
+        }) else {
+            fputs("error: cannot start the line editor\n", stderr)
+            return 70
+        }
+        session.isCancelled = { LineEditor.interruptRequested() }
+        editor.setPrompt(renderer.colors ? "\u{1B}[1;34mmlw>\u{1B}[0m " : "mlw> ")
+        defer { editor.saveHistory() }
+        while true {
+            switch editor.readLine() {
+            case .endOfInput:
+                print("")
+                return 0
+            case .interrupted:
+                print("^C")
+                continue
+            case .line(let line):
+                editor.remember(line)
+                LineEditor.clearInterrupt()
+                switch session.run(line) {
+                case .nothing: break
+                case .quit: return 0
+                case .interrupted:
+                    print(renderer.renderError("interrupted: nothing changed"))
+                case .failure(let diagnostic):
+                    print(renderer.renderError(diagnostic.rendered(source: line)))
+                case .output(let output):
+                    if !output.blocks.isEmpty { print(renderer.render(output)) }
+                }
+                editor.saveHistory()
+            }
+        }
+    }
+
+    /// Names valid now, and file paths, for TAB completion.
+    public static func completionContext(_ workspace: Workspace) -> CompletionContext {
+        CompletionContext(
+            tables: workspace.tables.map(\.name),
+            columns: workspace.currentTable?.columnNames ?? [],
+            models: workspace.models.map(\.name),
+            listPaths: { partial in
+                let directory = partial.hasSuffix("/") ? partial : (partial as NSString).deletingLastPathComponent
+                let listed = directory.isEmpty ? "." : directory
+                guard let entries = try? FileManager.default.contentsOfDirectory(atPath: (listed as NSString).expandingTildeInPath) else { return [] }
+                return entries.filter { !$0.hasPrefix(".") || partial.hasSuffix("/.") }.map { entry in
+                    let full = directory.isEmpty ? entry : (directory.hasSuffix("/") ? directory + entry : directory + "/" + entry)
+                    var isDirectory: ObjCBool = false
+                    FileManager.default.fileExists(atPath: (full as NSString).expandingTildeInPath, isDirectory: &isDirectory)
+                    return isDirectory.boolValue ? full + "/" : full
+                }
+            })
+    }
+}

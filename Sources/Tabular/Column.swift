@@ -1,0 +1,195 @@
+/// The type a column holds, as the user sees it.
+public enum ColumnType: String, Sendable, Codable, CaseIterable {
+    case number
+    case text
+    case boolean
+
+    /// Numbers and booleans can feed a model directly; text must be encoded first.
+    public var isNumeric: Bool { self != .text }
+}
+
+/// Typed columnar storage. Missing values are encoded inside the storage so no
+/// per-cell optionals or enums are needed:
+/// - numbers: `Double.nan`
+/// - text: code `-1` (codes index `dictionary`, which holds each distinct value once)
+/// - booleans: `Column.missingBoolean`
+public enum ColumnData: Sendable, Equatable {
+    case number([Double])
+    case text(codes: [Int32], dictionary: [String])
+    case boolean([UInt8])
+
+    public var type: ColumnType {
+        switch self {
+        case .number: return .number
+        case .text: return .text
+        case .boolean: return .boolean
+        }
+    }
+
+    /// Equal contents, with missing numbers (NaN) equal to each other.
+    public static func == (a: ColumnData, b: ColumnData) -> Bool {
+        switch (a, b) {
+        case (.number(let x), .number(let y)):
+            return x.count == y.count && zip(x, y).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
+        case (.text(let xc, let xd), .text(let yc, let yd)):
+            return xc.count == yc.count && zip(xc, yc).allSatisfy { p, q in
+                p < 0 || q < 0 ? p == q : xd[Int(p)] == yd[Int(q)]
+            }
+        case (.boolean(let x), .boolean(let y)):
+            return x == y
+        default:
+            return false
+        }
+    }
+
+    public var count: Int {
+        switch self {
+        case .number(let values): return values.count
+        case .text(let codes, _): return codes.count
+        case .boolean(let values): return values.count
+        }
+    }
+}
+
+/// A named column of a `Table`.
+public struct Column: Sendable, Equatable {
+    /// Marker stored in boolean columns for a missing value (0 is false, 1 is true).
+    public static let missingBoolean: UInt8 = 255
+
+    public var name: String
+    public var data: ColumnData
+
+    public init(name: String, data: ColumnData) {
+        self.name = name
+        self.data = data
+    }
+
+    public init(name: String, numbers: [Double]) {
+        self.init(name: name, data: .number(numbers))
+    }
+
+    /// Builds a dictionary-encoded text column from optional strings (nil = missing).
+    public init(name: String, texts: [String?]) {
+        var lookup: [String: Int32] = [:]
+        var dictionary: [String] = []
+        var codes: [Int32] = []
+        codes.reserveCapacity(texts.count)
+        for value in texts {
+            guard let value else { codes.append(-1); continue }
+            if let code = lookup[value] {
+                codes.append(code)
+            } else {
+                let code = Int32(dictionary.count)
+                lookup[value] = code
+                dictionary.append(value)
+                codes.append(code)
+            }
+        }
+        self.init(name: name, data: .text(codes: codes, dictionary: dictionary))
+    }
+
+    public var type: ColumnType { data.type }
+    public var count: Int { data.count }
+
+    public func isMissing(_ row: Int) -> Bool {
+        switch data {
+        case .number(let values): return values[row].isNaN
+        case .text(let codes, _): return codes[row] < 0
+        case .boolean(let values): return values[row] == Column.missingBoolean
+        }
+    }
+
+    /// Number of missing cells.
+    /// - Complexity: O(n)
+    public var missingCount: Int {
+        switch data {
+        case .number(let values): return values.reduce(0) { $0 + ($1.isNaN ? 1 : 0) }
+        case .text(let codes, _): return codes.reduce(0) { $0 + ($1 < 0 ? 1 : 0) }
+        case .boolean(let values): return values.reduce(0) { $0 + ($1 == Column.missingBoolean ? 1 : 0) }
+        }
+    }
+
+    /// The value at `row` as a number (booleans are 0/1); nil when missing or text.
+    public func number(at row: Int) -> Double? {
+        switch data {
+        case .number(let values): return values[row].isNaN ? nil : values[row]
+        case .boolean(let values): return values[row] == Column.missingBoolean ? nil : Double(values[row])
+        case .text: return nil
+        }
+    }
+
+    /// The value at `row` as text for display and CSV output; nil when missing.
+    public func text(at row: Int) -> String? {
+        switch data {
+        case .number(let values):
+            return values[row].isNaN ? nil : NumberFormatting.shortest(values[row])
+        case .text(let codes, let dictionary):
+            return codes[row] < 0 ? nil : dictionary[Int(codes[row])]
+        case .boolean(let values):
+            switch values[row] {
+            case 0: return "false"
+            case 1: return "true"
+            default: return nil
+            }
+        }
+    }
+
+    /// The non-missing values as numbers, for numeric and boolean columns.
+    public var numericValues: [Double]? {
+        switch data {
+        case .number(let values): return values
+        case .boolean(let values): return values.map { $0 == Column.missingBoolean ? .nan : Double($0) }
+        case .text: return nil
+        }
+    }
+
+    /// A column holding only the given rows, in the given order.
+    /// - Complexity: O(rows.count)
+    public func gathering(_ rows: [Int]) -> Column {
+        switch data {
+        case .number(let values):
+            return Column(name: name, data: .number(rows.map { values[$0] }))
+        case .text(let codes, let dictionary):
+            return Column(name: name, data: .text(codes: rows.map { codes[$0] }, dictionary: dictionary))
+        case .boolean(let values):
+            return Column(name: name, data: .boolean(rows.map { values[$0] }))
+        }
+    }
+}
+
+/// Formatting of numbers for display, CSV output and the journal.
+public enum NumberFormatting {
+    /// Integers print without a fraction; other values in their shortest round-trip form.
+    public static func shortest(_ value: Double) -> String {
+        if value.isNaN { return "" }
+        if value == value.rounded(), abs(value) < 1e15 {
+            return String(Int64(value))
+        }
+        return "\(value)"
+    }
+
+    /// A fixed number of significant digits, for summaries and metrics.
+    public static func significant(_ value: Double, digits: Int = 6) -> String {
+        if value.isNaN { return "" }
+        if value.isInfinite { return value > 0 ? "inf" : "-inf" }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        let magnitude = value == 0 ? 0 : Int(floor(log10(abs(value))))
+        let decimals = max(0, min(12, digits - 1 - magnitude))
+        if abs(value) >= 1e15 || (abs(value) < 1e-4 && value != 0) {
+            return String(format: "%.\(digits - 1)e", value)
+        }
+        var text = String(format: "%.\(decimals)f", value)
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation

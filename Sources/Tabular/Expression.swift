@@ -1,0 +1,130 @@
+/// A half-open range of character offsets in the line a command was typed on.
+public struct SourceRange: Sendable, Equatable, Hashable {
+    public var lower: Int
+    public var upper: Int
+
+    public init(_ lower: Int, _ upper: Int) {
+        self.lower = lower
+        self.upper = upper
+    }
+
+    public static func covering(_ a: SourceRange, _ b: SourceRange) -> SourceRange {
+        SourceRange(Swift.min(a.lower, b.lower), Swift.max(a.upper, b.upper))
+    }
+}
+
+/// An expression of `derive` and `filter`. Equality ignores source positions, so a
+/// parsed expression equals the one parsed from its printed form.
+public struct Expression: Sendable, Equatable, CustomStringConvertible {
+    public indirect enum Kind: Sendable, Equatable {
+        case number(Double)
+        case text(String)
+        case boolean(Bool)
+        case column(String)
+        case negate(Expression)
+        case not(Expression)
+        case binary(BinaryOperator, Expression, Expression)
+        case isMissing(Expression, negated: Bool)
+        case call(String, [Expression])
+    }
+
+    public var kind: Kind
+    public var range: SourceRange
+
+    public init(_ kind: Kind, _ range: SourceRange = SourceRange(0, 0)) {
+        self.kind = kind
+        self.range = range
+    }
+
+    public static func == (a: Expression, b: Expression) -> Bool { a.kind == b.kind }
+
+    /// Every column the expression reads.
+    public var columnReferences: [String] {
+        switch kind {
+        case .number, .text, .boolean: return []
+        case .column(let name): return [name]
+        case .negate(let e), .not(let e), .isMissing(let e, _): return e.columnReferences
+        case .binary(_, let a, let b): return a.columnReferences + b.columnReferences
+        case .call(_, let arguments): return arguments.flatMap(\.columnReferences)
+        }
+    }
+
+    /// The canonical source text: minimal parentheses, names quoted with backticks only
+    /// when they are not plain identifiers.
+    public var description: String { render(parentPrecedence: 0) }
+
+    private func render(parentPrecedence: Int) -> String {
+        let text: String
+        let precedence: Int
+        switch kind {
+        case .number(let value):
+            return value < 0 ? "(\(NumberFormatting.shortest(value)))" : NumberFormatting.shortest(value)
+        case .text(let value):
+            return "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        case .boolean(let value):
+            return value ? "true" : "false"
+        case .column(let name):
+            return Expression.quoteIdentifier(name)
+        case .call(let name, let arguments):
+            return name + "(" + arguments.map { $0.render(parentPrecedence: 0) }.joined(separator: ", ") + ")"
+        case .negate(let operand):
+            precedence = 7
+            text = "-" + operand.render(parentPrecedence: precedence)
+        case .not(let operand):
+            precedence = 3
+            text = "not " + operand.render(parentPrecedence: precedence)
+        case .isMissing(let operand, let negated):
+            precedence = 4
+            text = operand.render(parentPrecedence: precedence + 1) + (negated ? " is not missing" : " is missing")
+        case .binary(let op, let lhs, let rhs):
+            precedence = op.precedence
+            // Left-associative operators need parentheses on a right operand of equal
+            // precedence; `^` is right-associative, so the reverse holds.
+            let leftBump = op == .power ? 1 : 0
+            let rightBump = op == .power ? 0 : 1
+            text = lhs.render(parentPrecedence: precedence + leftBump) + " \(op.rawValue) "
+                + rhs.render(parentPrecedence: precedence + rightBump)
+        }
+        return precedence < parentPrecedence ? "(" + text + ")" : text
+    }
+
+    /// Identifiers print bare; other column names are written in backticks.
+    public static func quoteIdentifier(_ name: String) -> String {
+        isPlainIdentifier(name) && !ExpressionKeywords.reserved.contains(name) ? name : "`" + name + "`"
+    }
+
+    public static func isPlainIdentifier(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first,
+              first == "_" || first.properties.isAlphabetic else { return false }
+        return name.unicodeScalars.allSatisfy { $0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0) }
+    }
+}
+
+/// Words that cannot be bare column names inside expressions.
+public enum ExpressionKeywords {
+    public static let reserved: Set<String> = ["and", "or", "not", "is", "missing", "true", "false"]
+}
+
+public enum BinaryOperator: String, Sendable, CaseIterable {
+    case or, and
+    case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+    case add = "+", subtract = "-"
+    case multiply = "*", divide = "/", remainder = "%"
+    case power = "^"
+
+    /// Binding strength: higher binds tighter (see docs/expressions.md for the grammar).
+    public var precedence: Int {
+        switch self {
+        case .or: return 1
+        case .and: return 2
+        case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual: return 4
+        case .add, .subtract: return 5
+        case .multiply, .divide, .remainder: return 6
+        case .power: return 8
+        }
+    }
+
+    public var isComparison: Bool { precedence == 4 }
+    public var isArithmetic: Bool { precedence >= 5 }
+    public var isLogical: Bool { self == .and || self == .or }
+}

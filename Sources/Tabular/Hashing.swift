@@ -1,0 +1,112 @@
+import Dispatch
+
+/// A 64-bit hash for data fingerprints in the journal (FNV-1a over text, a
+/// multiply-xorshift step per word). It is not cryptographic: it detects accidental
+/// differences between a run and its replay.
+public struct FingerprintHasher: Sendable {
+    private var state: UInt64 = 0xcbf2_9ce4_8422_2325
+    private static let prime: UInt64 = 0x0000_0100_0000_01b3
+
+    public init() {}
+
+    /// Mixes one 64-bit word in a single multiply-xorshift step (fast enough to hash
+    /// every cell of a million-row table on each data step).
+    @inline(__always)
+    public mutating func combine(_ value: UInt64) {
+        state = (state ^ value) &* 0x9E37_79B9_7F4A_7C15
+        state ^= state >> 29
+    }
+
+    public mutating func combine(_ text: String) {
+        for byte in text.utf8 { state = (state ^ UInt64(byte)) &* Self.prime }
+        combine(UInt64(text.utf8.count))
+    }
+
+    public mutating func combine(_ value: Double) {
+        // All NaNs hash alike; -0 and 0 hash alike.
+        combine(value.isNaN ? 0x7ff8_0000_0000_0000 : (value == 0 ? 0 : value.bitPattern))
+    }
+
+    public var value: UInt64 { state }
+
+    public var hexDigest: String {
+        let hex = String(state, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
+
+extension Table {
+    /// A fingerprint of names, types and every value; equal tables give equal digests.
+    /// - Complexity: O(rows × columns)
+    public var contentHash: String {
+        // Columns hash in parallel; their digests combine in column order.
+        var digests = [UInt64](repeating: 0, count: columns.count)
+        digests.withUnsafeMutableBufferPointer { slots in
+            let base = slots.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: columns.count) { k in
+                base[k] = Table.hash(columns[k])
+            }
+        }
+        var hasher = FingerprintHasher()
+        hasher.combine(UInt64(rowCount))
+        for digest in digests { hasher.combine(digest) }
+        return hasher.hexDigest
+    }
+
+    private static func hash(_ column: Column) -> UInt64 {
+            var hasher = FingerprintHasher()
+            hasher.combine(column.name)
+            hasher.combine(column.type.rawValue)
+            switch column.data {
+            case .number(let values):
+                for v in values { hasher.combine(v) }
+            case .text(let codes, let dictionary):
+                // Hash the values, not the codes: two encodings of the same data agree.
+                var valueHashes = [UInt64](repeating: 0, count: dictionary.count)
+                for (i, value) in dictionary.enumerated() {
+                    var h = FingerprintHasher()
+                    h.combine(value)
+                    valueHashes[i] = h.value
+                }
+                for code in codes { hasher.combine(code < 0 ? UInt64.max : valueHashes[Int(code)]) }
+            case .boolean(let values):
+                for v in values { hasher.combine(UInt64(v)) }
+            }
+            return hasher.value
+    }
+}
+
+/// A fast 64-bit checksum of file contents, computed over 1 MiB blocks in parallel
+/// and combined in block order (so it does not depend on the number of cores).
+public enum ContentChecksum {
+    public static func hexDigest(_ bytes: [UInt8]) -> String {
+        let block = 1 << 20
+        let blockCount = max(1, (bytes.count + block - 1) / block)
+        var digests = [UInt64](repeating: 0, count: blockCount)
+        bytes.withUnsafeBytes { raw in
+            digests.withUnsafeMutableBufferPointer { slots in
+                let base = slots.baseAddress!
+                DispatchQueue.concurrentPerform(iterations: blockCount) { k in
+                    let start = k * block
+                    let end = min(bytes.count, start + block)
+                    var hasher = FingerprintHasher()
+                    var i = start
+                    while i + 8 <= end {
+                        hasher.combine(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                        i += 8
+                    }
+                    var tail: UInt64 = 0
+                    var shift: UInt64 = 0
+                    while i < end { tail |= UInt64(raw[i]) << shift; shift += 8; i += 1 }
+                    hasher.combine(tail)
+                    hasher.combine(UInt64(end - start))
+                    base[k] = hasher.value
+                }
+            }
+        }
+        var hasher = FingerprintHasher()
+        for digest in digests { hasher.combine(digest) }
+        hasher.combine(UInt64(bytes.count))
+        return hasher.hexDigest
+    }
+}

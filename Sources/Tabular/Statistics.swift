@@ -1,0 +1,119 @@
+/// Summary statistics of columns, as `describe` shows them.
+public enum Statistics {
+    public struct NumberSummary: Sendable, Equatable {
+        public var count: Int
+        public var missing: Int
+        public var mean: Double
+        /// Sample standard deviation (n − 1), as pandas and R report it.
+        public var std: Double
+        public var min: Double
+        public var q25: Double
+        public var median: Double
+        public var q75: Double
+        public var max: Double
+    }
+
+    public struct TextSummary: Sendable, Equatable {
+        public var count: Int
+        public var missing: Int
+        public var distinct: Int
+        /// The most frequent values with their counts, most frequent first (ties by value).
+        public var top: [(value: String, count: Int)]
+
+        public static func == (a: TextSummary, b: TextSummary) -> Bool {
+            a.count == b.count && a.missing == b.missing && a.distinct == b.distinct
+                && a.top.map(\.value) == b.top.map(\.value) && a.top.map(\.count) == b.top.map(\.count)
+        }
+    }
+
+    /// Count, missing, mean, standard deviation and quartiles of the non-missing values.
+    /// Quartiles interpolate linearly between order statistics (pandas' default).
+    /// - Complexity: O(n log n) for the sort.
+    public static func summarize(numbers values: [Double]) -> NumberSummary {
+        var present = values.filter { !$0.isNaN }
+        let missing = values.count - present.count
+        guard !present.isEmpty else {
+            return NumberSummary(count: 0, missing: missing, mean: .nan, std: .nan, min: .nan, q25: .nan,
+                                 median: .nan, q75: .nan, max: .nan)
+        }
+        present.sort()
+        let mean = Statistics.mean(present)
+        return NumberSummary(count: present.count, missing: missing, mean: mean,
+                             std: standardDeviation(present, mean: mean), min: present.first!,
+                             q25: quantile(sorted: present, 0.25), median: quantile(sorted: present, 0.5),
+                             q75: quantile(sorted: present, 0.75), max: present.last!)
+    }
+
+    /// Pairwise-free but compensated mean: sums with Kahan–Babuška (Neumaier) compensation
+    /// so large columns do not lose digits.
+    public static func mean(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return .nan }
+        return compensatedSum(values) / Double(values.count)
+    }
+
+    public static func compensatedSum(_ values: [Double]) -> Double {
+        var sum = 0.0, compensation = 0.0
+        for v in values {
+            let t = sum + v
+            if abs(sum) >= abs(v) { compensation += (sum - t) + v } else { compensation += (v - t) + sum }
+            sum = t
+        }
+        return sum + compensation
+    }
+
+    /// Sample standard deviation by the two-pass formula (numerically stable).
+    public static func standardDeviation(_ values: [Double], mean: Double) -> Double {
+        guard values.count > 1 else { return .nan }
+        var squares = 0.0
+        for v in values { let d = v - mean; squares += d * d }
+        return (squares / Double(values.count - 1)).squareRoot()
+    }
+
+    /// The `q` quantile of sorted values with linear interpolation.
+    public static func quantile(sorted: [Double], _ q: Double) -> Double {
+        guard !sorted.isEmpty else { return .nan }
+        let position = q * Double(sorted.count - 1)
+        let lower = Int(position.rounded(.down))
+        let upper = Swift.min(lower + 1, sorted.count - 1)
+        let fraction = position - Double(lower)
+        return sorted[lower] + (sorted[upper] - sorted[lower]) * fraction
+    }
+
+    /// Value counts of a text column.
+    public static func summarize(codes: [Int32], dictionary: [String], top: Int = 3) -> TextSummary {
+        var counts = [Int](repeating: 0, count: dictionary.count)
+        var missing = 0
+        for code in codes { if code < 0 { missing += 1 } else { counts[Int(code)] += 1 } }
+        let distinct = counts.filter { $0 > 0 }.count
+        let ranked = counts.indices.filter { counts[$0] > 0 }
+            .sorted { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : dictionary[$0] < dictionary[$1] }
+        return TextSummary(count: codes.count - missing, missing: missing, distinct: distinct,
+                           top: ranked.prefix(top).map { (dictionary[$0], counts[$0]) })
+    }
+
+    /// The most frequent value of a column (ties broken by the smallest value), for
+    /// `impute ... with mode`; nil when every value is missing.
+    public static func mode(of column: Column) -> ModeValue? {
+        switch column.data {
+        case .number(let values):
+            var counts: [Double: Int] = [:]
+            for v in values where !v.isNaN { counts[v == 0 ? 0 : v, default: 0] += 1 }
+            guard let best = counts.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }) else { return nil }
+            return .number(best.key)
+        case .text(let codes, let dictionary):
+            let summary = summarize(codes: codes, dictionary: dictionary, top: 1)
+            return summary.top.first.map { .text($0.value) }
+        case .boolean(let values):
+            var counts = [0, 0]
+            for v in values where v != Column.missingBoolean { counts[Int(v)] += 1 }
+            if counts[0] + counts[1] == 0 { return nil }
+            return .boolean(counts[1] > counts[0])
+        }
+    }
+
+    public enum ModeValue: Sendable, Equatable {
+        case number(Double)
+        case text(String)
+        case boolean(Bool)
+    }
+}

@@ -1,0 +1,206 @@
+import ArgumentParser
+import Engine
+import Foundation
+import REPL
+import Tabular
+
+@main
+struct MLW: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mlw",
+        abstract: "A terminal workbench for the machine-learning lifecycle.",
+        discussion: "Type 'help' at the prompt for the command language.",
+        version: ModelBundle.mlwVersion,
+        subcommands: [Prompt.self, Replay.self, Run.self, Predict.self],
+        defaultSubcommand: Prompt.self)
+}
+
+/// Shared output helpers for the subcommands.
+enum Terminal {
+    static var isInteractive: Bool { isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 }
+
+    static var renderer: OutputRenderer {
+        let colors = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+            && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+        var size = winsize()
+        let width = ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 120
+        return OutputRenderer(width: width, colors: colors)
+    }
+
+    static func printError(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    static func parseOverrides(_ pairs: [String]) throws -> [String: String] {
+        var result: [String: String] = [:]
+        for pair in pairs {
+            guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
+                throw ValidationError("--set takes NAME=VALUE, found '\(pair)'")
+            }
+            result[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+        }
+        return result
+    }
+}
+
+struct Prompt: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "repl",
+        abstract: "Start the prompt (the default). With piped input, run its lines as a script.")
+
+    @Option(name: .long, help: "Record into sessions/NAME.mlw (resumed if it exists).")
+    var session: String?
+
+    func run() throws {
+        let path = sessionPath()
+        let existed = FileManager.default.fileExists(atPath: path)
+        let interactive = Terminal.isInteractive
+        let renderer = Terminal.renderer
+        let journal = try JournalFile(path: path, header: "# mlw session, started \(ISO8601DateFormatter().string(from: Date()))")
+        let live = Session(journal: journal)
+        if existed {
+            // Resume: rebuild the workspace by replaying (and verifying) the recorded steps,
+            // then keep recording after them.
+            let replayed = Session()
+            let runner = ScriptRunner(session: replayed, renderer: renderer, verify: true, print: nil, printError: Terminal.printError)
+            let (code, _) = runner.run(lines: try ScriptRunner.lines(of: path), source: path)
+            if code != .ok {
+                Terminal.printError("error: cannot resume \(path); start another session with --session NAME")
+                throw ExitCode(code.rawValue)
+            }
+            live.adopt(replayed)
+        }
+        if interactive {
+            print("mlw \(ModelBundle.mlwVersion): recording to \(path)" + (existed ? " (resumed \(live.recorded.count) steps)" : "")
+                  + ". 'help' lists commands; Ctrl-D quits.")
+            let home = ProcessInfo.processInfo.environment["HOME"] ?? "."
+            let history = ProcessInfo.processInfo.environment["MLW_HISTORY"] ?? (home as NSString).appendingPathComponent(".mlw_history")
+            let code = PromptLoop(session: live, renderer: renderer, historyPath: history).run()
+            if code != 0 { throw ExitCode(code) }
+            return
+        }
+        // Piped input: each line runs as at the prompt and is recorded the same way.
+        var number = 0
+        while let line = readLine(strippingNewline: true) {
+            number += 1
+            switch live.run(line) {
+            case .nothing: continue
+            case .quit: return
+            case .interrupted: throw ExitCode(130)
+            case .failure(let diagnostic):
+                Terminal.printError("<stdin>:\(number): " + renderer.renderError(diagnostic.rendered(source: line)))
+                throw ExitCode(diagnostic.message.hasPrefix("internal error") ? 70 : 65)
+            case .output(let output):
+                if !output.blocks.isEmpty { print(renderer.render(output)) }
+            }
+        }
+    }
+
+    private func sessionPath() -> String {
+        guard let session else {
+            let formatter = DateFormatter()
+            formatter.dateFormat = "yyyyMMdd-HHmmss"
+            return "sessions/session-\(formatter.string(from: Date())).mlw"
+        }
+        if session.contains("/") || session.hasSuffix(".mlw") { return session }
+        return "sessions/\(session).mlw"
+    }
+}
+
+struct Replay: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Re-run a recorded script headless.",
+        discussion: "With --verify, every recorded fingerprint (#= ...) must be reproduced; the first difference is named and the exit status is 65.")
+
+    @Argument(help: "The script (.mlw) to run.")
+    var file: String
+
+    @Flag(help: "Check the recorded fingerprints.")
+    var verify = false
+
+    @Option(name: .customLong("set"), help: "Override a declared parameter: NAME=VALUE (repeatable).")
+    var overrides: [String] = []
+
+    @Flag(name: .shortAndLong, help: "Print only errors and the verification summary.")
+    var quiet = false
+
+    func run() throws {
+        let lines: [String]
+        do { lines = try ScriptRunner.lines(of: file) } catch {
+            Terminal.printError("error: \(error)")
+            throw ExitCode(66)
+        }
+        let session = Session(overrides: try Terminal.parseOverrides(overrides))
+        let runner = ScriptRunner(session: session, renderer: Terminal.renderer, verify: verify,
+                                  print: quiet ? nil : { print($0) }, printError: Terminal.printError)
+        let (code, verified) = runner.run(lines: lines, source: file)
+        if code != .ok { throw ExitCode(code.rawValue) }
+        if verify { print("verified \(verified) steps of \(file): every fingerprint matches") }
+    }
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run an exported pipeline: writes OUTDIR/metrics.json and the model bundle OUTDIR/model.")
+
+    @Argument(help: "The pipeline folder (holding pipeline.mlw).")
+    var directory: String
+
+    @Option(help: "Where to write the outputs (default: DIR/out).")
+    var out: String?
+
+    @Option(name: .customLong("set"), help: "Override a declared parameter: NAME=VALUE (repeatable).")
+    var overrides: [String] = []
+
+    func run() throws {
+        let script = (directory as NSString).appendingPathComponent("pipeline.mlw")
+        let lines: [String]
+        do { lines = try ScriptRunner.lines(of: script) } catch {
+            Terminal.printError("error: \(directory) is not a pipeline folder (cannot read pipeline.mlw)")
+            throw ExitCode(66)
+        }
+        let session = Session(overrides: try Terminal.parseOverrides(overrides))
+        let runner = ScriptRunner(session: session, renderer: Terminal.renderer, verify: false,
+                                  print: { print($0) }, printError: Terminal.printError)
+        let (code, _) = runner.run(lines: lines, source: script)
+        if code != .ok { throw ExitCode(code.rawValue) }
+        let outDirectory = out ?? (directory as NSString).appendingPathComponent("out")
+        do {
+            let written = try PipelineOutputs.write(session.workspace, to: outDirectory)
+            print("wrote \(written.metrics) and the model bundle \(written.bundle)")
+        } catch {
+            Terminal.printError("error: \(error)")
+            throw ExitCode(65)
+        }
+    }
+}
+
+struct Predict: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Score a CSV file with a model bundle, applying the preparation it was trained with.")
+
+    @Argument(help: "The model bundle folder.")
+    var bundle: String
+
+    @Argument(help: "The input CSV file.")
+    var input: String
+
+    @Option(name: .shortAndLong, help: "Write the scored rows here (default: standard output).")
+    var output: String?
+
+    func run() throws {
+        do {
+            let scored = try ModelBundle.predict(bundle: bundle, input: input)
+            let csv = CSVWriter.csv(scored)
+            if let output {
+                try csv.write(toFile: output, atomically: true, encoding: .utf8)
+                Terminal.printError("wrote \(scored.rowCount) predictions to \(output)")
+            } else {
+                print(csv, terminator: "")
+            }
+        } catch let error as EngineError {
+            Terminal.printError("error: \(error)")
+            throw ExitCode(65)
+        }
+    }
+}

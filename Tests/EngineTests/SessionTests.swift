@@ -1,0 +1,152 @@
+import CommandLanguage
+import Foundation
+import Tabular
+import Testing
+@testable import Engine
+
+func temporaryDirectory() -> String {
+    let path = NSTemporaryDirectory() + "mlw-tests-\(UUID().uuidString)"
+    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+func runAll(_ session: Session, _ lines: [String]) throws {
+    for line in lines {
+        if case .failure(let diagnostic) = session.run(line) { throw diagnostic }
+    }
+}
+
+let penguinsScript = [
+    "load datasets/penguins.csv", "target species", "goal accuracy >= 0.9", "split 0.7 stratify seed=3",
+    "describe", "impute numeric with median", "impute categorical with mode", "derive ratio = bill_length_mm / bill_depth_mm",
+    "encode onehot categorical", "scale standard numeric", "train logistic", "train logistic strong l2=50", "evaluate",
+]
+
+struct SessionTests {
+    @Test func undoRestoresTheExactWorkspace() throws {
+        _ = repositoryRoot
+        let session = Session()
+        try runAll(session, ["load datasets/iris.csv", "split 0.8 seed=1"])
+        let before = session.workspace.currentTable!
+        try runAll(session, ["derive x = sepal_length * 2", "filter x > 10"])
+        #expect(session.workspace.currentTable != before)
+        try runAll(session, ["undo", "undo"])
+        #expect(session.workspace.currentTable == before)
+        #expect(session.effective.map(\.text) == ["load \"datasets/iris.csv\" as iris", "split 0.8 seed=1"])
+        #expect(session.recorded.last?.text == "undo")
+    }
+
+    @Test func failedCommandsChangeAndRecordNothing() throws {
+        _ = repositoryRoot
+        let directory = temporaryDirectory()
+        let journal = try JournalFile(path: directory + "/s.mlw", header: "# test")
+        let session = Session(journal: journal)
+        try runAll(session, ["load datasets/penguins.csv"])
+        let table = session.workspace.currentTable
+        for bad in ["derive r = bill_length_mm / bill_dept", "train logistic", "filter island + 1", "load nowhere.csv", "split 2"] {
+            guard case .failure = session.run(bad) else { Issue.record("'\(bad)' should fail"); continue }
+        }
+        #expect(session.workspace.currentTable == table)
+        let lines = try ScriptRunner.lines(of: directory + "/s.mlw")
+        #expect(lines.count == 2)
+    }
+
+    @Test func trainNamesTheMissingValueProblem() throws {
+        _ = repositoryRoot
+        let session = Session()
+        try runAll(session, ["load datasets/penguins.csv", "target species", "drop island, sex"])
+        guard case .failure(let diagnostic) = session.run("train logistic") else { Issue.record("should fail"); return }
+        #expect(diagnostic.message == "feature 'bill_length_mm' has 2 missing values")
+    }
+
+    @Test func recordedScriptReplaysWithVerifiedFingerprints() throws {
+        _ = repositoryRoot
+        let directory = temporaryDirectory()
+        let session = Session(journal: try JournalFile(path: directory + "/s.mlw", header: nil))
+        try runAll(session, penguinsScript)
+        let lines = try ScriptRunner.lines(of: directory + "/s.mlw")
+        var errors: [String] = []
+        let (code, verified) = ScriptRunner(session: Session(), verify: true, print: nil, printError: { errors.append($0) })
+            .run(lines: lines, source: "s.mlw")
+        #expect(code == .ok, "\(errors)")
+        #expect(verified >= 10)
+        // A changed seed is caught at the split step.
+        let tampered = lines.map { $0.replacingOccurrences(of: "seed=3", with: "seed=4") }
+        let (badCode, _) = ScriptRunner(session: Session(), verify: true, print: nil, printError: { errors.append($0) })
+            .run(lines: tampered, source: "s.mlw")
+        #expect(badCode == .dataError)
+        #expect(errors.last?.hasPrefix("s.mlw:4: verify failed") == true)
+    }
+
+    @Test func bundlePredictionsEqualPromptPredictions() throws {
+        _ = repositoryRoot
+        let directory = temporaryDirectory()
+        let session = Session()
+        try runAll(session, penguinsScript + [
+            "load datasets/penguins.csv as fresh", "use penguins",
+            "predict logistic on fresh to \"\(directory)/prompt.csv\"", "export model logistic to \"\(directory)/bundle\""])
+        let fromBundle = try ModelBundle.predict(bundle: directory + "/bundle", input: "datasets/penguins.csv")
+        let fromPrompt = try CSVReader.read(path: directory + "/prompt.csv", name: "input").table
+        #expect(CSVWriter.csv(fromBundle) == CSVWriter.csv(fromPrompt))
+        #expect(fromBundle.column(named: "probability_Gentoo") != nil)
+        // A tampered model file is refused.
+        try "{}".write(toFile: directory + "/bundle/model.json", atomically: true, encoding: .utf8)
+        #expect(throws: EngineError.self) { try ModelBundle.load(directory + "/bundle") }
+    }
+
+    @Test func exportedPipelineReproducesTheSessionMetrics() throws {
+        _ = repositoryRoot
+        let directory = temporaryDirectory()
+        let session = Session()
+        try runAll(session, penguinsScript + ["export pipeline to \"\(directory)/pipe\""])
+        let script = try ScriptRunner.lines(of: directory + "/pipe/pipeline.mlw")
+        #expect(!script.contains("describe"))
+        #expect(script.contains("load $data as penguins"))
+        // The goal picks the better model of the two, so only its train step remains.
+        #expect(script.filter { $0.hasPrefix("train ") }.count == 1)
+        let rerun = Session()
+        let (code, _) = ScriptRunner(session: rerun, print: nil, printError: { Issue.record("\($0)") }).run(lines: script, source: "pipeline.mlw")
+        #expect(code == .ok)
+        let model = rerun.workspace.models.last!.name
+        let original = session.workspace.evaluation!.rows.first { $0.model == model }!
+        #expect(rerun.workspace.evaluation!.rows.first! == original)
+        _ = try PipelineOutputs.write(rerun.workspace, to: directory + "/out")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/out/metrics.json"))) as! [String: Any]
+        #expect(json["task"] as? String == "classification")
+        #expect(FileManager.default.fileExists(atPath: directory + "/out/model/manifest.json"))
+    }
+
+    @Test func regressionWithTestTable() throws {
+        _ = repositoryRoot
+        let session = Session()
+        try runAll(session, [
+            "load datasets/auto_mpg.csv as cars", "load datasets/auto_mpg.csv as holdout", "use cars",
+            "filter mpg is not missing", "target mpg", "split test=holdout", "drop name",
+            "impute numeric with median", "encode onehot origin",
+        ])
+        // The holdout still has rows without mpg, so its test set cannot be built.
+        guard case .failure(let diagnostic) = session.run("train linear") else { Issue.record("holdout has missing targets"); return }
+        #expect(diagnostic.message.contains("has no 'mpg'"))
+    }
+}
+
+/// Every shipped session and tutorial script replays with all fingerprints matching.
+struct ShippedScriptTests {
+    static var scripts: [String] {
+        _ = repositoryRoot
+        return ["sessions", "tutorials"].flatMap { folder in
+            ((try? FileManager.default.contentsOfDirectory(atPath: repositoryRoot + "/" + folder)) ?? [])
+                .filter { $0.hasSuffix(".mlw") }.map { "\(folder)/\($0)" }
+        }
+    }
+
+    @Test(arguments: scripts)
+    func replayVerifies(script: String) throws {
+        var errors: [String] = []
+        let lines = try ScriptRunner.lines(of: repositoryRoot + "/" + script)
+        let (code, verified) = ScriptRunner(session: Session(), verify: true, print: nil, printError: { errors.append($0) })
+            .run(lines: lines, source: script)
+        #expect(code == .ok, "\(errors)")
+        #expect(verified > 0)
+    }
+}

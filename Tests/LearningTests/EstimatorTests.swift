@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+@testable import Learning
+import Tabular
+
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+func dataset(_ name: String) throws -> Table {
+    try CSVReader.read(path: repositoryRoot + "/datasets/\(name).csv", name: name).table
+}
+
+/// Known answers computed once with scikit-learn 1.x (tol=1e-10) on the shipped datasets.
+struct LogisticRegressionTests {
+    func iris() throws -> (DesignMatrix, [Int]) {
+        let table = try dataset("iris")
+        let x = DesignMatrix(columnVectors: table.columns.prefix(4).map { $0.numericValues! })
+        let species = table.column(named: "species")!
+        let classes = ["setosa", "versicolor", "virginica"]
+        return (x, (0..<150).map { classes.firstIndex(of: species.text(at: $0)!)! })
+    }
+
+    @Test func multinomialMatchesScikitLearn() throws {
+        let (x, y) = try iris()
+        let model = try LogisticRegression.fit(x, labels: y, classCount: 3, parameters: .init())
+        let expected: [[Double]] = [[-0.4235130928, 0.9673506537, -2.5171542851, -1.0793345577],
+                                    [0.5344640368, -0.3215881943, -0.2063932487, -0.9442989503],
+                                    [-0.1109509441, -0.6457624594, 2.7235475337, 2.0236335079]]
+        let intercepts = [9.849590072, 2.2371990405, -12.0867891126]
+        for k in 0..<3 {
+            for j in 0..<4 { #expect(abs(model.coefficients[k][j] - expected[k][j]) < 1e-4) }
+            #expect(abs(model.intercepts[k] - intercepts[k]) < 1e-3)
+        }
+        let probabilities = model.probabilities(x)
+        let predicted = (0..<150).map { i in (0..<3).max { probabilities[i * 3 + $0] < probabilities[i * 3 + $1] }! }
+        #expect(Metrics.accuracy(truth: y, predicted: predicted) == 0.9733333333333334)
+    }
+
+    @Test func binomialMatchesScikitLearn() throws {
+        let table = try dataset("breast_cancer")
+        let x = DesignMatrix(columnVectors: table.columns.prefix(6).map { $0.numericValues! })
+        let diagnosis = table.column(named: "diagnosis")!
+        let y = (0..<table.rowCount).map { diagnosis.text(at: $0) == "malignant" ? 1 : 0 }
+        let model = try LogisticRegression.fit(x, labels: y, classCount: 2, parameters: .init())
+        let expected = [-2.8565558995, 0.226980376, 0.6603330055, -0.0055458424, 0.4977453007, 0.8338989624]
+        for j in 0..<6 { #expect(abs(model.coefficients[0][j] - expected[j]) < 2e-3 * max(1, abs(expected[j]))) }
+        #expect(abs(model.intercepts[0] - -22.0794858318) < 2e-2)
+        let auc = Metrics.auc(truth: y, probabilities: model.probabilities(x), classCount: 2)
+        #expect(abs(auc - 0.9728344167855821) < 1e-4)
+    }
+
+    /// The battery every estimator passes.
+    @Test func sameInputsGiveTheSameModelAndRoundTrip() throws {
+        let (x, y) = try iris()
+        let copy = x
+        let a = try LogisticRegression.fit(x, labels: y, classCount: 3, parameters: .init())
+        let b = try LogisticRegression.fit(x, labels: y, classCount: 3, parameters: .init())
+        #expect(a == b)
+        #expect(x == copy)
+        let decoded = try JSONDecoder().decode(LogisticRegression.Model.self, from: JSONEncoder().encode(a))
+        #expect(decoded.probabilities(x) == a.probabilities(x))
+        #expect(a.probabilities(x).count == 150 * 3)
+    }
+
+    @Test func singleClassIsADiagnostic() {
+        let x = DesignMatrix(rows: 3, columns: 1, values: [1, 2, 3])
+        #expect(throws: LearningError.self) { try LogisticRegression.fit(x, labels: [0, 0, 0], classCount: 1, parameters: .init()) }
+    }
+
+    @Test func badSettingsAreRejected() {
+        #expect(throws: LearningError.self) { try LogisticRegression.descriptor.resolve(["l2": -1]) }
+        #expect(throws: LearningError.self) { try LogisticRegression.descriptor.resolve(["max_iter": 2.5]) }
+        #expect(throws: LearningError.self) { try LogisticRegression.descriptor.resolve(["depth": 3]) }
+    }
+}
+
+struct LinearRegressionTests {
+    func auto() throws -> (DesignMatrix, [Double]) {
+        let table = try dataset("auto_mpg")
+        let names = ["cylinders", "displacement", "horsepower", "weight", "acceleration", "model_year"]
+        let rows = (0..<table.rowCount).filter { row in !(names + ["mpg"]).contains { table.column(named: $0)!.isMissing(row) } }
+        let x = DesignMatrix(columnVectors: names.map { name in rows.map { table.column(named: name)!.number(at: $0)! } })
+        return (x, rows.map { table.column(named: "mpg")!.number(at: $0)! })
+    }
+
+    @Test func leastSquaresMatchesScikitLearn() throws {
+        let (x, y) = try auto()
+        #expect(x.rows == 392)
+        let model = try LinearRegression.fit(x, targets: y, parameters: .init())
+        let expected = [-3.4166283159e-01, 7.6869575750e-03, -4.3671548790e-04, -6.7665894006e-03, 8.8436292453e-02, 7.3042063305e-01]
+        for j in 0..<6 { #expect(abs(model.coefficients[j] - expected[j]) < 1e-8 * max(1, abs(expected[j])) * 1e3) }
+        #expect(abs(model.intercept - -1400.7081018377626) < 1e-6)
+    }
+
+    @Test func ridgeMatchesScikitLearn() throws {
+        let (x, y) = try auto()
+        var parameters = LinearRegression.Parameters()
+        parameters.l2 = 10
+        let model = try LinearRegression.fit(x, targets: y, parameters: parameters)
+        let expected = [-3.1268068217e-01, 7.2292759648e-03, -4.7785312487e-04, -6.7676133972e-03, 8.7846718266e-02, 7.2882758890e-01]
+        for j in 0..<6 { #expect(abs(model.coefficients[j] - expected[j]) < 1e-7) }
+        #expect(abs(model.intercept - -1397.6132656572759) < 1e-5)
+    }
+
+    @Test func collinearColumnsGiveTheMinimumNormSolution() throws {
+        // y = 2a; b duplicates a, so the minimum-norm answer splits the weight evenly.
+        let a: [Double] = [1, 2, 3, 4, 5]
+        let x = DesignMatrix(columnVectors: [a, a])
+        let model = try LinearRegression.fit(x, targets: a.map { 2 * $0 }, parameters: .init())
+        #expect(model.rank == 1)
+        #expect(abs(model.coefficients[0] - 1) < 1e-9 && abs(model.coefficients[1] - 1) < 1e-9)
+    }
+}
+
+struct MetricsTests {
+    @Test func classificationMetrics() {
+        let truth = [0, 0, 1, 1, 2, 2], predicted = [0, 1, 1, 1, 2, 0]
+        #expect(Metrics.accuracy(truth: truth, predicted: predicted) == 4.0 / 6)
+        // per-class F1: 0.5, 0.8, 0.6667
+        #expect(abs(Metrics.f1Macro(truth: truth, predicted: predicted, classCount: 3) - (0.5 + 0.8 + 2.0 / 3) / 3) < 1e-12)
+        #expect(Metrics.binaryAUC(positives: [false, false, true, true], scores: [0.1, 0.4, 0.35, 0.8]) == 0.75)
+        #expect(Metrics.binaryAUC(positives: [false, true], scores: [0.5, 0.5]) == 0.5)
+    }
+
+    @Test func regressionMetrics() {
+        #expect(Metrics.rmse(truth: [1, 2, 3], predicted: [1, 2, 5]) == (4.0 / 3).squareRoot())
+        #expect(Metrics.mae(truth: [1, 2, 3], predicted: [1, 2, 5]) == 2.0 / 3)
+        #expect(Metrics.r2(truth: [1, 2, 3], predicted: [1, 2, 3]) == 1)
+    }
+}

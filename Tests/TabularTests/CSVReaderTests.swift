@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+@testable import Tabular
+
+struct CSVReaderTests {
+    func read(_ text: String, separator: UInt8? = nil) throws -> Table {
+        try CSVReader.parse(bytes: Array(text.utf8), name: "t", separator: separator).table
+    }
+
+    @Test func typesAreInferredPerColumn() throws {
+        let table = try read("a,b,c,d\n1,x,true,\n2.5,y,false,\n")
+        #expect(table.rowCount == 2)
+        #expect(table.columns.map(\.type) == [.number, .text, .boolean, .number])
+        #expect(table.column(named: "a")?.numericValues == [1, 2.5])
+        #expect(table.column(named: "d")?.missingCount == 2)
+    }
+
+    @Test func quotedFieldsHoldSeparatorsQuotesAndNewlines() throws {
+        let table = try read("name,note\n\"Smith, J\",\"said \"\"hi\"\"\nthen left\"\nplain,x\n")
+        #expect(table.rowCount == 2)
+        #expect(table.column(named: "name")?.text(at: 0) == "Smith, J")
+        #expect(table.column(named: "note")?.text(at: 0) == "said \"hi\"\nthen left")
+    }
+
+    @Test func crlfBomAndMissingMarkers() throws {
+        let table = try read("\u{FEFF}x,y\r\n1,NA\r\n2,a\r\n")
+        #expect(table.columnNames == ["x", "y"])
+        #expect(table.column(named: "y")?.text(at: 0) == nil)
+        #expect(table.column(named: "y")?.text(at: 1) == "a")
+    }
+
+    @Test func separatorIsDetectedOrGiven() throws {
+        #expect(try read("a;b\n1;2\n").columnNames == ["a", "b"])
+        #expect(try read("a\tb\n1\t2\n").columnNames == ["a", "b"])
+        #expect(try read("a;b\n1;2\n", separator: UInt8(ascii: ",")).columnNames == ["a;b"])
+    }
+
+    @Test(arguments: [
+        ("a,b\n1,2\n3\n", 3, "expected 2 fields, found 1"),
+        ("a,b\n1,2\n\"open,3\n", 3, "a quoted field is never closed"),
+        ("a,b\n\"x\"y,2\n", 2, "unexpected character after a closing quote"),
+    ])
+    func malformedFilesNameTheLine(text: String, line: Int, message: String) throws {
+        let error = #expect(throws: CSVError.self) { try read(text) }
+        #expect(error?.line == line)
+        #expect(error?.message.hasPrefix(message) == true)
+    }
+
+    @Test func emptyFileIsAnError() {
+        #expect(throws: CSVError.self) { try read("") }
+    }
+
+    @Test func duplicateHeadersAreRenamedWithAWarning() throws {
+        let result = try CSVReader.parse(bytes: Array("a,a\n1,2\n".utf8), name: "t")
+        #expect(result.table.columnNames == ["a", "a_2"])
+        #expect(result.warnings.count == 1)
+    }
+
+    @Test func mixedChunksFallBackToText() throws {
+        // Large enough for several parallel chunks; the last row makes column b text.
+        var text = "a,b\n"
+        for i in 0..<200_000 { text += "\(i),\(i % 7)\n" }
+        text += "1,seven\n"
+        let table = try read(text)
+        #expect(table.rowCount == 200_001)
+        #expect(table.column(named: "b")?.type == .text)
+        #expect(table.column(named: "b")?.text(at: 8) == "1")
+        #expect(table.column(named: "b")?.text(at: 200_000) == "seven")
+        #expect(table.column(named: "a")?.numericValues?.last == 1)
+    }
+
+    @Test func numbersParseExactly() throws {
+        let values = ["0.1", "-2.5e-3", "12345678901234567890", "1e300", "3.14159265358979323846", "007"]
+        let table = try read("x\n" + values.joined(separator: "\n") + "\n")
+        #expect(table.column(named: "x")?.numericValues == values.map { Double($0)! })
+    }
+
+    @Test func irisLoadsWithKnownFigures() throws {
+        let table = try CSVReader.read(path: repositoryRoot + "/datasets/iris.csv", name: "iris").table
+        #expect(table.rowCount == 150)
+        let summary = Statistics.summarize(numbers: table.column(named: "sepal_length")!.numericValues!)
+        #expect(abs(summary.mean - 5.843333333) < 1e-8)
+        #expect(abs(summary.std - 0.8280661280) < 1e-9)
+        #expect(summary.median == 5.8)
+        #expect(summary.q25 == 5.1 && summary.q75 == 6.4)
+    }
+
+    @Test func writerRoundTrips() throws {
+        let table = try read("name,v\n\"a, b\",1.5\n\"q\"\"\",\n")
+        let again = try read(CSVWriter.csv(table))
+        #expect(again == table)
+    }
+}
