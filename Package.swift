@@ -33,7 +33,7 @@ let package = Package(
         .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
         .testTarget(name: "CommandLanguageTests", dependencies: ["CommandLanguage", "Tabular"]),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "Tabular"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "CommandLanguage", "Tabular"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "CommandLanguage", "Tabular"], exclude: ["Transcripts"]),
         .testTarget(name: "REPLTests", dependencies: ["REPL", "CommandLanguage", "Engine"]),
     ],
     swiftLanguageModes: [.v5]

@@ -25,7 +25,9 @@ static inline void mlw_set_prompt_text(const char *text) {
 static inline EditLine *mlw_el_init(const char *program) {
     EditLine *el = el_init(program, stdin, stdout, stderr);
     if (el == NULL) return NULL;
-    el_set(el, EL_PROMPT, mlw_prompt_function);
+    // Characters between two \1 bytes in the prompt are escape sequences that take no
+    // room on screen (colours); libedit must know, or it misplaces the cursor.
+    el_set(el, EL_PROMPT_ESC, mlw_prompt_function, '\1');
     el_set(el, EL_EDITOR, "emacs");
     el_set(el, EL_SIGNAL, 0);  // we own SIGINT; libedit must not install handlers
     return el;

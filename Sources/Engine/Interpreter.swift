@@ -45,15 +45,13 @@ public enum Interpreter {
                 guard Tabular.Expression.isPlainIdentifier(tableName) || name != nil else {
                     throw Diagnostic(.badValue, "cannot name a table after '\(path)'", help: "name it: load \"\(path)\" as NAME")
                 }
-                let bytes: [UInt8]
-                do { bytes = try CSVReader.readFileBytes(path) } catch let error as CSVError {
-                    throw Diagnostic(.fileError, error.message,
-                                     help: FileManager.default.fileExists(atPath: path) ? nil : pathSuggestion(path))
-                }
                 let result: CSVReadResult
                 do {
-                    result = try CSVReader.parse(bytes: bytes, name: tableName, separator: separator?.utf8.first,
-                                                 isCancelled: context.isCancelled)
+                    result = try CSVReader.read(path: path, name: tableName, separator: separator?.utf8.first,
+                                                isCancelled: context.isCancelled)
+                } catch let error as CSVError where error.line == nil {
+                    throw Diagnostic(.fileError, error.message,
+                                     help: FileManager.default.fileExists(atPath: path) ? nil : pathSuggestion(path))
                 } catch let error as CSVError {
                     throw Diagnostic(.dataError, "\(path): \(error.description)")
                 }
@@ -61,7 +59,7 @@ public enum Interpreter {
                 let replacing = ws.table(named: tableName) != nil
                 ws.store(table)
                 ws.current = tableName
-                let checksum = ContentChecksum.hexDigest(bytes)
+                let checksum = result.checksum
                 ws.sources[tableName] = DataSource(path: path, sha256: checksum, separator: separator)
                 ws.preparations[tableName] = []
                 ws.loadedSchemas[tableName] = table.columns.map { SchemaField(name: $0.name, type: $0.type) }

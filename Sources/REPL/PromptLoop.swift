@@ -23,7 +23,8 @@ public struct PromptLoop {
             return 70
         }
         session.isCancelled = { LineEditor.interruptRequested() }
-        editor.setPrompt(renderer.colors ? "\u{1B}[1;34mmlw>\u{1B}[0m " : "mlw> ")
+        // \u{1} brackets the colour codes so libedit does not count them as columns.
+        editor.setPrompt(renderer.colors ? "\u{1}\u{1B}[1;34m\u{1}mlw>\u{1}\u{1B}[0m\u{1} " : "mlw> ")
         defer { editor.saveHistory() }
         while true {
             switch editor.readLine() {
@@ -40,7 +41,7 @@ public struct PromptLoop {
                 case .nothing: break
                 case .quit: return 0
                 case .interrupted:
-                    print(renderer.renderError("interrupted: nothing changed"))
+                    print("\n" + renderer.renderError("interrupted: nothing changed"))  // the terminal echoed ^C without a newline
                 case .failure(let diagnostic):
                     print(renderer.renderError(diagnostic.rendered(source: line)))
                 case .output(let output):

@@ -80,15 +80,18 @@ extension Table {
 /// and combined in block order (so it does not depend on the number of cores).
 public enum ContentChecksum {
     public static func hexDigest(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBytes { hexDigest($0) }
+    }
+
+    public static func hexDigest(_ raw: UnsafeRawBufferPointer) -> String {
         let block = 1 << 20
-        let blockCount = max(1, (bytes.count + block - 1) / block)
+        let blockCount = max(1, (raw.count + block - 1) / block)
         var digests = [UInt64](repeating: 0, count: blockCount)
-        bytes.withUnsafeBytes { raw in
-            digests.withUnsafeMutableBufferPointer { slots in
+        digests.withUnsafeMutableBufferPointer { slots in
                 let base = slots.baseAddress!
                 DispatchQueue.concurrentPerform(iterations: blockCount) { k in
                     let start = k * block
-                    let end = min(bytes.count, start + block)
+                    let end = min(raw.count, start + block)
                     var hasher = FingerprintHasher()
                     var i = start
                     while i + 8 <= end {
@@ -102,11 +105,10 @@ public enum ContentChecksum {
                     hasher.combine(UInt64(end - start))
                     base[k] = hasher.value
                 }
-            }
         }
         var hasher = FingerprintHasher()
         for digest in digests { hasher.combine(digest) }
-        hasher.combine(UInt64(bytes.count))
+        hasher.combine(UInt64(raw.count))
         return hasher.hexDigest
     }
 }

@@ -6,11 +6,36 @@ import Darwin
 
 /// Parsing of decimal numbers straight from bytes, without building strings.
 enum NumberParsing {
-    /// Exact powers of ten representable as Double (10^0 ... 10^22).
-    private static let powersOfTen: [Double] = (0...22).map { exponent in
-        var value = 1.0
-        for _ in 0..<exponent { value *= 10 }
-        return value
+    /// Exact powers of ten representable as Double (10^0 ... 10^22). A switch of
+    /// literals, not a static array: a lazily initialised static costs a `swift_once`
+    /// check on every call in this hot loop.
+    @inline(__always)
+    private static func powerOfTen(_ exponent: Int) -> Double {
+        switch exponent {
+        case 0: return 1e0
+        case 1: return 1e1
+        case 2: return 1e2
+        case 3: return 1e3
+        case 4: return 1e4
+        case 5: return 1e5
+        case 6: return 1e6
+        case 7: return 1e7
+        case 8: return 1e8
+        case 9: return 1e9
+        case 10: return 1e10
+        case 11: return 1e11
+        case 12: return 1e12
+        case 13: return 1e13
+        case 14: return 1e14
+        case 15: return 1e15
+        case 16: return 1e16
+        case 17: return 1e17
+        case 18: return 1e18
+        case 19: return 1e19
+        case 20: return 1e20
+        case 21: return 1e21
+        default: return 1e22
+        }
     }
 
     @inline(__always)
@@ -22,54 +47,44 @@ enum NumberParsing {
     /// Uses Clinger's fast path (mantissa < 2^53 and |exponent| ≤ 22 make one correctly
     /// rounded multiplication or division exact) and falls back to `strtod` otherwise,
     /// so every result is correctly rounded.
+    @inline(__always)
     static func parseDouble(_ base: UnsafePointer<UInt8>, _ count: Int) -> Double? {
         var start = 0
         var end = count
-        while start < end, isSpace(base[start]) { start += 1 }
-        while end > start, isSpace(base[end - 1]) { end -= 1 }
-        if start == end { return nil }
+        if end == 0 { return nil }
+        if isSpace(base[0]) || isSpace(base[end - 1]) {
+            while start < end, isSpace(base[start]) { start += 1 }
+            while end > start, isSpace(base[end - 1]) { end -= 1 }
+            if start == end { return nil }
+        }
         var i = start
         var negative = false
-        if base[i] == UInt8(ascii: "-") || base[i] == UInt8(ascii: "+") {
-            negative = base[i] == UInt8(ascii: "-")
-            i += 1
-        }
+        if base[i] == UInt8(ascii: "-") { negative = true; i += 1 } else if base[i] == UInt8(ascii: "+") { i += 1 }
+        // One multiply-add per digit; more than 19 digits may overflow, so those go to strtod.
         var mantissa: UInt64 = 0
-        var significantDigits = 0
-        var digitsSeen = 0
-        var exponent = 0
-        var truncated = false
+        let integerStart = i
         while i < end {
             let d = base[i] &- UInt8(ascii: "0")
             if d > 9 { break }
-            digitsSeen += 1
-            if significantDigits < 19 {
-                if mantissa != 0 || d != 0 { significantDigits += 1 }
-                mantissa = mantissa &* 10 &+ UInt64(d)
-            } else {
-                exponent += 1
-                if d != 0 { truncated = true }
-            }
+            mantissa = mantissa &* 10 &+ UInt64(d)
             i += 1
         }
+        let integerDigits = i - integerStart
+        var fractionDigits = 0
         if i < end, base[i] == UInt8(ascii: ".") {
             i += 1
+            let fractionStart = i
             while i < end {
                 let d = base[i] &- UInt8(ascii: "0")
                 if d > 9 { break }
-                digitsSeen += 1
-                if significantDigits < 19 {
-                    if mantissa != 0 || d != 0 { significantDigits += 1 }
-                    mantissa = mantissa &* 10 &+ UInt64(d)
-                    exponent -= 1
-                } else if d != 0 {
-                    truncated = true
-                }
+                mantissa = mantissa &* 10 &+ UInt64(d)
                 i += 1
             }
+            fractionDigits = i - fractionStart
         }
-        if digitsSeen == 0 { return nil }
-        if i < end, base[i] == UInt8(ascii: "e") || base[i] == UInt8(ascii: "E") {
+        if integerDigits + fractionDigits == 0 { return nil }
+        var exponent = -fractionDigits
+        if i < end, base[i] | 0x20 == UInt8(ascii: "e") {
             i += 1
             var exponentNegative = false
             if i < end, base[i] == UInt8(ascii: "-") || base[i] == UInt8(ascii: "+") {
@@ -77,25 +92,70 @@ enum NumberParsing {
                 i += 1
             }
             var explicit = 0
-            var exponentDigits = 0
+            let exponentStart = i
             while i < end {
                 let d = base[i] &- UInt8(ascii: "0")
                 if d > 9 { break }
                 if explicit < 100_000 { explicit = explicit * 10 + Int(d) }
-                exponentDigits += 1
                 i += 1
             }
-            if exponentDigits == 0 { return nil }
+            if i == exponentStart { return nil }
             exponent += exponentNegative ? -explicit : explicit
         }
         if i != end { return nil }
+        if integerDigits + fractionDigits > 19 { return slowParse(base + start, end - start) }
         if mantissa == 0 { return negative ? -0.0 : 0.0 }
-        if !truncated, mantissa <= (1 << 53), exponent >= -22, exponent <= 22 {
+        if mantissa <= (1 << 53), exponent >= -22, exponent <= 22 {
             var value = Double(mantissa)
-            value = exponent < 0 ? value / powersOfTen[-exponent] : value * powersOfTen[exponent]
+            value = exponent < 0 ? value / powerOfTen(-exponent) : value * powerOfTen(exponent)
             return negative ? -value : value
         }
         return slowParse(base + start, end - start)
+    }
+
+    /// Parses a field of the form `[-]digits[.digits]` that ends at the separator, a
+    /// newline, `\r\n` or `limit`. Returns the value and the index of the terminator, or
+    /// nil for anything else (empty, quoted, exponents, spaces, long mantissas), which
+    /// the general path then handles.
+    @inline(__always)
+    static func plainDecimalField(_ base: UnsafePointer<UInt8>, from start: Int, limit: Int, separator: UInt8) -> (Double, Int)? {
+        var i = start
+        var negative = false
+        if i < limit, base[i] == UInt8(ascii: "-") { negative = true; i += 1 }
+        var mantissa: UInt64 = 0
+        let digitsStart = i
+        var fractionDigits = 0
+        while i < limit {
+            let d = base[i] &- UInt8(ascii: "0")
+            if d > 9 { break }
+            mantissa = mantissa &* 10 &+ UInt64(d)
+            i += 1
+        }
+        var digits = i - digitsStart
+        if i < limit, base[i] == UInt8(ascii: ".") {
+            i += 1
+            let fractionStart = i
+            while i < limit {
+                let d = base[i] &- UInt8(ascii: "0")
+                if d > 9 { break }
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                i += 1
+            }
+            fractionDigits = i - fractionStart
+            digits += fractionDigits
+        }
+        if digits == 0 || digits > 15 || fractionDigits > 22 { return nil }
+        if i < limit {
+            let terminator = base[i]
+            if terminator != separator && terminator != UInt8(ascii: "\n") {
+                guard terminator == UInt8(ascii: "\r"), i + 1 < limit, base[i + 1] == UInt8(ascii: "\n") else { return nil }
+            }
+        }
+        // At most 15 digits: the mantissa is exact and below 2^53, so one division by an
+        // exact power of ten is correctly rounded.
+        var value = Double(mantissa)
+        if fractionDigits > 0 { value /= powerOfTen(fractionDigits) }
+        return (negative ? -value : value, i)
     }
 
     /// Correctly rounded conversion by the C library for the rare long or extreme inputs.

@@ -1,0 +1,161 @@
+import Foundation
+import Testing
+
+/// Drives the real `mlw` binary at a real terminal (tmux), as a person would.
+/// Needs `swift build` first (scripts/test does it) and tmux (.ci/run installs it).
+@Suite(.serialized)
+struct TerminalTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    /// A tmux session running mlw in the repository, with its own history and session files.
+    final class Screen {
+        let name = "mlw-test-\(getpid())-\(UInt32.random(in: 0..<1_000_000))"
+        let directory: String
+
+        init(directory: String, arguments: String) throws {
+            self.directory = directory
+            let binary = TerminalTests.root + "/.build/debug/mlw"
+            guard FileManager.default.isExecutableFile(atPath: binary) else {
+                throw TestFailure("build mlw first (swift build): \(binary) is missing")
+            }
+            let command = "cd \(TerminalTests.root) && NO_COLOR=1 MLW_HISTORY=\(directory)/history \(binary) \(arguments)"
+            try Screen.tmux(["new-session", "-d", "-s", name, "-x", "120", "-y", "50", command])
+        }
+
+        deinit { _ = try? Screen.tmux(["kill-session", "-t", name]) }
+
+        @discardableResult
+        static func tmux(_ arguments: [String]) throws -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["tmux"] + arguments
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = Pipe()
+            try process.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else { throw TestFailure("tmux \(arguments.first ?? "") failed (is tmux installed?)") }
+            return String(decoding: data, as: UTF8.self)
+        }
+
+        func type(_ keys: String...) throws { try Screen.tmux(["send-keys", "-t", name] + keys) }
+
+        func typeLiteral(_ text: String) throws { try Screen.tmux(["send-keys", "-t", name, "-l", text]) }
+
+        var contents: String { (try? Screen.tmux(["capture-pane", "-t", name, "-p", "-S", "-200"])) ?? "" }
+
+        var isRunning: Bool { (try? Screen.tmux(["has-session", "-t", name])) != nil }
+
+        /// Waits until the screen shows `text` (or the timeout passes).
+        func waitFor(_ text: String, timeout: Double = 10) -> Bool {
+            let deadline = Date().addingTimeInterval(timeout)
+            while Date() < deadline {
+                if contents.contains(text) { return true }
+                usleep(50_000)
+            }
+            return false
+        }
+
+        func waitForExit(timeout: Double = 10) -> Bool {
+            let deadline = Date().addingTimeInterval(timeout)
+            while Date() < deadline {
+                if !isRunning { return true }
+                usleep(50_000)
+            }
+            return false
+        }
+    }
+
+    struct TestFailure: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    static func temporaryDirectory() -> String {
+        let path = NSTemporaryDirectory() + "mlw-terminal-\(UUID().uuidString)"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    @Test func completionCancelUnicodeAndHistory() throws {
+        let directory = Self.temporaryDirectory()
+        let screen = try Screen(directory: directory, arguments: "--session \(directory)/s.mlw")
+        #expect(screen.waitFor("mlw>"))  // capture-pane trims the trailing space
+        // TAB completes a path, then a command name.
+        try screen.typeLiteral("load datasets/ir")
+        try screen.type("Tab")
+        #expect(screen.waitFor("load datasets/iris.csv"))
+        try screen.type("Enter")
+        #expect(screen.waitFor("loaded iris: 150 rows"))
+        try screen.typeLiteral("descr")
+        try screen.type("Tab")
+        #expect(screen.waitFor("mlw> describe"))
+        // Ctrl-C abandons the line: nothing runs, a fresh prompt appears.
+        try screen.type("C-c")
+        #expect(screen.waitFor("^C"))
+        // UTF-8 names go through the line editor intact.
+        try screen.typeLiteral("derive größe = petal_length * 2")
+        try screen.type("Enter")
+        #expect(screen.waitFor("added größe (number, 0 missing)"))
+        // A bad command gets a diagnostic and the prompt stays.
+        try screen.typeLiteral("descrbe")
+        try screen.type("Enter")
+        #expect(screen.waitFor("did you mean 'describe'?"))
+        try screen.type("C-d")
+        #expect(screen.waitForExit())
+        #expect(!screen.contents.contains("sepal_length  150"), "the cancelled describe must not run")
+
+        let journal = try String(contentsOfFile: directory + "/s.mlw", encoding: .utf8)
+        #expect(journal.contains("load \"datasets/iris.csv\" as iris"))
+        #expect(journal.contains("derive größe = petal_length * 2"))
+        #expect(!journal.contains("describe"))
+        let history = try String(contentsOfFile: directory + "/history", encoding: .utf8)
+        // libedit's history format writes spaces as \040.
+        #expect(history.replacingOccurrences(of: "\\040", with: " ").contains("load datasets/iris.csv"))
+
+        // A second run recalls history with Up, and resumes the session's workspace.
+        let again = try Screen(directory: directory, arguments: "--session \(directory)/s.mlw")
+        #expect(again.waitFor("resumed"))
+        try again.type("Up")
+        #expect(again.waitFor("mlw> descrbe"))
+        try again.type("C-u")
+        try again.typeLiteral("schema")
+        try again.type("Enter")
+        #expect(again.waitFor("größe"))
+        try again.type("C-d")
+        #expect(again.waitForExit())
+    }
+
+    @Test func ctrlCInterruptsALongLoadAndChangesNothing() throws {
+        let directory = Self.temporaryDirectory()
+        // A file big enough that loading it takes a while in a debug build.
+        var body = ""
+        for i in 0..<300_000 { body += "\(i),\(i % 97).5,\(i % 13)\n" }
+        let big = directory + "/big.csv"
+        FileManager.default.createFile(atPath: big, contents: Data("a,b,c\n".utf8))
+        let file = try FileHandle(forWritingTo: URL(fileURLWithPath: big))
+        try file.seekToEnd()
+        for _ in 0..<12 { file.write(Data(body.utf8)) }  // 3.6 million rows
+        try file.close()
+
+        let screen = try Screen(directory: directory, arguments: "--session \(directory)/s.mlw")
+        #expect(screen.waitFor("mlw>"))  // capture-pane trims the trailing space
+        try screen.typeLiteral("load \(big) as big")
+        try screen.type("Enter")
+        usleep(150_000)
+        try screen.type("C-c")
+        let interrupted = screen.waitFor("interrupted: nothing changed", timeout: 20)
+        let finished = screen.contents.contains("loaded big")
+        #expect(interrupted || finished, "the load neither finished nor reported the interrupt")
+        try screen.typeLiteral("tables")
+        try screen.type("Enter")
+        if interrupted {
+            #expect(screen.waitFor("no tables yet"))
+            let journal = (try? String(contentsOfFile: directory + "/s.mlw", encoding: .utf8)) ?? ""
+            #expect(!journal.contains("load"))
+        }
+        try screen.type("C-d")
+        #expect(screen.waitForExit())
+    }
+}
