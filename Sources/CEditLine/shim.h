@@ -4,6 +4,7 @@
 #define MLW_CEDITLINE_SHIM_H
 
 #include <histedit.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -84,7 +85,12 @@ static inline int mlw_install_sigint(void) {
     action.sa_handler = mlw_sigint_handler;
     sigemptyset(&action.sa_mask);
     action.sa_flags = 0;
-    return sigaction(SIGINT, &action, NULL);
+    if (sigaction(SIGINT, &action, NULL) != 0) return -1;
+    // A parent may have started us with SIGINT blocked; Ctrl-C must still work.
+    sigset_t interrupt;
+    sigemptyset(&interrupt);
+    sigaddset(&interrupt, SIGINT);
+    return pthread_sigmask(SIG_UNBLOCK, &interrupt, NULL);
 }
 
 static inline int mlw_take_interrupt(void) {

@@ -3,6 +3,13 @@ import Tabular
 /// Facts recorded beside a step in the journal (`#= rows=150 data=…`) that a verified
 /// replay must reproduce exactly.
 public struct Fingerprint: Sendable, Equatable {
+    /// Version of the fingerprint scheme (hash functions, formats). Journals name it in
+    /// their header; bump it whenever a change makes old fingerprints differ.
+    public static let version = 1
+
+    /// The journal header line that declares the scheme.
+    public static var headerTag: String { "fingerprints v\(version)" }
+
     public private(set) var entries: [(key: String, value: String)] = []
 
     public init() {}

@@ -54,13 +54,7 @@ public enum PreparationStep: Sendable, Equatable, Codable {
         case .derive(let name, let expression): return "derive \(name) = \(expression)"
         case .drop(let columns): return "drop " + columns.joined(separator: ", ")
         case .impute(let imputer):
-            let fill: String
-            switch imputer.fill {
-            case .number(let v): fill = NumberFormatting.significant(v)
-            case .text(let v): fill = "\"\(v)\""
-            case .boolean(let v): fill = v ? "true" : "false"
-            }
-            return "impute \(imputer.column) with \(fill)"
+            return "impute \(imputer.column) with \(imputer.fill.displayText)"
         case .oneHot(let encoder): return "onehot \(encoder.column) -> \(encoder.categories.count) columns"
         case .scale(let scaler):
             return "scale \(scaler.column): (x - \(NumberFormatting.significant(scaler.mean))) / \(NumberFormatting.significant(scaler.deviation))"

@@ -19,6 +19,8 @@ public struct ScriptRunner {
     public var verify: Bool
     /// Where outputs go (nil: nowhere).
     public var print: ((String) -> Void)?
+    /// Report each step's wall time through `printError`.
+    public var timings = false
     public var printError: (String) -> Void
 
     public init(session: Session, renderer: OutputRenderer = OutputRenderer(), verify: Bool = false,
@@ -34,6 +36,11 @@ public struct ScriptRunner {
     /// - Returns: the exit code and the number of steps verified.
     public func run(lines: [String], source: String) -> (code: ExitCode, verified: Int) {
         var verified = 0
+        if verify, let declared = ScriptRunner.fingerprintVersion(lines), declared != Fingerprint.version {
+            printError("\(source): recorded with fingerprints v\(declared), but this mlw computes v\(Fingerprint.version); "
+                       + "replay it without --verify, or record it again")
+            return (.dataError, 0)
+        }
         for (index, raw) in lines.enumerated() {
             let (text, expected) = JournalEntry.split(raw)
             let command: Command
@@ -47,7 +54,12 @@ public struct ScriptRunner {
                 printError("\(source):\(index + 1): internal error: \(error)")
                 return (.internalError, verified)
             }
+            let started = DispatchTime.now().uptimeNanoseconds
             let (result, fingerprint) = session.execute(command)
+            if timings {
+                let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+                printError(String(format: "%8.1f ms  %@", milliseconds, text))
+            }
             switch result {
             case .nothing: continue
             case .quit: return (.ok, verified)
@@ -70,6 +82,15 @@ public struct ScriptRunner {
             }
         }
         return (.ok, verified)
+    }
+
+    /// The fingerprint version a journal's header comment declares, if any.
+    static func fingerprintVersion(_ lines: [String]) -> Int? {
+        for line in lines.prefix(5) where line.hasPrefix("#") {
+            guard let range = line.range(of: "fingerprints v") else { continue }
+            return Int(line[range.upperBound...].prefix { $0.isNumber })
+        }
+        return nil
     }
 
     /// Reads a script file's lines.

@@ -24,17 +24,19 @@ public struct Imputer: Sendable {
 
     /// Learns the fill value from the given rows of `column`.
     public func fit(_ column: Column, rows: [Int]?) throws -> FittedImputer {
-        let sample = rows.map { column.gathering($0) } ?? column
         switch strategy {
         case .mean, .median:
-            guard let numbers = sample.numericValues, column.type == .number else {
+            guard case .number(let values) = column.data else {
                 throw LearningError("cannot take the \(strategy == .mean ? "mean" : "median") of '\(column.name)': it is \(column.type.rawValue)",
                                     help: "use 'mode' or a value for text and boolean columns")
             }
-            let summary = Statistics.summarize(numbers: numbers)
-            guard summary.count > 0 else { throw LearningError("'\(column.name)' has no values to learn a fill value from") }
-            return FittedImputer(column: column.name, fill: .number(strategy == .mean ? summary.mean : summary.median))
+            var present = presentValues(values, rows: rows)
+            guard !present.isEmpty else { throw LearningError("'\(column.name)' has no values to learn a fill value from") }
+            if strategy == .mean { return FittedImputer(column: column.name, fill: .number(Statistics.mean(present))) }
+            present.sort()
+            return FittedImputer(column: column.name, fill: .number(Statistics.quantile(sorted: present, 0.5)))
         case .mode:
+            let sample = rows.map { column.gathering($0) } ?? column
             guard let mode = Statistics.mode(of: sample) else {
                 throw LearningError("'\(column.name)' has no values to learn a fill value from")
             }
@@ -115,25 +117,36 @@ public struct FittedOneHot: Sendable, Equatable, Codable {
 
     public var outputNames: [String] { categories.map { "\(column)_\($0)" } }
 
+    /// - Complexity: O(rows × categories), one vectorisable pass per category.
     public func apply(_ input: Column) -> [Column] {
-        let count = input.count
-        var outputs = [[Double]](repeating: [Double](repeating: 0, count: count), count: categories.count)
         var position: [String: Int] = [:]
         for (k, category) in categories.enumerated() { position[category] = k }
+        let codes: [Int32], dictionary: [String]
         switch input.data {
-        case .text(let codes, let dictionary):
-            let map = dictionary.map { position[$0] ?? -1 }
-            for (row, code) in codes.enumerated() where code >= 0 {
-                let k = map[Int(code)]
-                if k >= 0 { outputs[k][row] = 1 }
-            }
+        case .text(let c, let d): codes = c; dictionary = d
         default:
-            for row in 0..<count {
-                if let text = input.text(at: row), let k = position[text] { outputs[k][row] = 1 }
-            }
+            let texts = (0..<input.count).map { input.text(at: $0) }
+            guard case .text(let c, let d) = Column(name: input.name, texts: texts).data else { return [] }
+            codes = c; dictionary = d
         }
-        return zip(outputNames, outputs).map { Column(name: $0, numbers: $1) }
+        // Per category: a lookup from dictionary code to 0/1, then one map over the codes.
+        let categoryOfCode = dictionary.map { position[$0] ?? -1 }
+        return categories.indices.map { k in
+            let indicator = categoryOfCode.map { $0 == k ? 1.0 : 0.0 }
+            return Column(name: outputNames[k], numbers: codes.map { $0 < 0 ? 0 : indicator[Int($0)] })
+        }
     }
+}
+
+/// The non-missing values among `rows` (all rows when nil), without copying the column.
+func presentValues(_ values: [Double], rows: [Int]?) -> [Double] {
+    guard let rows else { return values.filter { !$0.isNaN } }
+    var present: [Double] = []
+    present.reserveCapacity(rows.count)
+    values.withUnsafeBufferPointer { v in
+        for row in rows where !v[row].isNaN { present.append(v[row]) }
+    }
+    return present
 }
 
 /// Standard scaling: subtract the mean, divide by the population standard deviation
@@ -142,11 +155,10 @@ public struct StandardScaler: Sendable {
     public init() {}
 
     public func fit(_ column: Column, rows: [Int]?) throws -> FittedScaler {
-        let sample = rows.map { column.gathering($0) } ?? column
-        guard column.type == .number, let values = sample.numericValues else {
+        guard case .number(let values) = column.data else {
             throw LearningError("'\(column.name)' is \(column.type.rawValue); only number columns can be scaled")
         }
-        let present = values.filter { !$0.isNaN }
+        let present = presentValues(values, rows: rows)
         guard !present.isEmpty else { throw LearningError("'\(column.name)' has no values to learn a scale from") }
         let mean = Statistics.mean(present)
         var squares = 0.0

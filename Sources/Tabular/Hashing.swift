@@ -54,25 +54,45 @@ extension Table {
     }
 
     private static func hash(_ column: Column) -> UInt64 {
-            var hasher = FingerprintHasher()
-            hasher.combine(column.name)
-            hasher.combine(column.type.rawValue)
-            switch column.data {
-            case .number(let values):
-                for v in values { hasher.combine(v) }
-            case .text(let codes, let dictionary):
-                // Hash the values, not the codes: two encodings of the same data agree.
-                var valueHashes = [UInt64](repeating: 0, count: dictionary.count)
-                for (i, value) in dictionary.enumerated() {
-                    var h = FingerprintHasher()
-                    h.combine(value)
-                    valueHashes[i] = h.value
-                }
-                for code in codes { hasher.combine(code < 0 ? UInt64.max : valueHashes[Int(code)]) }
-            case .boolean(let values):
-                for v in values { hasher.combine(UInt64(v)) }
+        var hasher = FingerprintHasher()
+        hasher.combine(column.name)
+        hasher.combine(column.type.rawValue)
+        switch column.data {
+        case .number(let values):
+            // All NaNs hash alike; -0 and 0 hash alike.
+            hasher.combine(hashLanes(values.count) { i in
+                let v = values[i]
+                return v.isNaN ? 0x7ff8_0000_0000_0000 : (v == 0 ? 0 : v.bitPattern)
+            })
+        case .text(let codes, let dictionary):
+            // Hash the values, not the codes: two encodings of the same data agree.
+            let valueHashes = dictionary.map { value -> UInt64 in
+                var h = FingerprintHasher()
+                h.combine(value)
+                return h.value
             }
-            return hasher.value
+            hasher.combine(hashLanes(codes.count) { i in codes[i] < 0 ? UInt64.max : valueHashes[Int(codes[i])] })
+        case .boolean(let values):
+            hasher.combine(hashLanes(values.count) { i in UInt64(values[i]) })
+        }
+        return hasher.value
+    }
+
+    /// Hashes `count` words in four interleaved lanes: one long multiply chain would
+    /// make every step wait on the previous one; four chains keep the multiplier busy.
+    @inline(__always)
+    private static func hashLanes(_ count: Int, _ word: (Int) -> UInt64) -> UInt64 {
+        var a = FingerprintHasher(), b = FingerprintHasher(), c = FingerprintHasher(), d = FingerprintHasher()
+        var i = 0
+        while i + 4 <= count {
+            a.combine(word(i)); b.combine(word(i + 1)); c.combine(word(i + 2)); d.combine(word(i + 3))
+            i += 4
+        }
+        while i < count { a.combine(word(i)); i += 1 }
+        var result = FingerprintHasher()
+        for lane in [a, b, c, d] { result.combine(lane.value) }
+        result.combine(UInt64(count))
+        return result.value
     }
 }
 

@@ -56,7 +56,7 @@ struct Prompt: ParsableCommand {
         let existed = FileManager.default.fileExists(atPath: path)
         let interactive = Terminal.isInteractive
         let renderer = Terminal.renderer
-        let journal = try JournalFile(path: path, header: "# mlw session, started \(ISO8601DateFormatter().string(from: Date()))")
+        let journal = try JournalFile(path: path, header: "# mlw session, started \(ISO8601DateFormatter().string(from: Date())), \(Fingerprint.headerTag)")
         let live = Session(journal: journal)
         if existed {
             // Resume: rebuild the workspace by replaying (and verifying) the recorded steps,
@@ -124,6 +124,9 @@ struct Replay: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print only errors and the verification summary.")
     var quiet = false
 
+    @Flag(help: "Print each step's wall time to standard error.")
+    var timings = false
+
     func run() throws {
         let lines: [String]
         do { lines = try ScriptRunner.lines(of: file) } catch {
@@ -131,8 +134,9 @@ struct Replay: ParsableCommand {
             throw ExitCode(66)
         }
         let session = Session(overrides: try Terminal.parseOverrides(overrides))
-        let runner = ScriptRunner(session: session, renderer: Terminal.renderer, verify: verify,
+        var runner = ScriptRunner(session: session, renderer: Terminal.renderer, verify: verify,
                                   print: quiet ? nil : { print($0) }, printError: Terminal.printError)
+        runner.timings = timings
         let (code, verified) = runner.run(lines: lines, source: file)
         if code != .ok { throw ExitCode(code.rawValue) }
         if verify { print("verified \(verified) steps of \(file): every fingerprint matches") }

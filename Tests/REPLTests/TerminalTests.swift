@@ -19,33 +19,55 @@ struct TerminalTests {
                 throw TestFailure("build mlw first (swift build): \(binary) is missing")
             }
             let command = "cd \(TerminalTests.root) && NO_COLOR=1 MLW_HISTORY=\(directory)/history \(binary) \(arguments)"
-            try Screen.tmux(["new-session", "-d", "-s", name, "-x", "120", "-y", "50", command])
+            try tmux(["new-session", "-d", "-s", name, "-x", "120", "-y", "50", command])
         }
 
-        deinit { _ = try? Screen.tmux(["kill-session", "-t", name]) }
+        deinit { _ = try? tmux(["kill-server"]) }
 
+        /// tmux on this screen's own server socket, so tests never share server state.
+        @discardableResult
+        func tmux(_ arguments: [String]) throws -> String { try Screen.tmux(["-L", name] + arguments) }
+
+        /// Runs tmux and returns what it printed. Uses posix_spawn and waitpid directly:
+        /// Foundation's Process.waitUntilExit intermittently missed the exit of a tmux
+        /// client here and hung the suite.
         @discardableResult
         static func tmux(_ arguments: [String]) throws -> String {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["tmux"] + arguments
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = Pipe()
-            try process.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { throw TestFailure("tmux \(arguments.first ?? "") failed (is tmux installed?)") }
-            return String(decoding: data, as: UTF8.self)
+            let outputPath = NSTemporaryDirectory() + "mlw-tmux-\(UUID().uuidString)"
+            defer { unlink(outputPath) }
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+            let argv = (["tmux"] + arguments).map { strdup($0) } + [nil]
+            defer { argv.forEach { free($0) } }
+            // Start tmux with no blocked signals: test threads block some, and a blocked
+            // SIGINT would be inherited all the way to mlw.
+            var attributes = posix_spawnattr_t()
+            posix_spawnattr_init(&attributes)
+            defer { posix_spawnattr_destroy(&attributes) }
+            var noSignals = sigset_t()
+            sigemptyset(&noSignals)
+            posix_spawnattr_setsigmask(&attributes, &noSignals)
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+            var pid: pid_t = 0
+            guard posix_spawnp(&pid, "tmux", &actions, &attributes, argv, environ) == 0 else {
+                throw TestFailure("cannot start tmux (is it installed?)")
+            }
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            guard status == 0 else { throw TestFailure("tmux \(arguments.first ?? "") failed") }
+            return (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         }
 
-        func type(_ keys: String...) throws { try Screen.tmux(["send-keys", "-t", name] + keys) }
+        func type(_ keys: String...) throws { try tmux(["send-keys", "-t", name] + keys) }
 
-        func typeLiteral(_ text: String) throws { try Screen.tmux(["send-keys", "-t", name, "-l", text]) }
+        func typeLiteral(_ text: String) throws { try tmux(["send-keys", "-t", name, "-l", text]) }
 
-        var contents: String { (try? Screen.tmux(["capture-pane", "-t", name, "-p", "-S", "-200"])) ?? "" }
+        var contents: String { (try? tmux(["capture-pane", "-t", name, "-p", "-S", "-200"])) ?? "" }
 
-        var isRunning: Bool { (try? Screen.tmux(["has-session", "-t", name])) != nil }
+        var isRunning: Bool { (try? tmux(["has-session", "-t", name])) != nil }
 
         /// Waits until the screen shows `text` (or the timeout passes).
         func waitFor(_ text: String, timeout: Double = 10) -> Bool {
@@ -93,7 +115,7 @@ struct TerminalTests {
         #expect(screen.waitFor("mlw> describe"))
         // Ctrl-C abandons the line: nothing runs, a fresh prompt appears.
         try screen.type("C-c")
-        #expect(screen.waitFor("^C"))
+        #expect(screen.waitFor("^C"), "screen:\n\(screen.contents)")
         // UTF-8 names go through the line editor intact.
         try screen.typeLiteral("derive größe = petal_length * 2")
         try screen.type("Enter")
@@ -133,7 +155,7 @@ struct TerminalTests {
         var body = ""
         for i in 0..<300_000 { body += "\(i),\(i % 97).5,\(i % 13)\n" }
         let big = directory + "/big.csv"
-        FileManager.default.createFile(atPath: big, contents: Data("a,b,c\n".utf8))
+        #expect(FileManager.default.createFile(atPath: big, contents: Data("a,b,c\n".utf8)))
         let file = try FileHandle(forWritingTo: URL(fileURLWithPath: big))
         try file.seekToEnd()
         for _ in 0..<12 { file.write(Data(body.utf8)) }  // 3.6 million rows
