@@ -25,9 +25,15 @@ public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
     public func rendered(source: String?) -> String {
         var lines = ["error: \(message)"]
         if let source, let range, !source.isEmpty {
-            let width = max(1, range.upper - range.lower)
-            lines.append("  | \(source)")
-            lines.append("  | " + String(repeating: " ", count: max(0, range.lower)) + String(repeating: "^", count: width))
+            // Long lines show a window of at most 100 characters starting near the error.
+            let characters = Array(source)
+            let start = characters.count > 100 ? max(0, min(range.lower - 20, characters.count - 100)) : 0
+            let end = min(characters.count, start + 100)
+            let prefix = start > 0 ? "…" : "", suffix = end < characters.count ? "…" : ""
+            let lower = max(0, range.lower - start)
+            let width = max(1, min(range.upper, end + 1) - max(range.lower, start))
+            lines.append("  | " + prefix + String(characters[start..<end]) + suffix)
+            lines.append("  | " + String(repeating: " ", count: lower + prefix.count) + String(repeating: "^", count: width))
         }
         if let help { lines.append("help: \(help)") }
         return lines.joined(separator: "\n")

@@ -19,6 +19,12 @@ public struct ExpressionParser {
 
     private var tokens: [ExpressionToken] = []
     private var position = 0
+    /// Current recursion depth of the parse functions.
+    private var depth = 0
+
+    /// Deepest expression tree accepted. Far beyond any hand-written expression, and
+    /// well within the stack of the recursive evaluator and printer.
+    public static let maximumHeight = 200
 
     /// Parses `line[start..<end]` as one expression; ranges refer to `line`.
     public static func parse(_ line: [Character], from start: Int, to end: Int? = nil) throws -> Expression {
@@ -117,6 +123,24 @@ public struct ExpressionParser {
 
     private var current: ExpressionToken { tokens[position] }
 
+    /// Builds a node, rejecting trees too deep to evaluate safely.
+    private func node(_ kind: Expression.Kind, _ range: SourceRange) throws -> Expression {
+        let expression = Expression(kind, range)
+        if expression.height > Self.maximumHeight { throw tooDeep(range) }
+        return expression
+    }
+
+    private func tooDeep(_ range: SourceRange) -> Diagnostic {
+        Diagnostic(.badExpression, "this expression is nested too deeply (more than \(Self.maximumHeight) levels)", at: range,
+                   help: "split it into several derive steps")
+    }
+
+    /// Guards the recursive rules (prefix operators, parentheses, calls).
+    private mutating func descend() throws {
+        depth += 1
+        if depth > Self.maximumHeight { throw tooDeep(current.range) }
+    }
+
     private mutating func advance() -> ExpressionToken {
         let token = tokens[position]
         if position < tokens.count - 1 { position += 1 }
@@ -139,7 +163,7 @@ public struct ExpressionParser {
         while isIdentifier("or") {
             _ = advance()
             let right = try parseAnd()
-            left = Expression(.binary(.or, left, right), .covering(left.range, right.range))
+            left = try node(.binary(.or, left, right), .covering(left.range, right.range))
         }
         return left
     }
@@ -150,7 +174,7 @@ public struct ExpressionParser {
         while isIdentifier("and") {
             _ = advance()
             let right = try parseNot()
-            left = Expression(.binary(.and, left, right), .covering(left.range, right.range))
+            left = try node(.binary(.and, left, right), .covering(left.range, right.range))
         }
         return left
     }
@@ -159,8 +183,10 @@ public struct ExpressionParser {
     private mutating func parseNot() throws -> Expression {
         if isIdentifier("not") {
             let start = advance().range
+            try descend()
+            defer { depth -= 1 }
             let operand = try parseNot()
-            return Expression(.not(operand), .covering(start, operand.range))
+            return try node(.not(operand), .covering(start, operand.range))
         }
         return try parseComparison()
     }
@@ -178,14 +204,14 @@ public struct ExpressionParser {
             }
             let end = advance().range
             _ = isToken
-            return Expression(.isMissing(left, negated: negated), .covering(left.range, end))
+            return try node(.isMissing(left, negated: negated), .covering(left.range, end))
         }
         let comparisons: [String: BinaryOperator] = ["==": .equal, "!=": .notEqual, "<": .less, "<=": .lessOrEqual,
                                                      ">": .greater, ">=": .greaterOrEqual]
         if case .op(let symbol) = current.kind, let op = comparisons[symbol] {
             _ = advance()
             let right = try parseSum()
-            return Expression(.binary(op, left, right), .covering(left.range, right.range))
+            return try node(.binary(op, left, right), .covering(left.range, right.range))
         }
         if case .op("=") = current.kind {
             throw Diagnostic(.badExpression, "'=' is not a comparison", at: current.range, help: "use '==' to compare values")
@@ -200,7 +226,7 @@ public struct ExpressionParser {
             let op: BinaryOperator = isOperator("+") ? .add : .subtract
             _ = advance()
             let right = try parseProduct()
-            left = Expression(.binary(op, left, right), .covering(left.range, right.range))
+            left = try node(.binary(op, left, right), .covering(left.range, right.range))
         }
         return left
     }
@@ -212,7 +238,7 @@ public struct ExpressionParser {
             let op: BinaryOperator = isOperator("*") ? .multiply : (isOperator("/") ? .divide : .remainder)
             _ = advance()
             let right = try parseUnary()
-            left = Expression(.binary(op, left, right), .covering(left.range, right.range))
+            left = try node(.binary(op, left, right), .covering(left.range, right.range))
         }
         return left
     }
@@ -221,8 +247,10 @@ public struct ExpressionParser {
     private mutating func parseUnary() throws -> Expression {
         if isOperator("-") {
             let start = advance().range
+            try descend()
+            defer { depth -= 1 }
             let operand = try parseUnary()
-            return Expression(.negate(operand), .covering(start, operand.range))
+            return try node(.negate(operand), .covering(start, operand.range))
         }
         return try parsePower()
     }
@@ -232,8 +260,10 @@ public struct ExpressionParser {
         let base = try parsePrimary()
         if isOperator("^") {
             _ = advance()
+            try descend()
+            defer { depth -= 1 }
             let exponent = try parseUnary()
-            return Expression(.binary(.power, base, exponent), .covering(base.range, exponent.range))
+            return try node(.binary(.power, base, exponent), .covering(base.range, exponent.range))
         }
         return base
     }
@@ -255,6 +285,8 @@ public struct ExpressionParser {
             }
             if isOperator("(") {
                 _ = advance()
+                try descend()
+                defer { depth -= 1 }
                 var arguments: [Expression] = []
                 if !isOperator(")") {
                     arguments.append(try parseOr())
@@ -267,10 +299,12 @@ public struct ExpressionParser {
                     throw Diagnostic(.badExpression, "expected ')' to close the call of '\(name)'", at: current.range)
                 }
                 let close = advance().range
-                return Expression(.call(name, arguments), .covering(token.range, close))
+                return try node(.call(name, arguments), .covering(token.range, close))
             }
             return Expression(.column(name), token.range)
         case .op("("):
+            try descend()
+            defer { depth -= 1 }
             let inner = try parseOr()
             guard isOperator(")") else {
                 throw Diagnostic(.badExpression, "expected ')'", at: current.range, help: "every '(' needs a matching ')'")

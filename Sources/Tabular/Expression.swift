@@ -30,10 +30,19 @@ public struct Expression: Sendable, Equatable, CustomStringConvertible {
 
     public var kind: Kind
     public var range: SourceRange
+    /// Levels in the tree below and including this node (a literal is 1). The parser
+    /// caps it, so evaluating and printing, which recurse, cannot exhaust the stack.
+    public let height: Int
 
     public init(_ kind: Kind, _ range: SourceRange = SourceRange(0, 0)) {
         self.kind = kind
         self.range = range
+        switch kind {
+        case .number, .text, .boolean, .column: height = 1
+        case .negate(let e), .not(let e), .isMissing(let e, _): height = e.height + 1
+        case .binary(_, let a, let b): height = max(a.height, b.height) + 1
+        case .call(_, let arguments): height = (arguments.map(\.height).max() ?? 0) + 1
+        }
     }
 
     public static func == (a: Expression, b: Expression) -> Bool { a.kind == b.kind }

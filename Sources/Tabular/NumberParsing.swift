@@ -82,7 +82,12 @@ enum NumberParsing {
             }
             fractionDigits = i - fractionStart
         }
-        if integerDigits + fractionDigits == 0 { return nil }
+        if integerDigits + fractionDigits == 0 {
+            // "inf", "infinity" (any case, signed), as pandas and strtod read them.
+            let word = String(decoding: UnsafeBufferPointer(start: base + i, count: end - i), as: UTF8.self).lowercased()
+            guard word == "inf" || word == "infinity" else { return nil }
+            return negative ? -.infinity : .infinity
+        }
         var exponent = -fractionDigits
         if i < end, base[i] | 0x20 == UInt8(ascii: "e") {
             i += 1

@@ -69,6 +69,18 @@ struct CommandParserTests {
         if let help { #expect(error?.help == help) }
     }
 
+    @Test func overlyDeepExpressionsAreRefusedNotCrashed() throws {
+        let long = "derive x = " + Array(repeating: "a", count: 3000).joined(separator: " + ")
+        let error = #expect(throws: Diagnostic.self) { try CommandParser.parse(long) }
+        #expect(error?.message.hasPrefix("this expression is nested too deeply") == true)
+        let nested = "filter " + String(repeating: "(", count: 5000) + "a" + String(repeating: ")", count: 5000)
+        #expect(throws: Diagnostic.self) { try CommandParser.parse(nested) }
+        let negations = "filter " + String(repeating: "not ", count: 5000) + "a"
+        #expect(throws: Diagnostic.self) { try CommandParser.parse(negations) }
+        // A long but reasonable expression is fine.
+        #expect(try CommandParser.parse("derive x = " + Array(repeating: "a", count: 150).joined(separator: " + ")) != nil)
+    }
+
     @Test func parametersAreSubstituted() throws {
         #expect(try CommandParser.parse("load $data as t", parameters: ["data": "x y.csv"]) == .load(path: "x y.csv", name: "t", separator: nil))
         let error = #expect(throws: Diagnostic.self) { try CommandParser.parse("load $dta", parameters: ["data": "x"]) }

@@ -28,37 +28,12 @@ struct TerminalTests {
         @discardableResult
         func tmux(_ arguments: [String]) throws -> String { try Screen.tmux(["-L", name] + arguments) }
 
-        /// Runs tmux and returns what it printed. Uses posix_spawn and waitpid directly:
-        /// Foundation's Process.waitUntilExit intermittently missed the exit of a tmux
-        /// client here and hung the suite.
+        /// Runs tmux and returns what it printed.
         @discardableResult
         static func tmux(_ arguments: [String]) throws -> String {
-            let outputPath = NSTemporaryDirectory() + "mlw-tmux-\(UUID().uuidString)"
-            defer { unlink(outputPath) }
-            var actions = posix_spawn_file_actions_t()
-            posix_spawn_file_actions_init(&actions)
-            defer { posix_spawn_file_actions_destroy(&actions) }
-            posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-            let argv = (["tmux"] + arguments).map { strdup($0) } + [nil]
-            defer { argv.forEach { free($0) } }
-            // Start tmux with no blocked signals: test threads block some, and a blocked
-            // SIGINT would be inherited all the way to mlw.
-            var attributes = posix_spawnattr_t()
-            posix_spawnattr_init(&attributes)
-            defer { posix_spawnattr_destroy(&attributes) }
-            var noSignals = sigset_t()
-            sigemptyset(&noSignals)
-            posix_spawnattr_setsigmask(&attributes, &noSignals)
-            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
-            var pid: pid_t = 0
-            guard posix_spawnp(&pid, "tmux", &actions, &attributes, argv, environ) == 0 else {
-                throw TestFailure("cannot start tmux (is it installed?)")
-            }
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-            guard status == 0 else { throw TestFailure("tmux \(arguments.first ?? "") failed") }
-            return (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+            let result = try Spawn.run("tmux", arguments)
+            guard result.status == 0 else { throw TestFailure("tmux \(arguments.first ?? "") failed: \(result.error)") }
+            return result.output
         }
 
         func type(_ keys: String...) throws { try tmux(["send-keys", "-t", name] + keys) }

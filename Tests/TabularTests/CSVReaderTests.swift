@@ -70,9 +70,11 @@ struct CSVReaderTests {
     }
 
     @Test func numbersParseExactly() throws {
-        let values = ["0.1", "-2.5e-3", "12345678901234567890", "1e300", "3.14159265358979323846", "007"]
+        let values = ["0.1", "-2.5e-3", "12345678901234567890", "1e300", "3.14159265358979323846", "007",
+                      "123456789012345.6", "-0.000001", "inf", "-Infinity", " 42 "]
         let table = try read("x\n" + values.joined(separator: "\n") + "\n")
-        #expect(table.column(named: "x")?.numericValues == values.map { Double($0)! })
+        let expected = values.map { Double($0.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "infinity", with: "inf"))! }
+        #expect(table.column(named: "x")?.numericValues == expected)
     }
 
     @Test func irisLoadsWithKnownFigures() throws {

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+/// The `mlw` command line as scripts and schedulers use it: exit codes, files written.
+struct CommandLineTests {
+    static let binary = TerminalTests.root + "/.build/debug/mlw"
+
+    /// Runs mlw in the repository root; returns exit status, standard output and error.
+    func mlw(_ arguments: [String], input: String = "") throws -> (status: Int32, out: String, err: String) {
+        let result = try Spawn.run(Self.binary, arguments, directory: TerminalTests.root, input: input)
+        return (result.status, result.output, result.error)
+    }
+
+    @Test func pipedSessionReplaysExportsAndPredicts() throws {
+        let directory = TerminalTests.temporaryDirectory()
+        let script = """
+        load datasets/penguins.csv
+        describe
+        target species
+        split 0.75 stratify seed=9
+        impute numeric with median
+        impute categorical with mode
+        encode onehot categorical
+        train logistic
+        evaluate
+        export model logistic to "\(directory)/model"
+        export pipeline to "\(directory)/pipeline"
+        predict logistic on penguins to "\(directory)/prompt.csv"
+        """
+        // penguins is prepared by now, so predict must refuse it: the last line fails.
+        let piped = try mlw(["--session", directory + "/s.mlw"], input: script)
+        #expect(piped.status == 65)
+        #expect(piped.err.contains("<stdin>:12: error: 'penguins' has been changed since it was loaded"))
+        #expect(piped.out.contains("trained logistic (logistic)"))
+
+        let replay = try mlw(["replay", directory + "/s.mlw", "--verify", "--quiet"])
+        #expect(replay.status == 0, "\(replay.err)")
+        #expect(replay.out.contains("every fingerprint matches"))
+
+        let run = try mlw(["run", directory + "/pipeline", "--out", directory + "/run"])
+        #expect(run.status == 0, "\(run.err)")
+        let metrics = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/run/metrics.json"))) as! [String: Any]
+        let models = metrics["models"] as! [[String: Any]]
+        #expect(models.first?["name"] as? String == "logistic")
+
+        let predict = try mlw(["predict", directory + "/model", "datasets/penguins.csv", "-o", directory + "/scored.csv"])
+        #expect(predict.status == 0, "\(predict.err)")
+        let scored = try String(contentsOfFile: directory + "/scored.csv", encoding: .utf8).components(separatedBy: "\n")
+        #expect(scored[0].hasSuffix("prediction,probability_Adelie,probability_Chinstrap,probability_Gentoo"))
+        #expect(scored.filter { !$0.isEmpty }.count == 345)
+
+        // The pipeline retrains on other data through its parameter.
+        let subset = directory + "/subset.csv"
+        let rows = try String(contentsOfFile: TerminalTests.root + "/datasets/penguins.csv", encoding: .utf8).components(separatedBy: "\n")
+        try (rows.prefix(250).joined(separator: "\n") + "\n").write(toFile: subset, atomically: true, encoding: .utf8)
+        let rerun = try mlw(["run", directory + "/pipeline", "--set", "data=\(subset)", "--out", directory + "/rerun"])
+        #expect(rerun.status == 0, "\(rerun.err)")
+        #expect(FileManager.default.fileExists(atPath: directory + "/rerun/model/manifest.json"))
+    }
+
+    @Test func failuresHaveSysexitsCodesAndLocations() throws {
+        let directory = TerminalTests.temporaryDirectory()
+        #expect(try mlw(["replay", directory + "/missing.mlw"]).status == 66)
+        try "load datasets/iris.csv\nderive r = sepal_length / sepal_widht\n".write(toFile: directory + "/bad.mlw", atomically: true, encoding: .utf8)
+        let bad = try mlw(["replay", directory + "/bad.mlw"])
+        #expect(bad.status == 65)
+        #expect(bad.err.contains("bad.mlw:2: error: no column 'sepal_widht' in 'iris'"))
+        #expect(bad.err.contains("help: did you mean 'sepal_width'?"))
+        #expect(try mlw(["predict", directory, "datasets/iris.csv"]).status == 65)
+        #expect(try mlw(["run", directory]).status == 66)
+        #expect(try mlw(["replay", "--set", "novalue", directory + "/bad.mlw"]).status == 64)
+    }
+}
