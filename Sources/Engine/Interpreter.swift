@@ -41,34 +41,7 @@ public enum Interpreter {
         do {
             switch command {
             case .load(let path, let name, let separator):
-                let tableName = name ?? defaultTableName(for: path)
-                guard Tabular.Expression.isPlainIdentifier(tableName) || name != nil else {
-                    throw Diagnostic(.badValue, "cannot name a table after '\(path)'", help: "name it: load \"\(path)\" as NAME")
-                }
-                let result: CSVReadResult
-                do {
-                    result = try CSVReader.read(path: path, name: tableName, separator: separator?.utf8.first,
-                                                isCancelled: context.isCancelled)
-                } catch let error as CSVError where error.line == nil {
-                    throw Diagnostic(.fileError, error.message,
-                                     help: FileManager.default.fileExists(atPath: path) ? nil : pathSuggestion(path))
-                } catch let error as CSVError {
-                    throw Diagnostic(.dataError, "\(path): \(error.description)")
-                }
-                let table = result.table
-                let replacing = ws.table(named: tableName) != nil
-                ws.store(table)
-                ws.current = tableName
-                let checksum = result.checksum
-                ws.sources[tableName] = DataSource(path: path, sha256: checksum, separator: separator)
-                ws.preparations[tableName] = []
-                ws.loadedSchemas[tableName] = table.columns.map { SchemaField(name: $0.name, type: $0.type) }
-                ws.splits[tableName] = nil
-                recorded = .load(path: path, name: tableName, separator: separator)
-                fingerprint.add("file", checksum)
-                output.blocks.append(.success((replacing ? "reloaded " : "loaded ") + tableSummary(table)))
-                for warning in result.warnings { output.blocks.append(.warning(warning)) }
-
+                recorded = try load(path, name: name, separator: separator, &ws, &output, &fingerprint, context)
             case .tables:
                 guard !ws.tables.isEmpty else { return noChange(ws, .text("no tables yet: load one with 'load PATH'"), command) }
                 let rows = ws.tables.map { table -> [String] in
@@ -138,53 +111,11 @@ public enum Interpreter {
                 output.blocks.append(.success("dropped \(names.joined(separator: ", ")); \(table.columns.count) columns left"))
 
             case .impute(let selector, let strategy):
-                var table = try currentTable(ws)
-                let names = try resolve(selector, in: table, ws, purpose: "impute")
-                let fitRows = ws.splits[table.name]?.trainingRows
-                let fitted = try fitEach(names, of: table) { try Imputer(strategy: strategy).fit($0, rows: fitRows) }
-                var filled: [String] = []
-                for (name, imputer) in zip(names, fitted) {
-                    let column = table.column(named: name)!
-                    let missing = column.missingCount
-                    table.setColumn(imputer.apply(column))
-                    ws.preparations[table.name, default: []].append(.impute(imputer))
-                    if missing > 0 || selector != .numeric && selector != .categorical {
-                        filled.append("\(name) (\(missing) with \(imputer.fill.displayText))")
-                    }
-                }
-                ws.store(table)
-                output.blocks.append(.success(filled.isEmpty ? "nothing to fill: no missing values in \(names.count) columns"
-                                              : "filled " + filled.joined(separator: ", ")))
-                if let fitRows { output.blocks.append(.note("learned from the \(fitRows.count) training rows")) }
-
+                try impute(selector, strategy, &ws, &output)
             case .encodeOneHot(let selector):
-                var table = try currentTable(ws)
-                let names = try resolve(selector, in: table, ws, purpose: "encode")
-                let fitRows = ws.splits[table.name]?.trainingRows
-                let fitted = try fitEach(names, of: table) { try OneHotEncoder().fit($0, rows: fitRows) }
-                let encoded = parallelMap(Array(zip(names, fitted))) { name, encoder in encoder.apply(table.column(named: name)!) }
-                for ((name, encoder), columns) in zip(zip(names, fitted), encoded) {
-                    table.replaceColumn(at: table.index(of: name)!, with: columns)
-                    ws.preparations[table.name, default: []].append(.oneHot(encoder))
-                }
-                ws.store(table)
-                output.blocks.append(.success(names.isEmpty ? "no text columns to encode"
-                                              : "encoded " + zip(names, fitted).map { "\($0) → \($1.categories.count) columns" }.joined(separator: ", ")))
-
+                try encodeOneHot(selector, &ws, &output)
             case .scaleStandard(let selector):
-                var table = try currentTable(ws)
-                let names = try resolve(selector, in: table, ws, purpose: "scale").filter { table.column(named: $0)!.type == .number || selector != .numeric }
-                let fitRows = ws.splits[table.name]?.trainingRows
-                let fitted = try fitEach(names, of: table) { try StandardScaler().fit($0, rows: fitRows) }
-                let scaled = parallelMap(Array(zip(names, fitted))) { name, scaler in scaler.apply(table.column(named: name)!) }
-                for (scaler, column) in zip(fitted, scaled) {
-                    table.setColumn(column)
-                    ws.preparations[table.name, default: []].append(.scale(scaler))
-                }
-                ws.store(table)
-                output.blocks.append(.success("scaled \(names.count) columns to mean 0 and standard deviation 1"))
-                if let fitRows { output.blocks.append(.note("learned from the \(fitRows.count) training rows")) }
-
+                try scaleStandard(selector, &ws, &output)
             case .target(let name, let task):
                 let table = try currentTable(ws)
                 guard let column = table.column(named: name) else { throw noSuchColumn(name, table) }
@@ -205,32 +136,7 @@ public enum Interpreter {
                 output.blocks.append(.success("goal: \(ws.goal!.text)"))
 
             case .split(let fraction, let stratify, let requestedSeed):
-                let table = try currentTable(ws)
-                let seed = requestedSeed ?? context.makeSeed()
-                var strata: [Int]?
-                if stratify {
-                    guard let target = ws.target, target.task == .classification, let column = table.column(named: target.column) else {
-                        throw Diagnostic(.notReady, "stratify needs a classification target", help: "set one first: target COLUMN classification")
-                    }
-                    strata = stratumIndices(column)
-                }
-                let isTest = Splitter.split(rows: table.rowCount, trainFraction: fraction, strata: strata, seed: seed)
-                let testCount = isTest.filter { $0 }.count
-                guard testCount > 0, testCount < table.rowCount else {
-                    throw Diagnostic(.badValue, "a \(NumberFormatting.shortest(fraction)) split of \(table.rowCount) rows leaves one part empty")
-                }
-                ws.splits[table.name] = .rows(isTest: isTest)
-                recorded = .split(trainFraction: fraction, stratify: stratify, seed: seed)
-                fingerprint.add("train", "\(table.rowCount - testCount)")
-                fingerprint.add("test", "\(testCount)")
-                var rowsHasher = FingerprintHasher()
-                for (row, test) in isTest.enumerated() where test { rowsHasher.combine(UInt64(row)) }
-                fingerprint.add("test_rows", rowsHasher.hexDigest)
-                output.blocks.append(.success("split \(table.name): \(table.rowCount - testCount) training rows, \(testCount) test rows" + (stratify ? " (stratified)" : "") + ", seed \(seed)"))
-                if !(ws.preparations[table.name] ?? []).filter(\.isLearned).isEmpty {
-                    output.blocks.append(.warning("steps before this split learned from every row, test rows included; split first to avoid leakage"))
-                }
-
+                recorded = try split(fraction, stratify: stratify, seed: requestedSeed, &ws, &output, &fingerprint, context)
             case .splitTestTable(let testName):
                 let table = try currentTable(ws)
                 guard let test = ws.table(named: testName) else { throw noSuchTable(testName, ws) }
@@ -333,28 +239,6 @@ public enum Interpreter {
         StepResult(workspace: ws, output: Output([block]), recorded: command, fingerprint: Fingerprint())
     }
 
-    static func tableSummary(_ table: Table) -> String {
-        var counts: [ColumnType: Int] = [:]
-        var missing = 0
-        for column in table.columns { counts[column.type, default: 0] += 1; missing += column.missingCount }
-        let types = ColumnType.allCases.compactMap { type in counts[type].map { "\(type.rawValue) \($0)" } }.joined(separator: ", ")
-        return "\(table.name): \(table.rowCount) rows × \(table.columns.count) columns (\(types)), \(missing) missing values"
-    }
-
-    static func defaultTableName(for path: String) -> String {
-        var base = (path as NSString).lastPathComponent
-        if let dot = base.lastIndex(of: ".") { base = String(base[..<dot]) }
-        let cleaned = String(base.map { $0.isLetter || $0.isNumber || $0 == "_" ? $0 : "_" })
-        return cleaned.first?.isNumber == true ? "t_" + cleaned : cleaned
-    }
-
-    private static func pathSuggestion(_ path: String) -> String? {
-        let directory = (path as NSString).deletingLastPathComponent
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? []
-        let file = (path as NSString).lastPathComponent
-        return Suggestions.best(file, among: entries).map { "did you mean '\(directory.isEmpty ? $0 : directory + "/" + $0)'?" }
-    }
-
     static func currentTable(_ ws: Workspace) throws -> Table {
         guard let table = ws.currentTable else {
             throw Diagnostic(.notReady, "no table loaded", help: "load one first, e.g. 'load datasets/iris.csv'")
@@ -378,7 +262,7 @@ public enum Interpreter {
                     ?? (ws.models.isEmpty ? "train one first, e.g. 'train logistic'" : "models: " + ws.models.map(\.name).joined(separator: ", ")))
     }
 
-    private static func evaluate(_ expression: Tabular.Expression, on table: Table) throws -> ColumnData {
+    static func evaluate(_ expression: Tabular.Expression, on table: Table) throws -> ColumnData {
         do { return try ExpressionEvaluator(table: table).evaluate(expression) } catch let error as ExpressionError {
             throw Diagnostic(.badExpression, error.message, at: error.range, help: error.help)
         }
@@ -388,34 +272,6 @@ public enum Interpreter {
     static func learning<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let error as LearningError {
             throw Diagnostic(.dataError, error.message, help: error.help)
-        }
-    }
-
-    /// Fits one transform per named column, in parallel; the first error in column
-    /// order is reported, as a sequential loop would.
-    private static func fitEach<T>(_ names: [String], of table: Table, _ fit: (Column) throws -> T) throws -> [T] {
-        let results = parallelMap(names) { name in Result { try fit(table.column(named: name)!) } }
-        return try results.map { result in
-            do { return try result.get() } catch let error as LearningError {
-                throw Diagnostic(.dataError, error.message, help: error.help)
-            }
-        }
-    }
-
-    /// The columns a selector names, never including the target.
-    private static func resolve(_ selector: ColumnSelector, in table: Table, _ ws: Workspace, purpose: String) throws -> [String] {
-        let target = ws.target?.column
-        switch selector {
-        case .numeric:
-            return table.columns.filter { $0.type.isNumeric && $0.name != target }.map(\.name)
-        case .categorical:
-            return table.columns.filter { $0.type == .text && $0.name != target }.map(\.name)
-        case .columns(let names):
-            for name in names where table.column(named: name) == nil { throw noSuchColumn(name, table) }
-            if let target, names.contains(target) {
-                throw Diagnostic(.badValue, "'\(target)' is the target; \(purpose) works on features only")
-            }
-            return names
         }
     }
 
@@ -448,13 +304,6 @@ public enum Interpreter {
         }
     }
 
-    private static func stratumIndices(_ column: Column) -> [Int] {
-        let labels = ClassLabels.from(column).labels
-        var index: [String: Int] = [:]
-        for (i, label) in labels.enumerated() { index[label] = i }
-        return (0..<column.count).map { row in column.text(at: row).flatMap { index[$0] } ?? -1 }
-    }
-
     static func writeFile(_ text: String, to path: String) throws {
         let directory = (path as NSString).deletingLastPathComponent
         do {
@@ -462,26 +311,6 @@ public enum Interpreter {
             try text.write(toFile: path, atomically: true, encoding: .utf8)
         } catch {
             throw Diagnostic(.fileError, "cannot write '\(path)': \(error.localizedDescription)")
-        }
-    }
-}
-
-/// `map` over all cores, results in input order.
-func parallelMap<T, R>(_ items: [T], _ transform: (T) -> R) -> [R] {
-    var results = [R?](repeating: nil, count: items.count)
-    results.withUnsafeMutableBufferPointer { slots in
-        let base = slots.baseAddress!
-        DispatchQueue.concurrentPerform(iterations: items.count) { k in base[k] = transform(items[k]) }
-    }
-    return results.map { $0! }
-}
-
-extension FillValue {
-    var displayText: String {
-        switch self {
-        case .number(let v): return NumberFormatting.significant(v)
-        case .text(let v): return "\"\(v)\""
-        case .boolean(let v): return v ? "true" : "false"
         }
     }
 }

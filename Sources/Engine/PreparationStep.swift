@@ -4,7 +4,7 @@ import Tabular
 
 /// One transform applied to a table since it was loaded, with whatever it learned.
 /// Stored with every model, so prediction applies exactly what training applied.
-public enum PreparationStep: Sendable, Equatable, Codable {
+public enum PreparationStep: Sendable, Equatable {
     /// A computed column; the expression is kept as its canonical source text.
     case derive(name: String, expression: String)
     case drop(columns: [String])
@@ -66,5 +66,60 @@ public enum PreparationStep: Sendable, Equatable, Codable {
 extension Array where Element == PreparationStep {
     func apply(to table: Table) throws -> Table {
         try reduce(table) { try $1.apply(to: $0) }
+    }
+}
+
+/// Bundle JSON: one flat object per step, named by `step`, e.g.
+/// `{"step": "impute", "column": "sex", "fill": "male"}`.
+extension PreparationStep: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case step, column, columns, expression, fill, categories, mean, std
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let step = try c.decode(String.self, forKey: .step)
+        switch step {
+        case "derive":
+            self = .derive(name: try c.decode(String.self, forKey: .column), expression: try c.decode(String.self, forKey: .expression))
+        case "drop":
+            self = .drop(columns: try c.decode([String].self, forKey: .columns))
+        case "impute":
+            self = .impute(FittedImputer(column: try c.decode(String.self, forKey: .column), fill: try c.decode(FillValue.self, forKey: .fill)))
+        case "onehot":
+            self = .oneHot(FittedOneHot(column: try c.decode(String.self, forKey: .column),
+                                        categories: try c.decode([String].self, forKey: .categories)))
+        case "scale":
+            self = .scale(FittedScaler(column: try c.decode(String.self, forKey: .column), mean: try c.decode(Double.self, forKey: .mean),
+                                       deviation: try c.decode(Double.self, forKey: .std)))
+        default:
+            throw DecodingError.dataCorruptedError(forKey: .step, in: c, debugDescription: "unknown preparation step '\(step)'")
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .derive(let name, let expression):
+            try c.encode("derive", forKey: .step)
+            try c.encode(name, forKey: .column)
+            try c.encode(expression, forKey: .expression)
+        case .drop(let columns):
+            try c.encode("drop", forKey: .step)
+            try c.encode(columns, forKey: .columns)
+        case .impute(let imputer):
+            try c.encode("impute", forKey: .step)
+            try c.encode(imputer.column, forKey: .column)
+            try c.encode(imputer.fill, forKey: .fill)
+        case .oneHot(let encoder):
+            try c.encode("onehot", forKey: .step)
+            try c.encode(encoder.column, forKey: .column)
+            try c.encode(encoder.categories, forKey: .categories)
+        case .scale(let scaler):
+            try c.encode("scale", forKey: .step)
+            try c.encode(scaler.column, forKey: .column)
+            try c.encode(scaler.mean, forKey: .mean)
+            try c.encode(scaler.deviation, forKey: .std)
+        }
     }
 }

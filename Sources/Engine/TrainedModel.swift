@@ -3,9 +3,37 @@ import Learning
 import Tabular
 
 /// The fitted estimator inside a model.
-public enum FittedEstimator: Sendable, Equatable, Codable {
+public enum FittedEstimator: Sendable, Equatable {
     case logistic(LogisticRegression.Model)
     case linear(LinearRegression.Model)
+}
+
+/// model.json: `{"algorithm": "logistic", "parameters": {...}}`.
+extension FittedEstimator: Codable {
+    private enum CodingKeys: String, CodingKey { case algorithm, parameters }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let algorithm = try c.decode(String.self, forKey: .algorithm)
+        switch algorithm {
+        case "logistic": self = .logistic(try c.decode(LogisticRegression.Model.self, forKey: .parameters))
+        case "linear": self = .linear(try c.decode(LinearRegression.Model.self, forKey: .parameters))
+        default:
+            throw DecodingError.dataCorruptedError(forKey: .algorithm, in: c, debugDescription: "unknown algorithm '\(algorithm)'")
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .logistic(let model):
+            try c.encode("logistic", forKey: .algorithm)
+            try c.encode(model, forKey: .parameters)
+        case .linear(let model):
+            try c.encode("linear", forKey: .algorithm)
+            try c.encode(model, forKey: .parameters)
+        }
+    }
 }
 
 /// A trained model with everything needed to score raw rows and to explain where it

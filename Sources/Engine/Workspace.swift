@@ -46,7 +46,8 @@ public struct Workspace: Sendable {
 /// A file a table was loaded from.
 public struct DataSource: Sendable, Equatable, Codable {
     public var path: String
-    public var sha256: String
+    /// `ContentChecksum` of the file (64-bit, fast; the bundle files themselves carry SHA-256).
+    public var checksum: String
     public var separator: String?
 }
 

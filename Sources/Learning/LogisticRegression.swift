@@ -45,6 +45,11 @@ public enum LogisticRegression {
         public var iterations: Int
         public var converged: Bool
 
+        enum CodingKeys: String, CodingKey {
+            case coefficients, intercepts, iterations, converged
+            case classCount = "class_count"
+        }
+
         /// Class probabilities, row-major (`rows × classCount`).
         /// - Complexity: O(rows × features × classes)
         public func probabilities(_ x: DesignMatrix) -> [Double] {

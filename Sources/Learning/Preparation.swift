@@ -8,10 +8,29 @@ public enum ImputeStrategy: Sendable, Equatable {
 }
 
 /// A fill value learned by `Imputer.fit`, applied unchanged at prediction time.
-public enum FillValue: Sendable, Equatable, Codable {
+public enum FillValue: Sendable, Equatable {
     case number(Double)
     case text(String)
     case boolean(Bool)
+}
+
+/// JSON: the bare value (`44.4`, `"male"`, `true`).
+extension FillValue: Codable {
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let flag = try? c.decode(Bool.self) { self = .boolean(flag) }
+        else if let number = try? c.decode(Double.self) { self = .number(number) }
+        else { self = .text(try c.decode(String.self)) }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .number(let v): try c.encode(v)
+        case .text(let v): try c.encode(v)
+        case .boolean(let v): try c.encode(v)
+        }
+    }
 }
 
 /// Replaces missing values of one column by a statistic of the fitting rows.
@@ -68,6 +87,11 @@ public struct FittedImputer: Sendable, Equatable, Codable {
     public var column: String
     public var fill: FillValue
 
+    public init(column: String, fill: FillValue) {
+        self.column = column
+        self.fill = fill
+    }
+
     /// The column with its missing cells filled.
     public func apply(_ input: Column) -> Column {
         switch (input.data, fill) {
@@ -114,6 +138,11 @@ public struct OneHotEncoder: Sendable {
 public struct FittedOneHot: Sendable, Equatable, Codable {
     public var column: String
     public var categories: [String]
+
+    public init(column: String, categories: [String]) {
+        self.column = column
+        self.categories = categories
+    }
 
     public var outputNames: [String] { categories.map { "\(column)_\($0)" } }
 
@@ -172,6 +201,12 @@ public struct FittedScaler: Sendable, Equatable, Codable {
     public var column: String
     public var mean: Double
     public var deviation: Double
+
+    public init(column: String, mean: Double, deviation: Double) {
+        self.column = column
+        self.mean = mean
+        self.deviation = deviation
+    }
 
     public func apply(_ input: Column) -> Column {
         guard let values = input.numericValues else { return input }

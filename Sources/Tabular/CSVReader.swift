@@ -55,7 +55,7 @@ public enum CSVReader {
         if (info.st_mode & S_IFMT) == S_IFDIR { throw CSVError(line: nil, message: "'\(path)' is a directory, not a CSV file") }
         let size = Int(info.st_size)
         guard size > 0 else { throw CSVError(line: nil, message: "the file is empty (no header line)") }
-        guard let mapping = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), mapping != MAP_FAILED else {
+        guard let mapping = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapping != MAP_FAILED else {
             throw CSVError(line: nil, message: "cannot read '\(path)': \(String(cString: strerror(errno)))")
         }
         defer { munmap(mapping, size) }

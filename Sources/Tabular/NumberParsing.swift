@@ -41,6 +41,33 @@ enum NumberParsing {
     @inline(__always)
     private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
 
+    /// Reads `digits[.digits]` from `i`, accumulating every digit into one mantissa (one
+    /// multiply-add each; callers reject more digits than the mantissa holds exactly).
+    /// - Returns: the mantissa and the digit counts before and after the point.
+    @inline(__always)
+    private static func scanMantissa(_ base: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int)
+        -> (mantissa: UInt64, integerDigits: Int, fractionDigits: Int) {
+        var mantissa: UInt64 = 0
+        let integerStart = i
+        while i < end {
+            let d = base[i] &- UInt8(ascii: "0")
+            if d > 9 { break }
+            mantissa = mantissa &* 10 &+ UInt64(d)
+            i += 1
+        }
+        let integerDigits = i - integerStart
+        guard i < end, base[i] == UInt8(ascii: ".") else { return (mantissa, integerDigits, 0) }
+        i += 1
+        let fractionStart = i
+        while i < end {
+            let d = base[i] &- UInt8(ascii: "0")
+            if d > 9 { break }
+            mantissa = mantissa &* 10 &+ UInt64(d)
+            i += 1
+        }
+        return (mantissa, integerDigits, i - fractionStart)
+    }
+
     /// Parses a decimal number (optional sign, digits, fraction, exponent), allowing
     /// surrounding spaces. Returns nil when the bytes are not exactly one number.
     ///
@@ -60,28 +87,8 @@ enum NumberParsing {
         var i = start
         var negative = false
         if base[i] == UInt8(ascii: "-") { negative = true; i += 1 } else if base[i] == UInt8(ascii: "+") { i += 1 }
-        // One multiply-add per digit; more than 19 digits may overflow, so those go to strtod.
-        var mantissa: UInt64 = 0
-        let integerStart = i
-        while i < end {
-            let d = base[i] &- UInt8(ascii: "0")
-            if d > 9 { break }
-            mantissa = mantissa &* 10 &+ UInt64(d)
-            i += 1
-        }
-        let integerDigits = i - integerStart
-        var fractionDigits = 0
-        if i < end, base[i] == UInt8(ascii: ".") {
-            i += 1
-            let fractionStart = i
-            while i < end {
-                let d = base[i] &- UInt8(ascii: "0")
-                if d > 9 { break }
-                mantissa = mantissa &* 10 &+ UInt64(d)
-                i += 1
-            }
-            fractionDigits = i - fractionStart
-        }
+        // More than 19 digits may overflow the mantissa; those go to strtod below.
+        let (mantissa, integerDigits, fractionDigits) = scanMantissa(base, &i, end)
         if integerDigits + fractionDigits == 0 {
             // "inf", "infinity" (any case, signed), as pandas and strtod read them.
             let word = String(decoding: UnsafeBufferPointer(start: base + i, count: end - i), as: UTF8.self).lowercased()
@@ -127,28 +134,8 @@ enum NumberParsing {
         var i = start
         var negative = false
         if i < limit, base[i] == UInt8(ascii: "-") { negative = true; i += 1 }
-        var mantissa: UInt64 = 0
-        let digitsStart = i
-        var fractionDigits = 0
-        while i < limit {
-            let d = base[i] &- UInt8(ascii: "0")
-            if d > 9 { break }
-            mantissa = mantissa &* 10 &+ UInt64(d)
-            i += 1
-        }
-        var digits = i - digitsStart
-        if i < limit, base[i] == UInt8(ascii: ".") {
-            i += 1
-            let fractionStart = i
-            while i < limit {
-                let d = base[i] &- UInt8(ascii: "0")
-                if d > 9 { break }
-                mantissa = mantissa &* 10 &+ UInt64(d)
-                i += 1
-            }
-            fractionDigits = i - fractionStart
-            digits += fractionDigits
-        }
+        let (mantissa, integerDigits, fractionDigits) = scanMantissa(base, &i, limit)
+        let digits = integerDigits + fractionDigits
         if digits == 0 || digits > 15 || fractionDigits > 22 { return nil }
         if i < limit {
             let terminator = base[i]

@@ -17,6 +17,22 @@ struct MLW: ParsableCommand {
 
 /// Shared output helpers for the subcommands.
 enum Terminal {
+    /// Runs a script file headless in a fresh session; exits with its sysexits code on failure.
+    static func runScript(_ path: String, overrides: [String], verify: Bool, timings: Bool, print: ((String) -> Void)?,
+                          missing: String) throws -> (session: Session, verified: Int) {
+        let lines: [String]
+        do { lines = try ScriptRunner.lines(of: path) } catch {
+            printError("error: \(missing)")
+            throw ExitCode(66)
+        }
+        let session = Session(overrides: try parseOverrides(overrides))
+        var runner = ScriptRunner(session: session, renderer: renderer, verify: verify, print: print, printError: printError)
+        runner.timings = timings
+        let (code, verified) = runner.run(lines: lines, source: path)
+        if code != .ok { throw ExitCode(code.rawValue) }
+        return (session, verified)
+    }
+
     static var isInteractive: Bool { isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 }
 
     static var renderer: OutputRenderer {
@@ -128,17 +144,8 @@ struct Replay: ParsableCommand {
     var timings = false
 
     func run() throws {
-        let lines: [String]
-        do { lines = try ScriptRunner.lines(of: file) } catch {
-            Terminal.printError("error: \(error)")
-            throw ExitCode(66)
-        }
-        let session = Session(overrides: try Terminal.parseOverrides(overrides))
-        var runner = ScriptRunner(session: session, renderer: Terminal.renderer, verify: verify,
-                                  print: quiet ? nil : { print($0) }, printError: Terminal.printError)
-        runner.timings = timings
-        let (code, verified) = runner.run(lines: lines, source: file)
-        if code != .ok { throw ExitCode(code.rawValue) }
+        let (_, verified) = try Terminal.runScript(file, overrides: overrides, verify: verify, timings: timings,
+                                                   print: quiet ? nil : { print($0) }, missing: "cannot read '\(file)'")
         if verify { print("verified \(verified) steps of \(file): every fingerprint matches") }
     }
 }
@@ -156,18 +163,13 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("set"), help: "Override a declared parameter: NAME=VALUE (repeatable).")
     var overrides: [String] = []
 
+    @Flag(help: "Print each step's wall time to standard error.")
+    var timings = false
+
     func run() throws {
         let script = (directory as NSString).appendingPathComponent("pipeline.mlw")
-        let lines: [String]
-        do { lines = try ScriptRunner.lines(of: script) } catch {
-            Terminal.printError("error: \(directory) is not a pipeline folder (cannot read pipeline.mlw)")
-            throw ExitCode(66)
-        }
-        let session = Session(overrides: try Terminal.parseOverrides(overrides))
-        let runner = ScriptRunner(session: session, renderer: Terminal.renderer, verify: false,
-                                  print: { print($0) }, printError: Terminal.printError)
-        let (code, _) = runner.run(lines: lines, source: script)
-        if code != .ok { throw ExitCode(code.rawValue) }
+        let (session, _) = try Terminal.runScript(script, overrides: overrides, verify: false, timings: timings, print: { print($0) },
+                                                  missing: "\(directory) is not a pipeline folder (cannot read pipeline.mlw)")
         let outDirectory = out ?? (directory as NSString).appendingPathComponent("out")
         do {
             let written = try PipelineOutputs.write(session.workspace, to: outDirectory)

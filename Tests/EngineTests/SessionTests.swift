@@ -89,6 +89,17 @@ struct SessionTests {
         let fromPrompt = try CSVReader.read(path: directory + "/prompt.csv", name: "input").table
         #expect(CSVWriter.csv(fromBundle) == CSVWriter.csv(fromPrompt))
         #expect(fromBundle.column(named: "probability_Gentoo") != nil)
+        // The manifest is plain, versioned JSON with flat preparation steps.
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/bundle/manifest.json"))) as! [String: Any]
+        #expect(manifest["format"] as? String == "mlw-model" && manifest["version"] as? Int == 1)
+        let steps = manifest["preparation"] as! [[String: Any]]
+        #expect(steps.first?["step"] as? String == "impute" && steps.first?["column"] as? String == "bill_length_mm")
+        #expect(steps.contains { $0["step"] as? String == "derive" && $0["expression"] as? String == "bill_length_mm / bill_depth_mm" })
+        #expect((manifest["input_schema"] as! [[String: Any]]).count == 7)
+        let lineage = manifest["lineage"] as! [String: Any]
+        #expect((lineage["script"] as! [String]).last == "train logistic logistic l2=1 max_iter=500 tol=1e-07")
+        let modelFile = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/bundle/model.json"))) as! [String: Any]
+        #expect(modelFile["algorithm"] as? String == "logistic")
         // A tampered model file is refused.
         try "{}".write(toFile: directory + "/bundle/model.json", atomically: true, encoding: .utf8)
         #expect(throws: EngineError.self) { try ModelBundle.load(directory + "/bundle") }

@@ -1,0 +1,108 @@
+import CommandLanguage
+import Dispatch
+import Learning
+import Tabular
+
+/// `impute`, `encode onehot` and `scale standard`: transforms fitted on the training
+/// rows (all rows before a split), applied to every row, and recorded for the models.
+extension Interpreter {
+    static func impute(_ selector: ColumnSelector, _ strategy: ImputeStrategy, _ ws: inout Workspace, _ output: inout Output) throws {
+        var table = try currentTable(ws)
+        let names = try resolve(selector, in: table, ws, purpose: "impute")
+        let fitRows = ws.splits[table.name]?.trainingRows
+        let fitted = try fitEach(names, of: table) { try Imputer(strategy: strategy).fit($0, rows: fitRows) }
+        var filled: [String] = []
+        for (name, imputer) in zip(names, fitted) {
+            let column = table.column(named: name)!
+            let missing = column.missingCount
+            table.setColumn(imputer.apply(column))
+            ws.preparations[table.name, default: []].append(.impute(imputer))
+            if missing > 0 || selector != .numeric && selector != .categorical {
+                filled.append("\(name) (\(missing) with \(imputer.fill.displayText))")
+            }
+        }
+        ws.store(table)
+        output.blocks.append(.success(filled.isEmpty ? "nothing to fill: no missing values in \(names.count) columns"
+                                      : "filled " + filled.joined(separator: ", ")))
+        if let fitRows { output.blocks.append(.note("learned from the \(fitRows.count) training rows")) }
+    }
+
+    static func encodeOneHot(_ selector: ColumnSelector, _ ws: inout Workspace, _ output: inout Output) throws {
+        var table = try currentTable(ws)
+        let names = try resolve(selector, in: table, ws, purpose: "encode")
+        let fitRows = ws.splits[table.name]?.trainingRows
+        let fitted = try fitEach(names, of: table) { try OneHotEncoder().fit($0, rows: fitRows) }
+        let encoded = parallelMap(Array(zip(names, fitted))) { name, encoder in encoder.apply(table.column(named: name)!) }
+        for ((name, encoder), columns) in zip(zip(names, fitted), encoded) {
+            table.replaceColumn(at: table.index(of: name)!, with: columns)
+            ws.preparations[table.name, default: []].append(.oneHot(encoder))
+        }
+        ws.store(table)
+        output.blocks.append(.success(names.isEmpty ? "no text columns to encode"
+                                      : "encoded " + zip(names, fitted).map { "\($0) → \($1.categories.count) columns" }.joined(separator: ", ")))
+    }
+
+    static func scaleStandard(_ selector: ColumnSelector, _ ws: inout Workspace, _ output: inout Output) throws {
+        var table = try currentTable(ws)
+        let names = try resolve(selector, in: table, ws, purpose: "scale").filter { table.column(named: $0)!.type == .number || selector != .numeric }
+        let fitRows = ws.splits[table.name]?.trainingRows
+        let fitted = try fitEach(names, of: table) { try StandardScaler().fit($0, rows: fitRows) }
+        let scaled = parallelMap(Array(zip(names, fitted))) { name, scaler in scaler.apply(table.column(named: name)!) }
+        for (scaler, column) in zip(fitted, scaled) {
+            table.setColumn(column)
+            ws.preparations[table.name, default: []].append(.scale(scaler))
+        }
+        ws.store(table)
+        output.blocks.append(.success("scaled \(names.count) columns to mean 0 and standard deviation 1"))
+        if let fitRows { output.blocks.append(.note("learned from the \(fitRows.count) training rows")) }
+    }
+
+    /// Fits one transform per named column, in parallel; the first error in column
+    /// order is reported, as a sequential loop would.
+    static func fitEach<T>(_ names: [String], of table: Table, _ fit: (Column) throws -> T) throws -> [T] {
+        let results = parallelMap(names) { name in Result { try fit(table.column(named: name)!) } }
+        return try results.map { result in
+            do { return try result.get() } catch let error as LearningError {
+                throw Diagnostic(.dataError, error.message, help: error.help)
+            }
+        }
+    }
+
+    /// The columns a selector names, never including the target.
+    static func resolve(_ selector: ColumnSelector, in table: Table, _ ws: Workspace, purpose: String) throws -> [String] {
+        let target = ws.target?.column
+        switch selector {
+        case .numeric:
+            return table.columns.filter { $0.type.isNumeric && $0.name != target }.map(\.name)
+        case .categorical:
+            return table.columns.filter { $0.type == .text && $0.name != target }.map(\.name)
+        case .columns(let names):
+            for name in names where table.column(named: name) == nil { throw noSuchColumn(name, table) }
+            if let target, names.contains(target) {
+                throw Diagnostic(.badValue, "'\(target)' is the target; \(purpose) works on features only")
+            }
+            return names
+        }
+    }
+}
+
+/// `map` over all cores, results in input order.
+func parallelMap<T, R>(_ items: [T], _ transform: (T) -> R) -> [R] {
+    var results = [R?](repeating: nil, count: items.count)
+    results.withUnsafeMutableBufferPointer { slots in
+        let base = slots.baseAddress!
+        DispatchQueue.concurrentPerform(iterations: items.count) { k in base[k] = transform(items[k]) }
+    }
+    return results.map { $0! }
+}
+
+extension FillValue {
+    var displayText: String {
+        switch self {
+        case .number(let v): return NumberFormatting.significant(v)
+        case .text(let v): return "\"\(v)\""
+        case .boolean(let v): return v ? "true" : "false"
+        }
+    }
+}
+
