@@ -10,6 +10,7 @@ public enum ColumnSelector: Sendable, Equatable {
     case columns([String])
 }
 
+/// The direction of a goal: `>=` for scores, `<=` for errors.
 public enum GoalComparison: String, Sendable, Equatable {
     case atLeast = ">="
     case atMost = "<="

@@ -499,6 +499,7 @@ public enum CommandTable {
     /// Accepted spellings for commands; each maps to a name in the table.
     public static let aliases: [String: String] = ["exit": "quit"]
 
+    /// The entry for a command name or alias, if any.
     public static func spec(named name: String) -> CommandSpec? {
         let resolved = aliases[name] ?? name
         return all.first { $0.name == resolved }

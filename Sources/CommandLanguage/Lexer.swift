@@ -2,6 +2,7 @@ import Tabular
 
 /// A token of a command line outside expressions.
 public struct Token: Equatable, Sendable {
+    /// What sort of token this is.
     public enum Kind: Equatable, Sendable {
         /// A bare run of characters (names, numbers, paths).
         case word
@@ -22,6 +23,8 @@ public struct Token: Equatable, Sendable {
 public struct Lexer {
     public static let symbolCharacters: Set<Character> = ["=", ",", "[", "]", "<", ">"]
 
+    /// Splits `line` into tokens, substituting `$NAME` parameters.
+    /// - Throws: `Diagnostic` for an unclosed string or an unknown parameter.
     public static func tokenize(_ line: [Character], parameters: [String: String] = [:]) throws -> [Token] {
         var tokens: [Token] = []
         var i = 0

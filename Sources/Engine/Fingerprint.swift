@@ -21,6 +21,7 @@ public struct Fingerprint: Sendable, Equatable {
         }
     }
 
+    /// Appends one fact; keys keep their insertion order in the journal.
     public mutating func add(_ key: String, _ value: String) {
         entries.append((key, value))
     }

@@ -33,6 +33,9 @@ public struct EngineContext: Sendable {
 /// Executes commands: `apply(command, to: workspace)` returns a new workspace and what
 /// to show, or throws a `Diagnostic` and changes nothing. Takes no terminal.
 public enum Interpreter {
+    /// Runs one command against a workspace.
+    /// - Returns: the new workspace, what to show, the normalised command and its fingerprint.
+    /// - Throws: `Diagnostic` for the user's mistakes (nothing changes), `Interrupted` on Ctrl-C.
     public static func apply(_ command: Command, to workspace: Workspace, context: EngineContext = EngineContext()) throws -> StepResult {
         var ws = workspace
         var output = Output()

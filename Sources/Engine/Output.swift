@@ -1,6 +1,7 @@
 /// What a command shows, as data: the REPL renders it for a terminal, tests read it
 /// as text, and nothing here knows about terminals.
 public struct Output: Sendable, Equatable {
+    /// One piece of output, rendered in order.
     public enum Block: Sendable, Equatable {
         /// Plain text lines.
         case text(String)
@@ -19,7 +20,9 @@ public struct Output: Sendable, Equatable {
         self.blocks = blocks
     }
 
+    /// Output that is a single confirmation line.
     public static func success(_ text: String) -> Output { Output([.success(text)]) }
+    /// Output that is plain text.
     public static func text(_ text: String) -> Output { Output([.text(text)]) }
 }
 
@@ -32,6 +35,7 @@ public struct TextTable: Sendable, Equatable {
     /// Cells to highlight (e.g. missing values), as (row, column).
     public var dimCells: Set<Cell> = []
 
+    /// A cell position (row, column) in the body of the table.
     public struct Cell: Hashable, Sendable {
         public var row: Int
         public var column: Int

@@ -2,6 +2,8 @@ import Foundation
 
 /// What `mlw run` leaves behind: the metrics JSON and the model bundle.
 public enum PipelineOutputs {
+    /// Writes `metrics.json` and the bundle of the last model trained.
+    /// - Returns: the two paths written.
     public static func write(_ workspace: Workspace, to directory: String) throws -> (metrics: String, bundle: String) {
         guard let model = workspace.models.last else { throw EngineError.input("the pipeline trained no model") }
         guard let evaluation = workspace.evaluation else { throw EngineError.input("the pipeline has no evaluation") }

@@ -76,6 +76,7 @@ public struct OutputRenderer: Sendable {
 
     private func paint(_ text: String, _ code: String) -> String { colors ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
 
+    /// The text of all blocks, separated by newlines.
     public func render(_ output: Output) -> String {
         output.blocks.map { block -> String in
             switch block {
@@ -88,6 +89,7 @@ public struct OutputRenderer: Sendable {
         }.joined(separator: "\n")
     }
 
+    /// A rendered diagnostic, with the `error:` and `help:` lines coloured when colours are on.
     public func renderError(_ text: String) -> String {
         guard colors else { return text }
         return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in

@@ -34,8 +34,10 @@ public struct Workspace: Sendable {
         current.flatMap { name in tables.first { $0.name == name } }
     }
 
+    /// The loaded table of that name.
     public func table(named name: String) -> Table? { tables.first { $0.name == name } }
 
+    /// The trained model of that name.
     public func model(named name: String) -> TrainedModel? { models.first { $0.name == name } }
 
     mutating func store(_ table: Table) {
@@ -57,16 +59,19 @@ public struct SchemaField: Sendable, Equatable, Codable {
     public var type: ColumnType
 }
 
+/// The column to predict and the kind of problem.
 public struct Target: Sendable, Equatable {
     public var column: String
     public var task: Task
 }
 
+/// The success criterion: a metric and the threshold it must reach.
 public struct Goal: Sendable, Equatable {
     public var metric: String
     public var comparison: GoalComparison
     public var threshold: Double
 
+    /// Whether a metric value meets the goal.
     public func isMet(by value: Double) -> Bool {
         comparison == .atLeast ? value >= threshold : value <= threshold
     }
@@ -94,6 +99,7 @@ public enum Split: Sendable, Equatable {
 
 /// Metrics of every model on its test set.
 public struct Evaluation: Sendable, Equatable {
+    /// One model's metrics, in `Metrics.names(for:)` order.
     public struct Row: Sendable, Equatable {
         public var model: String
         public var algorithm: String
@@ -104,6 +110,7 @@ public struct Evaluation: Sendable, Equatable {
                 && zip(a.metrics, b.metrics).allSatisfy { $0.value == $1.value || ($0.value.isNaN && $1.value.isNaN) }
         }
 
+        /// The value of one metric, if this row has it.
         public func value(of metric: String) -> Double? { metrics.first { $0.name == metric }?.value }
     }
 

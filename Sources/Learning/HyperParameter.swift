@@ -67,6 +67,7 @@ public struct AlgorithmDescriptor: Sendable {
 public enum AlgorithmCatalog {
     public static let all: [AlgorithmDescriptor] = [LogisticRegression.descriptor, LinearRegression.descriptor]
 
+    /// The catalogue entry for an algorithm name.
     public static func descriptor(named name: String) -> AlgorithmDescriptor? {
         all.first { $0.name == name }
     }

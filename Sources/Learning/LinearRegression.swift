@@ -10,6 +10,7 @@ public enum LinearRegression {
                            defaultValue: 0, range: 0...1e12),
         ])
 
+    /// Settings of a fit (a value; validated through `descriptor`).
     public struct Parameters: Sendable, Equatable {
         public var l2: Double = 0
 
@@ -26,6 +27,7 @@ public enum LinearRegression {
         }
     }
 
+    /// A fitted linear model.
     public struct Model: Sendable, Codable, Equatable {
         public var coefficients: [Double]
         public var intercept: Double
@@ -33,6 +35,8 @@ public enum LinearRegression {
         /// features are collinear; the minimum-norm solution is returned then).
         public var rank: Int
 
+        /// Predicted values, one per row.
+        /// - Complexity: O(rows × features)
         public func predict(_ x: DesignMatrix) -> [Double] {
             let p = x.columns
             return x.values.withUnsafeBufferPointer { values in

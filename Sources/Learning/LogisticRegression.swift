@@ -15,6 +15,7 @@ public enum LogisticRegression {
                            defaultValue: 1e-7, range: 1e-15...1),
         ])
 
+    /// Settings of a fit (a value; validated through `descriptor`).
     public struct Parameters: Sendable, Equatable {
         public var l2: Double = 1.0
         public var maxIterations: Int = 500

@@ -12,6 +12,7 @@ public enum Metrics {
 
     public static let allNames = ["accuracy", "f1_macro", "auc", "rmse", "mae", "r2"]
 
+    /// Share of rows whose predicted class is the true one.
     public static func accuracy(truth: [Int], predicted: [Int]) -> Double {
         guard !truth.isEmpty else { return .nan }
         return Double(zip(truth, predicted).filter { $0 == $1 }.count) / Double(truth.count)
@@ -70,6 +71,7 @@ public enum Metrics {
         return u / (Double(positiveCount) * Double(negativeCount))
     }
 
+    /// Root mean squared error.
     public static func rmse(truth: [Double], predicted: [Double]) -> Double {
         guard !truth.isEmpty else { return .nan }
         var sum = 0.0
@@ -77,6 +79,7 @@ public enum Metrics {
         return (sum / Double(truth.count)).squareRoot()
     }
 
+    /// Mean absolute error.
     public static func mae(truth: [Double], predicted: [Double]) -> Double {
         guard !truth.isEmpty else { return .nan }
         var sum = 0.0

@@ -83,6 +83,7 @@ public struct Imputer: Sendable {
     }
 }
 
+/// A learned fill value for one column.
 public struct FittedImputer: Sendable, Equatable, Codable {
     public var column: String
     public var fill: FillValue
@@ -116,6 +117,7 @@ public struct FittedImputer: Sendable, Equatable, Codable {
 public struct OneHotEncoder: Sendable {
     public init() {}
 
+    /// Learns the categories present in the given rows (all rows when nil), sorted.
     public func fit(_ column: Column, rows: [Int]?) throws -> FittedOneHot {
         let sample = rows.map { column.gathering($0) } ?? column
         let categories: [String]
@@ -135,6 +137,7 @@ public struct OneHotEncoder: Sendable {
     }
 }
 
+/// The learned categories of one column.
 public struct FittedOneHot: Sendable, Equatable, Codable {
     public var column: String
     public var categories: [String]
@@ -183,6 +186,7 @@ func presentValues(_ values: [Double], rows: [Int]?) -> [Double] {
 public struct StandardScaler: Sendable {
     public init() {}
 
+    /// Learns mean and standard deviation from the given rows (all rows when nil).
     public func fit(_ column: Column, rows: [Int]?) throws -> FittedScaler {
         guard case .number(let values) = column.data else {
             throw LearningError("'\(column.name)' is \(column.type.rawValue); only number columns can be scaled")
@@ -197,6 +201,7 @@ public struct StandardScaler: Sendable {
     }
 }
 
+/// A learned centre and scale for one column.
 public struct FittedScaler: Sendable, Equatable, Codable {
     public var column: String
     public var mean: Double
@@ -208,6 +213,7 @@ public struct FittedScaler: Sendable, Equatable, Codable {
         self.deviation = deviation
     }
 
+    /// (x − mean) / deviation; missing stays missing.
     public func apply(_ input: Column) -> Column {
         guard let values = input.numericValues else { return input }
         return Column(name: input.name, numbers: values.map { ($0 - mean) / deviation })

@@ -4,6 +4,7 @@ import Foundation
 
 /// The libedit prompt: line editing, persistent history, Ctrl-R search and TAB completion.
 public final class LineEditor {
+    /// What one read from the terminal produced.
     public enum ReadResult {
         case line(String)
         case interrupted
@@ -37,8 +38,10 @@ public final class LineEditor {
         history_end(history)
     }
 
+    /// Sets the prompt; bracket non-printing sequences with \u{1}.
     public func setPrompt(_ prompt: String) { mlw_set_prompt_text(prompt) }
 
+    /// Reads one line with editing; Ctrl-C gives `.interrupted`, Ctrl-D `.endOfInput`.
     public func readLine() -> ReadResult {
         _ = mlw_take_interrupt()
         var count: Int32 = 0
@@ -55,6 +58,7 @@ public final class LineEditor {
         return .line(line)
     }
 
+    /// Adds a non-blank line to the history.
     public func remember(_ line: String) {
         guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { return }
         _ = mlw_history_enter(history, line)
@@ -75,6 +79,7 @@ public final class LineEditor {
     /// True once Ctrl-C was pressed since the flag was last cleared.
     public static func interruptRequested() -> Bool { mlw_peek_interrupt() != 0 }
 
+    /// Forgets a pending Ctrl-C (before running a command).
     public static func clearInterrupt() { _ = mlw_take_interrupt() }
 }
 

@@ -14,6 +14,8 @@ public struct PromptLoop {
         self.historyPath = historyPath
     }
 
+    /// Reads and runs lines until Ctrl-D or `quit`.
+    /// - Returns: the process exit status.
     public func run() -> Int32 {
         let session = self.session
         guard let editor = LineEditor(historyPath: historyPath, completer: { prefix in

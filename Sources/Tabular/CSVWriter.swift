@@ -19,6 +19,7 @@ public enum CSVWriter {
         return out
     }
 
+    /// Writes the CSV text of `table` to `path` atomically.
     public static func write(_ table: Table, to path: String) throws {
         try csv(table).write(toFile: path, atomically: true, encoding: .utf8)
     }

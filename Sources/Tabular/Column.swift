@@ -91,6 +91,7 @@ public struct Column: Sendable, Equatable {
     public var type: ColumnType { data.type }
     public var count: Int { data.count }
 
+    /// Whether the cell at `row` is missing.
     public func isMissing(_ row: Int) -> Bool {
         switch data {
         case .number(let values): return values[row].isNaN

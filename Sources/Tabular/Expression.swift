@@ -8,6 +8,7 @@ public struct SourceRange: Sendable, Equatable, Hashable {
         self.upper = upper
     }
 
+    /// The smallest range holding both.
     public static func covering(_ a: SourceRange, _ b: SourceRange) -> SourceRange {
         SourceRange(Swift.min(a.lower, b.lower), Swift.max(a.upper, b.upper))
     }
@@ -102,6 +103,7 @@ public struct Expression: Sendable, Equatable, CustomStringConvertible {
         isPlainIdentifier(name) && !ExpressionKeywords.reserved.contains(name) ? name : "`" + name + "`"
     }
 
+    /// Whether `name` is a letter or `_` followed by letters, digits or `_`.
     public static func isPlainIdentifier(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first,
               first == "_" || first.properties.isAlphabetic else { return false }
@@ -114,6 +116,7 @@ public enum ExpressionKeywords {
     public static let reserved: Set<String> = ["and", "or", "not", "is", "missing", "true", "false"]
 }
 
+/// Operators with two operands, spelled as in the source.
 public enum BinaryOperator: String, Sendable, CaseIterable {
     case or, and
     case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="

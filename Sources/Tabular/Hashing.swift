@@ -17,11 +17,13 @@ public struct FingerprintHasher: Sendable {
         state ^= state >> 29
     }
 
+    /// Mixes in a string's UTF-8 bytes and its length.
     public mutating func combine(_ text: String) {
         for byte in text.utf8 { state = (state ^ UInt64(byte)) &* Self.prime }
         combine(UInt64(text.utf8.count))
     }
 
+    /// Mixes in a number by its bit pattern.
     public mutating func combine(_ value: Double) {
         // All NaNs hash alike; -0 and 0 hash alike.
         combine(value.isNaN ? 0x7ff8_0000_0000_0000 : (value == 0 ? 0 : value.bitPattern))
@@ -99,10 +101,13 @@ extension Table {
 /// A fast 64-bit checksum of file contents, computed over 1 MiB blocks in parallel
 /// and combined in block order (so it does not depend on the number of cores).
 public enum ContentChecksum {
+    /// The checksum of `bytes` as 16 hex digits.
     public static func hexDigest(_ bytes: [UInt8]) -> String {
         bytes.withUnsafeBytes { hexDigest($0) }
     }
 
+    /// The checksum of `raw` as 16 hex digits.
+    /// - Complexity: O(bytes), spread over all cores.
     public static func hexDigest(_ raw: UnsafeRawBufferPointer) -> String {
         let block = 1 << 20
         let blockCount = max(1, (raw.count + block - 1) / block)

@@ -22,6 +22,7 @@ public struct SHA256: Sendable {
 
     public init() {}
 
+    /// Feeds more bytes.
     public mutating func update<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8 {
         length &+= UInt64(bytes.count)
         var start = bytes.startIndex
@@ -43,6 +44,7 @@ public struct SHA256: Sendable {
         buffer.append(contentsOf: chunk[offset...])
     }
 
+    /// Pads, finishes and returns the 32-byte digest.
     public mutating func finalize() -> [UInt8] {
         let bitLength = length &* 8
         var tail: [UInt8] = [0x80]

@@ -1,5 +1,6 @@
 /// Summary statistics of columns, as `describe` shows them.
 public enum Statistics {
+    /// `describe` figures of a number column.
     public struct NumberSummary: Sendable, Equatable {
         public var count: Int
         public var missing: Int
@@ -13,6 +14,7 @@ public enum Statistics {
         public var max: Double
     }
 
+    /// `describe` figures of a text or boolean column.
     public struct TextSummary: Sendable, Equatable {
         public var count: Int
         public var missing: Int
@@ -51,6 +53,7 @@ public enum Statistics {
         return compensatedSum(values) / Double(values.count)
     }
 
+    /// Sum with Neumaier compensation.
     public static func compensatedSum(_ values: [Double]) -> Double {
         var sum = 0.0, compensation = 0.0
         for v in values {
@@ -111,6 +114,7 @@ public enum Statistics {
         }
     }
 
+    /// The most frequent value of a column, typed.
     public enum ModeValue: Sendable, Equatable {
         case number(Double)
         case text(String)

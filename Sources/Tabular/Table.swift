@@ -16,10 +16,12 @@ public struct Table: Sendable, Equatable {
 
     public var columnNames: [String] { columns.map(\.name) }
 
+    /// Position of the named column.
     public func index(of column: String) -> Int? {
         columns.firstIndex { $0.name == column }
     }
 
+    /// The named column.
     public func column(named name: String) -> Column? {
         index(of: name).map { columns[$0] }
     }
@@ -41,6 +43,7 @@ public struct Table: Sendable, Equatable {
         columns.replaceSubrange(index...index, with: replacements)
     }
 
+    /// Removes the named columns (names not present are ignored).
     public mutating func removeColumns(named names: Set<String>) {
         columns.removeAll { names.contains($0.name) }
         if columns.isEmpty { rowCount = 0 }

@@ -9,7 +9,11 @@ struct MLW: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mlw",
         abstract: "A terminal workbench for the machine-learning lifecycle.",
-        discussion: "Type 'help' at the prompt for the command language.",
+        discussion: """
+            mlw [--session NAME] starts the prompt, recording every step to sessions/NAME.mlw.
+            With piped input (mlw < script.mlw) the lines run as a script, recorded the same way.
+            Type 'help' at the prompt for the command language.
+            """,
         version: ModelBundle.mlwVersion,
         subcommands: [Prompt.self, Replay.self, Run.self, Predict.self],
         defaultSubcommand: Prompt.self)
@@ -64,7 +68,7 @@ struct Prompt: ParsableCommand {
         commandName: "repl",
         abstract: "Start the prompt (the default). With piped input, run its lines as a script.")
 
-    @Option(name: .long, help: "Record into sessions/NAME.mlw (resumed if it exists).")
+    @Option(name: .long, help: ArgumentHelp("Record into sessions/NAME.mlw (resumed if it exists).", valueName: "NAME"))
     var session: String?
 
     func run() throws {
@@ -134,7 +138,7 @@ struct Replay: ParsableCommand {
     @Flag(help: "Check the recorded fingerprints.")
     var verify = false
 
-    @Option(name: .customLong("set"), help: "Override a declared parameter: NAME=VALUE (repeatable).")
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a declared parameter (repeatable).", valueName: "NAME=VALUE"))
     var overrides: [String] = []
 
     @Flag(name: .shortAndLong, help: "Print only errors and the verification summary.")
@@ -160,7 +164,7 @@ struct Run: ParsableCommand {
     @Option(help: "Where to write the outputs (default: DIR/out).")
     var out: String?
 
-    @Option(name: .customLong("set"), help: "Override a declared parameter: NAME=VALUE (repeatable).")
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a declared parameter (repeatable).", valueName: "NAME=VALUE"))
     var overrides: [String] = []
 
     @Flag(help: "Print each step's wall time to standard error.")

@@ -101,6 +101,30 @@ struct LinearRegressionTests {
         #expect(abs(model.intercept - -1397.6132656572759) < 1e-5)
     }
 
+    /// The battery every estimator passes.
+    @Test func deterministicRoundTripsAndOnePredictionPerRow() throws {
+        let (x, y) = try auto()
+        let copy = x
+        let a = try LinearRegression.fit(x, targets: y, parameters: .init())
+        #expect(try LinearRegression.fit(x, targets: y, parameters: .init()) == a)
+        #expect(x == copy)
+        let decoded = try JSONDecoder().decode(LinearRegression.Model.self, from: JSONEncoder().encode(a))
+        #expect(decoded.predict(x) == a.predict(x))
+        #expect(a.predict(x).count == x.rows)
+    }
+
+    @Test func constantTargetGivesAConstantModel() throws {
+        let (x, _) = try auto()
+        let model = try LinearRegression.fit(x, targets: [Double](repeating: 7, count: x.rows), parameters: .init())
+        #expect(model.coefficients.allSatisfy { abs($0) < 1e-12 })
+        #expect(abs(model.intercept - 7) < 1e-9)
+    }
+
+    @Test func noRowsIsAnError() {
+        #expect(throws: LearningError.self) { try LinearRegression.fit(DesignMatrix(rows: 0, columns: 2, values: []), targets: [], parameters: .init()) }
+        #expect(throws: LearningError.self) { try LinearRegression.descriptor.resolve(["l2": -3]) }
+    }
+
     @Test func collinearColumnsGiveTheMinimumNormSolution() throws {
         // y = 2a; b duplicates a, so the minimum-norm answer splits the weight evenly.
         let a: [Double] = [1, 2, 3, 4, 5]
