@@ -30,7 +30,7 @@ enum Evaluating {
         let table = TextTable(
             headers: headers,
             rows: zip(rows, scorable).map { row, model in
-                var cells = [row.model, row.algorithm, "\(model.testSet!.x.rows)"] + row.metrics.map { NumberFormatting.significant($0.value, digits: 4) }
+                var cells = [row.model, row.algorithm, "\(model.testSet!.x.rows)"] + row.metrics.map { $0.value.isNaN ? "n/a" : NumberFormatting.significant($0.value, digits: 4) }
                 if let goal = ws.goal {
                     cells.append(row.value(of: goal.metric).map { goal.isMet(by: $0) ? "pass" : "fail" } ?? "n/a")
                 }

@@ -38,8 +38,15 @@ extension Interpreter {
             ws.preparations[table.name, default: []].append(.oneHot(encoder))
         }
         ws.store(table)
-        output.blocks.append(.success(names.isEmpty ? "no text columns to encode"
-                                      : "encoded " + zip(names, fitted).map { "\($0) → \($1.categories.count) columns" }.joined(separator: ", ")))
+        let made = zip(names, fitted).map { "\($0) → \($1.categories.count)" }
+        let total = fitted.reduce(0) { $0 + $1.categories.count }
+        switch names.count {
+        case 0: output.blocks.append(.success("no text columns to encode"))
+        case 1...4: output.blocks.append(.success("encoded " + made.joined(separator: ", ") + " columns"))
+        default:
+            output.blocks.append(.success("encoded \(names.count) text columns into \(total) columns"))
+            output.blocks.append(.note(made.joined(separator: ", ")))
+        }
     }
 
     static func scaleStandard(_ selector: ColumnSelector, _ ws: inout Workspace, _ output: inout Output) throws {

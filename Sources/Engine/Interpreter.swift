@@ -121,7 +121,14 @@ public enum Interpreter {
                 try scaleStandard(selector, &ws, &output)
             case .target(let name, let task):
                 let table = try currentTable(ws)
-                guard let column = table.column(named: name) else { throw noSuchColumn(name, table) }
+                guard let column = table.column(named: name) else {
+                    let encoded = (ws.preparations[table.name] ?? []).contains { if case .oneHot(let e) = $0 { return e.column == name }; return false }
+                    if encoded {
+                        throw Diagnostic(.noSuchColumn, "'\(name)' was one-hot encoded, so it is no longer a column",
+                                         help: "run 'undo' back to before 'encode', set the target first, then encode: the target is never encoded")
+                    }
+                    throw noSuchColumn(name, table)
+                }
                 let (chosen, explanation) = try targetTask(column, requested: task)
                 ws.target = Target(column: name, task: chosen)
                 recorded = .target(column: name, task: chosen)

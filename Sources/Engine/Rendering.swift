@@ -10,7 +10,8 @@ enum Rendering {
         for row in 0..<shown {
             cells.append(table.columns.enumerated().map { c, column in
                 if let text = column.text(at: row) {
-                    return column.type == .number ? NumberFormatting.significant(Double(text) ?? .nan, digits: 6) : text
+                    // 8 significant digits: full values for typical data, no 0.30000000000000004 noise.
+                    return column.type == .number ? NumberFormatting.significant(Double(text) ?? .nan, digits: 8) : text
                 }
                 dim.insert(TextTable.Cell(row: row, column: c))
                 return "·"
