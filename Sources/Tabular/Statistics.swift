@@ -30,7 +30,7 @@ public enum Statistics {
 
     /// Count, missing, mean, standard deviation and quartiles of the non-missing values.
     /// Quartiles interpolate linearly between order statistics (pandas' default).
-    /// - Complexity: O(n log n) for the sort.
+    /// - Complexity: O(n): quartiles come from selection, not a full sort.
     public static func summarize(numbers values: [Double]) -> NumberSummary {
         var present = values.filter { !$0.isNaN }
         let missing = values.count - present.count
@@ -38,12 +38,56 @@ public enum Statistics {
             return NumberSummary(count: 0, missing: missing, mean: .nan, std: .nan, min: .nan, q25: .nan,
                                  median: .nan, q75: .nan, max: .nan)
         }
-        present.sort()
         let mean = Statistics.mean(present)
-        return NumberSummary(count: present.count, missing: missing, mean: mean,
-                             std: standardDeviation(present, mean: mean), min: present.first!,
-                             q25: quantile(sorted: present, 0.25), median: quantile(sorted: present, 0.5),
-                             q75: quantile(sorted: present, 0.75), max: present.last!)
+        let std = standardDeviation(present, mean: mean)
+        let quartiles = quantiles(selectingIn: &present, [0.25, 0.5, 0.75])
+        return NumberSummary(count: present.count, missing: missing, mean: mean, std: std,
+                             min: present.min()!, q25: quartiles[0], median: quartiles[1], q75: quartiles[2], max: present.max()!)
+    }
+
+    /// Linearly interpolated quantiles (ascending `qs`), found by selection; reorders `values`.
+    /// - Complexity: O(n) expected per quantile.
+    public static func quantiles(selectingIn values: inout [Double], _ qs: [Double]) -> [Double] {
+        let n = values.count
+        guard n > 0 else { return qs.map { _ in .nan } }
+        var results: [Double] = []
+        var start = 0
+        for q in qs {
+            let position = q * Double(n - 1)
+            let lower = Int(position.rounded(.down))
+            let upper = Swift.min(lower + 1, n - 1)
+            select(&values, lower, from: start)
+            // After selecting `lower`, everything right of it is ≥ it, so the next order
+            // statistic is the smallest of the right part.
+            let lowerValue = values[lower]
+            let upperValue = upper == lower ? lowerValue : values[(lower + 1)...].min()!
+            results.append(lowerValue + (upperValue - lowerValue) * (position - Double(lower)))
+            start = lower
+        }
+        return results
+    }
+
+    /// Moves the `k`-th smallest element of `values[start...]` to index `k`, smaller ones
+    /// before it and larger ones after (Hoare partitioning, median-of-three pivots).
+    static func select(_ values: inout [Double], _ k: Int, from start: Int) {
+        var low = start, high = values.count - 1
+        values.withUnsafeMutableBufferPointer { a in
+            while low < high {
+                let middle = low + (high - low) / 2
+                // Median of three as the pivot keeps sorted and reversed input linear.
+                if a[middle] < a[low] { a.swapAt(middle, low) }
+                if a[high] < a[low] { a.swapAt(high, low) }
+                if a[high] < a[middle] { a.swapAt(high, middle) }
+                let pivot = a[middle]
+                var i = low, j = high
+                while i <= j {
+                    while a[i] < pivot { i += 1 }
+                    while a[j] > pivot { j -= 1 }
+                    if i <= j { a.swapAt(i, j); i += 1; j -= 1 }
+                }
+                if k <= j { high = j } else if k >= i { low = i } else { return }
+            }
+        }
     }
 
     /// Pairwise-free but compensated mean: sums with Kahan–Babuška (Neumaier) compensation

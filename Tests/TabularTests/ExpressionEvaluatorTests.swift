@@ -45,3 +45,25 @@ struct ExpressionEvaluatorTests {
         #expect(error?.help == "did you mean 'bill_depth_mm'?")
     }
 }
+
+struct StatisticsTests {
+    /// Selection must agree with sorting on every size and shape of input.
+    @Test(arguments: [1, 2, 3, 4, 5, 10, 101, 1000])
+    func quantilesBySelectionMatchSorting(count: Int) {
+        var generator = SystemRandomNumberGenerator()
+        let shapes: [[Double]] = [
+            (0..<count).map { _ in Double(Int.random(in: -50...50, using: &generator)) },  // many ties
+            (0..<count).map(Double.init),                                                    // sorted
+            (0..<count).map { Double(count - $0) },                                          // reversed
+            [Double](repeating: 3, count: count),                                            // constant
+        ]
+        for values in shapes {
+            let sorted = values.sorted()
+            var scratch = values
+            let selected = Statistics.quantiles(selectingIn: &scratch, [0.25, 0.5, 0.75])
+            for (q, value) in zip([0.25, 0.5, 0.75], selected) {
+                #expect(value == Statistics.quantile(sorted: sorted, q), "q=\(q) of \(values)")
+            }
+        }
+    }
+}
