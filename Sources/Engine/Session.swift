@@ -77,6 +77,7 @@ public final class Session {
         default:
             break
         }
+        // A --set value wins over the script's declaration; the journal keeps the declaration.
         var toRun = command
         if case .param(let name, _) = command, let forced = overrides[name] { toRun = .param(name: name, value: forced) }
         let context = EngineContext(isCancelled: isCancelled, effectiveScript: effective, makeSeed: makeSeed)
@@ -90,9 +91,9 @@ public final class Session {
         } catch {
             return (.failure(Diagnostic(.badArgument, "internal error: \(error) (please report this)")), nil)
         }
-        var recordedCommand = step.recorded
-        if case .param(let name, _) = command, case .param = recordedCommand { recordedCommand = .param(name: name, value: paramValue(command)) }
-        if case .help = command { workspace = step.workspace; return (.output(step.output), step.fingerprint) }
+        // Help reads the command table only: it is not a step of the script.
+        if case .help = command { return (.output(step.output), nil) }
+        let recordedCommand = toRun == command ? step.recorded : command
         let entry = JournalEntry(command: recordedCommand, text: recordedCommand.description, fingerprint: step.fingerprint,
                                  table: workspace.current)
         let changes = CommandTable.spec(named: command.verb)?.changesWorkspace ?? false
@@ -105,11 +106,6 @@ public final class Session {
             return (failure, nil)
         }
         return (.output(step.output), step.fingerprint)
-    }
-
-    private func paramValue(_ command: Command) -> String {
-        if case .param(_, let value) = command { return value }
-        return ""
     }
 
     /// Writes the entry to the journal first: a step that cannot be saved did not happen.
