@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependencies point one way: Tabular ← Learning ← CommandLanguage ← Engine ← REPL ← mlw.
-// Only REPL sees libedit; only mlw sees ArgumentParser.
+// Only REPL sees libedit and the SIGINT flag (CInterrupt); only mlw sees ArgumentParser.
 let package = Package(
     name: "mlw",
     platforms: [.macOS(.v13)],
@@ -18,11 +18,12 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
+        .target(name: "CInterrupt"),
         .target(name: "Tabular"),
         .target(name: "Learning", dependencies: ["Tabular"]),
         .target(name: "CommandLanguage", dependencies: ["Tabular", "Learning"]),
         .target(name: "Engine", dependencies: ["Tabular", "Learning", "CommandLanguage"]),
-        .target(name: "REPL", dependencies: ["Engine", "CommandLanguage", "CEditLine"]),
+        .target(name: "REPL", dependencies: ["Engine", "CommandLanguage", "CEditLine", "CInterrupt"]),
         .executableTarget(
             name: "mlw",
             dependencies: [

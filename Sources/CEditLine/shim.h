@@ -1,10 +1,9 @@
 // Fixed-arity wrappers around libedit's C-variadic calls (el_set, el_get, history),
-// which Swift cannot call directly, plus the SIGINT flag the REPL polls.
+// which Swift cannot call directly.
 #ifndef MLW_CEDITLINE_SHIM_H
 #define MLW_CEDITLINE_SHIM_H
 
 #include <histedit.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -68,39 +67,6 @@ static inline int mlw_history_load(History *h, const char *path) {
 static inline int mlw_history_save(History *h, const char *path) {
     HistEvent ev;
     return history(h, &ev, H_SAVE, path);
-}
-
-// --- SIGINT: installed with sigaction and no SA_RESTART, so a blocking read in
-// el_gets returns with EINTR and Ctrl-C cancels the line instead of being ignored.
-static volatile sig_atomic_t mlw_interrupted = 0;
-
-static inline void mlw_sigint_handler(int sig) {
-    (void)sig;
-    mlw_interrupted = 1;
-}
-
-static inline int mlw_install_sigint(void) {
-    struct sigaction action;
-    memset(&action, 0, sizeof(action));
-    action.sa_handler = mlw_sigint_handler;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = 0;
-    if (sigaction(SIGINT, &action, NULL) != 0) return -1;
-    // A parent may have started us with SIGINT blocked; Ctrl-C must still work.
-    sigset_t interrupt;
-    sigemptyset(&interrupt);
-    sigaddset(&interrupt, SIGINT);
-    return pthread_sigmask(SIG_UNBLOCK, &interrupt, NULL);
-}
-
-static inline int mlw_take_interrupt(void) {
-    int was = mlw_interrupted;
-    mlw_interrupted = 0;
-    return was;
-}
-
-static inline int mlw_peek_interrupt(void) {
-    return mlw_interrupted;
 }
 
 #endif

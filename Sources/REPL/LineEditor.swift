@@ -1,4 +1,5 @@
 import CEditLine
+import CInterrupt
 import CommandLanguage
 import Foundation
 
@@ -45,14 +46,14 @@ public final class LineEditor {
     public func readLine() -> ReadResult {
         _ = mlw_take_interrupt()
         var count: Int32 = 0
-        guard let pointer = el_gets(editLine, &count) else {
-            if mlw_take_interrupt() != 0 {
-                el_reset(editLine)
-                return .interrupted
-            }
-            return .endOfInput
+        let pointer = el_gets(editLine, &count)
+        let readError = count < 0 ? errno : 0
+        // Ctrl-C: our handler set the flag, and the read failed with EINTR.
+        if mlw_take_interrupt() != 0 || readError == EINTR {
+            el_reset(editLine)
+            return .interrupted
         }
-        if count < 0 { return .endOfInput }
+        guard let pointer, count > 0 else { return .endOfInput }
         var line = String(cString: pointer)
         if line.hasSuffix("\n") { line.removeLast() }
         return .line(line)
