@@ -62,17 +62,20 @@ public final class Session {
             let lines = recorded.enumerated().map { "\(String($0.offset + 1).leftPadded(4))  \($0.element.text)" }
             return (.output(.text(lines.isEmpty ? "no steps recorded yet" : lines.joined(separator: "\n"))), nil)
         case .undo:
-            guard let previous = undoStack.popLast() else {
+            guard let previous = undoStack.last else {
                 return (.failure(Diagnostic(.notReady, "nothing to undo")), nil)
             }
             let undone = effective[previous.effectiveCount...].first { entry in
                 CommandTable.spec(named: entry.command.verb)?.changesWorkspace ?? false
             }
-            workspace = previous.workspace
-            effective.removeLast(effective.count - previous.effectiveCount)
-            if let failure = record(JournalEntry(command: .undo, text: "undo", fingerprint: Fingerprint(), table: workspace.current), effective: false) {
+            // Recorded first: if the journal cannot be written, nothing is undone.
+            if let failure = record(JournalEntry(command: .undo, text: "undo", fingerprint: Fingerprint(), table: previous.workspace.current),
+                                    effective: false) {
                 return (failure, nil)
             }
+            undoStack.removeLast()
+            workspace = previous.workspace
+            effective.removeLast(effective.count - previous.effectiveCount)
             return (.output(.success("undid: \(undone?.text ?? "the last step")")), Fingerprint())
         default:
             break
