@@ -84,8 +84,8 @@ public struct Predictions: Sendable {
 /// Turns tables into model inputs and runs the estimator: the one path used by
 /// evaluate, predict at the prompt, `mlw predict` and `mlw run`.
 enum ModelScoring {
-    /// The feature matrix of `table` in the model's feature order.
-    static func featureMatrix(_ table: Table, features: [String]) throws -> DesignMatrix {
+    /// The feature matrix of `table` (only `rows`, when given) in the model's feature order.
+    static func featureMatrix(_ table: Table, features: [String], rows: [Int]? = nil) throws -> DesignMatrix {
         var vectors: [[Double]] = []
         for name in features {
             guard let column = table.column(named: name) else {
@@ -94,12 +94,13 @@ enum ModelScoring {
             guard let values = column.numericValues else {
                 throw EngineError.input("feature '\(name)' is text; encode it first")
             }
-            if let row = values.firstIndex(where: \.isNaN) {
+            let missing = rows.map { $0.first { values[$0].isNaN } } ?? values.firstIndex(where: \.isNaN)
+            if let row = missing {
                 throw EngineError.input("feature '\(name)' is missing in row \(row + 1); the model needs every feature")
             }
             vectors.append(values)
         }
-        return DesignMatrix(columnVectors: vectors)
+        return DesignMatrix(columnVectors: vectors, rows: rows)
     }
 
     static func predict(_ estimator: FittedEstimator, _ x: DesignMatrix) -> Predictions {

@@ -58,10 +58,9 @@ enum Training {
         let featureNames = features.map(\.name)
         let split = ws.splits[table.name]
         let trainingRows = split?.trainingRows ?? Array(0..<table.rowCount)
-        let trainingTable = split?.trainingRows == nil ? table : table.gathering(trainingRows)
 
         let classes = target.task == .classification ? ClassLabels.from(targetColumn).labels : []
-        let trainingSet = try labelled(trainingTable, features: featureNames, target: target, classes: classes)
+        let trainingSet = try labelled(table, rows: split?.trainingRows, features: featureNames, target: target, classes: classes)
         let estimator: FittedEstimator
         var notes: [Output.Block] = []
         switch descriptor.name {
@@ -108,8 +107,7 @@ enum Training {
         // The test set, prepared exactly as the training rows were.
         switch split {
         case .rows?:
-            let testTable = table.gathering(split!.testRows!)
-            model.testSet = try labelled(testTable, features: featureNames, target: target, classes: classes)
+            model.testSet = try labelled(table, rows: split!.testRows!, features: featureNames, target: target, classes: classes)
         case .table(let testName)?:
             guard let raw = ws.table(named: testName) else { throw Interpreter.noSuchTable(testName, ws) }
             guard raw.column(named: target.column) != nil else {
@@ -152,38 +150,51 @@ enum Training {
         return "\(algorithm)_\(k)"
     }
 
-    /// Features and target of a prepared table.
-    static func labelled(_ table: Table, features: [String], target: Target, classes: [String]) throws -> LabelledMatrix {
+    /// Features and target of a prepared table's rows (all rows when `rows` is nil).
+    static func labelled(_ table: Table, rows: [Int]? = nil, features: [String], target: Target, classes: [String]) throws -> LabelledMatrix {
         let x: DesignMatrix
-        do { x = try ModelScoring.featureMatrix(table, features: features) } catch let error as EngineError {
+        do { x = try ModelScoring.featureMatrix(table, features: features, rows: rows) } catch let error as EngineError {
             throw Diagnostic(.dataError, error.description)
         }
         guard let column = table.column(named: target.column) else {
             throw Diagnostic(.dataError, "'\(table.name)' has no target column '\(target.column)'")
         }
+        let selected = rows ?? Array(0..<column.count)
+        func noValue(_ row: Int) -> Diagnostic {
+            Diagnostic(.dataError, "row \(row + 1) of '\(table.name)' has no '\(target.column)'",
+                       help: "filter \(Expression.quoteIdentifier(target.column)) is not missing")
+        }
         if target.task == .classification {
             var index: [String: Int] = [:]
             for (i, label) in classes.enumerated() { index[label] = i }
+            func unknown(_ label: String) -> Diagnostic {
+                Diagnostic(.dataError, "'\(table.name)' has the class '\(label)', which the training table does not have")
+            }
             var indices: [Int] = []
-            for row in 0..<column.count {
-                guard let text = column.text(at: row) else {
-                    throw Diagnostic(.dataError, "row \(row + 1) of '\(table.name)' has no '\(target.column)'",
-                                     help: "filter \(Expression.quoteIdentifier(target.column)) is not missing")
+            indices.reserveCapacity(selected.count)
+            if case .text(let codes, let dictionary) = column.data {
+                // Map each distinct label once, then rows through their codes.
+                let classOfCode = dictionary.map { index[$0] ?? -1 }
+                for row in selected {
+                    let code = Int(codes[row])
+                    guard code >= 0 else { throw noValue(row) }
+                    guard classOfCode[code] >= 0 else { throw unknown(dictionary[code]) }
+                    indices.append(classOfCode[code])
                 }
-                guard let k = index[text] else {
-                    throw Diagnostic(.dataError, "'\(table.name)' has the class '\(text)', which the training table does not have")
+            } else {
+                for row in selected {
+                    guard let text = column.text(at: row) else { throw noValue(row) }
+                    guard let k = index[text] else { throw unknown(text) }
+                    indices.append(k)
                 }
-                indices.append(k)
             }
             return LabelledMatrix(x: x, classIndices: indices, values: [])
         }
-        guard let values = column.numericValues, column.type == .number else {
+        guard let all = column.numericValues, column.type == .number else {
             throw Diagnostic(.dataError, "the regression target '\(target.column)' must hold numbers")
         }
-        if let row = values.firstIndex(where: \.isNaN) {
-            throw Diagnostic(.dataError, "row \(row + 1) of '\(table.name)' has no '\(target.column)'",
-                             help: "filter \(Expression.quoteIdentifier(target.column)) is not missing")
-        }
+        let values = rows == nil ? all : selected.map { all[$0] }
+        if let position = values.firstIndex(where: \.isNaN) { throw noValue(selected[position]) }
         return LabelledMatrix(x: x, classIndices: [], values: values)
     }
 }

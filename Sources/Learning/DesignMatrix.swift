@@ -14,14 +14,29 @@ public struct DesignMatrix: Sendable, Equatable {
         self.values = values
     }
 
-    /// Builds a matrix from column vectors (as tables store them).
+    /// Builds a matrix from column vectors (as tables store them), taking only the given
+    /// rows (all when nil) in their order. Row blocks are filled in parallel, each written
+    /// once: no zero-fill and no intermediate copy of the selected rows.
     /// - Complexity: O(rows × columns)
-    public init(columnVectors: [[Double]]) {
-        let rows = columnVectors.first?.count ?? 0
+    public init(columnVectors: [[Double]], rows selected: [Int]? = nil) {
+        let rows = selected?.count ?? columnVectors.first?.count ?? 0
         let columns = columnVectors.count
-        var values = [Double](repeating: 0, count: rows * columns)
-        for (j, vector) in columnVectors.enumerated() {
-            for i in 0..<rows { values[i * columns + j] = vector[i] }
+        let values = [Double](unsafeUninitializedCapacity: rows * columns) { buffer, initialized in
+            let base = buffer.baseAddress
+            let blocks = ParallelBlocks.blocks(count: rows, minimumBlock: 4096)
+            DispatchQueue.concurrentPerform(iterations: blocks.count) { k in
+                guard let base else { return }
+                for (j, vector) in columnVectors.enumerated() {
+                    vector.withUnsafeBufferPointer { v in
+                        if let selected {
+                            for i in blocks[k] { (base + i * columns + j).initialize(to: v[selected[i]]) }
+                        } else {
+                            for i in blocks[k] { (base + i * columns + j).initialize(to: v[i]) }
+                        }
+                    }
+                }
+            }
+            initialized = rows * columns
         }
         self.init(rows: rows, columns: columns, values: values)
     }

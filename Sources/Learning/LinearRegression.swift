@@ -67,18 +67,24 @@ public enum LinearRegression {
         let partials = ParallelBlocks.map(count: x.rows) { range -> ([Double], [Double]) in
             var gram = [Double](repeating: 0, count: p * p)
             var xty = [Double](repeating: 0, count: p)
-            var centred = [Double](repeating: 0, count: p)
+            // Rows are centred into a small buffer, then a rank-1 update of the upper
+            // triangle; raw pointers keep bounds checks out so the inner loop vectorises.
+            let centred = UnsafeMutablePointer<Double>.allocate(capacity: max(p, 1))
+            defer { centred.deallocate() }
             x.values.withUnsafeBufferPointer { values in
                 gram.withUnsafeMutableBufferPointer { g in
-                    for i in range {
-                        let row = values.baseAddress! + i * p
-                        for j in 0..<p { centred[j] = row[j] - means[j] }
-                        let r = y[i] - yMean
-                        for a in 0..<p {
-                            let xa = centred[a]
-                            xty[a] += xa * r
-                            let base = a * p
-                            for b in a..<p { g[base + b] += xa * centred[b] }
+                    xty.withUnsafeMutableBufferPointer { v in
+                        let gp = g.baseAddress!, vp = v.baseAddress!
+                        for i in range {
+                            let row = values.baseAddress! + i * p
+                            for j in 0..<p { centred[j] = row[j] - means[j] }
+                            let r = y[i] - yMean
+                            for a in 0..<p {
+                                let xa = centred[a]
+                                vp[a] += xa * r
+                                let line = gp + a * p
+                                for b in a..<p { line[b] += xa * centred[b] }
+                            }
                         }
                     }
                 }
