@@ -7,13 +7,11 @@ public struct ArgumentCursor {
     let line: [Character]
     let tokens: [Token]
     var index: Int
-    let verb: String
 
-    init(line: [Character], tokens: [Token], index: Int, verb: String) {
+    init(line: [Character], tokens: [Token], index: Int) {
         self.line = line
         self.tokens = tokens
         self.index = index
-        self.verb = verb
     }
 
     var current: Token? { index < tokens.count ? tokens[index] : nil }

@@ -13,7 +13,7 @@ public enum CommandParser {
                              help: Suggestions.didYouMean(first.text, among: CommandTable.names).map { "\($0) ('help' lists all commands)" }
                                 ?? "'help' lists all commands")
         }
-        var cursor = ArgumentCursor(line: characters, tokens: tokens, index: 1, verb: spec.name)
+        var cursor = ArgumentCursor(line: characters, tokens: tokens, index: 1)
         let command = try spec.parse(&cursor)
         try cursor.expectEnd(usage: spec.usage)
         return command

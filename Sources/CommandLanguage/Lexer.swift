@@ -83,10 +83,6 @@ public struct Lexer {
     }
 }
 
-extension Set where Element == Character {
-    fileprivate static func + (a: Set<Character>, b: Set<Character>) -> Set<Character> { a.union(b) }
-}
-
 extension String {
     func trimmingCharacters(in set: Set<Character>) -> String {
         var s = Substring(self)

@@ -1,5 +1,4 @@
 import CommandLanguage
-import Dispatch
 import Learning
 import Tabular
 
@@ -32,7 +31,7 @@ extension Interpreter {
         let names = try resolve(selector, in: table, ws, purpose: "encode")
         let fitRows = ws.splits[table.name]?.trainingRows
         let fitted = try fitEach(names, of: table) { try OneHotEncoder().fit($0, rows: fitRows) }
-        let encoded = parallelMap(Array(zip(names, fitted))) { name, encoder in encoder.apply(table.column(named: name)!) }
+        let encoded = Parallel.map(Array(zip(names, fitted))) { name, encoder in encoder.apply(table.column(named: name)!) }
         for ((name, encoder), columns) in zip(zip(names, fitted), encoded) {
             table.replaceColumn(at: table.index(of: name)!, with: columns)
             ws.preparations[table.name, default: []].append(.oneHot(encoder))
@@ -54,7 +53,7 @@ extension Interpreter {
         let names = try resolve(selector, in: table, ws, purpose: "scale").filter { table.column(named: $0)!.type == .number || selector != .numeric }
         let fitRows = ws.splits[table.name]?.trainingRows
         let fitted = try fitEach(names, of: table) { try StandardScaler().fit($0, rows: fitRows) }
-        let scaled = parallelMap(Array(zip(names, fitted))) { name, scaler in scaler.apply(table.column(named: name)!) }
+        let scaled = Parallel.map(Array(zip(names, fitted))) { name, scaler in scaler.apply(table.column(named: name)!) }
         for (scaler, column) in zip(fitted, scaled) {
             table.setColumn(column)
             ws.preparations[table.name, default: []].append(.scale(scaler))
@@ -67,7 +66,7 @@ extension Interpreter {
     /// Fits one transform per named column, in parallel; the first error in column
     /// order is reported, as a sequential loop would.
     static func fitEach<T>(_ names: [String], of table: Table, _ fit: (Column) throws -> T) throws -> [T] {
-        let results = parallelMap(names) { name in Result { try fit(table.column(named: name)!) } }
+        let results = Parallel.map(names) { name in Result { try fit(table.column(named: name)!) } }
         return try results.map { result in
             do { return try result.get() } catch let error as LearningError {
                 throw Diagnostic(.dataError, error.message, help: error.help)
@@ -91,16 +90,6 @@ extension Interpreter {
             return names
         }
     }
-}
-
-/// `map` over all cores, results in input order.
-func parallelMap<T, R>(_ items: [T], _ transform: (T) -> R) -> [R] {
-    var results = [R?](repeating: nil, count: items.count)
-    results.withUnsafeMutableBufferPointer { slots in
-        let base = slots.baseAddress!
-        DispatchQueue.concurrentPerform(iterations: items.count) { k in base[k] = transform(items[k]) }
-    }
-    return results.map { $0! }
 }
 
 extension FillValue {

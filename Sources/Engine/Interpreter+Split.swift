@@ -36,6 +36,10 @@ extension Interpreter {
         let labels = ClassLabels.from(column).labels
         var index: [String: Int] = [:]
         for (i, label) in labels.enumerated() { index[label] = i }
+        if case .text(let codes, let dictionary) = column.data {
+            let stratumOfCode = dictionary.map { index[$0] ?? -1 }
+            return codes.map { $0 < 0 ? -1 : stratumOfCode[Int($0)] }
+        }
         return (0..<column.count).map { row in column.text(at: row).flatMap { index[$0] } ?? -1 }
     }
 }

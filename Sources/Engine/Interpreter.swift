@@ -349,7 +349,14 @@ extension Command {
 enum ClassLabels {
     static func from(_ column: Column) -> (labels: [String], counts: [(label: String, count: Int)]) {
         var counts: [String: Int] = [:]
-        for row in 0..<column.count { if let text = column.text(at: row) { counts[text, default: 0] += 1 } }
+        if case .text(let codes, let dictionary) = column.data {
+            // Count codes, then name them: no string per row.
+            var perCode = [Int](repeating: 0, count: dictionary.count)
+            for code in codes where code >= 0 { perCode[Int(code)] += 1 }
+            for (code, count) in perCode.enumerated() where count > 0 { counts[dictionary[code], default: 0] += count }
+        } else {
+            for row in 0..<column.count { if let text = column.text(at: row) { counts[text, default: 0] += 1 } }
+        }
         let labels = counts.keys.sorted { a, b in
             if let x = Double(a), let y = Double(b) { return x < y }
             return a < b

@@ -37,7 +37,7 @@ enum Rendering {
         let numbers = columns.filter { $0.type == .number }
         if !numbers.isEmpty {
             let headers = ["column", "count", "missing", "mean", "std", "min", "25%", "50%", "75%", "max"]
-            let rows = parallelMap(numbers) { column -> [String] in
+            let rows = Parallel.map(numbers) { column -> [String] in
                 let s = Statistics.summarize(numbers: column.numericValues!)
                 let f = { (v: Double) in v.isNaN ? "·" : NumberFormatting.significant(v, digits: 5) }
                 return [column.name, "\(s.count)", "\(s.missing)", f(s.mean), f(s.std), f(s.min), f(s.q25), f(s.median), f(s.q75), f(s.max)]

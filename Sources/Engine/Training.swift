@@ -80,11 +80,11 @@ enum Training {
             }
             estimator = .logistic(model)
         case "linear":
+            let parameters = LinearRegression.Parameters(settings: resolved)
             let model = try Interpreter.learning {
-                try LinearRegression.fit(trainingSet.x, targets: trainingSet.values, parameters: LinearRegression.Parameters(settings: resolved),
-                                         isCancelled: context.isCancelled)
+                try LinearRegression.fit(trainingSet.x, targets: trainingSet.values, parameters: parameters, isCancelled: context.isCancelled)
             }
-            if model.rank < featureNames.count && parameters(resolved)["l2"] == 0 {
+            if model.rank < featureNames.count && parameters.l2 == 0 {
                 notes.append(.note("features are collinear (rank \(model.rank) of \(featureNames.count)); the minimum-norm solution was taken"))
             }
             estimator = .linear(model)
@@ -137,10 +137,6 @@ enum Training {
         var blocks: [Output.Block] = [.success(summary)]
         if split == nil { blocks.append(.note("no split: trained on every row, so 'evaluate' has no test set for it")) }
         return Trained(model: model, recorded: recorded, hash: hasher.hexDigest, output: blocks + notes)
-    }
-
-    private static func parameters(_ resolved: [(key: String, value: Double)]) -> [String: Double] {
-        Dictionary(uniqueKeysWithValues: resolved.map { ($0.key, $0.value) })
     }
 
     static func defaultName(_ algorithm: String, _ ws: Workspace) -> String {

@@ -1,4 +1,5 @@
 import Dispatch
+import Tabular
 
 /// A dense row-major matrix of model inputs (rows are observations).
 public struct DesignMatrix: Sendable, Equatable {
@@ -66,14 +67,6 @@ enum ParallelBlocks {
     }
 
     static func map<T>(count: Int, _ body: (Range<Int>) -> T) -> [T] {
-        let ranges = blocks(count: count)
-        var results = [T?](repeating: nil, count: ranges.count)
-        results.withUnsafeMutableBufferPointer { slots in
-            let base = slots.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: ranges.count) { k in
-                base[k] = body(ranges[k])
-            }
-        }
-        return results.map { $0! }
+        Parallel.map(blocks(count: count), body)
     }
 }

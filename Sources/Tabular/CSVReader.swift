@@ -121,20 +121,13 @@ private struct CSVParse {
         let bodyStart = position
 
         let chunks = chunkBoundaries(from: bodyStart, separator: separator)
-        var results = [ChunkResult?](repeating: nil, count: chunks.count)
         let columnCount = names.count
-        let isCancelled = self.isCancelled
-        let buffer = self.buffer
-        results.withUnsafeMutableBufferPointer { slots in
-            let slotsBase = slots.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: chunks.count) { k in
-                var parser = ChunkParser(buffer: buffer, separator: separator, columnCount: columnCount, isCancelled: isCancelled)
-                // Newlines bound the record count, so column arrays are allocated once.
-                parser.estimatedRows = countNewlines(buffer, chunks[k]) + 1
-                slotsBase[k] = parser.parse(range: chunks[k], textColumns: nil)
-            }
+        let parsed = Parallel.map(chunks) { chunk in
+            var parser = ChunkParser(buffer: buffer, separator: separator, columnCount: columnCount, isCancelled: isCancelled)
+            // Newlines bound the record count, so column arrays are allocated once.
+            parser.estimatedRows = countNewlines(buffer, chunk) + 1
+            return parser.parse(range: chunk, textColumns: nil)
         }
-        let parsed = results.map { $0! }
         if parsed.contains(where: { $0.interrupted }) { throw Interrupted() }
         if let failure = parsed.compactMap(\.failure).first {
             throw CSVError(line: lineNumber(at: failure.offset), message: failure.message)
@@ -259,15 +252,10 @@ private struct CSVParse {
             for c in redo { parsed[k].columns[c] = textual.columns[c] }
         }
         if isCancelled() { throw Interrupted() }
-        var assembled = [Result<Column, Error>?](repeating: nil, count: columnCount)
         let finished = parsed
-        assembled.withUnsafeMutableBufferPointer { slots in
-            let base = slots.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: columnCount) { c in
-                base[c] = Result { try assembleColumn(c, name: names[c], kind: finalKinds[c], parsed: finished) }
-            }
-        }
-        let columns = try assembled.map { try $0!.get() }
+        let columns = try Parallel.map(columnCount) { c in
+            Result { try assembleColumn(c, name: names[c], kind: finalKinds[c], parsed: finished) }
+        }.map { try $0.get() }
         if columns.isEmpty { return Table(name: name, columns: []) }
         return Table(name: name, columns: columns)
     }

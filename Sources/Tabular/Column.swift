@@ -1,3 +1,5 @@
+import Foundation
+
 /// The type a column holds, as the user sees it.
 public enum ColumnType: String, Sendable, Codable, CaseIterable {
     case number
@@ -187,10 +189,3 @@ public enum NumberFormatting {
         return text
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-import Foundation

@@ -42,13 +42,7 @@ extension Table {
     /// - Complexity: O(rows × columns)
     public var contentHash: String {
         // Columns hash in parallel; their digests combine in column order.
-        var digests = [UInt64](repeating: 0, count: columns.count)
-        digests.withUnsafeMutableBufferPointer { slots in
-            let base = slots.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: columns.count) { k in
-                base[k] = Table.hash(columns[k])
-            }
-        }
+        let digests = Parallel.map(columns) { Table.hash($0) }
         var hasher = FingerprintHasher()
         hasher.combine(UInt64(rowCount))
         for digest in digests { hasher.combine(digest) }
@@ -111,25 +105,21 @@ public enum ContentChecksum {
     public static func hexDigest(_ raw: UnsafeRawBufferPointer) -> String {
         let block = 1 << 20
         let blockCount = max(1, (raw.count + block - 1) / block)
-        var digests = [UInt64](repeating: 0, count: blockCount)
-        digests.withUnsafeMutableBufferPointer { slots in
-                let base = slots.baseAddress!
-                DispatchQueue.concurrentPerform(iterations: blockCount) { k in
-                    let start = k * block
-                    let end = min(raw.count, start + block)
-                    var hasher = FingerprintHasher()
-                    var i = start
-                    while i + 8 <= end {
-                        hasher.combine(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                        i += 8
-                    }
-                    var tail: UInt64 = 0
-                    var shift: UInt64 = 0
-                    while i < end { tail |= UInt64(raw[i]) << shift; shift += 8; i += 1 }
-                    hasher.combine(tail)
-                    hasher.combine(UInt64(end - start))
-                    base[k] = hasher.value
-                }
+        let digests = Parallel.map(blockCount) { k -> UInt64 in
+            let start = k * block
+            let end = min(raw.count, start + block)
+            var hasher = FingerprintHasher()
+            var i = start
+            while i + 8 <= end {
+                hasher.combine(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                i += 8
+            }
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < end { tail |= UInt64(raw[i]) << shift; shift += 8; i += 1 }
+            hasher.combine(tail)
+            hasher.combine(UInt64(end - start))
+            return hasher.value
         }
         var hasher = FingerprintHasher()
         for digest in digests { hasher.combine(digest) }
