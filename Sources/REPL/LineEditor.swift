@@ -77,6 +77,25 @@ public final class LineEditor {
         }
     }
 
+    /// Runs a command with the terminal out of canonical mode. libedit hands the terminal
+    /// back in cooked mode between reads, where a Ctrl-D typed while a command runs is the
+    /// tty's end-of-file character and vanishes; without canonical mode it stays queued as
+    /// a key, so the next prompt sees it and quits as the user asked. Echo and Ctrl-C
+    /// (ISIG) behave as in cooked mode.
+    public func whileRunningCommand<Result>(_ body: () -> Result) -> Result {
+        var cooked = termios()
+        guard isatty(STDIN_FILENO) != 0, tcgetattr(STDIN_FILENO, &cooked) == 0 else { return body() }
+        var running = cooked
+        running.c_lflag &= ~tcflag_t(ICANON)
+        withUnsafeMutableBytes(of: &running.c_cc) { cc in
+            cc[Int(VMIN)] = 1
+            cc[Int(VTIME)] = 0
+        }
+        tcsetattr(STDIN_FILENO, TCSANOW, &running)
+        defer { tcsetattr(STDIN_FILENO, TCSANOW, &cooked) }
+        return body()
+    }
+
     /// True once Ctrl-C was pressed since the flag was last cleared.
     public static func interruptRequested() -> Bool { mlw_peek_interrupt() != 0 }
 

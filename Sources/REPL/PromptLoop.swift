@@ -39,7 +39,7 @@ public struct PromptLoop {
             case .line(let line):
                 editor.remember(line)
                 LineEditor.clearInterrupt()
-                switch session.run(line) {
+                switch editor.whileRunningCommand({ session.run(line) }) {
                 case .nothing: break
                 case .quit: return 0
                 case .interrupted:

@@ -60,6 +60,23 @@ struct TerminalTests {
             return false
         }
 
+        /// Waits until `text` is on screen and a fresh, empty prompt follows it. Keys sent
+        /// before then can reach a terminal in cooked mode while a command runs, where Ctrl-D
+        /// is the tty's end-of-file character and is lost, so tests wait for this first.
+        func waitForPrompt(after text: String, timeout: Double = 10) -> Bool {
+            let deadline = Date().addingTimeInterval(timeout)
+            while Date() < deadline {
+                let screen = contents
+                if let found = screen.range(of: text, options: .backwards) {
+                    let rest = screen[found.upperBound...]
+                    let lines = rest.split(separator: "\n")
+                    if rest.contains("\n"), lines.last == "mlw>" { return true }
+                }
+                usleep(50_000)
+            }
+            return false
+        }
+
         func waitForExit(timeout: Double = 10) -> Bool {
             let deadline = Date().addingTimeInterval(timeout)
             while Date() < deadline {
@@ -96,7 +113,7 @@ struct TerminalTests {
         try screen.type("Tab")
         #expect(screen.waitFor("load datasets/iris.csv"))
         try screen.type("Enter")
-        #expect(screen.waitFor("loaded iris: 150 rows"))
+        #expect(screen.waitForPrompt(after: "loaded iris: 150 rows"))
         try screen.typeLiteral("descr")
         try screen.type("Tab")
         #expect(screen.waitFor("mlw> describe"))
@@ -106,11 +123,11 @@ struct TerminalTests {
         // UTF-8 names go through the line editor intact.
         try screen.typeLiteral("derive größe = petal_length * 2")
         try screen.type("Enter")
-        #expect(screen.waitFor("added größe (number, 0 missing)"))
+        #expect(screen.waitForPrompt(after: "added größe (number, 0 missing)"))
         // A bad command gets a diagnostic and the prompt stays.
         try screen.typeLiteral("descrbe")
         try screen.type("Enter")
-        #expect(screen.waitFor("did you mean 'describe'?"))
+        #expect(screen.waitForPrompt(after: "did you mean 'describe'?"))
         try screen.type("C-d")
         #expect(screen.waitForExit())
         #expect(!screen.contents.contains("sepal_length  150"), "the cancelled describe must not run")
@@ -131,23 +148,45 @@ struct TerminalTests {
         try again.type("C-u")
         try again.typeLiteral("schema")
         try again.type("Enter")
-        #expect(again.waitFor("größe"))
+        #expect(again.waitForPrompt(after: "größe"))
         try again.type("C-d")
         #expect(again.waitForExit())
+    }
+
+    /// A 3.6-million-row file: loading it takes a while, seconds in a debug build.
+    static func writeBigCSV(in directory: String) throws -> String {
+        var body = ""
+        for i in 0..<300_000 { body += "\(i),\(i % 97).5,\(i % 13)\n" }
+        let big = directory + "/big.csv"
+        guard FileManager.default.createFile(atPath: big, contents: Data("a,b,c\n".utf8)) else {
+            throw TestFailure("cannot create \(big)")
+        }
+        let file = try FileHandle(forWritingTo: URL(fileURLWithPath: big))
+        try file.seekToEnd()
+        for _ in 0..<12 { file.write(Data(body.utf8)) }
+        try file.close()
+        return big
+    }
+
+    @Test
+    func ctrlDTypedWhileACommandRunsQuitsAfterIt() throws {
+        let directory = Self.temporaryDirectory()
+        let big = try Self.writeBigCSV(in: directory)
+        let screen = try Screen(directory: directory, arguments: "--session \(directory)/s.mlw")
+        #expect(screen.waitFor("mlw>"))
+        try screen.typeLiteral("load \(big) as big")
+        try screen.type("Enter")
+        usleep(300_000)
+        try screen.type("C-d")  // typed ahead while the (debug, slow) load runs
+        #expect(screen.waitForExit(timeout: 30), "Ctrl-D typed ahead was lost; the screen shows:\n\(screen.contents)")
+        let journal = (try? String(contentsOfFile: directory + "/s.mlw", encoding: .utf8)) ?? ""
+        #expect(journal.contains("load \"\(big)\" as big") || journal.contains("load \(big) as big"), "journal:\n\(journal)")
     }
 
     @Test(arguments: binaries)
     func ctrlCInterruptsALongLoadAndChangesNothing(build: String) throws {
         let directory = Self.temporaryDirectory()
-        // A file big enough that loading it takes a while in a debug build.
-        var body = ""
-        for i in 0..<300_000 { body += "\(i),\(i % 97).5,\(i % 13)\n" }
-        let big = directory + "/big.csv"
-        #expect(FileManager.default.createFile(atPath: big, contents: Data("a,b,c\n".utf8)))
-        let file = try FileHandle(forWritingTo: URL(fileURLWithPath: big))
-        try file.seekToEnd()
-        for _ in 0..<12 { file.write(Data(body.utf8)) }  // 3.6 million rows
-        try file.close()
+        let big = try Self.writeBigCSV(in: directory)
 
         let screen = try Screen(directory: directory, arguments: "--session \(directory)/s.mlw", build: build)
         #expect(screen.waitFor("mlw>"))  // capture-pane trims the trailing space
@@ -155,17 +194,19 @@ struct TerminalTests {
         try screen.type("Enter")
         usleep(150_000)
         try screen.type("C-c")
-        let interrupted = screen.waitFor("interrupted: nothing changed", timeout: 20)
+        // A release build may finish before the Ctrl-C arrives; either way must end well.
+        _ = screen.waitForPrompt(after: "load \(big) as big", timeout: 20)
+        let interrupted = screen.contents.contains("interrupted: nothing changed")
         let finished = screen.contents.contains("loaded big")
         #expect(interrupted || finished, "the load neither finished nor reported the interrupt")
         try screen.typeLiteral("tables")
         try screen.type("Enter")
+        #expect(screen.waitForPrompt(after: interrupted ? "no tables yet" : "* big  3600000"), "screen:\n\(screen.contents)")
         if interrupted {
-            #expect(screen.waitFor("no tables yet"))
             let journal = (try? String(contentsOfFile: directory + "/s.mlw", encoding: .utf8)) ?? ""
             #expect(!journal.contains("load"))
         }
         try screen.type("C-d")
-        #expect(screen.waitForExit())
+        #expect(screen.waitForExit(), "mlw did not exit on Ctrl-D; the screen shows:\n\(screen.contents)")
     }
 }
