@@ -87,4 +87,14 @@ public enum Command: Sendable, Equatable {
         case .quit: return "quit"
         }
     }
+
+    /// Whether running the command writes files. Such a command is not abandoned on
+    /// Ctrl-C: once its files are written, "nothing changed" would not be true.
+    public var writesFiles: Bool {
+        switch self {
+        case .saveMetrics, .exportModel, .exportPipeline: return true
+        case .predict(_, _, let path): return path != nil
+        default: return false
+        }
+    }
 }

@@ -26,6 +26,9 @@ public final class Session {
     public var overrides: [String: String]
     public var isCancelled: @Sendable () -> Bool
     public var makeSeed: @Sendable () -> UInt64
+    /// Set by the prompt: a step that writes no files runs on its own thread and is
+    /// abandoned the moment `isCancelled` turns true (workspace unchanged, nothing recorded).
+    public var abandonsOnInterrupt = false
 
     public init(journal: JournalFile? = nil, overrides: [String: String] = [:],
                 isCancelled: @escaping @Sendable () -> Bool = { false },
@@ -86,7 +89,7 @@ public final class Session {
         let context = EngineContext(isCancelled: isCancelled, effectiveScript: effective, makeSeed: makeSeed)
         let step: StepResult
         do {
-            step = try Interpreter.apply(toRun, to: workspace, context: context)
+            step = try apply(toRun, context: context)
         } catch let diagnostic as Diagnostic {
             return (.failure(diagnostic), nil)
         } catch is Interrupted {
@@ -109,6 +112,28 @@ public final class Session {
             return (failure, nil)
         }
         return (.output(step.output), step.fingerprint)
+    }
+
+    /// Runs the command against the workspace; at the prompt, on its own thread so that
+    /// Ctrl-C gives the prompt back at once even from a step that never polls.
+    private func apply(_ command: Command, context: EngineContext) throws -> StepResult {
+        guard abandonsOnInterrupt, !command.writesFiles else {
+            return try Interpreter.apply(command, to: workspace, context: context)
+        }
+        let workspace = self.workspace
+        let isCancelled = self.isCancelled
+        switch AbandonableRun.run(isInterrupted: isCancelled, { flag in
+            var ownContext = context
+            ownContext.isCancelled = { flag.isRaised || isCancelled() }
+            return Result { try Interpreter.apply(command, to: workspace, context: ownContext) }
+        }) {
+        case .abandoned:
+            throw Interrupted()
+        case .finished(let result):
+            // Ctrl-C pressed as the step finished: the user still asked for nothing to change.
+            if isCancelled() { throw Interrupted() }
+            return try result.get()
+        }
     }
 
     /// Writes the entry to the journal first: a step that cannot be saved did not happen.

@@ -25,6 +25,7 @@ public struct PromptLoop {
             return 70
         }
         session.isCancelled = { LineEditor.interruptRequested() }
+        session.abandonsOnInterrupt = true
         // \u{1} brackets the colour codes so libedit does not count them as columns.
         editor.setPrompt(renderer.colors ? "\u{1}\u{1B}[1;34m\u{1}mlw>\u{1}\u{1B}[0m\u{1} " : "mlw> ")
         defer { editor.saveHistory() }
@@ -67,7 +68,7 @@ public struct PromptLoop {
                 return entries.filter { !$0.hasPrefix(".") || partial.hasSuffix("/.") }.map { entry in
                     let full = directory.isEmpty ? entry : (directory.hasSuffix("/") ? directory + entry : directory + "/" + entry)
                     var isDirectory: ObjCBool = false
-                    FileManager.default.fileExists(atPath: (full as NSString).expandingTildeInPath, isDirectory: &isDirectory)
+                    _ = FileManager.default.fileExists(atPath: (full as NSString).expandingTildeInPath, isDirectory: &isDirectory)
                     return isDirectory.boolValue ? full + "/" : full
                 }
             })

@@ -168,14 +168,20 @@ struct TerminalTests {
         return big
     }
 
-    @Test
-    func ctrlDTypedWhileACommandRunsQuitsAfterIt() throws {
-        let directory = Self.temporaryDirectory()
-        let big = try Self.writeBigCSV(in: directory)
-        let screen = try Screen(directory: directory, arguments: "--session \(directory)/s.mlw")
-        #expect(screen.waitFor("mlw>"))
+    /// Starts mlw with a fresh session and history and types `load BIG as big`.
+    static func startLoadingBigFile(build: String = "debug") throws -> (screen: Screen, directory: String, big: String) {
+        let directory = temporaryDirectory()
+        let big = try writeBigCSV(in: directory)
+        let screen = try Screen(directory: directory, arguments: "--session \(directory)/s.mlw", build: build)
+        #expect(screen.waitFor("mlw>"))  // capture-pane trims the trailing space
         try screen.typeLiteral("load \(big) as big")
         try screen.type("Enter")
+        return (screen, directory, big)
+    }
+
+    @Test
+    func ctrlDTypedWhileACommandRunsQuitsAfterIt() throws {
+        let (screen, directory, big) = try Self.startLoadingBigFile()
         usleep(300_000)
         try screen.type("C-d")  // typed ahead while the (debug, slow) load runs
         #expect(screen.waitForExit(timeout: 30), "Ctrl-D typed ahead was lost; the screen shows:\n\(screen.contents)")
@@ -183,15 +189,30 @@ struct TerminalTests {
         #expect(journal.contains("load \"\(big)\" as big") || journal.contains("load \(big) as big"), "journal:\n\(journal)")
     }
 
+    @Test
+    func ctrlCGivesThePromptBackFromAStepThatDoesNotPoll() throws {
+        let (screen, directory, big) = try Self.startLoadingBigFile()
+        #expect(screen.waitForPrompt(after: "loaded big", timeout: 60))
+        // filter has no polling of its own; on 3.6M rows in a debug build it takes seconds.
+        try screen.typeLiteral("filter a > 5")
+        try screen.type("Enter")
+        usleep(300_000)
+        try screen.type("C-c")
+        let pressed = Date()
+        #expect(screen.waitForPrompt(after: "interrupted: nothing changed"), "screen:\n\(screen.contents)")
+        #expect(Date().timeIntervalSince(pressed) < 3, "the prompt should come back at once")
+        try screen.typeLiteral("tables")
+        try screen.type("Enter")
+        #expect(screen.waitForPrompt(after: "* big  3600000"), "the filter must not have applied:\n\(screen.contents)")
+        try screen.type("C-d")
+        #expect(screen.waitForExit())
+        let journal = (try? String(contentsOfFile: directory + "/s.mlw", encoding: .utf8)) ?? ""
+        #expect(!journal.contains("filter"))
+    }
+
     @Test(arguments: binaries)
     func ctrlCInterruptsALongLoadAndChangesNothing(build: String) throws {
-        let directory = Self.temporaryDirectory()
-        let big = try Self.writeBigCSV(in: directory)
-
-        let screen = try Screen(directory: directory, arguments: "--session \(directory)/s.mlw", build: build)
-        #expect(screen.waitFor("mlw>"))  // capture-pane trims the trailing space
-        try screen.typeLiteral("load \(big) as big")
-        try screen.type("Enter")
+        let (screen, directory, big) = try Self.startLoadingBigFile(build: build)
         usleep(150_000)
         try screen.type("C-c")
         // A release build may finish before the Ctrl-C arrives; either way must end well.
