@@ -94,13 +94,15 @@ enum ModelScoring {
             guard let values = column.numericValues else {
                 throw EngineError.input("feature '\(name)' is text; encode it first")
             }
-            let missing = rows.map { $0.first { values[$0].isNaN } } ?? values.firstIndex(where: \.isNaN)
-            if let row = missing {
-                throw EngineError.input("feature '\(name)' is missing in row \(row + 1); the model needs every feature")
-            }
             vectors.append(values)
         }
-        return DesignMatrix(columnVectors: vectors, rows: rows)
+        let (matrix, columnsWithNaN) = DesignMatrix.gathering(vectors, rows: rows)
+        if let j = columnsWithNaN.first {
+            let values = vectors[j]
+            let row = rows.map { $0.first { values[$0].isNaN } } ?? values.firstIndex(where: \.isNaN)
+            throw EngineError.input("feature '\(features[j])' is missing in row \((row ?? 0) + 1); the model needs every feature")
+        }
+        return matrix
     }
 
     static func predict(_ estimator: FittedEstimator, _ x: DesignMatrix) -> Predictions {

@@ -20,39 +20,81 @@ public struct DesignMatrix: Sendable, Equatable {
     /// once: no zero-fill and no intermediate copy of the selected rows.
     /// - Complexity: O(rows × columns)
     public init(columnVectors: [[Double]], rows selected: [Int]? = nil) {
+        self = DesignMatrix.gathering(columnVectors, rows: selected).matrix
+    }
+
+    /// As `init(columnVectors:rows:)`, also saying which columns hold a NaN among the
+    /// taken rows, found while copying (a separate check would read every cell again).
+    public static func gathering(_ columnVectors: [[Double]], rows selected: [Int]? = nil) -> (matrix: DesignMatrix, columnsWithNaN: [Int]) {
         let rows = selected?.count ?? columnVectors.first?.count ?? 0
         let columns = columnVectors.count
+        let blocks = ParallelBlocks.blocks(count: rows, minimumBlock: 4096)
+        var nanSeen = [[Bool]](repeating: [], count: blocks.count)
         let values = [Double](unsafeUninitializedCapacity: rows * columns) { buffer, initialized in
             let base = buffer.baseAddress
-            let blocks = ParallelBlocks.blocks(count: rows, minimumBlock: 4096)
-            DispatchQueue.concurrentPerform(iterations: blocks.count) { k in
-                guard let base else { return }
-                for (j, vector) in columnVectors.enumerated() {
-                    vector.withUnsafeBufferPointer { v in
-                        if let selected {
-                            for i in blocks[k] { (base + i * columns + j).initialize(to: v[selected[i]]) }
-                        } else {
-                            for i in blocks[k] { (base + i * columns + j).initialize(to: v[i]) }
+            HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
+            nanSeen.withUnsafeMutableBufferPointer { seen in
+                let seenBase = seen.baseAddress!
+                DispatchQueue.concurrentPerform(iterations: blocks.count) { k in
+                    guard let base else { return }
+                    var flags = [Bool](repeating: false, count: columns)
+                    for (j, vector) in columnVectors.enumerated() {
+                        var nan = false
+                        vector.withUnsafeBufferPointer { v in
+                            if let selected {
+                                for i in blocks[k] { let x = v[selected[i]]; nan = nan || x != x; (base + i * columns + j).initialize(to: x) }
+                            } else {
+                                for i in blocks[k] { let x = v[i]; nan = nan || x != x; (base + i * columns + j).initialize(to: x) }
+                            }
                         }
+                        flags[j] = nan
                     }
+                    (seenBase + k).pointee = flags
                 }
             }
             initialized = rows * columns
         }
-        self.init(rows: rows, columns: columns, values: values)
+        let withNaN = (0..<columns).filter { j in nanSeen.contains { $0[j] } }
+        return (DesignMatrix(rows: rows, columns: columns, values: values), withNaN)
+    }
+
+    /// Per-column mean, summed over row blocks in parallel and combined in block order.
+    /// - Complexity: O(rows × columns)
+    public func columnMeans() -> [Double] {
+        guard rows > 0 else { return [Double](repeating: 0, count: columns) }
+        let p = columns
+        return columnSums { row, out in for j in 0..<p { out[j] += row[j] } }.map { $0 / Double(rows) }
     }
 
     /// Per-column mean and population standard deviation (n in the denominator).
+    /// Two passes (mean, then squared deviations) for accuracy; each pass sums row blocks
+    /// in parallel and combines them in block order, so the result is deterministic.
+    /// - Complexity: O(rows × columns)
     public func columnMeansAndDeviations() -> (means: [Double], deviations: [Double]) {
-        var means = [Double](repeating: 0, count: columns)
-        var squares = [Double](repeating: 0, count: columns)
-        guard rows > 0 else { return (means, squares) }
-        values.withUnsafeBufferPointer { x in
-            for i in 0..<rows { for j in 0..<columns { means[j] += x[i * columns + j] } }
-            for j in 0..<columns { means[j] /= Double(rows) }
-            for i in 0..<rows { for j in 0..<columns { let d = x[i * columns + j] - means[j]; squares[j] += d * d } }
+        guard rows > 0 else { return ([Double](repeating: 0, count: columns), [Double](repeating: 0, count: columns)) }
+        let p = columns
+        let means = columnMeans()
+        let squares = means.withUnsafeBufferPointer { m in
+            columnSums { row, out in for j in 0..<p { let d = row[j] - m[j]; out[j] += d * d } }
         }
         return (means, squares.map { ($0 / Double(rows)).squareRoot() })
+    }
+
+    /// Adds `accumulate(row, sums)` over all rows, in parallel row blocks combined in order.
+    private func columnSums(_ accumulate: (UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void) -> [Double] {
+        let p = columns
+        let partials = values.withUnsafeBufferPointer { x in
+            ParallelBlocks.map(count: rows) { range -> [Double] in
+                var sums = [Double](repeating: 0, count: p)
+                sums.withUnsafeMutableBufferPointer { out in
+                    for i in range { accumulate(x.baseAddress! + i * p, out.baseAddress!) }
+                }
+                return sums
+            }
+        }
+        var total = [Double](repeating: 0, count: p)
+        for partial in partials { for j in 0..<p { total[j] += partial[j] } }
+        return total
     }
 }
 
@@ -70,3 +112,4 @@ enum ParallelBlocks {
         Parallel.map(blocks(count: count), body)
     }
 }
+

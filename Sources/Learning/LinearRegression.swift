@@ -61,30 +61,47 @@ public enum LinearRegression {
         guard x.rows == y.count else { throw LearningError("features and targets differ in length") }
         guard x.rows > 0 else { throw LearningError("there are no training rows") }
         let p = x.columns
-        let (means, _) = x.columnMeansAndDeviations()
+        let means = x.columnMeans()
         let yMean = y.reduce(0, +) / Double(y.count)
         if isCancelled() { throw CancelledOptimization() }
         let partials = ParallelBlocks.map(count: x.rows) { range -> ([Double], [Double]) in
             var gram = [Double](repeating: 0, count: p * p)
             var xty = [Double](repeating: 0, count: p)
-            // Rows are centred into a small buffer, then a rank-1 update of the upper
-            // triangle; raw pointers keep bounds checks out so the inner loop vectorises.
-            let centred = UnsafeMutablePointer<Double>.allocate(capacity: max(p, 1))
+            // Rows are centred four at a time into a small buffer, then one pass over the
+            // upper triangle adds all four rank-1 updates: each Gram entry is loaded and
+            // stored once per four rows. Raw pointers keep bounds checks out so the inner
+            // loop vectorises.
+            let centred = UnsafeMutablePointer<Double>.allocate(capacity: max(4 * p, 1))
             defer { centred.deallocate() }
+            let c0 = centred, c1 = centred + p, c2 = centred + 2 * p, c3 = centred + 3 * p
             x.values.withUnsafeBufferPointer { values in
                 gram.withUnsafeMutableBufferPointer { g in
                     xty.withUnsafeMutableBufferPointer { v in
                         let gp = g.baseAddress!, vp = v.baseAddress!
-                        for i in range {
-                            let row = values.baseAddress! + i * p
-                            for j in 0..<p { centred[j] = row[j] - means[j] }
-                            let r = y[i] - yMean
-                            for a in 0..<p {
-                                let xa = centred[a]
-                                vp[a] += xa * r
-                                let line = gp + a * p
-                                for b in a..<p { line[b] += xa * centred[b] }
+                        var i = range.lowerBound
+                        while i < range.upperBound {
+                            let group = min(4, range.upperBound - i)
+                            var r = (0.0, 0.0, 0.0, 0.0)
+                            for k in 0..<4 {
+                                let buffer = centred + k * p
+                                if k < group {
+                                    let row = values.baseAddress! + (i + k) * p
+                                    for j in 0..<p { buffer[j] = row[j] - means[j] }
+                                } else {
+                                    for j in 0..<p { buffer[j] = 0 }  // a short last group adds nothing
+                                }
                             }
+                            if group > 0 { r.0 = y[i] - yMean }
+                            if group > 1 { r.1 = y[i + 1] - yMean }
+                            if group > 2 { r.2 = y[i + 2] - yMean }
+                            if group > 3 { r.3 = y[i + 3] - yMean }
+                            for a in 0..<p {
+                                let x0 = c0[a], x1 = c1[a], x2 = c2[a], x3 = c3[a]
+                                vp[a] += x0 * r.0 + x1 * r.1 + x2 * r.2 + x3 * r.3
+                                let line = gp + a * p
+                                for b in a..<p { line[b] += x0 * c0[b] + x1 * c1[b] + x2 * c2[b] + x3 * c3[b] }
+                            }
+                            i += group
                         }
                     }
                 }

@@ -97,7 +97,7 @@ public struct FittedImputer: Sendable, Equatable, Codable {
     public func apply(_ input: Column) -> Column {
         switch (input.data, fill) {
         case (.number(let values), .number(let v)):
-            return Column(name: input.name, data: .number(values.map { $0.isNaN ? v : $0 }))
+            return Column(name: input.name, data: .number(values.mapIntoHugePages { $0.isNaN ? v : $0 }))
         case (.boolean(let values), .boolean(let v)):
             return Column(name: input.name, data: .boolean(values.map { $0 == Column.missingBoolean ? (v ? 1 : 0) : $0 }))
         case (.text(let codes, var dictionary), .text(let v)):
@@ -165,7 +165,9 @@ public struct FittedOneHot: Sendable, Equatable, Codable {
         let categoryOfCode = dictionary.map { position[$0] ?? -1 }
         return categories.indices.map { k in
             let indicator = categoryOfCode.map { $0 == k ? 1.0 : 0.0 }
-            return Column(name: outputNames[k], numbers: codes.map { $0 < 0 ? 0 : indicator[Int($0)] })
+            return indicator.withUnsafeBufferPointer { lookup in
+                Column(name: outputNames[k], numbers: codes.mapIntoHugePages { $0 < 0 ? 0 : lookup[Int($0)] })
+            }
         }
     }
 }
@@ -216,6 +218,6 @@ public struct FittedScaler: Sendable, Equatable, Codable {
     /// (x − mean) / deviation; missing stays missing.
     public func apply(_ input: Column) -> Column {
         guard let values = input.numericValues else { return input }
-        return Column(name: input.name, numbers: values.map { ($0 - mean) / deviation })
+        return Column(name: input.name, numbers: values.mapIntoHugePages { ($0 - mean) / deviation })
     }
 }

@@ -135,6 +135,56 @@ struct LinearRegressionTests {
     }
 }
 
+struct DesignMatrixTests {
+    /// Rows in several parallel blocks, and a count that is not a multiple of four (the
+    /// Gram kernel takes rows four at a time).
+    static let rowCount = 20_003
+
+    static func columns() -> [[Double]] {
+        let a = (0..<rowCount).map { Double($0 % 101) / 7 }
+        let b = (0..<rowCount).map { Double(($0 * 37) % 53) - 20 }
+        let c = (0..<rowCount).map { sin(Double($0)) * 1000 + 5e6 }
+        return [a, b, c]
+    }
+
+    @Test func gatheringCopiesTheChosenRowsAndFindsNaNs() {
+        var vectors = Self.columns()
+        let rows = [20_002, 0, 7, 7, 19_999]
+        let (matrix, clean) = DesignMatrix.gathering(vectors, rows: rows)
+        #expect(clean.isEmpty)
+        #expect(matrix.rows == 5 && matrix.columns == 3)
+        for (i, row) in rows.enumerated() { for j in 0..<3 { #expect(matrix.values[i * 3 + j] == vectors[j][row]) } }
+        vectors[2][7] = .nan
+        #expect(DesignMatrix.gathering(vectors, rows: rows).columnsWithNaN == [2])
+        #expect(DesignMatrix.gathering(vectors, rows: [0, 1, 2]).columnsWithNaN.isEmpty)
+        #expect(DesignMatrix.gathering(vectors).columnsWithNaN == [2])
+    }
+
+    @Test func meansAndDeviationsMatchAPlainTwoPassComputation() {
+        let vectors = Self.columns()
+        let (means, deviations) = DesignMatrix(columnVectors: vectors).columnMeansAndDeviations()
+        for (j, v) in vectors.enumerated() {
+            let mean = v.reduce(0, +) / Double(v.count)
+            let deviation = (v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(v.count)).squareRoot()
+            #expect(abs(means[j] - mean) <= 1e-9 * max(1, abs(mean)))
+            #expect(abs(deviations[j] - deviation) <= 1e-9 * deviation)
+        }
+    }
+
+    @Test func linearFitRecoversAnExactRelationOverManyBlocks() throws {
+        let vectors = Self.columns()
+        let y = (0..<Self.rowCount).map { i -> Double in
+            let a = vectors[0][i], b = vectors[1][i], c = vectors[2][i]
+            return 3 + 2 * a - 0.5 * b + 1e-3 * c
+        }
+        let model = try LinearRegression.fit(DesignMatrix(columnVectors: vectors), targets: y, parameters: .init())
+        #expect(model.rank == 3)
+        #expect(abs(model.coefficients[0] - 2) < 1e-9 && abs(model.coefficients[1] + 0.5) < 1e-9)
+        #expect(abs(model.coefficients[2] - 1e-3) < 1e-12)
+        #expect(abs(model.intercept - 3) < 1e-5)
+    }
+}
+
 struct MetricsTests {
     @Test func classificationMetrics() {
         let truth = [0, 0, 1, 1, 2, 2], predicted = [0, 1, 1, 1, 2, 0]

@@ -69,5 +69,14 @@ struct CommandLineTests {
         #expect(try mlw(["predict", directory, "datasets/iris.csv"]).status == 65)
         #expect(try mlw(["run", directory]).status == 66)
         #expect(try mlw(["replay", "--set", "novalue", directory + "/bad.mlw"]).status == 64)
+
+        // A model trained without imputation cannot score a row with a gap, and says where it is.
+        let train = "load datasets/iris.csv\ntarget species\ntrain logistic\nexport model logistic to \"\(directory)/iris\"\n"
+        #expect(try mlw(["--session", directory + "/iris.mlw"], input: train).status == 0)
+        let gappy = "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n4.9,3.0,1.4,0.2\n5.0,,1.4,0.2\n"
+        try gappy.write(toFile: directory + "/gappy.csv", atomically: true, encoding: .utf8)
+        let scored = try mlw(["predict", directory + "/iris", directory + "/gappy.csv"])
+        #expect(scored.status == 65)
+        #expect(scored.err.contains("feature 'sepal_width' is missing in row 3"), "\(scored.err)")
     }
 }

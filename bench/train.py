@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Side-by-side training benchmark: scikit-learn against `mlw` on the same CSV and recipe.
+
+The recipe is the one `../shared/bench/peers.py` uses: an 80/20 split; numeric columns
+mean-imputed then standard-scaled, text columns imputed with "missing" then one-hot
+encoded, all fitted on the training rows; then a model fitted on the training rows and
+scored on the test rows. Each tool uses its own seeded split, so quality figures agree
+to sampling noise, not digit for digit.
+
+Both sides are timed per stage inside their own process, loading excluded:
+  prep  scikit-learn: ColumnTransformer fit on train + transform of train and test;
+        mlw: its impute, scale and encode steps (`mlw replay --timings`), which also
+        compute the fingerprints the journal records.
+  fit   scikit-learn: `fit`; mlw: the `train` step (design matrix + fit).
+  score scikit-learn: `predict_proba`/`predict` on the test rows + metrics;
+        mlw: the `evaluate` step (test-partition design matrix, predictions, metrics).
+
+Usage: python3 bench/train.py --data .bench-data [--model logistic|linear|ridge] [--repeat 3]
+Prints one JSON line per implementation and a line of sklearn/mlw ratios.
+"""
+import argparse, json, os, re, statistics, subprocess, sys, tempfile
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--data", default=".bench-data")
+ap.add_argument("--size", default="1m")
+ap.add_argument("--model", choices=["logistic", "linear", "ridge"], default="logistic")
+ap.add_argument("--mlw", default=".build/release/mlw")
+ap.add_argument("--repeat", type=int, default=3)
+ap.add_argument("--python", default=sys.executable)
+a = ap.parse_args()
+
+regression = a.model != "logistic"
+csv = os.path.abspath(os.path.join(a.data, f"{'regress' if regression else 'classif'}_{a.size}.csv"))
+target = "y" if regression else "label"
+train_step = {"logistic": "train logistic", "linear": "train linear", "ridge": "train linear l2=1"}[a.model]
+script = tempfile.NamedTemporaryFile("w", suffix=".mlw", delete=False)
+script.write(f'''load "{csv}" as data
+target {target} {"regression" if regression else "classification"}
+split 0.8 seed=42
+impute numeric with mean
+impute categorical with "missing"
+scale standard numeric
+encode onehot categorical
+{train_step}
+evaluate
+save metrics to "{script.name}.json"
+''')
+script.close()
+
+SKLEARN = r'''
+import json, sys, time
+import numpy as np, pandas as pd
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.model_selection import train_test_split
+from sklearn.linear_model import LogisticRegression, LinearRegression, Ridge
+from sklearn import metrics
+csv, target, model = sys.argv[1:4]
+df = pd.read_csv(csv)
+y = df.pop(target).to_numpy()
+tr, te = train_test_split(np.arange(len(df)), test_size=0.2, random_state=42)
+tr.sort(); te.sort()
+num = [c for c in df.columns if df[c].dtype.kind in "fi"]
+cat = [c for c in df.columns if c not in num]
+t0 = time.perf_counter()
+prep = ColumnTransformer([
+    ("num", make_pipeline(SimpleImputer(strategy="mean"), StandardScaler()), num),
+    ("cat", make_pipeline(SimpleImputer(strategy="constant", fill_value="missing"),
+                          OneHotEncoder(handle_unknown="ignore", sparse_output=False)), cat)], sparse_threshold=0)
+Xtr = prep.fit_transform(df.iloc[tr]); Xte = prep.transform(df.iloc[te])
+t1 = time.perf_counter()
+m = {"logistic": lambda: LogisticRegression(), "linear": lambda: LinearRegression(), "ridge": lambda: Ridge(alpha=1.0)}[model]()
+m.fit(Xtr, y[tr])
+t2 = time.perf_counter()
+if model == "logistic":
+    p = m.predict_proba(Xte)[:, 1]
+    q = {"accuracy": metrics.accuracy_score(y[te], p >= 0.5), "auc": metrics.roc_auc_score(y[te], p)}
+else:
+    p = m.predict(Xte)
+    q = {"rmse": metrics.mean_squared_error(y[te], p) ** 0.5, "r2": metrics.r2_score(y[te], p)}
+t3 = time.perf_counter()
+print(json.dumps({"prep": t1 - t0, "fit": t2 - t1, "score": t3 - t2, "columns": Xtr.shape[1],
+                  "quality": {k: round(float(v), 5) for k, v in q.items()}}))
+'''
+
+STEP = re.compile(r"^\s*([\d.]+) ms  (.*)$")
+
+
+def run_mlw():
+    out = subprocess.run([a.mlw, "replay", script.name, "--timings"], capture_output=True, text=True, check=True)
+    stages = {"prep": 0.0, "fit": 0.0, "score": 0.0}
+    for line in (out.stdout + out.stderr).splitlines():
+        m = STEP.match(line)
+        if not m:
+            continue
+        ms, step = float(m.group(1)), m.group(2)
+        if step.startswith(("impute", "scale", "encode")):
+            stages["prep"] += ms / 1000
+        elif step.startswith("train"):
+            stages["fit"] += ms / 1000
+        elif step.startswith("evaluate"):
+            stages["score"] += ms / 1000
+    with open(script.name + ".json") as f:
+        metrics = json.load(f)["models"][0]["metrics"]
+    quality = {k: round(metrics[k], 5) for k in (["rmse", "r2"] if regression else ["accuracy", "auc"])}
+    return stages, quality
+
+
+runs = {"sklearn": [], "mlw": []}
+quality = {}
+for _ in range(a.repeat):
+    r = json.loads(subprocess.run([a.python, "-c", SKLEARN, csv, target, a.model],
+                                  capture_output=True, text=True, check=True).stdout)
+    runs["sklearn"].append(r)
+    quality["sklearn"] = r["quality"]
+    stages, q = run_mlw()
+    runs["mlw"].append(stages)
+    quality["mlw"] = q
+medians = {}
+for impl, rs in runs.items():
+    medians[impl] = {k: round(statistics.median(r[k] for r in rs), 4) for k in ("prep", "fit", "score")}
+    print(json.dumps({"workload": a.model, "impl": impl, "median_s": medians[impl],
+                      "fit_times_s": [round(r["fit"], 3) for r in rs], "quality": quality[impl],
+                      "file": os.path.basename(csv)}))
+print(json.dumps({"ratio_sklearn_over_mlw": {k: round(medians["sklearn"][k] / medians["mlw"][k], 2) for k in ("prep", "fit", "score")},
+                  "loadavg": os.getloadavg()}))
+os.unlink(script.name)
+os.unlink(script.name + ".json")
