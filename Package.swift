@@ -3,6 +3,7 @@ import PackageDescription
 
 // Dependencies point one way: Tabular ← Learning ← CommandLanguage ← Engine ← REPL ← mlw.
 // Only REPL sees libedit and the SIGINT flag (CInterrupt); only mlw sees ArgumentParser.
+// CKernels holds the few numeric inner loops built for both baseline x86-64 and AVX2/FMA.
 let package = Package(
     name: "mlw",
     platforms: [.macOS(.v13)],
@@ -19,8 +20,9 @@ let package = Package(
             providers: [.apt(["libedit-dev"])]
         ),
         .target(name: "CInterrupt"),
+        .target(name: "CKernels"),
         .target(name: "Tabular"),
-        .target(name: "Learning", dependencies: ["Tabular"]),
+        .target(name: "Learning", dependencies: ["Tabular", "CKernels"]),
         .target(name: "CommandLanguage", dependencies: ["Tabular", "Learning"]),
         .target(name: "Engine", dependencies: ["Tabular", "Learning", "CommandLanguage"]),
         .target(name: "REPL", dependencies: ["Engine", "CommandLanguage", "CEditLine", "CInterrupt"]),

@@ -51,21 +51,24 @@ enum Training {
             throw Diagnostic(.dataError, "feature '\(text.name)' is text; models need numbers",
                              help: "encode it with 'encode onehot \(Expression.quoteIdentifier(text.name))' or drop it with 'drop \(text.name)'")
         }
-        if let gappy = features.first(where: { $0.missingCount > 0 }) {
-            throw Diagnostic(.dataError, "feature '\(gappy.name)' has \(gappy.missingCount) missing values",
+        let missingCounts = Parallel.map(features) { $0.missingCount }
+        if let k = missingCounts.firstIndex(where: { $0 > 0 }) {
+            let gappy = features[k]
+            throw Diagnostic(.dataError, "feature '\(gappy.name)' has \(missingCounts[k]) missing values",
                              help: "fill them, e.g. 'impute numeric with median', or drop the rows with 'filter \(Expression.quoteIdentifier(gappy.name)) is not missing'")
         }
         let featureNames = features.map(\.name)
         let split = ws.splits[table.name]
-        let trainingRows = split?.trainingRows ?? Array(0..<table.rowCount)
+        let splitTrainingRows = split?.trainingRows  // nil: every row trains
+        let trainingRowCount = splitTrainingRows?.count ?? table.rowCount
 
         let classes = target.task == .classification ? ClassLabels.from(targetColumn).labels : []
-        let trainingSet = try labelled(table, rows: split?.trainingRows, features: featureNames, target: target, classes: classes)
         let estimator: FittedEstimator
         var notes: [Output.Block] = []
         switch descriptor.name {
         case "logistic":
             let parameters = LogisticRegression.Parameters(settings: resolved)
+            let trainingSet = try labelled(table, rows: splitTrainingRows, features: featureNames, target: target, classes: classes)
             let presentClasses = Set(trainingSet.classIndices).count
             guard presentClasses >= 2 else {
                 throw Diagnostic(.dataError, "the training rows hold a single class of '\(target.column)'",
@@ -81,8 +84,11 @@ enum Training {
             estimator = .logistic(model)
         case "linear":
             let parameters = LinearRegression.Parameters(settings: resolved)
+            // Straight from the table's vectors: least squares needs only sums over rows.
+            let x = try featureColumns(table, features: featureNames, rows: splitTrainingRows)
+            let y = try targetValues(table, rows: splitTrainingRows, target: target)
             let model = try Interpreter.learning {
-                try LinearRegression.fit(trainingSet.x, targets: trainingSet.values, parameters: parameters, isCancelled: context.isCancelled)
+                try LinearRegression.fit(x, targets: y, parameters: parameters, isCancelled: context.isCancelled)
             }
             if model.rank < featureNames.count && parameters.l2 == 0 {
                 notes.append(.note("features are collinear (rank \(model.rank) of \(featureNames.count)); the minimum-norm solution was taken"))
@@ -98,7 +104,7 @@ enum Training {
         var model = TrainedModel(
             name: name, algorithm: algorithmName, settings: recorded.trainSettings, task: target.task, target: target.column,
             classes: classes, features: featureNames, inputSchema: inputSchema,
-            preparation: ws.preparations[table.name] ?? [], estimator: estimator, trainingRows: trainingRows.count,
+            preparation: ws.preparations[table.name] ?? [], estimator: estimator, trainingRows: trainingRowCount,
             lineage: [], dataSources: [], testSet: nil)
         let slice = PipelineExport.slice(for: table.name, testTable: split?.testTableName, script: context.effectiveScript)
         model.lineage = slice.map(\.text) + [recorded.description]
@@ -132,7 +138,7 @@ enum Training {
             for v in m.coefficients { hasher.combine(v) }
             hasher.combine(m.intercept)
         }
-        var summary = "trained \(name) (\(algorithmName)) on \(trainingRows.count) rows × \(featureNames.count) features"
+        var summary = "trained \(name) (\(algorithmName)) on \(trainingRowCount) rows × \(featureNames.count) features"
         if case .logistic(let m) = estimator { summary += ", \(classes.count) classes, \(m.iterations) iterations" }
         var blocks: [Output.Block] = [.success(summary)]
         if split == nil { blocks.append(.note("no split: trained on every row, so 'evaluate' has no test set for it")) }
@@ -186,12 +192,34 @@ enum Training {
             }
             return LabelledMatrix(x: x, classIndices: indices, values: [])
         }
+        return LabelledMatrix(x: x, classIndices: [], values: try targetValues(table, rows: rows, target: target))
+    }
+
+    /// The regression target of the given rows (all when nil), in their order.
+    static func targetValues(_ table: Table, rows: [Int]?, target: Target) throws -> [Double] {
+        guard let column = table.column(named: target.column) else {
+            throw Diagnostic(.dataError, "'\(table.name)' has no target column '\(target.column)'")
+        }
         guard let all = column.numericValues, column.type == .number else {
             throw Diagnostic(.dataError, "the regression target '\(target.column)' must hold numbers")
         }
-        let values = rows == nil ? all : selected.map { all[$0] }
-        if let position = values.firstIndex(where: \.isNaN) { throw noValue(selected[position]) }
-        return LabelledMatrix(x: x, classIndices: [], values: values)
+        let values = rows.map { $0.map { all[$0] } } ?? all
+        if let position = values.firstIndex(where: \.isNaN) {
+            throw Diagnostic(.dataError, "row \((rows?[position] ?? position) + 1) of '\(table.name)' has no '\(target.column)'",
+                             help: "filter \(Expression.quoteIdentifier(target.column)) is not missing")
+        }
+        return values
+    }
+
+    /// The training features as the table holds them (checked complete by `train` already).
+    static func featureColumns(_ table: Table, features: [String], rows: [Int]?) throws -> FeatureColumns {
+        let vectors = try features.map { name -> [Double] in
+            guard let values = table.column(named: name)?.numericValues else {
+                throw Diagnostic(.dataError, "feature '\(name)' is not numeric")
+            }
+            return values
+        }
+        return FeatureColumns(vectors, rows: rows)
     }
 }
 

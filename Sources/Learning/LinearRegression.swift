@@ -50,71 +50,40 @@ public enum LinearRegression {
         }
     }
 
+    /// Fits a row-major matrix (its columns are copied out: meant for small data and tests;
+    /// training goes through `fit(_: FeatureColumns, …)` on the table's own vectors).
+    public static func fit(_ x: DesignMatrix, targets y: [Double], parameters: Parameters,
+                           isCancelled: () -> Bool = { false }) throws -> Model {
+        guard x.rows == y.count else { throw LearningError("features and targets differ in length") }
+        return try fit(FeatureColumns(x), targets: y, parameters: parameters, isCancelled: isCancelled)
+    }
+
     /// Solves the (ridge) normal equations of the centred problem through a symmetric
     /// eigendecomposition of the Gram matrix. Centring removes the intercept from the
     /// system and keeps the Gram matrix well scaled; the eigendecomposition gives the
     /// minimum-norm solution when columns are collinear (e.g. every level of a one-hot
     /// encoding), where a plain Cholesky factorisation would fail.
+    /// - Parameter y: one target per taken row, in the rows' order.
     /// - Complexity: O(rows × features²) for the Gram matrix, O(features³) for the solve.
-    public static func fit(_ x: DesignMatrix, targets y: [Double], parameters: Parameters,
+    public static func fit(_ x: FeatureColumns, targets y: [Double], parameters: Parameters,
                            isCancelled: () -> Bool = { false }) throws -> Model {
-        guard x.rows == y.count else { throw LearningError("features and targets differ in length") }
-        guard x.rows > 0 else { throw LearningError("there are no training rows") }
-        let p = x.columns
-        let means = x.columnMeans()
+        guard x.rowCount == y.count else { throw LearningError("features and targets differ in length") }
+        guard x.rowCount > 0 else { throw LearningError("there are no training rows") }
+        let p = x.count
+        let means = x.means()
         let yMean = y.reduce(0, +) / Double(y.count)
         if isCancelled() { throw CancelledOptimization() }
-        let partials = ParallelBlocks.map(count: x.rows) { range -> ([Double], [Double]) in
-            var gram = [Double](repeating: 0, count: p * p)
-            var xty = [Double](repeating: 0, count: p)
-            // Rows are centred four at a time into a small buffer, then one pass over the
-            // upper triangle adds all four rank-1 updates: each Gram entry is loaded and
-            // stored once per four rows. Raw pointers keep bounds checks out so the inner
-            // loop vectorises.
-            let centred = UnsafeMutablePointer<Double>.allocate(capacity: max(4 * p, 1))
-            defer { centred.deallocate() }
-            let c0 = centred, c1 = centred + p, c2 = centred + 2 * p, c3 = centred + 3 * p
-            x.values.withUnsafeBufferPointer { values in
-                gram.withUnsafeMutableBufferPointer { g in
-                    xty.withUnsafeMutableBufferPointer { v in
-                        let gp = g.baseAddress!, vp = v.baseAddress!
-                        var i = range.lowerBound
-                        while i < range.upperBound {
-                            let group = min(4, range.upperBound - i)
-                            var r = (0.0, 0.0, 0.0, 0.0)
-                            for k in 0..<4 {
-                                let buffer = centred + k * p
-                                if k < group {
-                                    let row = values.baseAddress! + (i + k) * p
-                                    for j in 0..<p { buffer[j] = row[j] - means[j] }
-                                } else {
-                                    for j in 0..<p { buffer[j] = 0 }  // a short last group adds nothing
-                                }
-                            }
-                            if group > 0 { r.0 = y[i] - yMean }
-                            if group > 1 { r.1 = y[i + 1] - yMean }
-                            if group > 2 { r.2 = y[i + 2] - yMean }
-                            if group > 3 { r.3 = y[i + 3] - yMean }
-                            for a in 0..<p {
-                                let x0 = c0[a], x1 = c1[a], x2 = c2[a], x3 = c3[a]
-                                vp[a] += x0 * r.0 + x1 * r.1 + x2 * r.2 + x3 * r.3
-                                let line = gp + a * p
-                                for b in a..<p { line[b] += x0 * c0[b] + x1 * c1[b] + x2 * c2[b] + x3 * c3[b] }
-                            }
-                            i += group
-                        }
-                    }
-                }
-            }
-            return (gram, xty)
+        // Cross-products of [X | y]: the Gram matrix XᵀX and, in the last column, Xᵀy.
+        guard let products = x.centredCrossProducts(means: means, appended: y, appendedMean: yMean, isCancelled: isCancelled) else {
+            throw CancelledOptimization()
         }
+        let q = p + 1
         var gram = [Double](repeating: 0, count: p * p)
         var xty = [Double](repeating: 0, count: p)
-        for (g, v) in partials {
-            for i in gram.indices { gram[i] += g[i] }
-            for i in xty.indices { xty[i] += v[i] }
+        for a in 0..<p {
+            for b in 0..<p { gram[a * p + b] = products[a * q + b] }
+            xty[a] = products[a * q + p]
         }
-        for a in 0..<p { for b in 0..<a { gram[a * p + b] = gram[b * p + a] } }
         if isCancelled() { throw CancelledOptimization() }
         let (eigenvalues, eigenvectors) = SymmetricEigen.decompose(gram, size: p)
         let largest = eigenvalues.map(abs).max() ?? 0

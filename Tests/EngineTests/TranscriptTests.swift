@@ -5,7 +5,7 @@ import Testing
 
 let repositoryRoot: String = {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-    FileManager.default.changeCurrentDirectoryPath(root)  // transcripts use paths relative to the repository
+    _ = FileManager.default.changeCurrentDirectoryPath(root)  // transcripts use paths relative to the repository
     return root
 }()
 

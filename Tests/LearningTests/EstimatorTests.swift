@@ -171,6 +171,25 @@ struct DesignMatrixTests {
         }
     }
 
+    @Test(arguments: [1, 2, 3, 4])
+    func crossProductsMatchAPlainSum(features: Int) throws {
+        let vectors = Array(Self.columns().prefix(features)) + (features == 4 ? [Self.columns()[0].map { $0 * $0 }] : [])
+        let p = vectors.count
+        let rows = Array(stride(from: 5, to: Self.rowCount, by: 3))  // 6666 rows: not a multiple of 4 or of a tile
+        let columns = FeatureColumns(vectors, rows: rows)
+        let means = columns.means()
+        let y = rows.map { Double($0 % 17) }
+        let yMean = y.reduce(0, +) / Double(y.count)
+        let products = try #require(columns.centredCrossProducts(means: means, appended: y, appendedMean: yMean))
+        let centred = (0..<p).map { j in rows.map { vectors[j][$0] - means[j] } } + [y.map { $0 - yMean }]
+        for a in 0...p {
+            for b in 0...p {
+                let expected = zip(centred[a], centred[b]).reduce(0) { $0 + $1.0 * $1.1 }
+                #expect(abs(products[a * (p + 1) + b] - expected) <= 1e-9 * max(1, abs(expected)), "(\(a), \(b))")
+            }
+        }
+    }
+
     @Test func linearFitRecoversAnExactRelationOverManyBlocks() throws {
         let vectors = Self.columns()
         let y = (0..<Self.rowCount).map { i -> Double in

@@ -191,7 +191,7 @@ struct TerminalTests {
 
     @Test
     func ctrlCGivesThePromptBackFromAStepThatDoesNotPoll() throws {
-        let (screen, directory, big) = try Self.startLoadingBigFile()
+        let (screen, directory, _) = try Self.startLoadingBigFile()
         #expect(screen.waitForPrompt(after: "loaded big", timeout: 60))
         // filter has no polling of its own; on 3.6M rows in a debug build it takes seconds.
         try screen.typeLiteral("filter a > 5")
