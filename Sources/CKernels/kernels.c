@@ -1,6 +1,11 @@
 #include "ckernels.h"
 
+#include <math.h>
 #include <string.h>
+
+// No fused multiply-add: the AVX2 clone must round exactly as the baseline one does, so
+// a session recorded on one CPU verifies on another (fingerprints hash model bits).
+#pragma clang fp contract(off)
 
 typedef double double4 __attribute__((vector_size(32)));
 
@@ -49,4 +54,62 @@ void mlw_add_tile_products(const double *tile, long stride, long rows, long feat
             if (a1 != a && b1 != b) sums[a1 * q + b1] += t11;
         }
     }
+}
+
+/// x · y over n values with four four-lane accumulators (a plain loop is one long chain
+/// of dependent adds, which the compiler may not reorder).
+#define DOT(result, xs, ys, n) do { \
+    const double *x_ = (xs), *y_ = (ys); \
+    const long n_ = (n), wide_ = n_ & ~15L; \
+    double4 d0_ = {0, 0, 0, 0}, d1_ = d0_, d2_ = d0_, d3_ = d0_; \
+    long j_ = 0; \
+    for (; j_ < wide_; j_ += 16) { \
+        d0_ += LOAD4(x_ + j_) * LOAD4(y_ + j_); \
+        d1_ += LOAD4(x_ + j_ + 4) * LOAD4(y_ + j_ + 4); \
+        d2_ += LOAD4(x_ + j_ + 8) * LOAD4(y_ + j_ + 8); \
+        d3_ += LOAD4(x_ + j_ + 12) * LOAD4(y_ + j_ + 12); \
+    } \
+    double4 d_ = (d0_ + d1_) + (d2_ + d3_); \
+    double s_ = TOTAL4(d_); \
+    for (; j_ < n_; j_++) s_ += x_[j_] * y_[j_]; \
+    (result) = s_; \
+} while (0)
+
+MLW_WIDE
+void mlw_logistic_accumulate(const double *x, long rows, long p, long k, const double *w, const double *b,
+                             const long *labels, double *gradient, double *loss, double *scores) {
+    double total_loss = 0;
+    for (long i = 0; i < rows; i++) {
+        const double *row = x + i * p;
+        for (long c = 0; c < k; c++) {
+            double z;
+            DOT(z, w + c * p, row, p);
+            scores[c] = b[c] + z;
+        }
+        const long label = labels[i];
+        if (k == 1) {
+            const double z = scores[0], y = (double)label;
+            // One exponential serves both the loss log(1 + e^z) - y·z and the sigmoid,
+            // each in its overflow-free form.
+            const double e = exp(-fabs(z));
+            total_loss += (z > 0 ? z + log1p(e) : log1p(e)) - y * z;
+            const double residual = (z >= 0 ? 1 / (1 + e) : e / (1 + e)) - y;
+            for (long j = 0; j < p; j++) gradient[j] += residual * row[j];
+            gradient[p] += residual;
+        } else {
+            double top = scores[0];
+            for (long c = 1; c < k; c++) if (scores[c] > top) top = scores[c];
+            double sum = 0;
+            for (long c = 0; c < k; c++) sum += exp(scores[c] - top);
+            const double log_total = log(sum) + top;
+            total_loss += log_total - scores[label];
+            for (long c = 0; c < k; c++) {
+                const double residual = exp(scores[c] - log_total) - (c == label ? 1 : 0);
+                double *g = gradient + c * (p + 1);
+                for (long j = 0; j < p; j++) g[j] += residual * row[j];
+                g[p] += residual;
+            }
+        }
+    }
+    *loss += total_loss;
 }

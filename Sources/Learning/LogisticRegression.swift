@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// L2-regularised logistic regression: binomial for two classes, multinomial (softmax)
@@ -127,37 +128,10 @@ public enum LogisticRegression {
                 var g = [Double](repeating: 0, count: rowsK * (p + 1))
                 var scores = [Double](repeating: 0, count: rowsK)
                 x.values.withUnsafeBufferPointer { values in
-                    w.withUnsafeBufferPointer { wp in
-                        for i in range {
-                            let row = values.baseAddress! + i * p
-                            for k in 0..<rowsK {
-                                var z = b[k]
-                                let wk = wp.baseAddress! + k * p
-                                for j in 0..<p { z += wk[j] * row[j] }
-                                scores[k] = z
-                            }
-                            let label = labels[i]
-                            if rowsK == 1 {
-                                let z = scores[0]
-                                let y = Double(label)
-                                // log(1 + e^z) - y·z, computed without overflow.
-                                loss += (z > 0 ? z + log1p(exp(-z)) : log1p(exp(z))) - y * z
-                                let residual = sigmoid(z) - y
-                                for j in 0..<p { g[j] += residual * row[j] }
-                                g[p] += residual
-                            } else {
-                                let top = scores.max()!
-                                var total = 0.0
-                                for k in 0..<rowsK { total += exp(scores[k] - top) }
-                                let logTotal = log(total) + top
-                                loss += logTotal - scores[label]
-                                for k in 0..<rowsK {
-                                    let residual = exp(scores[k] - logTotal) - (k == label ? 1 : 0)
-                                    let gk = k * (p + 1)
-                                    for j in 0..<p { g[gk + j] += residual * row[j] }
-                                    g[gk + p] += residual
-                                }
-                            }
+                    labels.withUnsafeBufferPointer { labelBuffer in
+                        labelBuffer.baseAddress!.withMemoryRebound(to: CLong.self, capacity: labels.count) { labelPointer in
+                            mlw_logistic_accumulate(values.baseAddress! + range.lowerBound * p, range.count, p, rowsK,
+                                                    w, b, labelPointer + range.lowerBound, &g, &loss, &scores)
                         }
                     }
                 }

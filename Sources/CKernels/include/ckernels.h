@@ -10,4 +10,12 @@
 /// sums[a * features + b]. Only the upper triangle is written.
 void mlw_add_tile_products(const double *tile, long stride, long rows, long features, double *sums);
 
+/// Logistic loss and its gradient over `rows` rows of a row-major matrix x (p columns),
+/// for k score rows (k = 1: binomial, labels 0/1; k > 1: multinomial, labels 0..k-1)
+/// with weights w (k × p, row-major) and intercepts b (k). Adds the summed loss to
+/// *loss and the summed gradient to gradient (k × (p + 1): per score row, p weights then
+/// the intercept). scores is scratch space for k values.
+void mlw_logistic_accumulate(const double *x, long rows, long p, long k, const double *w, const double *b,
+                             const long *labels, double *gradient, double *loss, double *scores);
+
 #endif
