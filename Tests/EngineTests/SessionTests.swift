@@ -151,6 +151,29 @@ struct ShippedScriptTests {
         }
     }
 
+    /// Tutorials that ship the session they record (`NAME.md` beside `NAME.mlw`).
+    static var recordedTutorials: [String] {
+        scripts.filter { $0.hasPrefix("tutorials/") }.map { String($0.dropLast(4)) }
+            .filter { FileManager.default.fileExists(atPath: repositoryRoot + "/" + $0 + ".md") }
+    }
+
+    /// Typing the tutorial's `mlw> ` lines records exactly its shipped script (header aside).
+    @Test(arguments: recordedTutorials)
+    func tutorialScriptIsWhatTypingTheTutorialRecords(tutorial: String) throws {
+        let text = try String(contentsOfFile: repositoryRoot + "/" + tutorial + ".md", encoding: .utf8)
+        let inputs = markdownTranscriptBlocks(text).flatMap {
+            $0.content.components(separatedBy: "\n").filter { $0.hasPrefix("mlw> ") }.map { String($0.dropFirst(5)) }
+        }
+        let path = NSTemporaryDirectory() + "mlw-tutorial-\(UUID().uuidString).mlw"
+        let session = Session(journal: try JournalFile(path: path, header: "# header"), makeSeed: { 42 })
+        for line in inputs { _ = session.run(line) }
+        func body(_ file: String) throws -> [String] {
+            Array(try String(contentsOfFile: file, encoding: .utf8).components(separatedBy: "\n").dropFirst())
+        }
+        let recorded = try body(path), shipped = try body(repositoryRoot + "/" + tutorial + ".mlw")
+        #expect(recorded == shipped, "\(tutorial).mlw differs from what the tutorial records:\n\(lineDiff(shipped.joined(separator: "\n"), recorded.joined(separator: "\n")))")
+    }
+
     @Test(arguments: scripts)
     func replayVerifies(script: String) throws {
         var errors: [String] = []
