@@ -417,7 +417,8 @@ public enum CommandTable {
             A model bundle is a folder with manifest.json (input schema, fitted preparation,
             metrics, lineage, SHA-256 of each file) and model.json; loading it never runs code.
             A pipeline is the slice of this session the model depends on (exploration and
-            dead ends dropped), parameterised on its input file; 'mlw run DIR' runs it.
+            dead ends dropped), parameterised on its input file; 'mlw run DIR' runs it from
+            any directory, since the pipeline names its inputs relative to its own folder.
             Without a NAME, the pipeline takes the best model by the goal metric, else the
             last one trained.
             """,

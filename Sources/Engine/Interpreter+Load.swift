@@ -11,22 +11,23 @@ extension Interpreter {
         guard Tabular.Expression.isPlainIdentifier(tableName) || name != nil else {
             throw Diagnostic(.badValue, "cannot name a table after '\(path)'", help: "name it: load \"\(path)\" as NAME")
         }
+        let file = context.resolve(path)
         let result: CSVReadResult
         do {
-            result = try CSVReader.read(path: path, name: tableName, separator: separator?.utf8.first,
+            result = try CSVReader.read(path: file, name: tableName, separator: separator?.utf8.first,
                                         isCancelled: context.isCancelled)
         } catch let error as CSVError where error.line == nil {
             throw Diagnostic(.fileError, error.message,
-                             help: FileManager.default.fileExists(atPath: path) ? nil : pathSuggestion(path))
+                             help: FileManager.default.fileExists(atPath: file) ? nil : pathSuggestion(file))
         } catch let error as CSVError {
-            throw Diagnostic(.dataError, "\(path): \(error.description)")
+            throw Diagnostic(.dataError, "\(file): \(error.description)")
         }
         let table = result.table
         let replacing = ws.table(named: tableName) != nil
         ws.store(table)
         ws.current = tableName
         let checksum = result.checksum
-        ws.sources[tableName] = DataSource(path: path, checksum: checksum, separator: separator)
+        ws.sources[tableName] = DataSource(path: file, checksum: checksum, separator: separator)
         ws.preparations[tableName] = []
         ws.loadedSchemas[tableName] = table.columns.map { SchemaField(name: $0.name, type: $0.type) }
         ws.splits[tableName] = nil

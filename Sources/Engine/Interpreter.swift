@@ -21,12 +21,22 @@ public struct EngineContext: Sendable {
     public var effectiveScript: [JournalEntry]
     /// Fresh seeds for splits that do not name one.
     public var makeSeed: @Sendable () -> UInt64
+    /// Where relative input paths start (a pipeline's folder under `mlw run`); nil: the
+    /// current directory.
+    public var baseDirectory: String?
 
     public init(isCancelled: @escaping @Sendable () -> Bool = { false }, effectiveScript: [JournalEntry] = [],
-                makeSeed: @escaping @Sendable () -> UInt64 = { UInt64.random(in: 0..<1_000_000) }) {
+                makeSeed: @escaping @Sendable () -> UInt64 = { UInt64.random(in: 0..<1_000_000) },
+                baseDirectory: String? = nil) {
         self.isCancelled = isCancelled
         self.effectiveScript = effectiveScript
         self.makeSeed = makeSeed
+        self.baseDirectory = baseDirectory
+    }
+
+    /// The file a path names: relative paths start at `baseDirectory` when there is one.
+    public func resolve(_ path: String) -> String {
+        baseDirectory.map { FilePaths.absolute(path, from: $0) } ?? (path as NSString).expandingTildeInPath
     }
 }
 

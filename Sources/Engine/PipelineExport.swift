@@ -5,7 +5,7 @@ import Tabular
 
 /// `export pipeline`: the slice of the script a model depends on, parameterised on its
 /// input files, written as a folder that `mlw run` executes headless.
-enum PipelineExport {
+public enum PipelineExport {
     /// The model named, or the best by the goal metric, or the last trained.
     static func chooseModel(_ name: String?, _ ws: Workspace) throws -> TrainedModel {
         if let name {
@@ -70,13 +70,18 @@ enum PipelineExport {
             "# exported \(ISO8601DateFormatter().string(from: Date())) from the session's recorded steps;",
             "# run with: mlw run DIR [--set data=OTHER.csv] [--out OUTDIR]",
         ]
+        // Input paths in a pipeline are relative to its folder, so it runs from anywhere.
+        let folder = FilePaths.absolute(path)
+        func inFolderTerms(_ input: String) -> String {
+            input.hasPrefix("/") || input.hasPrefix("~") ? input : FilePaths.relative(of: FilePaths.absolute(input), from: folder)
+        }
         var declared: [String: String] = [:]
         for entry in steps {
             if case .load(let path, let name?, _) = entry.command {
                 let parameter = name == sourceTable ? "data" : "\(name)_data"
                 if declared[parameter] == nil {
                     declared[parameter] = path
-                    lines.append("param \(parameter) = \(quotedText(path))")
+                    lines.append("param \(parameter) = \(quotedText(inFolderTerms(path)))")
                 }
             }
         }
@@ -84,7 +89,7 @@ enum PipelineExport {
             switch entry.command {
             case .load(let path, let name?, let separator):
                 let parameter = name == sourceTable ? "data" : "\(name)_data"
-                let given = declared[parameter] == path ? "$\(parameter)" : quotedText(path)
+                let given = declared[parameter] == path ? "$\(parameter)" : quotedText(inFolderTerms(path))
                 lines.append("load \(given) as \(name)" + (separator.map { " sep=\(quotedText($0))" } ?? ""))
             case .param(let name, _) where declared[name] != nil:
                 continue
@@ -103,14 +108,16 @@ enum PipelineExport {
 
             Exported by mlw. `pipeline.mlw` holds the steps the model depends on (loading,
             preparation, target, split, training and evaluation), with its input file as
-            the parameter `data`.
+            the parameter `data`. Paths inside `pipeline.mlw` are relative to this folder,
+            so it runs from any directory; a path given with `--set` is relative to the
+            directory you run from, as usual on a command line.
 
             ```sh
             mlw run \(path)                            # metrics.json and the model bundle in \(path)/out
             mlw run \(path) --set data=new.csv --out build
             ```
 
-            Declared parameters: \(declared.keys.sorted().map { "`\($0)` (default `\(declared[$0]!)`)" }.joined(separator: ", ")).
+            Declared parameters: \(declared.keys.sorted().map { "`\($0)` (default `\(inFolderTerms(declared[$0]!))`)" }.joined(separator: ", ")).
 
             """
             try readme.write(toFile: (path as NSString).appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
@@ -119,6 +126,17 @@ enum PipelineExport {
         }
         let kept = steps.count + 2
         return (kept, max(0, script.count - steps.count - 1))
+    }
+
+    /// The parameters a pipeline reads files through (`load $NAME`): `mlw run` takes their
+    /// `--set` values relative to the directory it runs in.
+    public static func pathParameters(in lines: [String]) -> Set<String> {
+        var names: Set<String> = []
+        for line in lines {
+            let words = line.split(separator: " ", omittingEmptySubsequences: true)
+            if words.count >= 2, words[0] == "load", words[1].hasPrefix("$") { names.insert(String(words[1].dropFirst())) }
+        }
+        return names
     }
 
     private static func quotedText(_ text: String) -> String {

@@ -29,6 +29,8 @@ public final class Session {
     /// Set by the prompt: a step that writes no files runs on its own thread and is
     /// abandoned the moment `isCancelled` turns true (workspace unchanged, nothing recorded).
     public var abandonsOnInterrupt = false
+    /// Where relative input paths start (see `EngineContext.baseDirectory`).
+    public var baseDirectory: String?
 
     public init(journal: JournalFile? = nil, overrides: [String: String] = [:],
                 isCancelled: @escaping @Sendable () -> Bool = { false },
@@ -86,7 +88,8 @@ public final class Session {
         // A --set value wins over the script's declaration; the journal keeps the declaration.
         var toRun = command
         if case .param(let name, _) = command, let forced = overrides[name] { toRun = .param(name: name, value: forced) }
-        let context = EngineContext(isCancelled: isCancelled, effectiveScript: effective, makeSeed: makeSeed)
+        let context = EngineContext(isCancelled: isCancelled, effectiveScript: effective, makeSeed: makeSeed,
+                                    baseDirectory: baseDirectory)
         let step: StepResult
         do {
             step = try apply(toRun, context: context)

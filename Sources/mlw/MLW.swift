@@ -22,14 +22,23 @@ struct MLW: ParsableCommand {
 /// Shared output helpers for the subcommands.
 enum Terminal {
     /// Runs a script file headless in a fresh session; exits with its sysexits code on failure.
+    /// Runs a script file; with `baseDirectory`, its relative input paths start there and the
+    /// `--set` values of its path parameters are taken from the current directory.
     static func runScript(_ path: String, overrides: [String], verify: Bool, timings: Bool, print: ((String) -> Void)?,
-                          missing: String) throws -> (session: Session, verified: Int) {
+                          missing: String, baseDirectory: String? = nil) throws -> (session: Session, verified: Int) {
         let lines: [String]
         do { lines = try ScriptRunner.lines(of: path) } catch {
             printError("error: \(missing)")
             throw ExitCode(66)
         }
-        let session = Session(overrides: try parseOverrides(overrides))
+        var values = try parseOverrides(overrides)
+        if baseDirectory != nil {
+            for name in PipelineExport.pathParameters(in: lines) {
+                if let value = values[name] { values[name] = FilePaths.absolute(value) }
+            }
+        }
+        let session = Session(overrides: values)
+        session.baseDirectory = baseDirectory
         var runner = ScriptRunner(session: session, renderer: renderer, verify: verify, print: print, printError: printError)
         runner.timings = timings
         let (code, verified) = runner.run(lines: lines, source: path)
@@ -173,7 +182,8 @@ struct Run: ParsableCommand {
     func run() throws {
         let script = (directory as NSString).appendingPathComponent("pipeline.mlw")
         let (session, _) = try Terminal.runScript(script, overrides: overrides, verify: false, timings: timings, print: { print($0) },
-                                                  missing: "\(directory) is not a pipeline folder (cannot read pipeline.mlw)")
+                                                  missing: "\(directory) is not a pipeline folder (cannot read pipeline.mlw)",
+                                                  baseDirectory: FilePaths.absolute(directory))
         let outDirectory = out ?? (directory as NSString).appendingPathComponent("out")
         do {
             let written = try PipelineOutputs.write(session.workspace, to: outDirectory)
@@ -214,3 +224,4 @@ struct Predict: ParsableCommand {
         }
     }
 }
+

@@ -115,7 +115,10 @@ struct SessionTests {
         #expect(script.contains("load $data as penguins"))
         // The goal picks the better model of the two, so only its train step remains.
         #expect(script.filter { $0.hasPrefix("train ") }.count == 1)
+        // Its input path is relative to the pipeline's folder, as `mlw run` resolves it.
+        #expect(script.contains("param data = \"\(FilePaths.relative(of: repositoryRoot + "/datasets/penguins.csv", from: directory + "/pipe"))\""))
         let rerun = Session()
+        rerun.baseDirectory = directory + "/pipe"
         let (code, _) = ScriptRunner(session: rerun, print: nil, printError: { Issue.record("\($0)") }).run(lines: script, source: "pipeline.mlw")
         #expect(code == .ok)
         let model = rerun.workspace.models.last!.name

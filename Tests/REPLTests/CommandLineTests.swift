@@ -49,13 +49,18 @@ struct CommandLineTests {
         #expect(scored[0].hasSuffix("prediction,probability_Adelie,probability_Chinstrap,probability_Gentoo"))
         #expect(scored.filter { !$0.isEmpty }.count == 345)
 
-        // The pipeline retrains on other data through its parameter.
+        // The pipeline retrains on other data through its parameter, from any directory:
+        // its own paths are relative to its folder, a --set path to where mlw runs.
         let subset = directory + "/subset.csv"
         let rows = try String(contentsOfFile: TerminalTests.root + "/datasets/penguins.csv", encoding: .utf8).components(separatedBy: "\n")
         try (rows.prefix(250).joined(separator: "\n") + "\n").write(toFile: subset, atomically: true, encoding: .utf8)
-        let rerun = try mlw(["run", directory + "/pipeline", "--set", "data=\(subset)", "--out", directory + "/rerun"])
-        #expect(rerun.status == 0, "\(rerun.err)")
+        let elsewhere = try Spawn.run(Self.binary, ["run", "pipeline", "--set", "data=subset.csv", "--out", "rerun"], directory: directory)
+        #expect(elsewhere.status == 0, "\(elsewhere.error)")
         #expect(FileManager.default.fileExists(atPath: directory + "/rerun/model/manifest.json"))
+        let defaults = try Spawn.run(Self.binary, ["run", directory + "/pipeline", "--out", directory + "/again"], directory: "/")
+        #expect(defaults.status == 0, "\(defaults.error)")
+        let again = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/again/metrics.json"))) as! [String: Any]
+        #expect((again["models"] as! [[String: Any]]).first?["metrics"] as? NSDictionary == models.first?["metrics"] as? NSDictionary)
     }
 
     @Test func failuresHaveSysexitsCodesAndLocations() throws {
