@@ -41,7 +41,11 @@ public struct Fingerprint: Sendable, Equatable {
     public func firstDifference(from expected: Fingerprint) -> String? {
         for (key, value) in expected.entries {
             guard let actual = entries.first(where: { $0.key == key }) else { return "\(key) was not produced (expected \(value))" }
-            if actual.value != value { return "\(key) is \(actual.value), expected \(value)" }
+            if actual.value != value {
+                // The commonest cause, said plainly.
+                if key == "file" { return "the file has changed since it was recorded (checksum \(actual.value), recorded \(value))" }
+                return "\(key) is \(actual.value), expected \(value)"
+            }
         }
         return nil
     }

@@ -94,7 +94,14 @@ struct Prompt: ParsableCommand {
             let runner = ScriptRunner(session: replayed, renderer: renderer, verify: true, print: nil, printError: Terminal.printError)
             let (code, _) = runner.run(lines: try ScriptRunner.lines(of: path), source: path)
             if code != .ok {
-                Terminal.printError("error: cannot resume \(path); start another session with --session NAME")
+                // Most often the data changed since the steps were recorded: the session cannot be
+                // continued as recorded, but its steps can be carried over to a new one.
+                Terminal.printError("""
+                    error: cannot resume \(path): replaying it does not give what it recorded (above)
+                    help: to carry its steps over to the data as it is now, in a new session:
+                            mlw --session NEW < \(path)    then    mlw --session NEW
+                          or start afresh with: mlw --session NEW
+                    """)
                 throw ExitCode(code.rawValue)
             }
             live.adopt(replayed)

@@ -75,6 +75,18 @@ struct CommandLineTests {
         #expect(try mlw(["run", directory]).status == 66)
         #expect(try mlw(["replay", "--set", "novalue", directory + "/bad.mlw"]).status == 64)
 
+        // A session whose data changed is not resumed, says why and how to go on, and is left intact.
+        let data = directory + "/iris.csv"
+        try String(contentsOfFile: TerminalTests.root + "/datasets/iris.csv", encoding: .utf8).write(toFile: data, atomically: true, encoding: .utf8)
+        #expect(try mlw(["--session", directory + "/changing.mlw"], input: "load \"\(data)\"\ndescribe\n").status == 0)
+        let recorded = try String(contentsOfFile: directory + "/changing.mlw", encoding: .utf8)
+        try (String(contentsOfFile: data, encoding: .utf8) + "1,2,3,4,setosa\n").write(toFile: data, atomically: true, encoding: .utf8)
+        let resumed = try mlw(["--session", directory + "/changing.mlw"])
+        #expect(resumed.status == 65)
+        #expect(resumed.err.contains("changing.mlw:2: verify failed at 'load \"\(data)\" as iris': the file has changed since it was recorded"), "\(resumed.err)")
+        #expect(resumed.err.contains("mlw --session NEW < \(directory)/changing.mlw"))
+        #expect(try String(contentsOfFile: directory + "/changing.mlw", encoding: .utf8) == recorded)
+
         // A model trained without imputation cannot score a row with a gap, and says where it is.
         let train = "load datasets/iris.csv\ntarget species\ntrain logistic\nexport model logistic to \"\(directory)/iris\"\n"
         #expect(try mlw(["--session", directory + "/iris.mlw"], input: train).status == 0)
