@@ -210,7 +210,9 @@ public enum CommandTable {
             details: """
             Categories are learned from the training rows once a split exists. A new column
             is named COLUMN_CATEGORY. At prediction, unseen categories and missing values
-            encode as all zeros.
+            encode as all zeros. The columns are dense (8 bytes per row and category): an
+            encoding that needs more than a quarter of the machine's memory is refused, and
+            a column with nearly as many categories as rows (an identifier) gets a warning.
             """,
             examples: ["encode onehot categorical", "encode onehot island, sex"], changesWorkspace: true,
             complete: { words in words.isEmpty ? [.words(["onehot"])] : [.words(["categorical"]), .column] },

@@ -7,7 +7,7 @@ import Tabular
 enum Evaluating {
     static func evaluate(_ ws: Workspace) throws -> (evaluation: Evaluation, output: [Output.Block]) {
         guard !ws.models.isEmpty else {
-            throw Diagnostic(.notReady, "no models to evaluate", help: "train one first, e.g. 'train logistic'")
+            throw Diagnostic(.notReady, "no models to evaluate", help: Interpreter.trainFirst(ws))
         }
         let scorable = ws.models.filter { $0.testSet != nil }
         guard !scorable.isEmpty else {

@@ -1,3 +1,4 @@
+import Foundation
 import CommandLanguage
 import Learning
 import Tabular
@@ -31,6 +32,13 @@ extension Interpreter {
         let names = try resolve(selector, in: table, ws, purpose: "encode")
         let fitRows = ws.splits[table.name]?.trainingRows
         let fitted = try fitEach(names, of: table) { try OneHotEncoder().fit($0, rows: fitRows) }
+        // Dense indicators cost 8 bytes per row per category: refuse what cannot fit in memory.
+        let bytes = Double(table.rowCount) * Double(fitted.reduce(0) { $0 + $1.categories.count }) * 8
+        let budget = Double(ProcessInfo.processInfo.physicalMemory) / 4
+        if bytes > budget, let widest = zip(names, fitted).max(by: { $0.1.categories.count < $1.1.categories.count }) {
+            throw Diagnostic(.dataError, "one-hot encoding would add \(formatBytes(bytes)) of columns, more than a quarter of this machine's memory (\(formatBytes(budget * 4)))",
+                             help: "'\(widest.0)' alone has \(widest.1.categories.count) categories; drop it ('drop \(Tabular.Expression.quoteIdentifier(widest.0))') or encode fewer columns")
+        }
         let encoded = Parallel.map(Array(zip(names, fitted))) { name, encoder in encoder.apply(table.column(named: name)!) }
         for ((name, encoder), columns) in zip(zip(names, fitted), encoded) {
             table.replaceColumn(at: table.index(of: name)!, with: columns)
@@ -46,6 +54,16 @@ extension Interpreter {
             output.blocks.append(.success("encoded \(names.count) text columns into \(total) columns"))
             output.blocks.append(.note(made.joined(separator: ", ")))
         }
+        // A column with nearly as many categories as rows is an identifier, not a feature.
+        let rows = fitRows?.count ?? table.rowCount
+        for (name, encoder) in zip(names, fitted) where encoder.categories.count > 20 && encoder.categories.count * 4 > rows {
+            output.blocks.append(.warning("'\(name)' has \(encoder.categories.count) categories in \(rows) rows: its columns mostly single out rows, which a model learns by heart; consider 'drop \(Tabular.Expression.quoteIdentifier(name))' first"))
+        }
+    }
+
+    /// "6400 GB", "1.5 GB", "320 MB".
+    static func formatBytes(_ bytes: Double) -> String {
+        bytes >= 1e11 ? String(format: "%.0f GB", bytes / 1e9) : bytes >= 1e9 ? String(format: "%.1f GB", bytes / 1e9) : String(format: "%.0f MB", bytes / 1e6)
     }
 
     static func scaleStandard(_ selector: ColumnSelector, _ ws: inout Workspace, _ output: inout Output) throws {

@@ -279,7 +279,13 @@ public enum Interpreter {
     static func noSuchModel(_ name: String, _ ws: Workspace) -> Diagnostic {
         Diagnostic(.noSuchModel, "no model '\(name)'",
                    help: Suggestions.didYouMean(name, among: ws.models.map(\.name))
-                    ?? (ws.models.isEmpty ? "train one first, e.g. 'train logistic'" : "models: " + ws.models.map(\.name).joined(separator: ", ")))
+                    ?? (ws.models.isEmpty ? trainFirst(ws) : "models: " + ws.models.map(\.name).joined(separator: ", ")))
+    }
+
+    /// Help for a step that needs a model: an algorithm that fits the chosen target's task.
+    static func trainFirst(_ ws: Workspace) -> String {
+        let algorithm = AlgorithmCatalog.all.first { $0.task == (ws.target?.task ?? .classification) }?.name ?? "logistic"
+        return "train one first, e.g. 'train \(algorithm)'"
     }
 
     static func evaluate(_ expression: Tabular.Expression, on table: Table) throws -> ColumnData {

@@ -13,7 +13,7 @@ public enum PipelineExport {
             return model
         }
         guard let last = ws.models.last else {
-            throw Diagnostic(.notReady, "no models to export", help: "train one first, e.g. 'train logistic'")
+            throw Diagnostic(.notReady, "no models to export", help: Interpreter.trainFirst(ws))
         }
         if let goal = ws.goal, let evaluation = ws.evaluation, let best = best(by: goal, among: evaluation),
            let model = ws.model(named: best.model) {
