@@ -143,6 +143,7 @@ public enum Interpreter {
                 ws.target = Target(column: name, task: chosen)
                 recorded = .target(column: name, task: chosen)
                 output.blocks.append(.success("target \(name): \(chosen.rawValue)" + explanation))
+                if chosen == .classification, let warning = identifierWarning(column) { output.blocks.append(.warning(warning)) }
 
             case .goal(let metric, let comparison, let threshold):
                 if let task = ws.target?.task, !Metrics.names(for: task).contains(metric) {
@@ -301,6 +302,15 @@ public enum Interpreter {
         }
     }
 
+    /// A classification target with about as many classes as rows names rows, not classes.
+    private static func identifierWarning(_ column: Column) -> String? {
+        let present = column.count - column.missingCount
+        let classes: Int
+        if case .number(let values) = column.data { classes = Set(values.filter { !$0.isNaN }).count } else { classes = ClassLabels.from(column).labels.count }
+        guard classes > 20, classes * 2 > present else { return nil }
+        return "'\(column.name)' has \(classes) classes in \(present) rows: most occur once, which no classifier can learn; is it an identifier?"
+    }
+
     /// Decides classification or regression for a target column, explaining the choice.
     private static func targetTask(_ column: Column, requested: Task?) throws -> (Task, String) {
         let present = column.count - column.missingCount
@@ -312,7 +322,9 @@ public enum Interpreter {
                 throw Diagnostic(.badValue, "'\(column.name)' is \(column.type.rawValue), so it cannot be a regression target")
             }
             let classes = ClassLabels.from(column)
-            let counts = classes.counts.map { "\($0.label) \($0.count)" }.joined(separator: ", ")
+            let shown = 8
+            var counts = classes.counts.prefix(shown).map { "\($0.label) \($0.count)" }.joined(separator: ", ")
+            if classes.counts.count > shown { counts += ", … \(classes.counts.count - shown) more" }
             return (.classification, (requested == nil ? " (it holds \(column.type.rawValue))" : "") + ", \(classes.labels.count) classes (\(counts))" + missingNote)
         case .number(let values):
             let distinct = Set(values.filter { !$0.isNaN })

@@ -68,6 +68,12 @@ enum Training {
         switch descriptor.name {
         case "logistic":
             let parameters = LogisticRegression.Parameters(settings: resolved)
+            // Multinomial over dense features costs rows × classes × features per pass.
+            let classLimit = 1000
+            guard classes.count <= classLimit else {
+                throw Diagnostic(.dataError, "'\(target.column)' has \(classes.count) classes; logistic regression here handles at most \(classLimit)",
+                                 help: "choose a target with fewer classes")
+            }
             let trainingSet = try labelled(table, rows: splitTrainingRows, features: featureNames, target: target, classes: classes)
             let presentClasses = Set(trainingSet.classIndices).count
             guard presentClasses >= 2 else {

@@ -59,6 +59,17 @@ struct SessionTests {
         #expect(diagnostic.message == "feature 'bill_length_mm' has 2 missing values")
     }
 
+    @Test func logisticRefusesMoreClassesThanItCanHandle() throws {
+        let directory = temporaryDirectory()
+        let rows = (0..<3000).map { "\($0 % 1001),\(Double($0) / 7)" }
+        try (["label,x"] + rows).joined(separator: "\n").write(toFile: directory + "/many.csv", atomically: true, encoding: .utf8)
+        let session = Session()
+        try runAll(session, ["load \"\(directory)/many.csv\" as many", "target label classification"])
+        guard case .failure(let diagnostic) = session.run("train logistic") else { Issue.record("should fail"); return }
+        #expect(diagnostic.message == "'label' has 1001 classes; logistic regression here handles at most 1000")
+        #expect(session.workspace.models.isEmpty)
+    }
+
     @Test func recordedScriptReplaysWithVerifiedFingerprints() throws {
         _ = repositoryRoot
         let directory = temporaryDirectory()
