@@ -102,7 +102,7 @@ private struct CSVParse {
         guard start < buffer.count else { throw CSVError(line: nil, message: "the file is empty (no header line)") }
 
         let separator = requestedSeparator ?? detectSeparator(from: start)
-        var tokenizer = Tokenizer(buffer: buffer, separator: separator)
+        let tokenizer = Tokenizer(buffer: buffer, separator: separator)
         var headerFields: [String] = []
         var position = start
         var fieldStart = 0, fieldEnd = 0
