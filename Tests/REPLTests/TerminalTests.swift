@@ -142,7 +142,7 @@ struct TerminalTests {
 
         // A second run recalls history with Up, and resumes the session's workspace.
         let again = try Screen(directory: directory, arguments: "--session \(directory)/s.mlw", build: build)
-        #expect(again.waitFor("resumed"))
+        #expect(again.waitForPrompt(after: "resumed"))
         try again.type("Up")
         #expect(again.waitFor("mlw> descrbe"))
         try again.type("C-u")
@@ -195,6 +195,7 @@ struct TerminalTests {
         #expect(screen.waitForPrompt(after: "loaded big", timeout: 60))
         // filter has no polling of its own; on 3.6M rows in a debug build it takes seconds.
         try screen.typeLiteral("filter a > 5")
+        #expect(screen.waitFor("mlw> filter a > 5"))  // read by the line editor, so Enter starts it
         try screen.type("Enter")
         usleep(300_000)
         try screen.type("C-c")
