@@ -101,6 +101,7 @@ public struct FittedImputer: Sendable, Equatable, Codable {
         case (.boolean(let values), .boolean(let v)):
             return Column(name: input.name, data: .boolean(values.map { $0 == Column.missingBoolean ? (v ? 1 : 0) : $0 }))
         case (.text(let codes, var dictionary), .text(let v)):
+            guard codes.contains(where: { $0 < 0 }) else { return input }  // nothing to fill: no new category
             let code: Int32
             if let existing = dictionary.firstIndex(of: v) { code = Int32(existing) }
             else { code = Int32(dictionary.count); dictionary.append(v) }
