@@ -15,7 +15,8 @@ public enum Help {
             }
         }
         lines.append("")
-        lines.append("Lines starting with # are comments. TAB completes; Up/Down and Ctrl-R search history.")
+        lines.append("Lines starting with # are comments. TAB completes; Up/Down and Ctrl-R search history;")
+        lines.append("Ctrl-C drops the line or stops a running step (nothing changes); Ctrl-D quits.")
         return lines.joined(separator: "\n")
     }
 
