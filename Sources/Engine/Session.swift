@@ -31,6 +31,10 @@ public final class Session {
     public var abandonsOnInterrupt = false
     /// Where relative input paths start (see `EngineContext.baseDirectory`).
     public var baseDirectory: String?
+    /// False when no `undo` can follow (a headless script without one): earlier workspaces
+    /// are then not kept, so memory holds only the current one, not every version of
+    /// each changed column.
+    public var keepsUndoHistory = true
 
     public init(journal: JournalFile? = nil, overrides: [String: String] = [:],
                 isCancelled: @escaping @Sendable () -> Bool = { false },
@@ -105,13 +109,14 @@ public final class Session {
         let recordedCommand = toRun == command ? step.recorded : command
         let entry = JournalEntry(command: recordedCommand, text: recordedCommand.description, fingerprint: step.fingerprint,
                                  table: workspace.current)
-        let changes = CommandTable.spec(named: command.verb)?.changesWorkspace ?? false
-        if changes { undoStack.append((workspace, effective.count)) }
+        // The workspace before a change, kept for undo.
+        let snapshot = keepsUndoHistory && (CommandTable.spec(named: command.verb)?.changesWorkspace ?? false)
+        if snapshot { undoStack.append((workspace, effective.count)) }
         let previous = workspace
         workspace = step.workspace
         if let failure = record(entry, effective: true) {
             workspace = previous
-            if changes { undoStack.removeLast() }
+            if snapshot { undoStack.removeLast() }
             return (failure, nil)
         }
         return (.output(step.output), step.fingerprint)

@@ -39,6 +39,7 @@ enum Terminal {
         }
         let session = Session(overrides: values)
         session.baseDirectory = baseDirectory
+        session.keepsUndoHistory = lines.contains { JournalEntry.split($0).command.trimmingCharacters(in: .whitespaces) == "undo" }
         var runner = ScriptRunner(session: session, renderer: renderer, verify: verify, print: print, printError: printError)
         runner.timings = timings
         let (code, verified) = runner.run(lines: lines, source: path)

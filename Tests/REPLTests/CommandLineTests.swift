@@ -75,6 +75,13 @@ struct CommandLineTests {
         #expect(try mlw(["run", directory]).status == 66)
         #expect(try mlw(["replay", "--set", "novalue", directory + "/bad.mlw"]).status == 64)
 
+        // A script with undo replays (replay keeps undo history only when an undo follows).
+        let undoing = "load datasets/iris.csv\nderive r = petal_length / petal_width\nundo\nderive s = sepal_length * 2\n"
+        #expect(try mlw(["--session", directory + "/undoing.mlw"], input: undoing).status == 0)
+        let replayed = try mlw(["replay", directory + "/undoing.mlw", "--verify"])
+        #expect(replayed.status == 0, "\(replayed.err)")
+        #expect(replayed.out.contains("undid: derive r = petal_length / petal_width"), "\(replayed.out)")
+
         // A session whose data changed is not resumed, says why and how to go on, and is left intact.
         let data = directory + "/iris.csv"
         try String(contentsOfFile: TerminalTests.root + "/datasets/iris.csv", encoding: .utf8).write(toFile: data, atomically: true, encoding: .utf8)
