@@ -205,7 +205,7 @@ public enum Interpreter {
                     throw Diagnostic(.dataError, "cannot score '\(tableName)' with '\(modelName)': \(error)")
                 }
                 if let path {
-                    try writeFile(CSVWriter.csv(scored), to: path)
+                    try writeFile(to: path) { try CSVWriter.write(scored, to: path) }
                     output.blocks.append(.success("wrote \(scored.rowCount) predictions to \(path)"))
                 } else {
                     output.blocks.append(.table(Rendering.rows(of: scored, limit: 10, target: nil)))
@@ -343,10 +343,15 @@ public enum Interpreter {
     }
 
     static func writeFile(_ text: String, to path: String) throws {
+        try writeFile(to: path) { try text.write(toFile: path, atomically: true, encoding: .utf8) }
+    }
+
+    /// Runs `write` after creating the file's folder; any failure becomes a diagnostic.
+    static func writeFile(to path: String, _ write: () throws -> Void) throws {
         let directory = (path as NSString).deletingLastPathComponent
         do {
             if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            try write()
         } catch {
             throw Diagnostic(.fileError, "cannot write '\(path)': \(error.localizedDescription)")
         }

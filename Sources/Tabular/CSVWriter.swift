@@ -1,31 +1,156 @@
 import Foundation
 
 /// Writes tables as RFC 4180 CSV (comma separated, quotes only where needed, `\n` lines).
+/// Numbers print as `NumberFormatting.shortest` does (they read back to the same value);
+/// missing values are empty fields.
 public enum CSVWriter {
-    /// The CSV text of `table`; missing values are empty fields.
+    /// The CSV bytes of `table`. Row blocks are formatted in parallel straight into byte
+    /// buffers; text is escaped once per distinct value, not once per cell.
     /// - Complexity: O(rows × columns)
-    public static func csv(_ table: Table) -> String {
-        var out = table.columnNames.map(escape).joined(separator: ",")
-        out += "\n"
-        for row in 0..<table.rowCount {
-            var first = true
-            for column in table.columns {
-                if !first { out += "," }
-                first = false
-                if let text = column.text(at: row) { out += escape(text) }
-            }
-            out += "\n"
-        }
-        return out
+    public static func data(_ table: Table) -> Data {
+        let blocks = formattedBlocks(table)
+        var data = Data(capacity: blocks.reduce(0) { $0 + $1.count })
+        for block in blocks { data.append(contentsOf: block) }
+        return data
     }
 
-    /// Writes the CSV text of `table` to `path` atomically.
+    /// The CSV text of `table`.
+    public static func csv(_ table: Table) -> String {
+        String(decoding: data(table), as: UTF8.self)
+    }
+
+    /// Writes the CSV of `table` to `path` atomically: block by block into a temporary
+    /// file beside it, renamed over `path` once complete.
     public static func write(_ table: Table, to path: String) throws {
-        try csv(table).write(toFile: path, atomically: true, encoding: .utf8)
+        let temporary = path + ".tmp-\(getpid())"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw WriteError(reason: String(cString: strerror(errno))) }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        do {
+            try write(table, to: handle)
+            try handle.synchronize()
+            try handle.close()
+            guard rename(temporary, path) == 0 else { throw WriteError(reason: String(cString: strerror(errno))) }
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    /// Why a file could not be written, in the system's words.
+    public struct WriteError: Error, CustomStringConvertible, LocalizedError {
+        public var reason: String
+        public var description: String { reason }
+        public var errorDescription: String? { reason }
+    }
+
+    /// Writes the CSV of `table` to an open file (standard output, say), block by block.
+    public static func write(_ table: Table, to handle: FileHandle) throws {
+        for block in formattedBlocks(table) { try handle.write(contentsOf: block) }
+    }
+
+    /// A column ready for formatting; text holds each distinct value escaped, concatenated.
+    private enum Field {
+        case numbers([Double])
+        case texts(codes: [Int32], escaped: [UInt8], ends: [Int])
+        case booleans([UInt8])
+    }
+
+    private static func formattedBlocks(_ table: Table) -> [[UInt8]] {
+        let fields: [Field] = table.columns.map { column in
+            switch column.data {
+            case .number(let values): return .numbers(values)
+            case .text(let codes, let dictionary):
+                var escaped: [UInt8] = [], ends: [Int] = []
+                for value in dictionary { escaped.append(contentsOf: escape(value).utf8); ends.append(escaped.count) }
+                return .texts(codes: codes, escaped: escaped, ends: ends)
+            case .boolean(let values): return .booleans(values)
+            }
+        }
+        let header = Array((table.columnNames.map(escape).joined(separator: ",") + "\n").utf8)
+        let rows = table.rowCount, q = fields.count
+        let blockSize = max(4096, (rows + 63) / 64)
+        let starts = Array(stride(from: 0, to: rows, by: blockSize))
+        let body = Parallel.map(starts) { start -> [UInt8] in
+            // Column by column into one scratch buffer (cell k = j * n + i ends at ends[k]),
+            // then rows assembled from it: the per-column switch runs once per block.
+            let n = min(start + blockSize, rows) - start
+            var scratch: [UInt8] = []
+            scratch.reserveCapacity(n * q * 8)
+            var ends = [Int](repeating: 0, count: n * q)
+            for (j, field) in fields.enumerated() {
+                switch field {
+                case .numbers(let values):
+                    for i in 0..<n {
+                        let value = values[start + i]
+                        if !value.isNaN { appendNumber(value, to: &scratch) }
+                        ends[j * n + i] = scratch.count
+                    }
+                case .texts(let codes, let escaped, let valueEnds):
+                    escaped.withUnsafeBufferPointer { bytes in
+                        for i in 0..<n {
+                            let code = Int(codes[start + i])
+                            if code >= 0 {
+                                let from = code == 0 ? 0 : valueEnds[code - 1]
+                                scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from..<valueEnds[code]]))
+                            }
+                            ends[j * n + i] = scratch.count
+                        }
+                    }
+                case .booleans(let values):
+                    for i in 0..<n {
+                        switch values[start + i] {
+                        case 0: scratch.append(contentsOf: "false".utf8)
+                        case 1: scratch.append(contentsOf: "true".utf8)
+                        default: break
+                        }
+                        ends[j * n + i] = scratch.count
+                    }
+                }
+            }
+            var out: [UInt8] = []
+            out.reserveCapacity(scratch.count + n * q)
+            scratch.withUnsafeBufferPointer { cells in
+                ends.withUnsafeBufferPointer { cellEnds in
+                    for i in 0..<n {
+                        for j in 0..<q {
+                            if j > 0 { out.append(UInt8(ascii: ",")) }
+                            let k = j * n + i
+                            let from = k == 0 ? 0 : cellEnds[k - 1]
+                            out.append(contentsOf: UnsafeBufferPointer(rebasing: cells[from..<cellEnds[k]]))
+                        }
+                        out.append(UInt8(ascii: "\n"))
+                    }
+                }
+            }
+            return out
+        }
+        return [header] + body
+    }
+
+    /// `NumberFormatting.shortest`, written as bytes; whole numbers skip the general path.
+    private static func appendNumber(_ value: Double, to out: inout [UInt8]) {
+        if value == value.rounded(), abs(value) < 1e15 {
+            var magnitude = Int64(value).magnitude
+            if value < 0 { out.append(UInt8(ascii: "-")) }
+            var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            var count = 0
+            withUnsafeMutableBytes(of: &digits) { buffer in
+                repeat {
+                    buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                    magnitude /= 10
+                    count += 1
+                } while magnitude > 0
+                for k in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[k]) }
+            }
+            return
+        }
+        out.append(contentsOf: value.description.utf8)
     }
 
     static func escape(_ field: String) -> String {
-        if field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+        if field.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) {
             return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return field

@@ -219,12 +219,14 @@ struct Predict: ParsableCommand {
     func run() throws {
         do {
             let scored = try ModelBundle.predict(bundle: bundle, input: input)
-            let csv = CSVWriter.csv(scored)
             if let output {
-                try csv.write(toFile: output, atomically: true, encoding: .utf8)
+                do { try CSVWriter.write(scored, to: output) } catch {
+                    Terminal.printError("error: cannot write '\(output)': \(error.localizedDescription)")  // e.g. "No such file or directory"
+                    throw ExitCode(73)  // EX_CANTCREAT
+                }
                 Terminal.printError("wrote \(scored.rowCount) predictions to \(output)")
             } else {
-                print(csv, terminator: "")
+                try CSVWriter.write(scored, to: FileHandle.standardOutput)
             }
         } catch let error as EngineError {
             Terminal.printError("error: \(error)")

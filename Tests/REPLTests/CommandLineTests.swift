@@ -114,5 +114,8 @@ struct CommandLineTests {
         let scored = try mlw(["predict", directory + "/iris", directory + "/gappy.csv"])
         #expect(scored.status == 65)
         #expect(scored.err.contains("feature 'sepal_width' is missing in row 3"), "\(scored.err)")
+        let unwritable = try mlw(["predict", directory + "/iris", "datasets/iris.csv", "-o", directory + "/no/such/folder/out.csv"])
+        #expect(unwritable.status == 73)
+        #expect(unwritable.err.contains("cannot write '\(directory)/no/such/folder/out.csv': No such file or directory"), "\(unwritable.err)")
     }
 }

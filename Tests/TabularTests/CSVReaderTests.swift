@@ -92,4 +92,34 @@ struct CSVReaderTests {
         let again = try read(CSVWriter.csv(table))
         #expect(again == table)
     }
+
+    @Test func writerFormatsEachKindOfValue() throws {
+        let numbers: [Double] = [0, -0.0, 42, -7, 1e15, 123456789012345, 0.1, -2.5e-9, .infinity, .nan]
+        let table = Table(name: "t", columns: [
+            Column(name: "n", numbers: numbers),
+            Column(name: "t,x", texts: ["plain", "a,b", "say \"hi\"", "two\nlines", nil, "plain", "", "é", "z", "y"]),
+            Column(name: "b", data: .boolean([1, 0, Column.missingBoolean, 1, 0, 1, 0, 1, 0, 1])),
+        ])
+        let expected = """
+        n,"t,x",b
+        0,plain,true
+        0,"a,b",false
+        42,"say ""hi\""",
+        -7,"two
+        lines",true
+        1000000000000000.0,,false
+        123456789012345,plain,true
+        0.1,,false
+        -2.5e-09,é,true
+        inf,z,false
+        ,y,true
+
+        """
+        #expect(CSVWriter.csv(table) == expected)
+        let cells = CSVWriter.csv(Table(name: "n", columns: [Column(name: "n", numbers: numbers)])).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(Array(cells[1...numbers.count]).map(String.init) == numbers.map(NumberFormatting.shortest))
+        // Many rows go through several parallel blocks, in order.
+        let long = Table(name: "l", columns: [Column(name: "i", numbers: (0..<50_000).map(Double.init))])
+        #expect(CSVWriter.csv(long) == "i\n" + (0..<50_000).map { "\($0)\n" }.joined())
+    }
 }
