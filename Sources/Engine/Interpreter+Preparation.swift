@@ -54,6 +54,7 @@ extension Interpreter {
             output.blocks.append(.success("encoded \(names.count) text columns into \(total) columns"))
             output.blocks.append(.note(made.joined(separator: ", ")))
         }
+        if let fitRows, !names.isEmpty { output.blocks.append(.note("learned from the \(fitRows.count) training rows")) }
         // A column with nearly as many categories as rows is an identifier, not a feature.
         let rows = fitRows?.count ?? table.rowCount
         for (name, encoder) in zip(names, fitted) where encoder.categories.count > 20 && encoder.categories.count * 4 > rows {
