@@ -5,27 +5,18 @@ Both are timed in-process around the summary only (loading excluded): pandas wit
 perf_counter, mlw with `mlw replay --timings`. Alternating runs; medians and the ratio.
 Usage: python3 bench/describe.py DATA.csv [--mlw .build/release/mlw] [--repeat 5]
 """
-import argparse, json, os, re, statistics, subprocess, sys, tempfile
+import os, subprocess
+from common import arguments, mlw_script, report, step_seconds
 
-ap = argparse.ArgumentParser()
-ap.add_argument("csv")
-ap.add_argument("--mlw", default=".build/release/mlw")
-ap.add_argument("--repeat", type=int, default=5)
-ap.add_argument("--python", default=sys.executable)
-a = ap.parse_args()
+a = arguments("pandas describe() against mlw's describe").parse_args()
 path = os.path.abspath(a.csv)
-script = tempfile.NamedTemporaryFile("w", suffix=".mlw", delete=False)
-script.write(f'load "{path}" as data\ndescribe\n')
-script.close()
+script = mlw_script(f'load "{path}" as data\ndescribe\n')
 pandas_code = ("import time, pandas as pd\ndf=pd.read_csv(%r)\nt=time.perf_counter()\n"
                "d=df.describe(include='all')\nprint(time.perf_counter()-t)" % path)
 times = {"pandas": [], "mlw": []}
 for _ in range(a.repeat):
     times["pandas"].append(float(subprocess.run([a.python, "-c", pandas_code], capture_output=True, text=True, check=True).stdout))
-    err = subprocess.run([a.mlw, "replay", script.name, "-q", "--timings"], capture_output=True, text=True, check=True).stderr
-    times["mlw"].append(float(re.search(r"([\d.]+) ms  describe", err).group(1)) / 1000)
-for impl, ts in times.items():
-    print(json.dumps({"workload": "describe", "impl": impl, "median_s": round(statistics.median(ts), 4),
-                      "times_s": [round(x, 4) for x in ts]}))
-print(json.dumps({"ratio_pandas_over_mlw": round(statistics.median(times["pandas"]) / statistics.median(times["mlw"]), 2)}))
-os.unlink(script.name)
+    err = subprocess.run([a.mlw, "replay", script, "-q", "--timings"], capture_output=True, text=True, check=True).stderr
+    times["mlw"].append(sum(seconds for seconds, step in step_seconds(err) if step == "describe"))
+report("describe", times, file=os.path.basename(a.csv))
+os.unlink(script)

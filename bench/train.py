@@ -18,23 +18,22 @@ Both sides are timed per stage inside their own process, loading excluded:
 Usage: python3 bench/train.py --data .bench-data [--model logistic|linear|ridge] [--repeat 3]
 Prints one JSON line per implementation and a line of sklearn/mlw ratios.
 """
-import argparse, json, os, re, statistics, subprocess, sys, tempfile
+import json, os, statistics, subprocess, tempfile
+from common import arguments, mlw_script, step_seconds
 
-ap = argparse.ArgumentParser()
+ap = arguments("scikit-learn against mlw: preparation, fit and scoring", csv=False)
 ap.add_argument("--data", default=".bench-data")
 ap.add_argument("--size", default="1m")
 ap.add_argument("--model", choices=["logistic", "linear", "ridge"], default="logistic")
-ap.add_argument("--mlw", default=".build/release/mlw")
-ap.add_argument("--repeat", type=int, default=3)
-ap.add_argument("--python", default=sys.executable)
+ap.set_defaults(repeat=3)
 a = ap.parse_args()
 
 regression = a.model != "logistic"
 csv = os.path.abspath(os.path.join(a.data, f"{'regress' if regression else 'classif'}_{a.size}.csv"))
 target = "y" if regression else "label"
 train_step = {"logistic": "train logistic", "linear": "train linear", "ridge": "train linear l2=1"}[a.model]
-script = tempfile.NamedTemporaryFile("w", suffix=".mlw", delete=False)
-script.write(f'''load "{csv}" as data
+metrics_file = os.path.join(tempfile.gettempdir(), f"mlw-bench-{os.getpid()}.json")
+script = mlw_script(f'''load "{csv}" as data
 target {target} {"regression" if regression else "classification"}
 split 0.8 seed=42
 impute numeric with mean
@@ -43,9 +42,8 @@ scale standard numeric
 encode onehot categorical
 {train_step}
 evaluate
-save metrics to "{script.name}.json"
+save metrics to "{metrics_file}"
 ''')
-script.close()
 
 SKLEARN = r'''
 import json, sys, time
@@ -85,24 +83,15 @@ print(json.dumps({"prep": t1 - t0, "fit": t2 - t1, "score": t3 - t2, "columns": 
                   "quality": {k: round(float(v), 5) for k, v in q.items()}}))
 '''
 
-STEP = re.compile(r"^\s*([\d.]+) ms  (.*)$")
-
-
 def run_mlw():
-    out = subprocess.run([a.mlw, "replay", script.name, "--timings"], capture_output=True, text=True, check=True)
+    out = subprocess.run([a.mlw, "replay", script, "--timings"], capture_output=True, text=True, check=True)
     stages = {"prep": 0.0, "fit": 0.0, "score": 0.0}
-    for line in (out.stdout + out.stderr).splitlines():
-        m = STEP.match(line)
-        if not m:
-            continue
-        ms, step = float(m.group(1)), m.group(2)
-        if step.startswith(("impute", "scale", "encode")):
-            stages["prep"] += ms / 1000
-        elif step.startswith("train"):
-            stages["fit"] += ms / 1000
-        elif step.startswith("evaluate"):
-            stages["score"] += ms / 1000
-    with open(script.name + ".json") as f:
+    for seconds, step in step_seconds(out.stderr):
+        stage = "prep" if step.startswith(("impute", "scale", "encode")) else \
+                "fit" if step.startswith("train") else "score" if step.startswith("evaluate") else None
+        if stage:
+            stages[stage] += seconds
+    with open(metrics_file) as f:
         metrics = json.load(f)["models"][0]["metrics"]
     quality = {k: round(metrics[k], 5) for k in (["rmse", "r2"] if regression else ["accuracy", "auc"])}
     return stages, quality
@@ -126,5 +115,5 @@ for impl, rs in runs.items():
                       "file": os.path.basename(csv)}))
 print(json.dumps({"ratio_sklearn_over_mlw": {k: round(medians["sklearn"][k] / medians["mlw"][k], 2) for k in ("prep", "fit", "score")},
                   "loadavg": os.getloadavg()}))
-os.unlink(script.name)
-os.unlink(script.name + ".json")
+os.unlink(script)
+os.unlink(metrics_file)

@@ -33,7 +33,8 @@ extension Interpreter {
         let fitRows = ws.splits[table.name]?.trainingRows
         let fitted = try fitEach(names, of: table) { try OneHotEncoder().fit($0, rows: fitRows) }
         // Dense indicators cost 8 bytes per row per category: refuse what cannot fit in memory.
-        let bytes = Double(table.rowCount) * Double(fitted.reduce(0) { $0 + $1.categories.count }) * 8
+        let total = fitted.reduce(0) { $0 + $1.categories.count }
+        let bytes = Double(table.rowCount) * Double(total) * 8
         let budget = Double(ProcessInfo.processInfo.physicalMemory) / 4
         if bytes > budget, let widest = zip(names, fitted).max(by: { $0.1.categories.count < $1.1.categories.count }) {
             throw Diagnostic(.dataError, "one-hot encoding would add \(formatBytes(bytes)) of columns, more than a quarter of this machine's memory (\(formatBytes(budget * 4)))",
@@ -46,7 +47,6 @@ extension Interpreter {
         }
         ws.store(table)
         let made = zip(names, fitted).map { "\($0) → \($1.categories.count)" }
-        let total = fitted.reduce(0) { $0 + $1.categories.count }
         switch names.count {
         case 0: output.blocks.append(.success("no text columns to encode"))
         case 1...4: output.blocks.append(.success("encoded " + made.joined(separator: ", ") + " columns"))

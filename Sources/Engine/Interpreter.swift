@@ -139,11 +139,11 @@ public enum Interpreter {
                     }
                     throw noSuchColumn(name, table)
                 }
-                let (chosen, explanation) = try targetTask(column, requested: task)
+                let (chosen, explanation, classCount) = try targetTask(column, requested: task)
                 ws.target = Target(column: name, task: chosen)
                 recorded = .target(column: name, task: chosen)
                 output.blocks.append(.success("target \(name): \(chosen.rawValue)" + explanation))
-                if chosen == .classification, let warning = identifierWarning(column) { output.blocks.append(.warning(warning)) }
+                if chosen == .classification, let warning = identifierWarning(column, classes: classCount) { output.blocks.append(.warning(warning)) }
 
             case .goal(let metric, let comparison, let threshold):
                 if let task = ws.target?.task, !Metrics.names(for: task).contains(metric) {
@@ -303,16 +303,15 @@ public enum Interpreter {
     }
 
     /// A classification target with about as many classes as rows names rows, not classes.
-    private static func identifierWarning(_ column: Column) -> String? {
+    private static func identifierWarning(_ column: Column, classes: Int) -> String? {
         let present = column.count - column.missingCount
-        let classes: Int
-        if case .number(let values) = column.data { classes = Set(values.filter { !$0.isNaN }).count } else { classes = ClassLabels.from(column).labels.count }
         guard classes > 20, classes * 2 > present else { return nil }
         return "'\(column.name)' has \(classes) classes in \(present) rows: most occur once, which no classifier can learn; is it an identifier?"
     }
 
     /// Decides classification or regression for a target column, explaining the choice.
-    private static func targetTask(_ column: Column, requested: Task?) throws -> (Task, String) {
+    /// - Returns: the task, the explanation, and the number of classes (0 for regression).
+    private static func targetTask(_ column: Column, requested: Task?) throws -> (Task, String, Int) {
         let present = column.count - column.missingCount
         guard present > 0 else { throw Diagnostic(.dataError, "'\(column.name)' has no values") }
         let missingNote = column.missingCount > 0 ? "; \(column.missingCount) rows have no value" : ""
@@ -325,20 +324,19 @@ public enum Interpreter {
             let shown = 8
             var counts = classes.counts.prefix(shown).map { "\($0.label) \($0.count)" }.joined(separator: ", ")
             if classes.counts.count > shown { counts += ", … \(classes.counts.count - shown) more" }
-            return (.classification, (requested == nil ? " (it holds \(column.type.rawValue))" : "") + ", \(classes.labels.count) classes (\(counts))" + missingNote)
+            return (.classification, (requested == nil ? " (it holds \(column.type.rawValue))" : "") + ", \(classes.labels.count) classes (\(counts))" + missingNote,
+                    classes.labels.count)
         case .number(let values):
+            if requested == .regression { return (.regression, missingNote, 0) }
             let distinct = Set(values.filter { !$0.isNaN })
-            let wholeNumbers = distinct.allSatisfy { $0 == $0.rounded() }
-            if let requested {
-                if requested == .classification {
-                    return (.classification, ", \(distinct.count) classes" + missingNote)
-                }
-                return (.regression, missingNote)
+            if requested == .classification {
+                return (.classification, ", \(distinct.count) classes" + missingNote, distinct.count)
             }
-            if wholeNumbers && distinct.count <= 10 {
-                return (.classification, " (inferred: \(distinct.count) distinct whole numbers; say 'target \(column.name) regression' otherwise)" + missingNote)
+            if distinct.count <= 10 && distinct.allSatisfy({ $0 == $0.rounded() }) {
+                return (.classification, " (inferred: \(distinct.count) distinct whole numbers; say 'target \(column.name) regression' otherwise)" + missingNote,
+                        distinct.count)
             }
-            return (.regression, " (inferred: numbers with \(distinct.count) distinct values)" + missingNote)
+            return (.regression, " (inferred: numbers with \(distinct.count) distinct values)" + missingNote, 0)
         }
     }
 

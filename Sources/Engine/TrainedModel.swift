@@ -86,16 +86,7 @@ public struct Predictions: Sendable {
 enum ModelScoring {
     /// The feature matrix of `table` (only `rows`, when given) in the model's feature order.
     static func featureMatrix(_ table: Table, features: [String], rows: [Int]? = nil) throws -> DesignMatrix {
-        var vectors: [[Double]] = []
-        for name in features {
-            guard let column = table.column(named: name) else {
-                throw EngineError.input("the prepared input lacks the feature '\(name)'")
-            }
-            guard let values = column.numericValues else {
-                throw EngineError.input("feature '\(name)' is text; encode it first")
-            }
-            vectors.append(values)
-        }
+        let vectors = try featureVectors(table, features: features)
         let (matrix, columnsWithNaN) = DesignMatrix.gathering(vectors, rows: rows)
         if let j = columnsWithNaN.first {
             let values = vectors[j]
@@ -103,6 +94,19 @@ enum ModelScoring {
             throw EngineError.input("feature '\(features[j])' is missing in row \((row ?? 0) + 1); the model needs every feature")
         }
         return matrix
+    }
+
+    /// The table's vector of each feature, in the model's order.
+    static func featureVectors(_ table: Table, features: [String]) throws -> [[Double]] {
+        try features.map { name in
+            guard let column = table.column(named: name) else {
+                throw EngineError.input("the prepared input lacks the feature '\(name)'")
+            }
+            guard let values = column.numericValues else {
+                throw EngineError.input("feature '\(name)' is text; encode it first")
+            }
+            return values
+        }
     }
 
     static func predict(_ estimator: FittedEstimator, _ x: DesignMatrix) -> Predictions {

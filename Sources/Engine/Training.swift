@@ -164,68 +164,70 @@ enum Training {
         do { x = try ModelScoring.featureMatrix(table, features: features, rows: rows) } catch let error as EngineError {
             throw Diagnostic(.dataError, error.description)
         }
-        guard let column = table.column(named: target.column) else {
-            throw Diagnostic(.dataError, "'\(table.name)' has no target column '\(target.column)'")
-        }
-        let selected = rows ?? Array(0..<column.count)
-        func noValue(_ row: Int) -> Diagnostic {
-            Diagnostic(.dataError, "row \(row + 1) of '\(table.name)' has no '\(target.column)'",
-                       help: "filter \(Expression.quoteIdentifier(target.column)) is not missing")
-        }
         if target.task == .classification {
-            var index: [String: Int] = [:]
-            for (i, label) in classes.enumerated() { index[label] = i }
-            func unknown(_ label: String) -> Diagnostic {
-                Diagnostic(.dataError, "'\(table.name)' has the class '\(label)', which the training table does not have")
-            }
-            var indices: [Int] = []
-            indices.reserveCapacity(selected.count)
-            if case .text(let codes, let dictionary) = column.data {
-                // Map each distinct label once, then rows through their codes.
-                let classOfCode = dictionary.map { index[$0] ?? -1 }
-                for row in selected {
-                    let code = Int(codes[row])
-                    guard code >= 0 else { throw noValue(row) }
-                    guard classOfCode[code] >= 0 else { throw unknown(dictionary[code]) }
-                    indices.append(classOfCode[code])
-                }
-            } else {
-                for row in selected {
-                    guard let text = column.text(at: row) else { throw noValue(row) }
-                    guard let k = index[text] else { throw unknown(text) }
-                    indices.append(k)
-                }
-            }
-            return LabelledMatrix(x: x, classIndices: indices, values: [])
+            return LabelledMatrix(x: x, classIndices: try classIndices(table, rows: rows, target: target, classes: classes), values: [])
         }
         return LabelledMatrix(x: x, classIndices: [], values: try targetValues(table, rows: rows, target: target))
     }
 
+    /// The class index (into `classes`) of each given row's target, in the rows' order.
+    static func classIndices(_ table: Table, rows: [Int]?, target: Target, classes: [String]) throws -> [Int] {
+        let column = try targetColumn(table, target)
+        var index: [String: Int] = [:]
+        for (i, label) in classes.enumerated() { index[label] = i }
+        func unknown(_ label: String) -> Diagnostic {
+            Diagnostic(.dataError, "'\(table.name)' has the class '\(label)', which the training table does not have")
+        }
+        let selected = rows ?? Array(0..<column.count)
+        var indices: [Int] = []
+        indices.reserveCapacity(selected.count)
+        if case .text(let codes, let dictionary) = column.data {
+            // Map each distinct label once, then rows through their codes.
+            let classOfCode = dictionary.map { index[$0] ?? -1 }
+            for row in selected {
+                let code = Int(codes[row])
+                guard code >= 0 else { throw noTarget(table, target, row: row) }
+                guard classOfCode[code] >= 0 else { throw unknown(dictionary[code]) }
+                indices.append(classOfCode[code])
+            }
+        } else {
+            for row in selected {
+                guard let text = column.text(at: row) else { throw noTarget(table, target, row: row) }
+                guard let k = index[text] else { throw unknown(text) }
+                indices.append(k)
+            }
+        }
+        return indices
+    }
+
     /// The regression target of the given rows (all when nil), in their order.
     static func targetValues(_ table: Table, rows: [Int]?, target: Target) throws -> [Double] {
-        guard let column = table.column(named: target.column) else {
-            throw Diagnostic(.dataError, "'\(table.name)' has no target column '\(target.column)'")
-        }
+        let column = try targetColumn(table, target)
         guard let all = column.numericValues, column.type == .number else {
             throw Diagnostic(.dataError, "the regression target '\(target.column)' must hold numbers")
         }
         let values = rows.map { $0.map { all[$0] } } ?? all
-        if let position = values.firstIndex(where: \.isNaN) {
-            throw Diagnostic(.dataError, "row \((rows?[position] ?? position) + 1) of '\(table.name)' has no '\(target.column)'",
-                             help: "filter \(Expression.quoteIdentifier(target.column)) is not missing")
-        }
+        if let position = values.firstIndex(where: \.isNaN) { throw noTarget(table, target, row: rows?[position] ?? position) }
         return values
+    }
+
+    private static func targetColumn(_ table: Table, _ target: Target) throws -> Column {
+        guard let column = table.column(named: target.column) else {
+            throw Diagnostic(.dataError, "'\(table.name)' has no target column '\(target.column)'")
+        }
+        return column
+    }
+
+    private static func noTarget(_ table: Table, _ target: Target, row: Int) -> Diagnostic {
+        Diagnostic(.dataError, "row \(row + 1) of '\(table.name)' has no '\(target.column)'",
+                   help: "filter \(Expression.quoteIdentifier(target.column)) is not missing")
     }
 
     /// The training features as the table holds them (checked complete by `train` already).
     static func featureColumns(_ table: Table, features: [String], rows: [Int]?) throws -> FeatureColumns {
-        let vectors = try features.map { name -> [Double] in
-            guard let values = table.column(named: name)?.numericValues else {
-                throw Diagnostic(.dataError, "feature '\(name)' is not numeric")
-            }
-            return values
+        do { return FeatureColumns(try ModelScoring.featureVectors(table, features: features), rows: rows) } catch let error as EngineError {
+            throw Diagnostic(.dataError, error.description)
         }
-        return FeatureColumns(vectors, rows: rows)
     }
 }
 

@@ -1,4 +1,3 @@
-import Dispatch
 import Tabular
 
 /// A dense row-major matrix of model inputs (rows are observations).
@@ -29,27 +28,21 @@ public struct DesignMatrix: Sendable, Equatable {
         let rows = selected?.count ?? columnVectors.first?.count ?? 0
         let columns = columnVectors.count
         let blocks = ParallelBlocks.blocks(count: rows, minimumBlock: 4096)
-        var nanSeen = [[Bool]](repeating: [], count: blocks.count)
+        var nanSeen: [[Bool]] = []  // per block, per column
         let values = [Double](unsafeUninitializedCapacity: rows * columns) { buffer, initialized in
-            let base = buffer.baseAddress
             HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
-            nanSeen.withUnsafeMutableBufferPointer { seen in
-                let seenBase = seen.baseAddress!
-                DispatchQueue.concurrentPerform(iterations: blocks.count) { k in
-                    guard let base else { return }
-                    var flags = [Bool](repeating: false, count: columns)
-                    for (j, vector) in columnVectors.enumerated() {
-                        var nan = false
-                        vector.withUnsafeBufferPointer { v in
-                            if let selected {
-                                for i in blocks[k] { let x = v[selected[i]]; nan = nan || x != x; (base + i * columns + j).initialize(to: x) }
-                            } else {
-                                for i in blocks[k] { let x = v[i]; nan = nan || x != x; (base + i * columns + j).initialize(to: x) }
-                            }
+            guard let base = buffer.baseAddress else { return }
+            nanSeen = Parallel.map(blocks) { block in
+                columnVectors.indices.map { j in
+                    var nan = false
+                    columnVectors[j].withUnsafeBufferPointer { v in
+                        if let selected {
+                            for i in block { let x = v[selected[i]]; nan = nan || x != x; (base + i * columns + j).initialize(to: x) }
+                        } else {
+                            for i in block { let x = v[i]; nan = nan || x != x; (base + i * columns + j).initialize(to: x) }
                         }
-                        flags[j] = nan
                     }
-                    (seenBase + k).pointee = flags
+                    return nan
                 }
             }
             initialized = rows * columns

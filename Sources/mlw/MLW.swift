@@ -22,8 +22,8 @@ struct MLW: ParsableCommand {
 /// Shared output helpers for the subcommands.
 enum Terminal {
     /// Runs a script file headless in a fresh session; exits with its sysexits code on failure.
-    /// Runs a script file; with `baseDirectory`, its relative input paths start there and the
-    /// `--set` values of its path parameters are taken from the current directory.
+    /// With `baseDirectory`, its relative input paths start there and the `--set` values of
+    /// its path parameters are taken from the current directory.
     static func runScript(_ path: String, overrides: [String], verify: Bool, timings: Bool, print: ((String) -> Void)?,
                           missing: String, baseDirectory: String? = nil) throws -> (session: Session, verified: Int) {
         let lines: [String]

@@ -179,6 +179,7 @@ struct ShippedScriptTests {
             $0.content.components(separatedBy: "\n").filter { $0.hasPrefix("mlw> ") }.map { String($0.dropFirst(5)) }
         }
         let path = NSTemporaryDirectory() + "mlw-tutorial-\(UUID().uuidString).mlw"
+        defer { try? FileManager.default.removeItem(atPath: path) }
         let session = Session(journal: try JournalFile(path: path, header: "# header"), makeSeed: { 42 })
         for line in inputs { _ = session.run(line) }
         func body(_ file: String) throws -> [String] {
