@@ -113,3 +113,33 @@ void mlw_logistic_accumulate(const double *x, long rows, long p, long k, const d
     }
     *loss += total_loss;
 }
+
+/// out[i] = A[i, 0..<m] · v for the m × m block at a (rows lda apart).
+MLW_WIDE
+void mlw_block_matvec(const double *a, long lda, long m, const double *v, double *out) {
+    for (long i = 0; i < m; i++) {
+        double s;
+        DOT(s, a + i * lda, v, m);
+        out[i] = s;
+    }
+}
+
+/// A -= v wᵀ + w vᵀ on the m × m block at a (rows lda apart). Each cell subtracts
+/// v[i]·w[j] + w[i]·v[j], and a[j][i] the same two products in the other order, so a
+/// symmetric block stays exactly symmetric.
+MLW_WIDE
+void mlw_block_symmetric_rank2_update(double *a, long lda, long m, const double *v, const double *w) {
+    for (long i = 0; i < m; i++) {
+        const double vi = v[i], wi = w[i];
+        double *row = a + i * lda;
+        for (long j = 0; j < m; j++) row[j] -= vi * w[j] + wi * v[j];
+    }
+}
+
+/// x · y over n values (the four-lane DOT above, callable from Swift).
+MLW_WIDE
+double mlw_dot(const double *x, const double *y, long n) {
+    double s;
+    DOT(s, x, y, n);
+    return s;
+}

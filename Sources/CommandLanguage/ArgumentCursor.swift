@@ -55,6 +55,12 @@ public struct ArgumentCursor {
         return token
     }
 
+    /// A file path; `$NAME` stays a reference to the parameter (see `PathArgument`).
+    mutating func path(_ what: String, usage: String) throws -> PathArgument {
+        let token = try value(what, usage: usage)
+        return token.parameter.map(PathArgument.parameter) ?? .literal(token.text)
+    }
+
     mutating func optionalValue() -> Token? {
         guard let token = current, token.kind != .symbol else { return nil }
         index += 1

@@ -10,6 +10,27 @@ public enum ColumnSelector: Sendable, Equatable {
     case columns([String])
 }
 
+/// A file path as the command was written: literal text, or `$NAME`, a declared
+/// parameter read when the step runs. Keeping the reference (instead of the value the
+/// lexer substituted) is what lets `mlw replay --set NAME=…` change what a recorded
+/// step reads.
+public enum PathArgument: Sendable, Equatable {
+    case literal(String)
+    case parameter(String)
+
+    /// The path, with a parameter looked up among the declared ones.
+    public func resolved(in parameters: [String: String]) throws -> String {
+        switch self {
+        case .literal(let path): return path
+        case .parameter(let name):
+            guard let value = parameters[name] else {
+                throw Diagnostic(.unknownParameter, "no parameter '\(name)'", help: "declare one with: param \(name) = \"value\"")
+            }
+            return value
+        }
+    }
+}
+
 /// The direction of a goal: `>=` for scores, `<=` for errors.
 public enum GoalComparison: String, Sendable, Equatable {
     case atLeast = ">="
@@ -18,7 +39,7 @@ public enum GoalComparison: String, Sendable, Equatable {
 
 /// One parsed command: the syntax tree the engine executes and the journal prints.
 public enum Command: Sendable, Equatable {
-    case load(path: String, name: String?, separator: String?)
+    case load(path: PathArgument, name: String?, separator: String?)
     case tables
     case use(table: String)
     case head(count: Int)
@@ -36,10 +57,10 @@ public enum Command: Sendable, Equatable {
     case splitTestTable(table: String)
     case train(algorithm: String, name: String?, settings: [Setting])
     case evaluate
-    case saveMetrics(path: String)
-    case predict(model: String, table: String, path: String?)
-    case exportModel(model: String, path: String)
-    case exportPipeline(model: String?, path: String)
+    case saveMetrics(path: PathArgument)
+    case predict(model: String, table: String, path: PathArgument?)
+    case exportModel(model: String, path: PathArgument)
+    case exportPipeline(model: String?, path: PathArgument)
     case param(name: String, value: String)
     case help(topic: String?)
     case history

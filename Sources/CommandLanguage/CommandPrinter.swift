@@ -7,7 +7,7 @@ extension Command: CustomStringConvertible {
     public var description: String {
         switch self {
         case .load(let path, let name, let separator):
-            var text = "load \(quoted(path))"
+            var text = "load \(pathText(path))"
             if let name { text += " as \(nameText(name))" }
             if let separator { text += " sep=\(quoted(separator))" }
             return text
@@ -42,12 +42,12 @@ extension Command: CustomStringConvertible {
             for setting in settings { text += " \(setting.key)=\(NumberFormatting.shortest(setting.value))" }
             return text
         case .evaluate: return "evaluate"
-        case .saveMetrics(let path): return "save metrics to \(quoted(path))"
+        case .saveMetrics(let path): return "save metrics to \(pathText(path))"
         case .predict(let model, let table, let path):
-            return "predict \(nameText(model)) on \(nameText(table))" + (path.map { " to \(quoted($0))" } ?? "")
-        case .exportModel(let model, let path): return "export model \(nameText(model)) to \(quoted(path))"
+            return "predict \(nameText(model)) on \(nameText(table))" + (path.map { " to \(pathText($0))" } ?? "")
+        case .exportModel(let model, let path): return "export model \(nameText(model)) to \(pathText(path))"
         case .exportPipeline(let model, let path):
-            return "export pipeline" + (model.map { " \(nameText($0))" } ?? "") + " to \(quoted(path))"
+            return "export pipeline" + (model.map { " \(nameText($0))" } ?? "") + " to \(pathText(path))"
         case .param(let name, let value): return "param \(name) = \(quoted(value))"
         case .help(let topic): return topic.map { "help \($0)" } ?? "help"
         case .history: return "history"
@@ -57,13 +57,21 @@ extension Command: CustomStringConvertible {
     }
 }
 
+/// `$NAME` for a parameter, else the quoted path.
+func pathText(_ path: PathArgument) -> String {
+    switch path {
+    case .literal(let text): return quoted(text)
+    case .parameter(let name): return "$" + name
+    }
+}
+
 /// Double-quoted, with `"` and `\` escaped.
-func quoted(_ text: String) -> String {
+public func quoted(_ text: String) -> String {
     "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
 }
 
 /// A name printed bare when it lexes back as one word that is not a keyword.
-func nameText(_ name: String) -> String {
+public func nameText(_ name: String) -> String {
     let reserved: Set<String> = ["numeric", "categorical", "with", "to", "on", "as", "stratify"]
     let plain = !name.isEmpty && !reserved.contains(name) && name.allSatisfy { c in
         !(c == " " || c == "\t" || c == "#" || c == "\"" || c == "'" || c == "`" || c == "$" || Lexer.symbolCharacters.contains(c))

@@ -59,7 +59,7 @@ public enum CommandTable {
             complete: { words in words.isEmpty ? [.path] : (words.count == 1 ? [.words(["as", "sep="])] : []) },
             parse: { c in
                 let usage = "load PATH [as NAME] [sep=\",\"]"
-                let path = try c.value("a file path", usage: usage).text
+                let path = try c.path("a file path", usage: usage)
                 var name: String?
                 var separator: String?
                 while !c.isAtEnd {
@@ -72,6 +72,9 @@ public enum CommandTable {
                         let sep = token.text == "\\t" || token.text == "tab" ? "\t" : token.text
                         guard sep.utf8.count == 1 else {
                             throw Diagnostic(.badValue, "a separator is one character, found '\(token.text)'", at: token.range)
+                        }
+                        guard !CSVReader.forbiddenSeparators.contains(sep.utf8.first!) else {
+                            throw Diagnostic(.badValue, "a quote or a line break cannot separate fields", at: token.range)
                         }
                         separator = sep
                     } else {
@@ -378,7 +381,7 @@ public enum CommandTable {
                 let usage = "save metrics to PATH"
                 try c.expectWord("metrics", usage: usage)
                 try c.expectWord("to", usage: usage)
-                let path = try c.value("a file path", usage: usage).text
+                let path = try c.path("a file path", usage: usage)
                 try c.expectEnd(usage: usage)
                 return .saveMetrics(path: path)
             }),
@@ -407,8 +410,8 @@ public enum CommandTable {
                 let model = try c.value("a model name", usage: usage).text
                 try c.expectWord("on", usage: usage)
                 let table = try c.value("a table name", usage: usage).text
-                var path: String?
-                if c.takeWord("to") { path = try c.value("a file path", usage: usage).text }
+                var path: PathArgument?
+                if c.takeWord("to") { path = try c.path("a file path", usage: usage) }
                 try c.expectEnd(usage: usage)
                 return .predict(model: model, table: table, path: path)
             }),
@@ -436,7 +439,7 @@ public enum CommandTable {
                 if c.takeWord("model") {
                     let model = try c.value("a model name", usage: usage).text
                     try c.expectWord("to", usage: usage)
-                    let path = try c.value("a folder path", usage: usage).text
+                    let path = try c.path("a folder path", usage: usage)
                     try c.expectEnd(usage: usage)
                     return .exportModel(model: model, path: path)
                 }
@@ -444,7 +447,7 @@ public enum CommandTable {
                     var model: String?
                     if !c.peekWord("to") { model = try c.value("a model name or 'to'", usage: usage).text }
                     try c.expectWord("to", usage: usage)
-                    let path = try c.value("a folder path", usage: usage).text
+                    let path = try c.path("a folder path", usage: usage)
                     try c.expectEnd(usage: usage)
                     return .exportPipeline(model: model, path: path)
                 }

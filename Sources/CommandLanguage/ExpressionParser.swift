@@ -60,14 +60,24 @@ public struct ExpressionParser {
                 if i < end, line[i] == "e" || line[i] == "E" {
                     var j = i + 1
                     if j < end, line[j] == "+" || line[j] == "-" { j += 1 }
-                    if j < end, line[j].isNumber {
-                        i = j
-                        while i < end, line[i].isNumber { i += 1 }
+                    guard j < end, line[j].isNumber else {
+                        throw Diagnostic(.badExpression, "'\(String(line[s..<j]))' is not a number: an exponent needs digits",
+                                         at: SourceRange(s, j), help: "for example 1e3 (1000) or 2.5e-4")
                     }
+                    i = j
+                    while i < end, line[i].isNumber { i += 1 }
                 }
-                let text = String(line[s..<i])
-                guard let value = Double(text) else {
-                    throw Diagnostic(.badExpression, "'\(text)' is not a number", at: SourceRange(s, i))
+                // A name cannot start with a digit: `2x` is a malformed number, not 2 then x.
+                var tail = i
+                while tail < end, line[tail] == "_" || line[tail].isLetter || line[tail].isNumber || line[tail] == "." { tail += 1 }
+                let text = String(line[s..<tail])
+                guard tail == i, let value = Double(text) else {
+                    throw Diagnostic(.badExpression, "'\(text)' is not a number", at: SourceRange(s, tail),
+                                     help: tail > i && line[i] != "." ? "a column whose name starts with a digit is written in backticks: `\(text)`" : nil)
+                }
+                // Out of range: recording it as 'inf' would replay as a column of that name.
+                guard value.isFinite else {
+                    throw Diagnostic(.badExpression, "'\(text)' is too large for a number (the largest is about 1.8e308)", at: SourceRange(s, i))
                 }
                 tokens.append(ExpressionToken(kind: .number(value), range: SourceRange(s, i)))
                 continue

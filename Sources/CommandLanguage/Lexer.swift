@@ -15,6 +15,8 @@ public struct Token: Equatable, Sendable {
     public var kind: Kind
     public var text: String
     public var range: SourceRange
+    /// The parameter this token was substituted from (`$NAME`), if any.
+    public var parameter: String? = nil
 }
 
 /// Splits a command line into tokens. `#` outside quotes starts a comment. `$name`
@@ -74,7 +76,7 @@ public struct Lexer {
                                      help: parameters.isEmpty ? "declare one with: param \(name) = \"value\""
                                         : Suggestions.didYouMean(name, among: Array(parameters.keys)))
                 }
-                tokens.append(Token(kind: .string, text: value, range: SourceRange(start, i)))
+                tokens.append(Token(kind: .string, text: value, range: SourceRange(start, i), parameter: name))
             } else {
                 tokens.append(Token(kind: .word, text: word, range: SourceRange(start, i)))
             }

@@ -17,7 +17,7 @@ public struct Fingerprint: Sendable, Equatable {
     public init(parsing text: String) {
         for pair in text.split(separator: " ") {
             guard let equals = pair.firstIndex(of: "=") else { continue }
-            entries.append((String(pair[..<equals]), String(pair[pair.index(after: equals)...])))
+            entries.append((Self.decode(pair[..<equals]), Self.decode(pair[pair.index(after: equals)...])))
         }
     }
 
@@ -28,7 +28,37 @@ public struct Fingerprint: Sendable, Equatable {
 
     public var isEmpty: Bool { entries.isEmpty }
 
-    public var text: String { entries.map { "\($0.key)=\($0.value)" }.joined(separator: " ") }
+    /// `key=value` pairs separated by spaces; in keys and values (a model's name may be
+    /// any text) space, `=`, `%`, `#` and control characters are percent-encoded.
+    public var text: String { entries.map { "\(Self.encode($0.key))=\(Self.encode($0.value))" }.joined(separator: " ") }
+
+    static func encode(_ part: String) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        for byte in part.utf8 {
+            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "=") || byte == UInt8(ascii: "%") || byte == UInt8(ascii: "#")
+                || byte < 0x20 || byte == 0x7F {
+                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+            } else {
+                out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func decode(_ part: Substring) -> String {
+        var bytes: [UInt8] = []
+        var utf8 = Array(part.utf8)[...]
+        while let byte = utf8.popFirst() {
+            if byte == UInt8(ascii: "%"), utf8.count >= 2, let value = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16) {
+                bytes.append(value)
+                utf8 = utf8.dropFirst(2)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
 
     public static func == (a: Fingerprint, b: Fingerprint) -> Bool { a.text == b.text }
 

@@ -5,8 +5,9 @@ import Tabular
 /// `load`: reading files into tables.
 extension Interpreter {
     /// Loads a CSV file as a table and makes it current; returns the normalised command.
-    static func load(_ path: String, name: String?, separator: String?, _ ws: inout Workspace, _ output: inout Output,
+    static func load(_ argument: PathArgument, name: String?, separator: String?, _ ws: inout Workspace, _ output: inout Output,
                      _ fingerprint: inout Fingerprint, _ context: EngineContext) throws -> Command {
+        let path = try argument.resolved(in: ws.parameters)
         let tableName = name ?? defaultTableName(for: path)
         guard Tabular.Expression.isPlainIdentifier(tableName) || name != nil else {
             throw Diagnostic(.badValue, "cannot name a table after '\(path)'", help: "name it: load \"\(path)\" as NAME")
@@ -34,7 +35,7 @@ extension Interpreter {
         fingerprint.add("file", checksum)
         output.blocks.append(.success((replacing ? "reloaded " : "loaded ") + tableSummary(table)))
         for warning in result.warnings { output.blocks.append(.warning(warning)) }
-        return .load(path: path, name: tableName, separator: separator)
+        return .load(path: argument, name: tableName, separator: separator)
     }
 
     static func tableSummary(_ table: Table) -> String {
@@ -42,21 +43,20 @@ extension Interpreter {
         var missing = 0
         for column in table.columns { counts[column.type, default: 0] += 1; missing += column.missingCount }
         let types = ColumnType.allCases.compactMap { type in counts[type].map { "\(type.rawValue) \($0)" } }.joined(separator: ", ")
-        return "\(table.name): \(table.rowCount) rows × \(table.columns.count) columns (\(types)), \(missing) missing values"
+        return "\(table.name): \(Plural.count(table.rowCount, "row")) × \(Plural.count(table.columns.count, "column")) (\(types)), \(Plural.count(missing, "missing value"))"
     }
 
     static func defaultTableName(for path: String) -> String {
-        var base = (path as NSString).lastPathComponent
+        var base = FilePaths.fileName(of: path)
         if let dot = base.lastIndex(of: ".") { base = String(base[..<dot]) }
         let cleaned = String(base.map { $0.isLetter || $0.isNumber || $0 == "_" ? $0 : "_" })
         return cleaned.first?.isNumber == true ? "t_" + cleaned : cleaned
     }
 
     static func pathSuggestion(_ path: String) -> String? {
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = FilePaths.directory(of: path)
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? []
-        let file = (path as NSString).lastPathComponent
-        return Suggestions.best(file, among: entries).map { "did you mean '\(directory.isEmpty ? $0 : directory + "/" + $0)'?" }
+        return Suggestions.best(FilePaths.fileName(of: path), among: entries).map { "did you mean '\(FilePaths.join(directory, $0))'?" }
     }
 
 }

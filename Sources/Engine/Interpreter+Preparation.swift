@@ -22,9 +22,9 @@ extension Interpreter {
             }
         }
         ws.store(table)
-        output.blocks.append(.success(filled.isEmpty ? "nothing to fill: no missing values in \(names.count) columns"
+        output.blocks.append(.success(filled.isEmpty ? "nothing to fill: no missing values in \(Plural.count(names.count, "column"))"
                                       : "filled " + filled.joined(separator: ", ")))
-        if let fitRows { output.blocks.append(.note("learned from the \(fitRows.count) training rows")) }
+        if let fitRows { output.blocks.append(.note("learned from the \(Plural.count(fitRows.count, "training row"))")) }
     }
 
     static func encodeOneHot(_ selector: ColumnSelector, _ ws: inout Workspace, _ output: inout Output) throws {
@@ -32,6 +32,16 @@ extension Interpreter {
         let names = try resolve(selector, in: table, ws, purpose: "encode")
         let fitRows = ws.splits[table.name]?.trainingRows
         let fitted = try fitEach(names, of: table) { try OneHotEncoder().fit($0, rows: fitRows) }
+        // New columns must not take the name of a column that exists (or that another
+        // column of this command makes): a table's names are unique.
+        var taken = Set(table.columnNames)
+        for (name, encoder) in zip(names, fitted) {
+            taken.remove(name)
+            if let clash = encoder.outputNames.first(where: { !taken.insert($0).inserted }) {
+                throw Diagnostic(.badValue, "encoding '\(name)' would make a column '\(clash)', but that name is taken",
+                                 help: "rename or drop the column '\(clash)' first, e.g. 'drop \(Tabular.Expression.quoteIdentifier(clash))'")
+            }
+        }
         // Dense indicators cost 8 bytes per row per category: refuse what cannot fit in memory.
         let total = fitted.reduce(0) { $0 + $1.categories.count }
         let bytes = Double(table.rowCount) * Double(total) * 8
@@ -51,10 +61,10 @@ extension Interpreter {
         case 0: output.blocks.append(.success("no text columns to encode"))
         case 1...4: output.blocks.append(.success("encoded " + made.joined(separator: ", ") + " columns"))
         default:
-            output.blocks.append(.success("encoded \(names.count) text columns into \(total) columns"))
+            output.blocks.append(.success("encoded \(names.count) text columns into \(Plural.count(total, "column"))"))
             output.blocks.append(.note(made.joined(separator: ", ")))
         }
-        if let fitRows, !names.isEmpty { output.blocks.append(.note("learned from the \(fitRows.count) training rows")) }
+        if let fitRows, !names.isEmpty { output.blocks.append(.note("learned from the \(Plural.count(fitRows.count, "training row"))")) }
         // A column with nearly as many categories as rows is an identifier, not a feature.
         let rows = fitRows?.count ?? table.rowCount
         for (name, encoder) in zip(names, fitted) where encoder.categories.count > 20 && encoder.categories.count * 4 > rows {
@@ -78,8 +88,8 @@ extension Interpreter {
             ws.preparations[table.name, default: []].append(.scale(scaler))
         }
         ws.store(table)
-        output.blocks.append(.success("scaled \(names.count) columns to mean 0 and standard deviation 1"))
-        if let fitRows { output.blocks.append(.note("learned from the \(fitRows.count) training rows")) }
+        output.blocks.append(.success("scaled \(Plural.count(names.count, "column")) to mean 0 and standard deviation 1"))
+        if let fitRows { output.blocks.append(.note("learned from the \(Plural.count(fitRows.count, "training row"))")) }
     }
 
     /// Fits one transform per named column, in parallel; the first error in column

@@ -17,7 +17,7 @@ extension Interpreter {
         let isTest = Splitter.split(rows: table.rowCount, trainFraction: fraction, strata: strata, seed: seed)
         let testCount = isTest.filter { $0 }.count
         guard testCount > 0, testCount < table.rowCount else {
-            throw Diagnostic(.badValue, "a \(NumberFormatting.shortest(fraction)) split of \(table.rowCount) rows leaves one part empty")
+            throw Diagnostic(.badValue, "a \(NumberFormatting.shortest(fraction)) split of \(Plural.count(table.rowCount, "row")) leaves one part empty")
         }
         ws.splits[table.name] = .rows(isTest: isTest)
         fingerprint.add("train", "\(table.rowCount - testCount)")
@@ -25,7 +25,7 @@ extension Interpreter {
         var rowsHasher = FingerprintHasher()
         for (row, test) in isTest.enumerated() where test { rowsHasher.combine(UInt64(row)) }
         fingerprint.add("test_rows", rowsHasher.hexDigest)
-        output.blocks.append(.success("split \(table.name): \(table.rowCount - testCount) training rows, \(testCount) test rows" + (stratify ? " (stratified)" : "") + ", seed \(seed)"))
+        output.blocks.append(.success("split \(table.name): \(Plural.count(table.rowCount - testCount, "training row")), \(Plural.count(testCount, "test row"))" + (stratify ? " (stratified)" : "") + ", seed \(seed)"))
         if !(ws.preparations[table.name] ?? []).filter(\.isLearned).isEmpty {
             output.blocks.append(.warning("steps before this split learned from every row, test rows included; split first to avoid leakage"))
         }

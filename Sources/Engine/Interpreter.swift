@@ -36,7 +36,7 @@ public struct EngineContext: Sendable {
 
     /// The file a path names: relative paths start at `baseDirectory` when there is one.
     public func resolve(_ path: String) -> String {
-        baseDirectory.map { FilePaths.absolute(path, from: $0) } ?? (path as NSString).expandingTildeInPath
+        baseDirectory.map { FilePaths.absolute(path, from: $0) } ?? FilePaths.expandingTilde(path)
     }
 }
 
@@ -110,7 +110,7 @@ public enum Interpreter {
                 if case .rows(let isTest) = ws.splits[table.name] {
                     ws.splits[table.name] = .rows(isTest: kept.map { isTest[$0] })
                 }
-                output.blocks.append(.success("kept \(kept.count) of \(table.rowCount) rows (\(table.rowCount - kept.count) dropped)"))
+                output.blocks.append(.success("kept \(kept.count) of \(Plural.count(table.rowCount, "row")) (\(table.rowCount - kept.count) dropped)"))
 
             case .drop(let names):
                 var table = try currentTable(ws)
@@ -121,7 +121,7 @@ public enum Interpreter {
                 table.removeColumns(named: Set(names))
                 ws.store(table)
                 ws.preparations[table.name, default: []].append(.drop(columns: names))
-                output.blocks.append(.success("dropped \(names.joined(separator: ", ")); \(table.columns.count) columns left"))
+                output.blocks.append(.success("dropped \(names.joined(separator: ", ")); \(Plural.count(table.columns.count, "column")) left"))
 
             case .impute(let selector, let strategy):
                 try impute(selector, strategy, &ws, &output)
@@ -167,7 +167,7 @@ public enum Interpreter {
                                      help: "the test table must be as loaded: the training table's preparation is applied to it")
                 }
                 ws.splits[table.name] = .table(testName)
-                output.blocks.append(.success("split \(table.name): all \(table.rowCount) rows train; \(testName) (\(test.rowCount) rows) is the test set"))
+                output.blocks.append(.success("split \(table.name): all \(Plural.count(table.rowCount, "row")) train; \(testName) (\(Plural.count(test.rowCount, "row"))) is the test set"))
 
             case .train(let algorithmName, let requestedName, let settings):
                 let trained = try Training.train(algorithm: algorithmName, name: requestedName, settings: settings, workspace: ws, context: context)
@@ -186,14 +186,16 @@ public enum Interpreter {
                 }
                 output.blocks += evaluation.output
 
-            case .saveMetrics(let path):
+            case .saveMetrics(let argument):
+                let path = try argument.resolved(in: ws.parameters)
                 guard let evaluation = ws.evaluation else {
                     throw Diagnostic(.notReady, "there are no metrics yet", help: "run 'evaluate' first")
                 }
                 try writeFile(MetricsJSON.encode(evaluation), to: path)
-                return StepResult(workspace: ws, output: .success("wrote metrics of \(evaluation.rows.count) models to \(path)"), recorded: command, fingerprint: fingerprint)
+                return StepResult(workspace: ws, output: .success("wrote metrics of \(Plural.count(evaluation.rows.count, "model")) to \(path)"), recorded: command, fingerprint: fingerprint)
 
-            case .predict(let modelName, let tableName, let path):
+            case .predict(let modelName, let tableName, let argument):
+                let path = try argument?.resolved(in: ws.parameters)
                 guard let model = ws.model(named: modelName) else { throw noSuchModel(modelName, ws) }
                 guard let table = ws.table(named: tableName) else { throw noSuchTable(tableName, ws) }
                 guard (ws.preparations[tableName] ?? []).isEmpty else {
@@ -213,7 +215,8 @@ public enum Interpreter {
                 }
                 return StepResult(workspace: ws, output: output, recorded: command, fingerprint: fingerprint)
 
-            case .exportModel(let modelName, let path):
+            case .exportModel(let modelName, let argument):
+                let path = try argument.resolved(in: ws.parameters)
                 guard let model = ws.model(named: modelName) else { throw noSuchModel(modelName, ws) }
                 let metrics = ws.evaluation?.rows.first { $0.model == modelName }?.metrics ?? []
                 do { try ModelBundle.write(model, metrics: metrics, goal: ws.goal, to: path) } catch let error as EngineError {
@@ -222,10 +225,11 @@ public enum Interpreter {
                 return StepResult(workspace: ws, output: .success("wrote model bundle \(path) (\(model.name): \(model.algorithm), \(model.preparation.count) preparation steps)"),
                                   recorded: command, fingerprint: fingerprint)
 
-            case .exportPipeline(let modelName, let path):
+            case .exportPipeline(let modelName, let argument):
+                let path = try argument.resolved(in: ws.parameters)
                 let model = try PipelineExport.chooseModel(modelName, ws)
                 let written = try PipelineExport.write(model: model, workspace: ws, script: context.effectiveScript, to: path)
-                output.blocks.append(.success("wrote pipeline \(path) for model '\(model.name)': \(written.steps) steps (\(written.dropped) exploration and dead-end steps left out)"))
+                output.blocks.append(.success("wrote pipeline \(path) for model '\(model.name)': \(Plural.count(written.steps, "step")) (\(written.dropped) exploration and dead-end steps left out)"))
                 output.blocks.append(.note("run it with: mlw run \(path) [--set data=OTHER.csv]"))
                 return StepResult(workspace: ws, output: output, recorded: command, fingerprint: fingerprint)
 
@@ -314,7 +318,7 @@ public enum Interpreter {
     private static func targetTask(_ column: Column, requested: Task?) throws -> (Task, String, Int) {
         let present = column.count - column.missingCount
         guard present > 0 else { throw Diagnostic(.dataError, "'\(column.name)' has no values") }
-        let missingNote = column.missingCount > 0 ? "; \(column.missingCount) rows have no value" : ""
+        let missingNote = column.missingCount > 0 ? "; \(column.missingCount == 1 ? "1 row has" : "\(column.missingCount) rows have") no value" : ""
         switch column.data {
         case .text, .boolean:
             if requested == .regression {
@@ -324,13 +328,13 @@ public enum Interpreter {
             let shown = 8
             var counts = classes.counts.prefix(shown).map { "\($0.label) \($0.count)" }.joined(separator: ", ")
             if classes.counts.count > shown { counts += ", … \(classes.counts.count - shown) more" }
-            return (.classification, (requested == nil ? " (it holds \(column.type.rawValue))" : "") + ", \(classes.labels.count) classes (\(counts))" + missingNote,
+            return (.classification, (requested == nil ? " (it holds \(column.type.rawValue))" : "") + ", \(Plural.count(classes.labels.count, "class")) (\(counts))" + missingNote,
                     classes.labels.count)
         case .number(let values):
             if requested == .regression { return (.regression, missingNote, 0) }
             let distinct = Set(values.filter { !$0.isNaN })
             if requested == .classification {
-                return (.classification, ", \(distinct.count) classes" + missingNote, distinct.count)
+                return (.classification, ", \(Plural.count(distinct.count, "class"))" + missingNote, distinct.count)
             }
             if distinct.count <= 10 && distinct.allSatisfy({ $0 == $0.rounded() }) {
                 return (.classification, " (inferred: \(distinct.count) distinct whole numbers; say 'target \(column.name) regression' otherwise)" + missingNote,
@@ -346,9 +350,8 @@ public enum Interpreter {
 
     /// Runs `write` after creating the file's folder; any failure becomes a diagnostic.
     static func writeFile(to path: String, _ write: () throws -> Void) throws {
-        let directory = (path as NSString).deletingLastPathComponent
         do {
-            if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+            try FilePaths.createParentDirectory(of: path)
             try write()
         } catch {
             throw Diagnostic(.fileError, "cannot write '\(path)': \(error.localizedDescription)")
@@ -388,10 +391,20 @@ enum ClassLabels {
         } else {
             for row in 0..<column.count { if let text = column.text(at: row) { counts[text, default: 0] += 1 } }
         }
-        let labels = counts.keys.sorted { a, b in
-            if let x = Double(a), let y = Double(b) { return x < y }
-            return a < b
-        }
+        let labels = counts.keys.sorted(by: precedes)
         return (labels, labels.map { ($0, counts[$0]!) })
+    }
+
+    /// A total order on labels, so the class order is the same in every process (the
+    /// counts come from a dictionary, whose order is not): numbers first, by value and
+    /// then by text (`1` < `1.0` < `01`... by text), then the other labels by text.
+    static func precedes(_ a: String, _ b: String) -> Bool {
+        let x = Double(a).flatMap { $0.isNaN ? nil : $0 }, y = Double(b).flatMap { $0.isNaN ? nil : $0 }
+        switch (x, y) {
+        case let (x?, y?): return x != y ? x < y : a < b
+        case (.some, nil): return true
+        case (nil, .some): return false
+        case (nil, nil): return a < b
+        }
     }
 }

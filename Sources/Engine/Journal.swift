@@ -27,8 +27,7 @@ public final class JournalFile {
 
     public init(path: String, header: String?) throws {
         self.path = path
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        try FilePaths.createParentDirectory(of: path)
         let existed = FileManager.default.fileExists(atPath: path)
         descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw EngineError.input("cannot open the session file '\(path)': \(String(cString: strerror(errno)))") }

@@ -54,7 +54,7 @@ public enum ModelBundle {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
             let modelData = try encoder().encode(model.estimator)
-            let modelPath = (path as NSString).appendingPathComponent("model.json")
+            let modelPath = FilePaths.join(path, "model.json")
             try modelData.write(to: URL(fileURLWithPath: modelPath), options: .atomic)
             let manifest = Manifest(
                 format: format, version: version, mlwVersion: mlwVersion, name: model.name, algorithm: model.algorithm,
@@ -65,7 +65,7 @@ public enum ModelBundle {
                 goal: goal?.text, trainingRows: model.trainingRows,
                 lineage: .init(script: model.lineage, data: model.dataSources),
                 files: ["model.json": SHA256.hexDigest(of: [UInt8](modelData))])
-            try encoder().encode(manifest).write(to: URL(fileURLWithPath: (path as NSString).appendingPathComponent("manifest.json")), options: .atomic)
+            try encoder().encode(manifest).write(to: URL(fileURLWithPath: FilePaths.join(path, "manifest.json")), options: .atomic)
         } catch let error as EngineError {
             throw error
         } catch {
@@ -75,7 +75,7 @@ public enum ModelBundle {
 
     /// Reads and checks a bundle.
     public static func load(_ path: String) throws -> TrainedModel {
-        let manifestPath = (path as NSString).appendingPathComponent("manifest.json")
+        let manifestPath = FilePaths.join(path, "manifest.json")
         guard let manifestData = FileManager.default.contents(atPath: manifestPath) else {
             throw EngineError.input("'\(path)' is not a model bundle (no manifest.json)")
         }
@@ -88,7 +88,7 @@ public enum ModelBundle {
             throw EngineError.corrupt("'\(path)' is bundle version \(manifest.version); this mlw reads up to version \(version)")
         }
         guard let expected = manifest.files["model.json"],
-              let modelData = FileManager.default.contents(atPath: (path as NSString).appendingPathComponent("model.json")) else {
+              let modelData = FileManager.default.contents(atPath: FilePaths.join(path, "model.json")) else {
             throw EngineError.corrupt("'\(path)' lacks model.json")
         }
         guard SHA256.hexDigest(of: [UInt8](modelData)) == expected else {

@@ -75,33 +75,49 @@ public enum PipelineExport {
         func inFolderTerms(_ input: String) -> String {
             input.hasPrefix("/") || input.hasPrefix("~") ? input : FilePaths.relative(of: FilePaths.absolute(input), from: folder)
         }
-        var declared: [String: String] = [:]
+        // Parameters the session declared, and those of them that loads read as paths.
+        var sessionParameters: Set<String> = []
+        var pathParameters: Set<String> = []
         for entry in steps {
-            if case .load(let path, let name?, _) = entry.command {
-                let parameter = name == sourceTable ? "data" : "\(name)_data"
-                if declared[parameter] == nil {
-                    declared[parameter] = path
-                    lines.append("param \(parameter) = \(quotedText(inFolderTerms(path)))")
-                }
+            if case .param(let name, _) = entry.command { sessionParameters.insert(name) }
+            if case .load(.parameter(let name), _, _) = entry.command { pathParameters.insert(name) }
+        }
+        // Each load of a literal path gets a parameter: `data` for the model's table,
+        // `NAME_data` for others (never a name the session declared itself).
+        var parameterOfPath: [String: String] = [:]
+        var declared: [(name: String, path: String)] = []
+        for entry in steps {
+            guard case .load(.literal(let path), let name?, _) = entry.command, parameterOfPath[path] == nil else { continue }
+            var parameter = name == sourceTable ? "data" : "\(name)_data"
+            var k = 2
+            while sessionParameters.contains(parameter) || declared.contains(where: { $0.name == parameter }) {
+                parameter = (name == sourceTable ? "data" : "\(name)_data") + "_\(k)"; k += 1
             }
+            parameterOfPath[path] = parameter
+            declared.append((parameter, path))
+            lines.append(Command.param(name: parameter, value: inFolderTerms(path)).description)
         }
         for entry in steps {
             switch entry.command {
-            case .load(let path, let name?, let separator):
-                let parameter = name == sourceTable ? "data" : "\(name)_data"
-                let given = declared[parameter] == path ? "$\(parameter)" : quotedText(inFolderTerms(path))
-                lines.append("load \(given) as \(name)" + (separator.map { " sep=\(quotedText($0))" } ?? ""))
-            case .param(let name, _) where declared[name] != nil:
-                continue
+            case .load(.literal(let path), let name, let separator):
+                lines.append(Command.load(path: .parameter(parameterOfPath[path]!), name: name, separator: separator).description)
+            case .param(let name, let value) where pathParameters.contains(name):
+                lines.append(Command.param(name: name, value: inFolderTerms(value)).description)
             default:
                 lines.append(entry.text)
             }
+        }
+        let parameterList = declared.map { ($0.name, $0.path) } + pathParameters.sorted().compactMap { name in
+            steps.lazy.compactMap { entry -> (String, String)? in
+                if case .param(name, let value) = entry.command { return (name, value) }
+                return nil
+            }.last
         }
         lines.append(script[trainEntryIndex].text)
         lines.append("evaluate")
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-            try (lines.joined(separator: "\n") + "\n").write(toFile: (path as NSString).appendingPathComponent("pipeline.mlw"),
+            try (lines.joined(separator: "\n") + "\n").write(toFile: FilePaths.join(path, "pipeline.mlw"),
                                                               atomically: true, encoding: .utf8)
             let readme = """
             # Pipeline for model `\(model.name)`
@@ -117,10 +133,10 @@ public enum PipelineExport {
             mlw run \(path) --set data=new.csv --out build
             ```
 
-            Declared parameters: \(declared.keys.sorted().map { "`\($0)` (default `\(inFolderTerms(declared[$0]!))`)" }.joined(separator: ", ")).
+            Declared parameters: \(parameterList.map { "`\($0.0)` (default `\(inFolderTerms($0.1))`)" }.joined(separator: ", ")).
 
             """
-            try readme.write(toFile: (path as NSString).appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
+            try readme.write(toFile: FilePaths.join(path, "README.md"), atomically: true, encoding: .utf8)
         } catch {
             throw Diagnostic(.fileError, "cannot write the pipeline '\(path)': \(error.localizedDescription)")
         }

@@ -8,9 +8,9 @@ public enum PipelineOutputs {
         guard let model = workspace.models.last else { throw EngineError.input("the pipeline trained no model") }
         guard let evaluation = workspace.evaluation else { throw EngineError.input("the pipeline has no evaluation") }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let metricsPath = (directory as NSString).appendingPathComponent("metrics.json")
+        let metricsPath = FilePaths.join(directory, "metrics.json")
         try MetricsJSON.encode(evaluation).write(toFile: metricsPath, atomically: true, encoding: .utf8)
-        let bundlePath = (directory as NSString).appendingPathComponent("model")
+        let bundlePath = FilePaths.join(directory, "model")
         let metrics = evaluation.rows.first { $0.model == model.name }?.metrics ?? []
         try ModelBundle.write(model, metrics: metrics, goal: workspace.goal, to: bundlePath)
         return (metricsPath, bundlePath)

@@ -33,7 +33,11 @@ public enum PreparationStep: Sendable, Equatable {
             result.setColumn(imputer.apply(column))
         case .oneHot(let encoder):
             let column = try required(encoder.column, in: table)
-            result.replaceColumn(at: table.index(of: column.name)!, with: encoder.apply(column))
+            let index = table.index(of: column.name)!
+            if let clash = table.collisions(replacingColumnAt: index, with: encoder.outputNames).first {
+                throw EngineError.input("encoding '\(encoder.column)' makes the column '\(clash)', which the data already has")
+            }
+            result.replaceColumn(at: index, with: encoder.apply(column))
         case .scale(let scaler):
             let column = try required(scaler.column, in: table)
             result.setColumn(scaler.apply(column))
@@ -55,7 +59,7 @@ public enum PreparationStep: Sendable, Equatable {
         case .drop(let columns): return "drop " + columns.joined(separator: ", ")
         case .impute(let imputer):
             return "impute \(imputer.column) with \(imputer.fill.displayText)"
-        case .oneHot(let encoder): return "onehot \(encoder.column) -> \(encoder.categories.count) columns"
+        case .oneHot(let encoder): return "onehot \(encoder.column) -> \(Plural.count(encoder.categories.count, "column"))"
         case .scale(let scaler):
             return "scale \(scaler.column): (x - \(NumberFormatting.significant(scaler.mean))) / \(NumberFormatting.significant(scaler.deviation))"
         }

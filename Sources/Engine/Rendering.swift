@@ -25,7 +25,7 @@ enum Rendering {
     static func schema(of table: Table, target: String?, split: Split?) -> TextTable {
         let rows = table.columns.map { column -> [String] in
             var role = column.name == target ? "target" : ""
-            if case .text(_, let dictionary) = column.data { role += (role.isEmpty ? "" : ", ") + "\(dictionary.count) values" }
+            if case .text(_, let dictionary) = column.data { role += (role.isEmpty ? "" : ", ") + Plural.count(dictionary.count, "value") }
             return [column.name, column.type.rawValue, "\(column.missingCount)", role]
         }
         return TextTable(headers: ["column", "type", "missing", "notes"], rows: rows, rightAligned: [false, false, true, false])
@@ -131,7 +131,7 @@ public struct OutputRenderer: Sendable {
         lines.append(shown.map { String(repeating: "─", count: widths[$0]) }.joined(separator: "  "))
         for (r, row) in table.rows.enumerated() { lines.append(line(row, row: r, header: false)) }
         if shown.count < columnCount {
-            lines.append(paint("… \(columnCount - shown.count) more columns: " + table.headers[shown.count...].joined(separator: ", "), "2"))
+            lines.append(paint("… \(Plural.count(columnCount - shown.count, "more column")): " + table.headers[shown.count...].joined(separator: ", "), "2"))
         }
         return lines.joined(separator: "\n")
     }

@@ -84,6 +84,35 @@ public struct ScriptRunner {
         return (.ok, verified)
     }
 
+    /// Why `--set` values cannot apply to a script, or nil when they can. Each name must be
+    /// declared by a `param` line and read by some step as `$NAME`: otherwise the value
+    /// would be printed and then change nothing (a step recorded before parameters were
+    /// kept holds the value it used).
+    public static func overrideProblem(_ overrides: [String: String], lines: [String]) -> String? {
+        var declared: [String] = []
+        var read: Set<String> = []
+        let commands = lines.map { JournalEntry.split($0).command }
+        for text in commands {
+            if case .param(let name, _)? = try? CommandParser.parse(text), !declared.contains(name) { declared.append(name) }
+        }
+        let placeholders = Dictionary(uniqueKeysWithValues: declared.map { ($0, "") })
+        for text in commands {
+            for token in (try? Lexer.tokenize(Array(text), parameters: placeholders)) ?? [] {
+                if let name = token.parameter { read.insert(name) }
+            }
+        }
+        for name in overrides.keys.sorted() {
+            guard declared.contains(name) else {
+                return "--set \(name): the script declares no parameter '\(name)' ("
+                    + (declared.isEmpty ? "it declares none" : "it declares " + declared.joined(separator: ", ")) + ")"
+            }
+            guard read.contains(name) else {
+                return "--set \(name) would change nothing: no step reads $\(name) (the steps hold the value they used; write $\(name) where it should be read)"
+            }
+        }
+        return nil
+    }
+
     /// The fingerprint version a journal's header comment declares, if any.
     static func fingerprintVersion(_ lines: [String]) -> Int? {
         for line in lines.prefix(5) where line.hasPrefix("#") {

@@ -8,6 +8,17 @@ public enum FittedEstimator: Sendable, Equatable {
     case linear(LinearRegression.Model)
 }
 
+extension FittedEstimator {
+    /// Whether every learned number is finite (JSON cannot hold the others, and a model
+    /// with them predicts NaN).
+    var parametersAreFinite: Bool {
+        switch self {
+        case .logistic(let m): return m.intercepts.allSatisfy(\.isFinite) && m.coefficients.allSatisfy { $0.allSatisfy(\.isFinite) }
+        case .linear(let m): return m.intercept.isFinite && m.coefficients.allSatisfy(\.isFinite)
+        }
+    }
+}
+
 /// model.json: `{"algorithm": "logistic", "parameters": {...}}`.
 extension FittedEstimator: Codable {
     private enum CodingKeys: String, CodingKey { case algorithm, parameters }
@@ -87,11 +98,15 @@ enum ModelScoring {
     /// The feature matrix of `table` (only `rows`, when given) in the model's feature order.
     static func featureMatrix(_ table: Table, features: [String], rows: [Int]? = nil) throws -> DesignMatrix {
         let vectors = try featureVectors(table, features: features)
-        let (matrix, columnsWithNaN) = DesignMatrix.gathering(vectors, rows: rows)
-        if let j = columnsWithNaN.first {
+        let (matrix, columnsNotFinite) = DesignMatrix.gathering(vectors, rows: rows)
+        if let j = columnsNotFinite.first {
             let values = vectors[j]
-            let row = rows.map { $0.first { values[$0].isNaN } } ?? values.firstIndex(where: \.isNaN)
-            throw EngineError.input("feature '\(features[j])' is missing in row \((row ?? 0) + 1); the model needs every feature")
+            let row = rows.map { $0.first { !values[$0].isFinite } } ?? values.firstIndex { !$0.isFinite }
+            let value = values[row ?? 0]
+            if value.isNaN {
+                throw EngineError.input("feature '\(features[j])' is missing in row \((row ?? 0) + 1); the model needs every feature")
+            }
+            throw EngineError.input("feature '\(features[j])' is \(value > 0 ? "" : "-")infinite in row \((row ?? 0) + 1); the model needs finite numbers")
         }
         return matrix
     }

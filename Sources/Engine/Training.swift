@@ -51,11 +51,22 @@ enum Training {
             throw Diagnostic(.dataError, "feature '\(text.name)' is text; models need numbers",
                              help: "encode it with 'encode onehot \(Expression.quoteIdentifier(text.name))' or drop it with 'drop \(text.name)'")
         }
-        let missingCounts = Parallel.map(features) { $0.missingCount }
-        if let k = missingCounts.firstIndex(where: { $0 > 0 }) {
+        // Missing and infinite cells, per feature, in one parallel pass.
+        let counts = Parallel.map(features) { column -> (missing: Int, infinite: Int) in
+            guard case .number(let values) = column.data else { return (column.missingCount, 0) }
+            var missing = 0, infinite = 0
+            for v in values { if v.isNaN { missing += 1 } else if v.isInfinite { infinite += 1 } }
+            return (missing, infinite)
+        }
+        if let k = counts.firstIndex(where: { $0.missing > 0 }) {
             let gappy = features[k]
-            throw Diagnostic(.dataError, "feature '\(gappy.name)' has \(missingCounts[k]) missing values",
+            throw Diagnostic(.dataError, "feature '\(gappy.name)' has \(Plural.count(counts[k].missing, "missing value"))",
                              help: "fill them, e.g. 'impute numeric with median', or drop the rows with 'filter \(Expression.quoteIdentifier(gappy.name)) is not missing'")
+        }
+        if let k = counts.firstIndex(where: { $0.infinite > 0 }) {
+            let name = Expression.quoteIdentifier(features[k].name)
+            throw Diagnostic(.dataError, "feature '\(features[k].name)' has \(Plural.count(counts[k].infinite, "infinite value")); models need finite numbers",
+                             help: "infinities come from dividing by zero or from overflow; keep the finite rows with 'filter abs(\(name)) < 1e308', or derive the column another way")
         }
         let featureNames = features.map(\.name)
         let split = ws.splits[table.name]
@@ -85,7 +96,7 @@ enum Training {
                                            parameters: parameters, isCancelled: context.isCancelled)
             }
             if !model.converged {
-                notes.append(.warning("did not converge in \(model.iterations) iterations; raise max_iter or scale the features"))
+                notes.append(.warning("did not converge in \(Plural.count(model.iterations, "iteration")); raise max_iter or scale the features"))
             }
             estimator = .logistic(model)
         case "linear":
@@ -104,6 +115,11 @@ enum Training {
             throw Diagnostic(.badValue, "unknown algorithm '\(algorithmName)'")
         }
 
+        // Finite data can still overflow (values near 1e308): such a model predicts nothing useful.
+        guard estimator.parametersAreFinite else {
+            throw Diagnostic(.dataError, "training gave coefficients that are not finite numbers: the values are too large to compute with",
+                             help: "scale the features ('scale standard numeric') and, for regression, the target")
+        }
         let recorded = Command.train(algorithm: algorithmName, name: name,
                                      settings: resolved.map { Command.Setting(key: $0.key, value: $0.value) })
         let inputSchema = (ws.loadedSchemas[table.name] ?? []).filter { $0.name != target.column }
@@ -144,8 +160,8 @@ enum Training {
             for v in m.coefficients { hasher.combine(v) }
             hasher.combine(m.intercept)
         }
-        var summary = "trained \(name) (\(algorithmName)) on \(trainingRowCount) rows × \(featureNames.count) features"
-        if case .logistic(let m) = estimator { summary += ", \(classes.count) classes, \(m.iterations) iterations" }
+        var summary = "trained \(name) (\(algorithmName)) on \(Plural.count(trainingRowCount, "row")) × \(Plural.count(featureNames.count, "feature"))"
+        if case .logistic(let m) = estimator { summary += ", \(Plural.count(classes.count, "class")), \(Plural.count(m.iterations, "iteration"))" }
         var blocks: [Output.Block] = [.success(summary)]
         if split == nil { blocks.append(.note("no split: trained on every row, so 'evaluate' has no test set for it")) }
         return Trained(model: model, recorded: recorded, hash: hasher.hexDigest, output: blocks + notes)
@@ -208,6 +224,11 @@ enum Training {
         }
         let values = rows.map { $0.map { all[$0] } } ?? all
         if let position = values.firstIndex(where: \.isNaN) { throw noTarget(table, target, row: rows?[position] ?? position) }
+        if let position = values.firstIndex(where: \.isInfinite) {
+            let name = Expression.quoteIdentifier(target.column)
+            throw Diagnostic(.dataError, "the target '\(target.column)' is infinite in row \((rows?[position] ?? position) + 1) of '\(table.name)'",
+                             help: "keep the finite rows with 'filter abs(\(name)) < 1e308'")
+        }
         return values
     }
 

@@ -22,9 +22,10 @@ public struct DesignMatrix: Sendable, Equatable {
         self = DesignMatrix.gathering(columnVectors, rows: selected).matrix
     }
 
-    /// As `init(columnVectors:rows:)`, also saying which columns hold a NaN among the
-    /// taken rows, found while copying (a separate check would read every cell again).
-    public static func gathering(_ columnVectors: [[Double]], rows selected: [Int]? = nil) -> (matrix: DesignMatrix, columnsWithNaN: [Int]) {
+    /// As `init(columnVectors:rows:)`, also saying which columns hold a value that is not
+    /// finite (NaN, the missing value, or ±infinity) among the taken rows, found while
+    /// copying (a separate check would read every cell again).
+    public static func gathering(_ columnVectors: [[Double]], rows selected: [Int]? = nil) -> (matrix: DesignMatrix, columnsNotFinite: [Int]) {
         let rows = selected?.count ?? columnVectors.first?.count ?? 0
         let columns = columnVectors.count
         let blocks = ParallelBlocks.blocks(count: rows, minimumBlock: 4096)
@@ -36,10 +37,11 @@ public struct DesignMatrix: Sendable, Equatable {
                 columnVectors.indices.map { j in
                     var nan = false
                     columnVectors[j].withUnsafeBufferPointer { v in
+                        // x - x is 0 for finite x and NaN for NaN and ±infinity.
                         if let selected {
-                            for i in block { let x = v[selected[i]]; nan = nan || x != x; (base + i * columns + j).initialize(to: x) }
+                            for i in block { let x = v[selected[i]]; nan = nan || x - x != 0; (base + i * columns + j).initialize(to: x) }
                         } else {
-                            for i in block { let x = v[i]; nan = nan || x != x; (base + i * columns + j).initialize(to: x) }
+                            for i in block { let x = v[i]; nan = nan || x - x != 0; (base + i * columns + j).initialize(to: x) }
                         }
                     }
                     return nan

@@ -59,7 +59,7 @@ public enum LinearRegression {
     }
 
     /// Solves the (ridge) normal equations of the centred problem through a symmetric
-    /// eigendecomposition of the Gram matrix. Centring removes the intercept from the
+    /// eigendecomposition of the Gram matrix (`SymmetricSystem`). Centring removes the intercept from the
     /// system and keeps the Gram matrix well scaled; the eigendecomposition gives the
     /// minimum-norm solution when columns are collinear (e.g. every level of a one-hot
     /// encoding), where a plain Cholesky factorisation would fail.
@@ -85,21 +85,10 @@ public enum LinearRegression {
             xty[a] = products[a * q + p]
         }
         if isCancelled() { throw CancelledOptimization() }
-        let (eigenvalues, eigenvectors) = SymmetricEigen.decompose(gram, size: p)
-        let largest = eigenvalues.map(abs).max() ?? 0
-        // Relative cut-off for a zero eigenvalue of XᵀX (the square of lstsq's rcond ~ 1e-8).
-        let cutoff = largest * 1e-12
-        var beta = [Double](repeating: 0, count: p)
-        var rank = 0
-        for k in 0..<p {
-            let lambda = eigenvalues[k]
-            if parameters.l2 == 0, lambda <= cutoff { continue }
-            rank += lambda > cutoff ? 1 : 0
-            var projection = 0.0
-            for j in 0..<p { projection += eigenvectors[j * p + k] * xty[j] }
-            let scale = projection / (lambda + parameters.l2)
-            for j in 0..<p { beta[j] += eigenvectors[j * p + k] * scale }
+        guard let solution = try SymmetricSystem.solve(gram, size: p, rhs: xty, ridge: parameters.l2, isCancelled: isCancelled) else {
+            throw CancelledOptimization()
         }
+        let beta = solution.x, rank = solution.rank
         var intercept = yMean
         for j in 0..<p { intercept -= beta[j] * means[j] }
         return Model(coefficients: beta, intercept: intercept, rank: rank)

@@ -125,7 +125,7 @@ private func lineEditorComplete(_ el: OpaquePointer?, _ key: Int32) -> UInt8 {
         el_insertstr(el, String(common.dropFirst(partial.count)))
         return UInt8(CC_REFRESH)
     }
-    let shown = candidates.prefix(60).map { ($0 as NSString).lastPathComponent.isEmpty ? $0 : $0 }
+    let shown = candidates.prefix(60)
     fputs("\n" + shown.joined(separator: "  ") + (candidates.count > 60 ? "  …" : "") + "\n", stdout)
     fflush(stdout)
     return UInt8(CC_REDISPLAY)

@@ -62,13 +62,13 @@ public struct PromptLoop {
             columns: workspace.currentTable?.columnNames ?? [],
             models: workspace.models.map(\.name),
             listPaths: { partial in
-                let directory = partial.hasSuffix("/") ? partial : (partial as NSString).deletingLastPathComponent
+                let directory = partial.hasSuffix("/") ? partial : FilePaths.directory(of: partial)
                 let listed = directory.isEmpty ? "." : directory
-                guard let entries = try? FileManager.default.contentsOfDirectory(atPath: (listed as NSString).expandingTildeInPath) else { return [] }
+                guard let entries = try? FileManager.default.contentsOfDirectory(atPath: FilePaths.expandingTilde(listed)) else { return [] }
                 return entries.filter { !$0.hasPrefix(".") || partial.hasSuffix("/.") }.map { entry in
                     let full = directory.isEmpty ? entry : (directory.hasSuffix("/") ? directory + entry : directory + "/" + entry)
                     var isDirectory: ObjCBool = false
-                    _ = FileManager.default.fileExists(atPath: (full as NSString).expandingTildeInPath, isDirectory: &isDirectory)
+                    _ = FileManager.default.fileExists(atPath: FilePaths.expandingTilde(full), isDirectory: &isDirectory)
                     return isDirectory.boolValue ? full + "/" : full
                 }
             })

@@ -1,4 +1,7 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 
 /// A problem reading or writing a CSV file, located by its physical line (1-based) when
@@ -49,12 +52,23 @@ public enum CSVReader {
     /// - Complexity: O(bytes), spread over all cores.
     public static func read(path: String, name: String, separator: UInt8? = nil,
                             isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> CSVReadResult {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if let separator { try check(separator: separator) }
+        // Non-blocking, so a named pipe with no writer cannot hang open(); cleared below.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw CSVError(line: nil, message: "cannot open '\(path)': \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw CSVError(line: nil, message: "cannot read '\(path)'") }
-        if (info.st_mode & S_IFMT) == S_IFDIR { throw CSVError(line: nil, message: "'\(path)' is a directory, not a CSV file") }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw CSVError(line: nil, message: "'\(path)' is a directory, not a CSV file")
+        case S_IFIFO, S_IFSOCK:
+            // A pipe (`/dev/stdin`, `<(cmd)`, a named pipe): read it to its end, then parse.
+            let bytes = try readStream(fd, path: path, isCancelled: isCancelled)
+            return try parse(bytes: bytes, name: name, separator: separator, isCancelled: isCancelled)
+        default:
+            throw CSVError(line: nil, message: "'\(path)' is a device, not a CSV file")
+        }
         let size = Int(info.st_size)
         guard size > 0 else { throw CSVError(line: nil, message: "the file is empty (no header line)") }
         guard let mapping = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapping != MAP_FAILED else {
@@ -70,10 +84,54 @@ public enum CSVReader {
     /// Parses CSV bytes into a table.
     public static func parse(bytes: [UInt8], name: String, separator: UInt8? = nil,
                              isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> CSVReadResult {
-        try bytes.withUnsafeBufferPointer { buffer in
+        if let separator { try check(separator: separator) }
+        guard !bytes.isEmpty else { throw CSVError(line: nil, message: "the file is empty (no header line)") }
+        return try bytes.withUnsafeBufferPointer { buffer in
             var result = try CSVParse(buffer: buffer, name: name, separator: separator, isCancelled: isCancelled).run()
             result.checksum = ContentChecksum.hexDigest(UnsafeRawBufferPointer(buffer))
             return result
+        }
+    }
+}
+
+extension CSVReader {
+    /// Bytes that cannot separate fields: they delimit quoted fields and records.
+    public static let forbiddenSeparators: Set<UInt8> = [UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r")]
+
+    static func check(separator: UInt8) throws {
+        if forbiddenSeparators.contains(separator) {
+            throw CSVError(line: nil, message: "a quote or a line break cannot separate fields")
+        }
+    }
+
+    /// Reads a pipe to its end, polling `isCancelled` while waiting for data.
+    /// A named pipe that no process has opened for writing reads as end-of-file at once
+    /// (Linux reports no hang-up for it); that is refused, since waiting could be forever.
+    static func readStream(_ fd: Int32, path: String, isCancelled: @Sendable () -> Bool) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var sawWriter = false
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n > 0 {
+                sawWriter = true
+                bytes.append(contentsOf: chunk[0..<n])
+                continue
+            }
+            if n == 0 {
+                if !sawWriter && bytes.isEmpty {
+                    throw CSVError(line: nil, message: "'\(path)' is a pipe with nothing written to it (no process is writing, or it wrote nothing)")
+                }
+                return bytes
+            }
+            if errno == EINTR { if isCancelled() { throw Interrupted() }; continue }
+            guard errno == EAGAIN || errno == EWOULDBLOCK else {
+                throw CSVError(line: nil, message: "cannot read '\(path)': \(String(cString: strerror(errno)))")
+            }
+            sawWriter = true  // EAGAIN: a writer holds the pipe open, data is yet to come
+            var waiting = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            _ = poll(&waiting, 1, 100)
+            if isCancelled() { throw Interrupted() }
         }
     }
 }
@@ -110,7 +168,14 @@ private struct CSVParse {
         var fieldStart = 0, fieldEnd = 0
         var scratch: [UInt8] = []
         while true {
-            let outcome = try tokenizer.nextField(at: &position, fieldStart: &fieldStart, fieldEnd: &fieldEnd, scratch: &scratch)
+            let outcome: FieldOutcome
+            do {
+                outcome = try tokenizer.nextField(at: &position, fieldStart: &fieldStart, fieldEnd: &fieldEnd, scratch: &scratch)
+            } catch let error as QuoteError {
+                throw CSVError(line: lineNumber(at: error.offset), message: "the header has a quoted name that is never closed (missing '\"')")
+            } catch let error as AfterQuoteError {
+                throw CSVError(line: lineNumber(at: error.offset), message: QuoteProblem.afterClosingQuote)
+            }
             let bytes = tokenizer.fieldBytes(fieldStart, fieldEnd, scratch: scratch)
             guard let text = String(validating: bytes, as: UTF8.self) else {
                 throw CSVError(line: 1 + lineOffset(start), message: "the header is not valid UTF-8")
@@ -196,15 +261,31 @@ private struct CSVParse {
                 if next > bounds.last!, next < buffer.count { bounds.append(next) }
             }
         } else {
-            var inQuotes = false
+            // As the tokenizer reads: a quote opens a quoted field only at the start of a
+            // field; elsewhere (`5"`) it is an ordinary byte. Counting every quote, as a
+            // parity scan would, cuts records in the middle after such a field.
+            var state = ScanState.fieldStart
             var nextTarget = bodyStart + target
             var i = bodyStart
             while i < buffer.count {
                 let byte = base[i]
-                if byte == quote { inQuotes.toggle() }
-                else if byte == newline, !inQuotes, i >= nextTarget {
-                    if i + 1 < buffer.count { bounds.append(i + 1) }
-                    nextTarget = i + 1 + target
+                switch state {
+                case .fieldStart, .unquoted, .afterQuote:
+                    if byte == newline {
+                        if i >= nextTarget {
+                            if i + 1 < buffer.count { bounds.append(i + 1) }
+                            nextTarget = i + 1 + target
+                        }
+                        state = .fieldStart
+                    } else if byte == separator {
+                        state = .fieldStart
+                    } else if byte == quote && state != .unquoted {
+                        state = .quoted  // an opening quote, or the second of an escaped ""
+                    } else {
+                        state = .unquoted
+                    }
+                case .quoted:
+                    if byte == quote { state = .afterQuote }
                 }
                 i += 1
             }
@@ -326,6 +407,9 @@ private struct CSVParse {
 
 private enum FieldOutcome { case fieldEnd, recordEnd, bufferEnd }
 
+/// Where the chunk scanner is within a record.
+private enum ScanState { case fieldStart, unquoted, quoted, afterQuote }
+
 /// Newlines in `range` (memchr is vectorised, so this costs little next to parsing).
 private func countNewlines(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
     let base = buffer.baseAddress!
@@ -414,6 +498,9 @@ private struct Tokenizer {
 }
 
 private struct QuoteError: Error { let offset: Int }
+private enum QuoteProblem {
+    static let afterClosingQuote = "unexpected character after a closing quote (a '\"' inside a quoted field must be written '\"\"')"
+}
 private struct AfterQuoteError: Error { let offset: Int }
 
 private enum ColumnKind { case undetermined, number, boolean, text, conflict }
@@ -443,12 +530,16 @@ private struct ChunkParser {
     let isCancelled: @Sendable () -> Bool
     /// Capacity to reserve when a column's type becomes known.
     var estimatedRows = 0
+    /// The fused number path scans digits, '.' and '-' before looking for the separator,
+    /// so it is off when the separator is one of those.
+    let fastNumbers: Bool
 
     init(buffer: UnsafeBufferPointer<UInt8>, separator: UInt8, columnCount: Int, isCancelled: @escaping @Sendable () -> Bool) {
         self.buffer = buffer
         self.separator = separator
         self.columnCount = columnCount
         self.isCancelled = isCancelled
+        fastNumbers = !"0123456789.-+".utf8.contains(separator)
     }
 
     mutating func parse(range: Range<Int>, textColumns: Set<Int>?) -> ChunkResult {
@@ -472,7 +563,7 @@ private struct ChunkParser {
             while true {
                 // Fused fast path: a plain decimal in a column already typed as numbers is
                 // parsed while scanning for its end, instead of scanned twice.
-                if textColumns == nil, field < columnCount, columns[field].kind == .number,
+                if fastNumbers, textColumns == nil, field < columnCount, columns[field].kind == .number,
                    let (value, end) = NumberParsing.plainDecimalField(base, from: position, limit: range.upperBound, separator: separator) {
                     columns[field].numbers.append(value)
                     field += 1
@@ -488,7 +579,7 @@ private struct ChunkParser {
                 } catch let error as QuoteError {
                     return ChunkResult(columns: columns, rows: rows, failure: (error.offset, "a quoted field is never closed (missing '\"')"))
                 } catch let error as AfterQuoteError {
-                    return ChunkResult(columns: columns, rows: rows, failure: (error.offset, "unexpected character after a closing quote (a '\"' inside a field must be written '\"\"')"))
+                    return ChunkResult(columns: columns, rows: rows, failure: (error.offset, QuoteProblem.afterClosingQuote))
                 } catch {
                     return ChunkResult(columns: columns, rows: rows, failure: (position, "\(error)"))
                 }

@@ -98,9 +98,11 @@ public struct Expression: Sendable, Equatable, CustomStringConvertible {
         return precedence < parentPrecedence ? "(" + text + ")" : text
     }
 
-    /// Identifiers print bare; other column names are written in backticks.
+    /// Identifiers print bare; other column names are written in backticks, with `` ` ``
+    /// and `\` escaped by a backslash (as the expression tokenizer reads them back).
     public static func quoteIdentifier(_ name: String) -> String {
-        isPlainIdentifier(name) && !ExpressionKeywords.reserved.contains(name) ? name : "`" + name + "`"
+        if isPlainIdentifier(name) && !ExpressionKeywords.reserved.contains(name) { return name }
+        return "`" + name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "`", with: "\\`") + "`"
     }
 
     /// Whether `name` is a letter or `_` followed by letters, digits or `_`.

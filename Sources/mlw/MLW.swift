@@ -32,6 +32,10 @@ enum Terminal {
             throw ExitCode(66)
         }
         var values = try parseOverrides(overrides)
+        if let problem = ScriptRunner.overrideProblem(values, lines: lines) {
+            printError("error: \(problem)")
+            throw ExitCode(64)
+        }
         if baseDirectory != nil {
             for name in PipelineExport.pathParameters(in: lines) {
                 if let value = values[name] { values[name] = FilePaths.absolute(value) }
@@ -66,6 +70,10 @@ enum Terminal {
         for pair in pairs {
             guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
                 throw ValidationError("--set takes NAME=VALUE, found '\(pair)'")
+            }
+            // A value becomes part of recorded lines: a line break would split one.
+            guard !pair.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw ValidationError("--set values cannot hold line breaks or other control characters")
             }
             result[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
         }
@@ -108,10 +116,10 @@ struct Prompt: ParsableCommand {
             live.adopt(replayed)
         }
         if interactive {
-            print("mlw \(ModelBundle.mlwVersion): recording to \(path)" + (existed ? " (resumed \(live.recorded.count) steps)" : "")
+            print("mlw \(ModelBundle.mlwVersion): recording to \(path)" + (existed ? " (resumed \(Plural.count(live.recorded.count, "step")))" : "")
                   + ". 'help' lists commands; Ctrl-D quits.")
             let home = ProcessInfo.processInfo.environment["HOME"] ?? "."
-            let history = ProcessInfo.processInfo.environment["MLW_HISTORY"] ?? (home as NSString).appendingPathComponent(".mlw_history")
+            let history = ProcessInfo.processInfo.environment["MLW_HISTORY"] ?? FilePaths.join(home, ".mlw_history")
             let code = PromptLoop(session: live, renderer: renderer, historyPath: history).run()
             if code != 0 { throw ExitCode(code) }
             return
@@ -167,7 +175,7 @@ struct Replay: ParsableCommand {
     func run() throws {
         let (_, verified) = try Terminal.runScript(file, overrides: overrides, verify: verify, timings: timings,
                                                    print: quiet ? nil : { print($0) }, missing: "cannot read '\(file)'")
-        if verify { print("verified \(verified) steps of \(file): every fingerprint matches") }
+        if verify { print("verified \(Plural.count(verified, "step")) of \(file): every fingerprint matches") }
     }
 }
 
@@ -188,11 +196,11 @@ struct Run: ParsableCommand {
     var timings = false
 
     func run() throws {
-        let script = (directory as NSString).appendingPathComponent("pipeline.mlw")
+        let script = FilePaths.join(directory, "pipeline.mlw")
         let (session, _) = try Terminal.runScript(script, overrides: overrides, verify: false, timings: timings, print: { print($0) },
                                                   missing: "\(directory) is not a pipeline folder (cannot read pipeline.mlw)",
                                                   baseDirectory: FilePaths.absolute(directory))
-        let outDirectory = out ?? (directory as NSString).appendingPathComponent("out")
+        let outDirectory = out ?? FilePaths.join(directory, "out")
         do {
             let written = try PipelineOutputs.write(session.workspace, to: outDirectory)
             print("wrote \(written.metrics) and the model bundle \(written.bundle)")

@@ -26,6 +26,10 @@ struct CommandParserTests {
         "export pipeline m to \"p\"",
         "param data = \"x.csv\"",
         "drop \"with\", numeric2",
+        // Names with a backtick or a backslash are escaped when printed (expressions, commands).
+        "derive `a\\`b` = `c\\\\d` + 1",
+        "drop \"a`b\", \"c\\\\d\", \"e\\\"f\"",
+        "derive x = 1e-999 + 2.5e300",
     ]
 
     @Test(arguments: lines)
@@ -58,6 +62,10 @@ struct CommandParserTests {
         ("filter a > ", "           ^", .badExpression, "expected a value, a column or '('"),
         ("load \"unterminated", "     ^^^^^^^^^^^^^", .unterminatedString, "end it with \""),
         ("head 0", "     ^", .badValue, nil),
+        ("derive x = 1e999", "           ^^^^^", .badExpression, nil),
+        ("derive x = log(1e)", "               ^^", .badExpression, "for example 1e3 (1000) or 2.5e-4"),
+        ("filter 2x > 1", "       ^^", .badExpression, "a column whose name starts with a digit is written in backticks: `2x`"),
+        ("load a.csv sep=\"\\\"\"", "               ^^^^", .badValue, nil),
         ("goal accurcy >= 0.9", "     ^^^^^^^", .badValue, "did you mean 'accuracy'?"),
     ] as [(String, String, DiagnosticID, String?)])
     func diagnostics(source: String, marker: String, id: DiagnosticID, help: String?) {
@@ -82,7 +90,13 @@ struct CommandParserTests {
     }
 
     @Test func parametersAreSubstituted() throws {
-        #expect(try CommandParser.parse("load $data as t", parameters: ["data": "x y.csv"]) == .load(path: "x y.csv", name: "t", separator: nil))
+        // A path keeps its parameter, so a replay with --set reads the new value.
+        let load = try CommandParser.parse("load $data as t", parameters: ["data": "x y.csv"])
+        #expect(load == .load(path: .parameter("data"), name: "t", separator: nil))
+        #expect(load?.description == "load $data as t")
+        #expect(try PathArgument.parameter("data").resolved(in: ["data": "x y.csv"]) == "x y.csv")
+        // Other values are substituted.
+        #expect(try CommandParser.parse("use $t", parameters: ["t": "penguins"]) == .use(table: "penguins"))
         let error = #expect(throws: Diagnostic.self) { try CommandParser.parse("load $dta", parameters: ["data": "x"]) }
         #expect(error?.help == "did you mean 'data'?")
     }

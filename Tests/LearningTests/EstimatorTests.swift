@@ -147,7 +147,7 @@ struct DesignMatrixTests {
         return [a, b, c]
     }
 
-    @Test func gatheringCopiesTheChosenRowsAndFindsNaNs() {
+    @Test func gatheringCopiesTheChosenRowsAndFindsValuesThatAreNotFinite() {
         var vectors = Self.columns()
         let rows = [20_002, 0, 7, 7, 19_999]
         let (matrix, clean) = DesignMatrix.gathering(vectors, rows: rows)
@@ -155,9 +155,10 @@ struct DesignMatrixTests {
         #expect(matrix.rows == 5 && matrix.columns == 3)
         for (i, row) in rows.enumerated() { for j in 0..<3 { #expect(matrix.values[i * 3 + j] == vectors[j][row]) } }
         vectors[2][7] = .nan
-        #expect(DesignMatrix.gathering(vectors, rows: rows).columnsWithNaN == [2])
-        #expect(DesignMatrix.gathering(vectors, rows: [0, 1, 2]).columnsWithNaN.isEmpty)
-        #expect(DesignMatrix.gathering(vectors).columnsWithNaN == [2])
+        vectors[0][19_999] = -.infinity
+        #expect(DesignMatrix.gathering(vectors, rows: rows).columnsNotFinite == [0, 2])
+        #expect(DesignMatrix.gathering(vectors, rows: [0, 1, 2]).columnsNotFinite.isEmpty)
+        #expect(DesignMatrix.gathering(vectors).columnsNotFinite == [0, 2])
     }
 
     @Test func meansAndDeviationsMatchAPlainTwoPassComputation() {

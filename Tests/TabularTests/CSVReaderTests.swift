@@ -39,11 +39,79 @@ struct CSVReaderTests {
         ("a,b\n1,2\n3\n", 3, "expected 2 fields, found 1"),
         ("a,b\n1,2\n\"open,3\n", 3, "a quoted field is never closed"),
         ("a,b\n\"x\"y,2\n", 2, "unexpected character after a closing quote"),
+        // The header goes through the same tokenizer and must map its errors the same way.
+        ("\"abc,def\n1,2\n", 1, "the header has a quoted name that is never closed"),
+        ("a,\"b\"x\n1,2\n", 1, "unexpected character after a closing quote"),
+        ("\"", 1, "the header has a quoted name that is never closed"),
     ])
     func malformedFilesNameTheLine(text: String, line: Int, message: String) throws {
         let error = #expect(throws: CSVError.self) { try read(text) }
         #expect(error?.line == line)
         #expect(error?.message.hasPrefix(message) == true)
+    }
+
+    /// Chunk boundaries of a file over 1 MiB are found by a scan that must read quotes as
+    /// the tokenizer does: `5"` in an unquoted field opens nothing.
+    @Test func quoteInsideAnUnquotedFieldDoesNotShiftChunkBoundaries() throws {
+        var text = "id,size,note\n"
+        for i in 0..<120_000 {
+            if i == 10 { text += "\(i),5\",plain\n" }
+            else if i % 7 == 0 { text += "\(i),3,\"two\nlines, with comma\"\n" }
+            else { text += "\(i),4,note\(i)\n" }
+        }
+        #expect(text.utf8.count > 2 << 20)
+        let table = try read(text)
+        #expect(table.rowCount == 120_000)
+        #expect(table.column(named: "size")?.text(at: 10) == "5\"")
+        #expect(table.column(named: "note")?.text(at: 119_994) == "two\nlines, with comma")
+        #expect(table.column(named: "id")?.numericValues?.last == 119_999)
+    }
+
+    /// The fused number path must not read a separator that can occur in numbers.
+    @Test(arguments: ["1", ".", "-", "+", "9"])
+    func separatorsThatLookLikeNumberParts(separator: String) throws {
+        let s = separator
+        let table = try read("a\(s)b\n2\(s)3\n4\(s)5\n", separator: s.utf8.first!)
+        #expect(table.columnNames == ["a", "b"])
+        #expect(table.column(named: "a")?.numericValues == [2, 4])
+        #expect(table.column(named: "b")?.numericValues == [3, 5])
+    }
+
+    @Test func quotesAndLineBreaksCannotSeparate() {
+        for separator in ["\"", "\n", "\r"] {
+            #expect(throws: CSVError.self) { try read("a,b\n1,2\n", separator: separator.utf8.first!) }
+        }
+    }
+
+    /// Pipes are read to their end; a named pipe nobody writes to is refused at once
+    /// instead of blocking in open().
+    @Test func pipesAreReadAndAWriterlessNamedPipeIsRefused() throws {
+        let path = NSTemporaryDirectory() + "mlw-fifo-\(UUID().uuidString)"
+        #expect(mkfifo(path, 0o600) == 0)
+        defer { unlink(path) }
+        let error = #expect(throws: CSVError.self) { try CSVReader.read(path: path, name: "p") }
+        #expect(error?.message.contains("is a pipe with nothing written to it") == true)
+        // A writer already waiting (as `cat data > fifo &` is): the data arrives.
+        // If a read gives up before this writer is counted, its write fails with EPIPE
+        // (SIGPIPE ignored, not fatal) and it tries again with the next reader.
+        signal(SIGPIPE, SIG_IGN)
+        let writer = Thread {
+            let bytes = Array("x,y\n1,2\n3,4\n".utf8)
+            for _ in 0..<100 {
+                let fd = open(path, O_WRONLY)
+                let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+                close(fd)
+                if written == bytes.count { return }
+            }
+        }
+        writer.start()
+        var table: Table?
+        for _ in 0..<100 where table == nil {
+            usleep(20_000)
+            table = try? CSVReader.read(path: path, name: "p").table
+        }
+        #expect(table?.rowCount == 2)
+        #expect(throws: CSVError.self) { try CSVReader.read(path: "/dev/zero", name: "z") }
     }
 
     @Test func emptyFileIsAnError() {

@@ -18,4 +18,15 @@ void mlw_add_tile_products(const double *tile, long stride, long rows, long feat
 void mlw_logistic_accumulate(const double *x, long rows, long p, long k, const double *w, const double *b,
                              const long *labels, double *gradient, double *loss, double *scores);
 
+/// out[i] = Σⱼ a[i * lda + j] · v[j] for i, j in 0..<m (an m × m block of a larger
+/// row-major matrix).
+void mlw_block_matvec(const double *a, long lda, long m, const double *v, double *out);
+
+/// a[i * lda + j] -= v[i]·w[j] + w[i]·v[j] for i, j in 0..<m: the symmetric rank-2
+/// update of Householder tridiagonalisation (a symmetric block stays exactly symmetric).
+void mlw_block_symmetric_rank2_update(double *a, long lda, long m, const double *v, const double *w);
+
+/// x · y over n values, summed in a fixed four-lane order.
+double mlw_dot(const double *x, const double *y, long n);
+
 #endif
