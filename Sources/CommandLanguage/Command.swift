@@ -59,7 +59,8 @@ public enum Command: Sendable, Equatable {
     case evaluate
     case saveMetrics(path: PathArgument)
     case predict(model: String, table: String, path: PathArgument?)
-    case exportModel(model: String, path: PathArgument)
+    /// `force` exports a model that fails its goal, or has none checked.
+    case exportModel(model: String, path: PathArgument, force: Bool)
     case exportPipeline(model: String?, path: PathArgument)
     case param(name: String, value: String)
     case help(topic: String?)

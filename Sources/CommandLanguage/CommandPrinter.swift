@@ -45,7 +45,7 @@ extension Command: CustomStringConvertible {
         case .saveMetrics(let path): return "save metrics to \(pathText(path))"
         case .predict(let model, let table, let path):
             return "predict \(nameText(model)) on \(nameText(table))" + (path.map { " to \(pathText($0))" } ?? "")
-        case .exportModel(let model, let path): return "export model \(nameText(model)) to \(pathText(path))"
+        case .exportModel(let model, let path, let force): return "export model \(nameText(model)) to \(pathText(path))" + (force ? " force" : "")
         case .exportPipeline(let model, let path):
             return "export pipeline" + (model.map { " \(nameText($0))" } ?? "") + " to \(pathText(path))"
         case .param(let name, let value): return "param \(name) = \(quoted(value))"

@@ -259,8 +259,13 @@ public enum CommandTable {
             }),
         CommandSpec(
             name: "goal", stage: .problem, usage: "goal METRIC >= VALUE",
-            summary: "set the success metric that evaluate checks and exports gate on",
-            details: "Metrics: accuracy, f1_macro, auc (classification); rmse, mae, r2 (regression). Use <= for errors.",
+            summary: "set the success metric of the current target, which evaluate checks and exports gate on",
+            details: """
+            Metrics: accuracy, f1_macro, auc (classification); rmse, mae, r2 (regression). Use
+            <= for errors. A goal belongs to the target chosen when it is set. 'export model'
+            refuses a model that fails it unless told 'force', and 'mlw run' of a pipeline
+            whose model fails it writes no bundle and exits with status 3.
+            """,
             examples: ["goal accuracy >= 0.95", "goal rmse <= 3.5"], changesWorkspace: true,
             complete: { words in words.isEmpty ? [.words(Metrics.allNames)] : (words.count == 1 ? [.words([">=", "<="])] : []) },
             parse: { c in
@@ -416,32 +421,39 @@ public enum CommandTable {
                 return .predict(model: model, table: table, path: path)
             }),
         CommandSpec(
-            name: "export", stage: .deploy, usage: "export model NAME to PATH  |  export pipeline [NAME] to DIR",
+            name: "export", stage: .deploy, usage: "export model NAME to PATH [force]  |  export pipeline [NAME] to DIR",
             summary: "write a model bundle, or a pipeline that retrains the model headless",
             details: """
             A model bundle is a folder with manifest.json (input schema, fitted preparation,
-            metrics, lineage, SHA-256 of each file) and model.json; loading it never runs code.
+            metrics, lineage), model.json and SHA256SUMS (the SHA-256 of both, as sha256sum
+            -c reads it); loading it checks every file and cross-reference and never runs
+            code. It is written whole or not at all. When the model's target has a goal, the
+            model must meet it on its test rows: a model that fails it (or has no test rows)
+            is exported only with 'force', and the bundle records that it failed.
             A pipeline is the slice of this session the model depends on (exploration and
             dead ends dropped), parameterised on its input file; 'mlw run DIR' runs it from
             any directory, since the pipeline names its inputs relative to its own folder.
             Without a NAME, the pipeline takes the best model by the goal metric, else the
             last one trained.
             """,
-            examples: ["export model logistic to models/penguins", "export pipeline to pipelines/penguins"],
+            examples: ["export model logistic to models/penguins", "export model logistic to models/try force",
+                       "export pipeline to pipelines/penguins"],
             changesWorkspace: false,
             complete: { words in
                 if words.isEmpty { return [.words(["model", "pipeline"])] }
                 if words.last == "to" { return [.path] }
+                if words.first == "model", words.count == 4 { return [.words(["force"])] }
                 return words.count == 1 ? [.model, .words(["to"])] : [.words(["to"])]
             },
             parse: { c in
-                let usage = "export model NAME to PATH  |  export pipeline [NAME] to DIR"
+                let usage = "export model NAME to PATH [force]  |  export pipeline [NAME] to DIR"
                 if c.takeWord("model") {
                     let model = try c.value("a model name", usage: usage).text
                     try c.expectWord("to", usage: usage)
                     let path = try c.path("a folder path", usage: usage)
+                    let force = c.takeWord("force")
                     try c.expectEnd(usage: usage)
-                    return .exportModel(model: model, path: path)
+                    return .exportModel(model: model, path: path, force: force)
                 }
                 if c.takeWord("pipeline") {
                     var model: String?

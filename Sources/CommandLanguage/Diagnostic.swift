@@ -21,6 +21,22 @@ public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String { "error: \(message)" + (help.map { "\nhelp: \($0)" } ?? "") }
 
+    /// A bug: an error no diagnostic was written for, worded so that it gets reported.
+    public static func internalError(_ error: Error) -> Diagnostic {
+        Diagnostic(.internalError, "internal error: \(error) (please report this)")
+    }
+
+    /// The sysexits status a script ends with when this diagnostic stops it.
+    public var exitStatus: Int32 {
+        switch id {
+        case .internalError: return 70
+        case .missingInput: return 66
+        case .cannotWrite: return 73
+        case .journalError: return 74
+        default: return 65
+        }
+    }
+
     /// The message with the source line and a caret marker under the range.
     public func rendered(source: String?) -> String {
         var lines = ["error: \(message)"]
@@ -46,9 +62,17 @@ public enum DiagnosticID: String, Sendable, CaseIterable {
     case badExpression = "bad-expression"
     case badOption = "bad-option"
     case badValue = "bad-value"
+    /// A file could not be written (scripts exit 73, EX_CANTCREAT).
+    case cannotWrite = "cannot-write"
     case dataError = "data-error"
     case fileError = "file-error"
+    /// A bug in mlw, not the user's mistake (scripts exit 70, EX_SOFTWARE).
+    case internalError = "internal-error"
+    /// The session file could not be written (scripts exit 74, EX_IOERR).
+    case journalError = "journal-error"
     case missingArgument = "missing-argument"
+    /// An input file does not exist or cannot be read (scripts exit 66, EX_NOINPUT).
+    case missingInput = "missing-input"
     case noSuchColumn = "no-such-column"
     case noSuchModel = "no-such-model"
     case noSuchTable = "no-such-table"

@@ -3,63 +3,113 @@ import Foundation
 import Learning
 import Tabular
 
-/// `evaluate`: metrics of every model on its test set, checked against the goal.
+/// `evaluate`: metrics of every model on its own test set, grouped by target and checked
+/// against that target's goal.
 enum Evaluating {
+    /// The metrics of each model that has a test set, with what they were measured on.
+    static func rows(_ models: [TrainedModel]) -> [Evaluation.Row] {
+        models.compactMap { model in
+            metrics(of: model).map { metrics in
+                Evaluation.Row(model: model.name, algorithm: model.algorithm, table: model.table, target: model.target,
+                               task: model.task, testRows: model.testSet!.x.rows, testSet: model.testSetID, metrics: metrics)
+            }
+        }
+    }
+
+    /// A model's metrics on its test set; nil when it has none.
+    static func metrics(of model: TrainedModel) -> [(name: String, value: Double)]? {
+        guard let testSet = model.testSet else { return nil }
+        return ModelScoring.metrics(task: model.task, classCount: model.classes.count, truth: testSet,
+                                    predictions: ModelScoring.predict(model.estimator, testSet.x))
+    }
+
+    /// How a model stands against a goal.
+    enum GoalCheck: Equatable {
+        case met(Double)
+        case failed(Double)
+        /// No test set, or the metric is undefined on it (n/a).
+        case unchecked
+
+        var passed: Bool { if case .met = self { return true }; return false }
+    }
+
+    static func check(_ model: TrainedModel, against goal: Goal) -> GoalCheck {
+        guard let value = metrics(of: model)?.first(where: { $0.name == goal.metric })?.value, !value.isNaN else { return .unchecked }
+        return goal.isMet(by: value) ? .met(value) : .failed(value)
+    }
+
     static func evaluate(_ ws: Workspace) throws -> (evaluation: Evaluation, output: [Output.Block]) {
         guard !ws.models.isEmpty else {
             throw Diagnostic(.notReady, "no models to evaluate", help: Interpreter.trainFirst(ws))
         }
-        let scorable = ws.models.filter { $0.testSet != nil }
-        guard !scorable.isEmpty else {
+        let evaluation = Evaluation(rows: rows(ws.models))
+        guard !evaluation.rows.isEmpty else {
             throw Diagnostic(.notReady, "no model has a test set",
                              help: "split before training, e.g. 'split 0.8 stratify', then train again")
         }
-        let task = scorable[0].task
-        var rows: [Evaluation.Row] = []
-        for model in scorable where model.task == task {
-            let testSet = model.testSet!
-            let predictions = ModelScoring.predict(model.estimator, testSet.x)
-            rows.append(Evaluation.Row(model: model.name, algorithm: model.algorithm,
-                                       metrics: ModelScoring.metrics(task: task, classCount: model.classes.count,
-                                                                     truth: testSet, predictions: predictions)))
-        }
-        let evaluation = Evaluation(target: scorable[0].target, task: task, rows: rows)
-        let metricNames = Metrics.names(for: task)
-        var headers = ["model", "algorithm", "test rows"] + metricNames
-        if ws.goal != nil { headers.append("goal") }
-        let table = TextTable(
-            headers: headers,
-            rows: zip(rows, scorable).map { row, model in
-                var cells = [row.model, row.algorithm, "\(model.testSet!.x.rows)"] + row.metrics.map { $0.value.isNaN ? "n/a" : NumberFormatting.significant($0.value, digits: 4) }
-                if let goal = ws.goal {
-                    cells.append(row.value(of: goal.metric).map { goal.isMet(by: $0) ? "pass" : "fail" } ?? "n/a")
+        var output: [Output.Block] = []
+        let groups = evaluation.byTarget
+        for (target, rows) in groups {
+            let task = rows[0].task
+            let goal = ws.goals[target]
+            if groups.count > 1 { output.append(.text("\(target) (\(task.rawValue)):")) }
+            let metricNames = Metrics.names(for: task)
+            var headers = ["model", "algorithm", "test rows"] + metricNames
+            if goal != nil { headers.append("goal") }
+            let cells = rows.map { row -> [String] in
+                var line = [row.model, row.algorithm, "\(row.testRows)"] + row.metrics.map(format)
+                if let goal {
+                    line.append(row.value(of: goal.metric).map { $0.isNaN ? "n/a" : goal.isMet(by: $0) ? "pass" : "fail" } ?? "n/a")
                 }
-                return cells
-            },
-            rightAligned: headers.indices.map { $0 >= 2 && $0 < 3 + metricNames.count })
-        var output: [Output.Block] = [.table(table)]
-        if let goal = ws.goal {
-            if let best = PipelineExport.best(by: goal, among: evaluation) {
-                output.append(.note("goal \(goal.text): best is \(best.model) (\(NumberFormatting.significant(best.value(of: goal.metric) ?? .nan, digits: 4)))"))
+                return line
+            }
+            output.append(.table(TextTable(headers: headers, rows: cells,
+                                           rightAligned: headers.indices.map { $0 >= 2 && $0 < 3 + metricNames.count })))
+            // Metrics on different rows do not rank models: say so before naming a best.
+            let sets = Set(rows.map(\.testSet))
+            if sets.count > 1 {
+                output.append(.warning("not like for like: these models were tested on different rows ("
+                                       + rows.map { "\($0.model): \($0.testRows) rows of \($0.table)" }.joined(separator: ", ")
+                                       + "), so their metrics do not compare; train them again after the same split"))
+            }
+            if let goal, let best = PipelineExport.best(by: goal, among: rows) {
+                output.append(.note("goal \(goal.text): best is \(best.model) (\(format(best.value(of: goal.metric) ?? .nan)))"
+                                    + (sets.count > 1 ? ", but see the warning above" : "")))
             }
         }
         let skipped = ws.models.filter { $0.testSet == nil }.map(\.name)
         if !skipped.isEmpty { output.append(.note("no test set for: " + skipped.joined(separator: ", "))) }
         return (evaluation, output)
     }
+
+    static func format(_ value: Double) -> String {
+        value.isNaN ? "n/a" : NumberFormatting.significant(value, digits: 4)
+    }
+
+    static func format(_ metric: (name: String, value: Double)) -> String { format(metric.value) }
 }
 
-/// The metrics JSON other tools read: `{"target", "task", "models": [{"name", "algorithm", "metrics"}]}`.
+/// The metrics JSON other tools read (`save metrics`, `mlw run`):
+/// `{"models": [{"name", "algorithm", "table", "target", "task", "test_rows", "metrics": {…},
+/// "goal": {"metric", "comparison", "threshold", "passed"}}]}`. A metric that is not a
+/// finite number (undefined, or an overflow) is null: JSON has no NaN or infinity.
 public enum MetricsJSON {
-    public static func encode(_ evaluation: Evaluation) -> String {
+    public static func encode(_ evaluation: Evaluation, goals: [String: Goal]) -> String {
         var models: [[String: Any]] = []
         for row in evaluation.rows {
             var metrics: [String: Any] = [:]
-            for metric in row.metrics { metrics[metric.name] = metric.value.isNaN ? NSNull() : metric.value }
-            models.append(["name": row.model, "algorithm": row.algorithm, "metrics": metrics])
+            for metric in row.metrics { metrics[metric.name] = metric.value.isFinite ? metric.value : NSNull() }
+            var model: [String: Any] = ["name": row.model, "algorithm": row.algorithm, "table": row.table, "target": row.target,
+                                        "task": row.task.rawValue, "test_rows": row.testRows, "metrics": metrics]
+            if let goal = goals[row.target] {
+                let value = row.value(of: goal.metric)
+                model["goal"] = ["metric": goal.metric, "comparison": goal.comparison.rawValue, "threshold": goal.threshold,
+                                 "passed": value.map { $0.isNaN ? NSNull() : goal.isMet(by: $0) as Any } ?? NSNull()] as [String: Any]
+            }
+            models.append(model)
         }
-        let object: [String: Any] = ["target": evaluation.target, "task": evaluation.task.rawValue, "models": models]
-        let data = try! JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        // Every value is a string, a finite number, a boolean or null, so this cannot fail.
+        let data = (try? JSONSerialization.data(withJSONObject: ["models": models], options: [.prettyPrinted, .sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 }

@@ -1,11 +1,27 @@
+import CommandLanguage
 import Tabular
 
 /// Facts recorded beside a step in the journal (`#= rows=150 data=…`) that a verified
 /// replay must reproduce exactly.
 public struct Fingerprint: Sendable, Equatable {
     /// Version of the fingerprint scheme (hash functions, formats). Journals name it in
-    /// their header; bump it whenever a change makes old fingerprints differ.
-    public static let version = 1
+    /// their header; bump it whenever a change makes old fingerprints differ, and say in
+    /// `comparable(_:recordedIn:)` what of an older version still compares.
+    /// 2: linear regression solves by Householder + QL (the model bits differ from v1's
+    /// Jacobi solver); fingerprint keys are percent-encoded.
+    public static let version = 2
+
+    /// Versions whose journals `--verify` can check.
+    public static let readableVersions = 1...version
+
+    /// The part of a fingerprint recorded by an older version that this version
+    /// reproduces: v1 differs only in the `model` hash of `train linear` steps.
+    public static func comparable(_ expected: Fingerprint, recordedIn version: Int, command: Command) -> Fingerprint {
+        guard version == 1, case .train(let algorithm, _, _) = command, algorithm == "linear" else { return expected }
+        var kept = Fingerprint()
+        for entry in expected.entries where entry.key != "model" { kept.add(entry.key, entry.value) }
+        return kept
+    }
 
     /// The journal header line that declares the scheme.
     public static var headerTag: String { "fingerprints v\(version)" }

@@ -18,7 +18,9 @@ extension Interpreter {
             result = try CSVReader.read(path: file, name: tableName, separator: separator?.utf8.first,
                                         isCancelled: context.isCancelled)
         } catch let error as CSVError where error.line == nil {
-            throw Diagnostic(.fileError, error.message,
+            // No such file, or one that cannot be opened: missing input (EX_NOINPUT).
+            let unreadable = !FileManager.default.isReadableFile(atPath: file)
+            throw Diagnostic(unreadable ? .missingInput : .fileError, error.message,
                              help: FileManager.default.fileExists(atPath: file) ? nil : pathSuggestion(file))
         } catch let error as CSVError {
             throw Diagnostic(.dataError, "\(file): \(error.description)")

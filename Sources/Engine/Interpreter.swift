@@ -99,6 +99,12 @@ public enum Interpreter {
                 ws.preparations[table.name, default: []].append(.derive(name: name, expression: expression.description))
                 let column = table.column(named: name)!
                 output.blocks.append(.success("\(replaced ? "replaced" : "added") \(name) (\(column.type.rawValue), \(column.missingCount) missing)"))
+                if case .number(let values) = column.data {
+                    let infinite = values.reduce(0) { $0 + ($1.isInfinite ? 1 : 0) }
+                    if infinite > 0 {
+                        output.blocks.append(.warning("\(Plural.count(infinite, "value")) of \(name) \(infinite == 1 ? "is" : "are") infinite (from dividing by zero, or overflow); train refuses infinite features"))
+                    }
+                }
 
             case .filter(let expression):
                 let table = try currentTable(ws)
@@ -146,15 +152,21 @@ public enum Interpreter {
                 if chosen == .classification, let warning = identifierWarning(column, classes: classCount) { output.blocks.append(.warning(warning)) }
 
             case .goal(let metric, let comparison, let threshold):
-                if let task = ws.target?.task, !Metrics.names(for: task).contains(metric) {
+                guard let target = ws.target else {
+                    throw Diagnostic(.notReady, "a goal belongs to a target, and none is chosen",
+                                     help: "choose the column to predict first: target COLUMN")
+                }
+                let task = target.task
+                if !Metrics.names(for: task).contains(metric) {
                     throw Diagnostic(.badValue, "'\(metric)' is not a \(task.rawValue) metric",
                                      help: "\(task.rawValue) metrics: " + Metrics.names(for: task).joined(separator: ", "))
                 }
                 if Metrics.higherIsBetter(metric) != (comparison == .atLeast) {
                     output.blocks.append(.warning("\(metric) is better when \(Metrics.higherIsBetter(metric) ? "higher" : "lower"); this goal asks for \(comparison == .atLeast ? "at least" : "at most") \(NumberFormatting.shortest(threshold))"))
                 }
-                ws.goal = Goal(metric: metric, comparison: comparison, threshold: threshold)
-                output.blocks.append(.success("goal: \(ws.goal!.text)"))
+                let goal = Goal(metric: metric, comparison: comparison, threshold: threshold)
+                ws.goals[target.column] = goal
+                output.blocks.append(.success("goal for \(target.column): \(goal.text)"))
 
             case .split(let fraction, let stratify, let requestedSeed):
                 recorded = try split(fraction, stratify: stratify, seed: requestedSeed, &ws, &output, &fingerprint, context)
@@ -191,7 +203,7 @@ public enum Interpreter {
                 guard let evaluation = ws.evaluation else {
                     throw Diagnostic(.notReady, "there are no metrics yet", help: "run 'evaluate' first")
                 }
-                try writeFile(MetricsJSON.encode(evaluation), to: path)
+                try writeFile(MetricsJSON.encode(evaluation, goals: ws.goals), to: path)
                 return StepResult(workspace: ws, output: .success("wrote metrics of \(Plural.count(evaluation.rows.count, "model")) to \(path)"), recorded: command, fingerprint: fingerprint)
 
             case .predict(let modelName, let tableName, let argument):
@@ -208,22 +220,39 @@ public enum Interpreter {
                 }
                 if let path {
                     try writeFile(to: path) { try CSVWriter.write(scored, to: path) }
-                    output.blocks.append(.success("wrote \(scored.rowCount) predictions to \(path)"))
+                    output.blocks.append(.success("wrote \(Plural.count(scored.rowCount, "prediction")) to \(path)"))
                 } else {
                     output.blocks.append(.table(Rendering.rows(of: scored, limit: 10, target: nil)))
                     if scored.rowCount > 10 { output.blocks.append(.note("10 of \(scored.rowCount) rows; add 'to PATH' to write them all")) }
                 }
                 return StepResult(workspace: ws, output: output, recorded: command, fingerprint: fingerprint)
 
-            case .exportModel(let modelName, let argument):
+            case .exportModel(let modelName, let argument, let force):
                 let path = try argument.resolved(in: ws.parameters)
                 guard let model = ws.model(named: modelName) else { throw noSuchModel(modelName, ws) }
-                let metrics = ws.evaluation?.rows.first { $0.model == modelName }?.metrics ?? []
-                do { try ModelBundle.write(model, metrics: metrics, goal: ws.goal, to: path) } catch let error as EngineError {
-                    throw Diagnostic(.fileError, error.description)
+                // The goal gates the export: a model that fails it, or cannot be checked, is
+                // exported only when asked explicitly, and the bundle says so.
+                let goal = ws.goals[model.target]
+                let check = goal.map { Evaluating.check(model, against: $0) }
+                if let goal, let check, !check.passed {
+                    let problem: String
+                    if case .failed(let value) = check {
+                        problem = "'\(model.name)' fails its goal: \(goal.metric) is \(Evaluating.format(value)), the goal is \(goal.text)"
+                    } else {
+                        problem = "'\(model.name)' has no test rows to check its goal (\(goal.text)) on"
+                    }
+                    guard force else {
+                        throw Diagnostic(.notReady, problem, help: "export it anyway with: \(Command.exportModel(model: modelName, path: argument, force: true))")
+                    }
+                    output.blocks.append(.warning(problem + "; exported as asked (the bundle records it)"))
                 }
-                return StepResult(workspace: ws, output: .success("wrote model bundle \(path) (\(model.name): \(model.algorithm), \(model.preparation.count) preparation steps)"),
-                                  recorded: command, fingerprint: fingerprint)
+                do {
+                    try ModelBundle.write(model, metrics: Evaluating.metrics(of: model) ?? [], goal: goal, goalMet: check?.passed, to: path)
+                } catch let error as EngineError {
+                    throw Diagnostic(.cannotWrite, error.description)
+                }
+                output.blocks.insert(.success("wrote model bundle \(path) (\(model.name): \(model.algorithm), \(Plural.count(model.preparation.count, "preparation step")))"), at: 0)
+                return StepResult(workspace: ws, output: output, recorded: command, fingerprint: fingerprint)
 
             case .exportPipeline(let modelName, let argument):
                 let path = try argument.resolved(in: ws.parameters)
@@ -354,7 +383,7 @@ public enum Interpreter {
             try FilePaths.createParentDirectory(of: path)
             try write()
         } catch {
-            throw Diagnostic(.fileError, "cannot write '\(path)': \(error.localizedDescription)")
+            throw Diagnostic(.cannotWrite, "cannot write '\(path)': \(error.localizedDescription)")
         }
     }
 }

@@ -3,13 +3,17 @@ import Foundation
 import Learning
 import Tabular
 
-/// A saved model: a folder with `manifest.json` (versioned: schema, preparation,
-/// metrics, lineage, file hashes) and `model.json` (the estimator). Both are plain data;
-/// loading decodes JSON and checks hashes, and never runs code.
+/// A saved model: a folder with `manifest.json` (versioned: schema, preparation, metrics,
+/// lineage), `model.json` (the estimator) and `SHA256SUMS` (the SHA-256 of both, in the
+/// format `sha256sum -c` reads). All plain data: loading decodes JSON, checks every hash
+/// and cross-reference, and never runs code. A bundle is written whole or not at all.
 public enum ModelBundle {
     public static let format = "mlw-model"
-    public static let version = 1
+    /// 2: SHA256SUMS covers the manifest too. Version 1 bundles (the manifest holds
+    /// the model file's hash) still load, with that check.
+    public static let version = 2
     public static let mlwVersion = "0.1.0"
+    static let checksumsFile = "SHA256SUMS"
 
     struct Manifest: Codable {
         var format: String
@@ -26,9 +30,12 @@ public enum ModelBundle {
         var preparation: [PreparationStep]
         var metrics: [String: Double]
         var goal: String?
+        /// Whether the model met its goal on its test rows when exported (nil: no goal).
+        var goalMet: Bool?
         var trainingRows: Int
         var lineage: Lineage
-        var files: [String: String]
+        /// Version 1 only: the SHA-256 of model.json.
+        var files: [String: String]?
 
         struct Lineage: Codable {
             var script: [String]
@@ -40,6 +47,7 @@ public enum ModelBundle {
             case mlwVersion = "mlw_version"
             case inputSchema = "input_schema"
             case trainingRows = "training_rows"
+            case goalMet = "goal_met"
         }
     }
 
@@ -49,61 +57,183 @@ public enum ModelBundle {
         return encoder
     }
 
-    /// Writes the bundle folder (replacing files of an earlier bundle at the same path).
-    public static func write(_ model: TrainedModel, metrics: [(name: String, value: Double)], goal: Goal?, to path: String) throws {
+    // MARK: - Writing
+
+    /// Writes the bundle folder: built beside `path` and renamed into place, so a failure
+    /// (a full disk, a value JSON cannot hold) leaves no half-written bundle. An earlier
+    /// bundle at `path` is replaced; any other existing file or folder is refused.
+    /// - Throws: `EngineError.cannotWrite`.
+    public static func write(_ model: TrainedModel, metrics: [(name: String, value: Double)], goal: Goal?, goalMet: Bool?,
+                             to path: String) throws {
+        try checkReplaceable(path)
+        let parent = FilePaths.directory(of: path)
+        let staging = FilePaths.join(parent, ".\(FilePaths.fileName(of: path)).writing-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            if !parent.isEmpty { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) }
+            try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: false)
             let modelData = try encoder().encode(model.estimator)
-            let modelPath = FilePaths.join(path, "model.json")
-            try modelData.write(to: URL(fileURLWithPath: modelPath), options: .atomic)
             let manifest = Manifest(
                 format: format, version: version, mlwVersion: mlwVersion, name: model.name, algorithm: model.algorithm,
                 settings: Dictionary(uniqueKeysWithValues: model.settings.map { ($0.key, $0.value) }),
                 task: model.task, target: model.target, classes: model.classes, features: model.features,
                 inputSchema: model.inputSchema, preparation: model.preparation,
-                metrics: Dictionary(uniqueKeysWithValues: metrics.filter { !$0.value.isNaN }.map { ($0.name, $0.value) }),
-                goal: goal?.text, trainingRows: model.trainingRows,
-                lineage: .init(script: model.lineage, data: model.dataSources),
-                files: ["model.json": SHA256.hexDigest(of: [UInt8](modelData))])
-            try encoder().encode(manifest).write(to: URL(fileURLWithPath: FilePaths.join(path, "manifest.json")), options: .atomic)
-        } catch let error as EngineError {
-            throw error
+                metrics: Dictionary(uniqueKeysWithValues: metrics.filter { $0.value.isFinite }.map { ($0.name, $0.value) }),
+                goal: goal?.text, goalMet: goal == nil ? nil : goalMet ?? false, trainingRows: model.trainingRows,
+                lineage: .init(script: model.lineage, data: model.dataSources), files: nil)
+            let manifestData = try encoder().encode(manifest)
+            let sums = "\(SHA256.hexDigest(of: [UInt8](manifestData)))  manifest.json\n\(SHA256.hexDigest(of: [UInt8](modelData)))  model.json\n"
+            try writeSynced(modelData, to: FilePaths.join(staging, "model.json"))
+            try writeSynced(manifestData, to: FilePaths.join(staging, "manifest.json"))
+            try writeSynced(Data(sums.utf8), to: FilePaths.join(staging, checksumsFile))
+            try moveIntoPlace(staging, path)
         } catch {
-            throw EngineError.input("cannot write the bundle '\(path)': \(error.localizedDescription)")
+            try? FileManager.default.removeItem(atPath: staging)
+            if let error = error as? EngineError { throw error }
+            throw EngineError.cannotWrite("cannot write the bundle '\(path)': \(describe(error))")
         }
     }
 
-    /// Reads and checks a bundle.
+    /// Refuses to replace anything but an earlier bundle or an empty folder.
+    private static func checkReplaceable(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
+        guard isDirectory.boolValue else {
+            throw EngineError.cannotWrite("'\(path)' is a file; a model bundle is a folder, so choose another path")
+        }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        if entries.isEmpty { return }
+        let manifest = FileManager.default.contents(atPath: FilePaths.join(path, "manifest.json"))
+            .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+        guard manifest?["format"] as? String == format else {
+            throw EngineError.cannotWrite("'\(path)' is a folder that is not a model bundle; choose a new folder (nothing in it was changed)")
+        }
+    }
+
+    private static func writeSynced(_ data: Data, to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw EngineError.cannotWrite("cannot write '\(path)': \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        let bytes = [UInt8](data)
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw EngineError.cannotWrite("cannot write '\(path)': \(String(cString: strerror(errno)))")
+            }
+            written += n
+        }
+        guard fsync(fd) == 0 else { throw EngineError.cannotWrite("cannot write '\(path)': \(String(cString: strerror(errno)))") }
+    }
+
+    /// Renames the finished folder to `path`; an earlier bundle there is moved aside
+    /// first and removed after.
+    private static func moveIntoPlace(_ staging: String, _ path: String) throws {
+        let aside = staging + ".old"
+        let replacing = FileManager.default.fileExists(atPath: path)
+        if replacing, rename(path, aside) != 0 {
+            throw EngineError.cannotWrite("cannot replace '\(path)': \(String(cString: strerror(errno)))")
+        }
+        guard rename(staging, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            if replacing { rename(aside, path) }
+            throw EngineError.cannotWrite("cannot write the bundle '\(path)': \(reason)")
+        }
+        if replacing { try? FileManager.default.removeItem(atPath: aside) }
+        let parent = FilePaths.directory(of: path)
+        let fd = open(parent.isEmpty ? "." : parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 { fsync(fd); close(fd) }
+    }
+
+    // MARK: - Reading
+
+    /// Reads a bundle, checking every file against its hash and every cross-reference
+    /// (features against the coefficients, classes against the model, each preparation
+    /// step against the columns it works on).
+    /// - Throws: `EngineError.missing` (no such folder), `.input` (not a bundle) or
+    ///   `.corrupt`, naming the file and what disagrees.
     public static func load(_ path: String) throws -> TrainedModel {
-        let manifestPath = FilePaths.join(path, "manifest.json")
-        guard let manifestData = FileManager.default.contents(atPath: manifestPath) else {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw EngineError.missing("no model bundle at '\(path)' (no such folder)")
+        }
+        guard isDirectory.boolValue, let manifestData = FileManager.default.contents(atPath: FilePaths.join(path, "manifest.json")) else {
             throw EngineError.input("'\(path)' is not a model bundle (no manifest.json)")
+        }
+        guard let modelData = FileManager.default.contents(atPath: FilePaths.join(path, "model.json")) else {
+            throw EngineError.corrupt("'\(path)' lacks model.json")
+        }
+        let sums = FileManager.default.contents(atPath: FilePaths.join(path, checksumsFile))
+        if let sums { try checkSums(sums, manifest: manifestData, model: modelData, bundle: path) }
+        // The version is read first: what else to expect depends on it.
+        let header = (try? JSONSerialization.jsonObject(with: manifestData)) as? [String: Any]
+        guard header?["format"] as? String == format else {
+            throw EngineError.corrupt("'\(path)/manifest.json' is not an mlw model manifest")
+        }
+        guard let declared = header?["version"] as? Int, declared >= 1 else {
+            throw EngineError.corrupt("'\(path)/manifest.json' has no valid version")
+        }
+        guard declared <= version else {
+            throw EngineError.corrupt("'\(path)' is bundle version \(declared); this mlw reads up to version \(version)")
         }
         let manifest: Manifest
         do { manifest = try JSONDecoder().decode(Manifest.self, from: manifestData) } catch {
-            throw EngineError.corrupt("'\(manifestPath)' is damaged: \(error)")
+            throw EngineError.corrupt("'\(path)/manifest.json' is damaged: \(describe(error))")
         }
-        guard manifest.format == format else { throw EngineError.corrupt("'\(path)' is not an mlw model bundle") }
-        guard manifest.version <= version else {
-            throw EngineError.corrupt("'\(path)' is bundle version \(manifest.version); this mlw reads up to version \(version)")
-        }
-        guard let expected = manifest.files["model.json"],
-              let modelData = FileManager.default.contents(atPath: FilePaths.join(path, "model.json")) else {
-            throw EngineError.corrupt("'\(path)' lacks model.json")
-        }
-        guard SHA256.hexDigest(of: [UInt8](modelData)) == expected else {
-            throw EngineError.corrupt("'\(path)/model.json' does not match the SHA-256 in its manifest (changed or damaged)")
+        if sums == nil {
+            // Version 1 carried only the model file's hash, in the manifest.
+            guard manifest.version == 1 else { throw EngineError.corrupt("'\(path)' lacks \(checksumsFile), which every version \(manifest.version) bundle has") }
+            guard let expected = manifest.files?["model.json"] else { throw EngineError.corrupt("'\(path)/manifest.json' holds no hash of model.json") }
+            guard SHA256.hexDigest(of: [UInt8](modelData)) == expected else {
+                throw EngineError.corrupt("'\(path)/model.json' does not match the SHA-256 in its manifest (changed or damaged)")
+            }
         }
         let estimator: FittedEstimator
         do { estimator = try JSONDecoder().decode(FittedEstimator.self, from: modelData) } catch {
-            throw EngineError.corrupt("'\(path)/model.json' is damaged: \(error)")
+            throw EngineError.corrupt("'\(path)/model.json' is damaged: \(describe(error))")
         }
-        return TrainedModel(
+        let model = TrainedModel(
             name: manifest.name, algorithm: manifest.algorithm,
             settings: manifest.settings.keys.sorted().map { Command.Setting(key: $0, value: manifest.settings[$0]!) },
             task: manifest.task, target: manifest.target, classes: manifest.classes, features: manifest.features,
             inputSchema: manifest.inputSchema, preparation: manifest.preparation, estimator: estimator,
             trainingRows: manifest.trainingRows, lineage: manifest.lineage.script, dataSources: manifest.lineage.data, testSet: nil)
+        try BundleCheck.validate(model, bundle: path)
+        return model
+    }
+
+    /// Compares each file with its line in SHA256SUMS; both files must be listed.
+    private static func checkSums(_ sums: Data, manifest: Data, model: Data, bundle: String) throws {
+        var listed: [String: String] = [:]
+        for line in String(decoding: sums, as: UTF8.self).split(separator: "\n") {
+            let parts = line.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2 else { throw EngineError.corrupt("'\(bundle)/\(checksumsFile)' is damaged: '\(line.prefix(80))' is not 'HASH  FILE'") }
+            let name = parts[1].trimmingCharacters(in: CharacterSet(charactersIn: " *"))
+            listed[name] = String(parts[0]).lowercased()
+        }
+        for (name, data) in [("manifest.json", manifest), ("model.json", model)] {
+            guard let expected = listed[name] else { throw EngineError.corrupt("'\(bundle)/\(checksumsFile)' does not list \(name)") }
+            guard SHA256.hexDigest(of: [UInt8](data)) == expected else {
+                throw EngineError.corrupt("'\(bundle)/\(name)' does not match its SHA-256 in \(checksumsFile) (changed or damaged)")
+            }
+        }
+    }
+
+    /// A decoding error in a few words: where in the file, and what was wrong.
+    static func describe(_ error: Error) -> String {
+        func at(_ path: [CodingKey]) -> String {
+            path.isEmpty ? "the top level" : "'" + path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+                .replacingOccurrences(of: ".[", with: "[") + "'"
+        }
+        guard let decoding = error as? DecodingError else { return error.localizedDescription }
+        switch decoding {
+        case .keyNotFound(let key, let context): return "\(at(context.codingPath + [key])) is missing"
+        case .typeMismatch(let type, let context): return "\(at(context.codingPath)) is not \(type == String.self ? "text" : "a \(type)")"
+        case .valueNotFound(_, let context): return "\(at(context.codingPath)) is null"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "it is not valid JSON" : "\(at(context.codingPath)): \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
     }
 
     /// Scores a CSV file with a bundle: the input columns plus predictions.
@@ -111,6 +241,7 @@ public enum ModelBundle {
         let model = try load(path)
         let table: Table
         do { table = try CSVReader.read(path: input, name: "input").table } catch let error as CSVError {
+            if error.line == nil, !FileManager.default.isReadableFile(atPath: input) { throw EngineError.missing(error.description) }
             throw EngineError.input("\(input): \(error.description)")
         }
         return try ModelScoring.scoredTable(model, rawTable: table)

@@ -15,15 +15,17 @@ public enum PipelineExport {
         guard let last = ws.models.last else {
             throw Diagnostic(.notReady, "no models to export", help: Interpreter.trainFirst(ws))
         }
-        if let goal = ws.goal, let evaluation = ws.evaluation, let best = best(by: goal, among: evaluation),
+        // The best by the goal among the models of the last model's target.
+        if let goal = ws.goals[last.target],
+           let best = best(by: goal, among: Evaluating.rows(ws.models.filter { $0.target == last.target })),
            let model = ws.model(named: best.model) {
             return model
         }
         return last
     }
 
-    static func best(by goal: Goal, among evaluation: Evaluation) -> Evaluation.Row? {
-        let candidates = evaluation.rows.filter { row in row.value(of: goal.metric).map { !$0.isNaN } ?? false }
+    static func best(by goal: Goal, among rows: [Evaluation.Row]) -> Evaluation.Row? {
+        let candidates = rows.filter { row in row.value(of: goal.metric).map { !$0.isNaN } ?? false }
         let higher = Metrics.higherIsBetter(goal.metric)
         // max(by:) keeps the last of equal elements; ties should go to the earlier model.
         return candidates.reversed().max { a, b in
@@ -138,7 +140,7 @@ public enum PipelineExport {
             """
             try readme.write(toFile: FilePaths.join(path, "README.md"), atomically: true, encoding: .utf8)
         } catch {
-            throw Diagnostic(.fileError, "cannot write the pipeline '\(path)': \(error.localizedDescription)")
+            throw Diagnostic(.cannotWrite, "cannot write the pipeline '\(path)': \(error.localizedDescription)")
         }
         let kept = steps.count + 2
         return (kept, max(0, script.count - steps.count - 1))

@@ -45,6 +45,42 @@ public enum PreparationStep: Sendable, Equatable {
         return result
     }
 
+    /// Checks that the step's learned values make sense for the columns of `table` (the
+    /// columns it will be applied to), beyond what `apply` needs: a loaded bundle's steps
+    /// are data from a file, and a wrong one must be refused, not applied silently.
+    func check(against table: Table) throws {
+        switch self {
+        case .derive(let name, let source):
+            guard !name.isEmpty else { throw EngineError.corrupt("a derive step has no column name") }
+            guard (try? ExpressionParser.parse(Array(source), from: 0)) != nil else {
+                throw EngineError.corrupt("the expression '\(source)' does not parse")
+            }
+        case .drop(let columns):
+            for name in columns where table.column(named: name) == nil {
+                throw EngineError.corrupt("it drops '\(name)', which is not a column at that point")
+            }
+        case .impute(let imputer):
+            let column = try required(imputer.column, in: table)
+            switch (column.type, imputer.fill) {
+            case (.number, .number(let v)) where v.isFinite: break
+            case (.text, .text), (.boolean, .boolean): break
+            default: throw EngineError.corrupt("its fill value \(imputer.fill.displayText) does not suit the \(column.type.rawValue) column '\(column.name)'")
+            }
+        case .oneHot(let encoder):
+            let column = try required(encoder.column, in: table)
+            guard column.type != .number else { throw EngineError.corrupt("it one-hot encodes '\(column.name)', a number column") }
+            guard !encoder.categories.isEmpty, Set(encoder.categories).count == encoder.categories.count else {
+                throw EngineError.corrupt("its categories are empty or repeated")
+            }
+        case .scale(let scaler):
+            let column = try required(scaler.column, in: table)
+            guard column.type == .number else { throw EngineError.corrupt("it scales '\(column.name)', a \(column.type.rawValue) column") }
+            guard scaler.mean.isFinite, scaler.deviation.isFinite, scaler.deviation > 0 else {
+                throw EngineError.corrupt("its standard deviation is \(scaler.deviation), but dividing needs a finite number above 0")
+            }
+        }
+    }
+
     private func required(_ name: String, in table: Table) throws -> Column {
         guard let column = table.column(named: name) else {
             throw EngineError.input("the input has no column '\(name)'")

@@ -10,6 +10,8 @@ public struct ScriptRunner {
         case dataError = 65
         case noInput = 66
         case internalError = 70
+        case cannotCreate = 73
+        case ioError = 74
         case interrupted = 130
     }
 
@@ -21,6 +23,14 @@ public struct ScriptRunner {
     public var print: ((String) -> Void)?
     /// Report each step's wall time through `printError`.
     public var timings = false
+    /// Resuming a session: steps that write files (export, save, predict … to) are
+    /// recorded without running, so files the user has replaced since are left alone.
+    /// They change no workspace, so the result is the same.
+    public var skipsFileWrites = false
+    /// Told each step skipped by `skipsFileWrites` (its text).
+    public var onSkip: ((String) -> Void)?
+    /// Told before each line runs: its 1-based number and the number of lines.
+    public var progress: ((Int, Int) -> Void)?
     public var printError: (String) -> Void
 
     public init(session: Session, renderer: OutputRenderer = OutputRenderer(), verify: Bool = false,
@@ -36,8 +46,9 @@ public struct ScriptRunner {
     /// - Returns: the exit code and the number of steps verified.
     public func run(lines: [String], source: String) -> (code: ExitCode, verified: Int) {
         var verified = 0
-        if verify, let declared = ScriptRunner.fingerprintVersion(lines), declared != Fingerprint.version {
-            printError("\(source): recorded with fingerprints v\(declared), but this mlw computes v\(Fingerprint.version); "
+        let recordedVersion = ScriptRunner.fingerprintVersion(lines) ?? Fingerprint.version
+        if verify, !Fingerprint.readableVersions.contains(recordedVersion) {
+            printError("\(source): recorded with fingerprints v\(recordedVersion), but this mlw checks v\(Fingerprint.readableVersions.lowerBound) to v\(Fingerprint.version); "
                        + "replay it without --verify, or record it again")
             return (.dataError, 0)
         }
@@ -51,8 +62,14 @@ public struct ScriptRunner {
                 printError("\(source):\(index + 1): " + renderer.renderError(diagnostic.rendered(source: text)))
                 return (.dataError, verified)
             } catch {
-                printError("\(source):\(index + 1): internal error: \(error)")
+                printError("\(source):\(index + 1): " + renderer.renderError(Diagnostic.internalError(error).rendered(source: nil)))
                 return (.internalError, verified)
+            }
+            progress?(index + 1, lines.count)
+            if skipsFileWrites && command.writesFiles {
+                session.recordWithoutRunning(command)
+                onSkip?(text)
+                continue
             }
             let started = DispatchTime.now().uptimeNanoseconds
             let (result, fingerprint) = session.execute(command)
@@ -68,11 +85,12 @@ public struct ScriptRunner {
                 return (.interrupted, verified)
             case .failure(let diagnostic):
                 printError("\(source):\(index + 1): " + renderer.renderError(diagnostic.rendered(source: text)))
-                return (diagnostic.message.hasPrefix("internal error") ? .internalError : .dataError, verified)
+                return (ExitCode(rawValue: diagnostic.exitStatus) ?? .dataError, verified)
             case .output(let output):
                 if let print, !output.blocks.isEmpty { print(renderer.render(output)) }
             }
-            if verify, let expected, !expected.isEmpty {
+            if verify, let recorded = expected, !recorded.isEmpty {
+                let expected = Fingerprint.comparable(recorded, recordedIn: recordedVersion, command: command)
                 let actual = fingerprint ?? Fingerprint()
                 if let difference = actual.firstDifference(from: expected) {
                     printError("\(source):\(index + 1): verify failed at '\(text)': \(difference)")
@@ -125,9 +143,11 @@ public struct ScriptRunner {
     /// Reads a script file's lines.
     public static func lines(of path: String) throws -> [String] {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw EngineError.input("cannot read '\(path)'")
+            throw EngineError.missing("cannot read '\(path)'")
         }
-        guard let text = String(data: data, encoding: .utf8) else { throw EngineError.input("'\(path)' is not UTF-8 text") }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw EngineError.input("'\(path)' is not UTF-8 text, so it is not an mlw script")
+        }
         var lines = text.components(separatedBy: "\n").map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
         if lines.last == "" { lines.removeLast() }
         return lines

@@ -57,7 +57,7 @@ public final class Session {
         } catch let diagnostic as Diagnostic {
             return .failure(diagnostic)
         } catch {
-            return .failure(Diagnostic(.badArgument, "internal error: \(error) (please report this)"))
+            return .failure(.internalError(error))
         }
         return execute(command).result
     }
@@ -102,7 +102,7 @@ public final class Session {
         } catch is Interrupted {
             return (.interrupted, nil)
         } catch {
-            return (.failure(Diagnostic(.badArgument, "internal error: \(error) (please report this)")), nil)
+            return (.failure(.internalError(error)), nil)
         }
         // Help reads the command table only: it is not a step of the script.
         if case .help = command { return (.output(step.output), nil) }
@@ -120,6 +120,14 @@ public final class Session {
             return (failure, nil)
         }
         return (.output(step.output), step.fingerprint)
+    }
+
+    /// Records a step that changes no workspace without running it (a file-writing step
+    /// of a resumed session).
+    public func recordWithoutRunning(_ command: Command) {
+        let entry = JournalEntry(command: command, text: command.description, fingerprint: Fingerprint(), table: workspace.current)
+        recorded.append(entry)
+        effective.append(entry)
     }
 
     /// Runs the command against the workspace; at the prompt, on its own thread so that
@@ -146,8 +154,13 @@ public final class Session {
 
     /// Writes the entry to the journal first: a step that cannot be saved did not happen.
     private func record(_ entry: JournalEntry, effective isEffective: Bool) -> LineResult? {
+        // One line per step: a value with a line break (a parameter's) would split it.
+        guard !entry.text.contains(where: \.isNewline) else {
+            return .failure(Diagnostic(.badValue, "this step holds a line break (from a parameter's value?), so it cannot be recorded as one line"))
+        }
         do { try journal?.append(entry.line) } catch {
-            return .failure(Diagnostic(.fileError, "\(error); the step was not applied"))
+            return .failure(Diagnostic(.journalError, "\(error); the step was not applied",
+                                       help: "free some space (or fix the file's permissions), then type the step again"))
         }
         recorded.append(entry)
         if isEffective { effective.append(entry) }

@@ -52,6 +52,8 @@ extension FittedEstimator: Codable {
 public struct TrainedModel: Sendable, Equatable {
     public var name: String
     public var algorithm: String
+    /// The table it was trained on ("" for a model loaded from a bundle).
+    public var table: String = ""
     public var settings: [Command.Setting]
     public var task: Task
     public var target: String
@@ -69,6 +71,9 @@ public struct TrainedModel: Sendable, Equatable {
     public var dataSources: [DataSource]
     /// Held-out rows, already prepared (not stored in bundles).
     var testSet: LabelledMatrix?
+    /// Identifies the held-out rows (table and row numbers, or the test table and its
+    /// file): models with equal ids were tested on the same rows.
+    var testSetID: String = ""
 
     public static func == (a: TrainedModel, b: TrainedModel) -> Bool {
         a.name == b.name && a.estimator == b.estimator && a.features == b.features && a.preparation == b.preparation
@@ -140,15 +145,23 @@ enum ModelScoring {
         }
     }
 
-    /// Makes a raw input table match the schema a model expects: every input column
-    /// present, with the training type (numbers read as text are converted, and back).
-    static func conform(_ table: Table, to schema: [SchemaField]) throws -> Table {
-        var result = table
+    /// The columns of a raw input table that a model reads, in the schema's order and
+    /// with their training types (numbers read as text are converted, and back), plus
+    /// the `keeping` columns. Every other input column is left out: one named like a
+    /// column the preparation makes (`island_Biscoe` beside `island`) would otherwise
+    /// stand in for it.
+    static func conform(_ table: Table, to schema: [SchemaField], keeping extra: [String] = []) throws -> Table {
+        let missing = schema.map(\.name).filter { table.column(named: $0) == nil }
+        if !missing.isEmpty {
+            let listed = missing.prefix(10).map { "'\($0)'" }.joined(separator: ", ") + (missing.count > 10 ? ", …" : "")
+            let hint = missing.count == 1 ? Suggestions.didYouMean(missing[0], among: table.columnNames).map { " (\($0))" } ?? "" : ""
+            throw EngineError.input("the input has no column\(missing.count == 1 ? "" : "s") \(listed)\(hint); the model reads "
+                                    + Plural.count(schema.count, "column"))
+        }
+        let kept = schema.map(\.name) + extra.filter { name in !schema.contains { $0.name == name } && table.column(named: name) != nil }
+        var result = Table(name: table.name, columns: kept.map { table.column(named: $0)! }, rowCount: table.rowCount)
         for field in schema {
-            guard let column = table.column(named: field.name) else {
-                throw EngineError.input("the input has no column '\(field.name)'"
-                                        + (Suggestions.didYouMean(field.name, among: table.columnNames).map { " (\($0))" } ?? ""))
-            }
+            let column = table.column(named: field.name)!
             if column.type == field.type { continue }
             let texts = (0..<column.count).map { column.text(at: $0) }
             switch field.type {

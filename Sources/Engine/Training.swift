@@ -96,7 +96,13 @@ enum Training {
                                            parameters: parameters, isCancelled: context.isCancelled)
             }
             if !model.converged {
-                notes.append(.warning("did not converge in \(Plural.count(model.iterations, "iteration")); raise max_iter or scale the features"))
+                // Two ways to stop short: the iteration limit, or a loss that no longer
+                // improves while the gradient is still above the tolerance.
+                if model.iterations >= parameters.maxIterations {
+                    notes.append(.warning("did not converge in \(Plural.count(model.iterations, "iteration")) (max_iter); raise max_iter or scale the features"))
+                } else {
+                    notes.append(.warning("stopped after \(Plural.count(model.iterations, "iteration")): the loss stopped improving before the gradient fell below tol=\(NumberFormatting.shortest(parameters.tolerance)); scale the features ('scale standard numeric') or raise tol"))
+                }
             }
             estimator = .logistic(model)
         case "linear":
@@ -131,19 +137,26 @@ enum Training {
         let slice = PipelineExport.slice(for: table.name, testTable: split?.testTableName, script: context.effectiveScript)
         model.lineage = slice.map(\.text) + [recorded.description]
         model.dataSources = [table.name, split?.testTableName].compactMap { $0.flatMap { ws.sources[$0] } }
+        model.table = table.name
 
         // The test set, prepared exactly as the training rows were.
         switch split {
         case .rows?:
-            model.testSet = try labelled(table, rows: split!.testRows!, features: featureNames, target: target, classes: classes)
+            let testRows = split!.testRows!
+            model.testSet = try labelled(table, rows: testRows, features: featureNames, target: target, classes: classes)
+            var rowsHasher = FingerprintHasher()
+            rowsHasher.combine(table.name)
+            for row in testRows { rowsHasher.combine(UInt64(row)) }
+            model.testSetID = "rows:" + rowsHasher.hexDigest
         case .table(let testName)?:
             guard let raw = ws.table(named: testName) else { throw Interpreter.noSuchTable(testName, ws) }
             guard raw.column(named: target.column) != nil else {
                 throw Diagnostic(.dataError, "the test table '\(testName)' has no target column '\(target.column)'")
             }
             do {
-                let prepared = try model.preparation.apply(to: ModelScoring.conform(raw, to: inputSchema))
+                let prepared = try model.preparation.apply(to: ModelScoring.conform(raw, to: inputSchema, keeping: [target.column]))
                 model.testSet = try labelled(prepared, features: featureNames, target: target, classes: classes)
+                model.testSetID = "table:\(testName):" + (ws.sources[testName]?.checksum ?? "")
             } catch let error as EngineError {
                 throw Diagnostic(.dataError, "cannot prepare the test table '\(testName)': \(error)")
             }

@@ -19,8 +19,10 @@ public struct Workspace: Sendable {
     public var splits: [String: Split] = [:]
     /// The column to predict and the kind of problem.
     public var target: Target?
-    /// The success metric that evaluation checks and exports gate on.
-    public var goal: Goal?
+    /// Per target column: the success metric that evaluation checks and exports gate on.
+    /// A goal belongs to the target it was set for (an accuracy goal means nothing to a
+    /// regression target chosen later).
+    public var goals: [String: Goal] = [:]
     /// Trained models in training order.
     public var models: [TrainedModel] = []
     /// The latest evaluation, if any.
@@ -29,6 +31,9 @@ public struct Workspace: Sendable {
     public var parameters: [String: String] = [:]
 
     public init() {}
+
+    /// The goal of the current target.
+    public var goal: Goal? { target.flatMap { goals[$0.column] } }
 
     public var currentTable: Table? {
         current.flatMap { name in tables.first { $0.name == name } }
@@ -97,16 +102,23 @@ public enum Split: Sendable, Equatable {
     }
 }
 
-/// Metrics of every model on its test set.
+/// Metrics of models on their test sets.
 public struct Evaluation: Sendable, Equatable {
-    /// One model's metrics, in `Metrics.names(for:)` order.
+    /// One model's metrics, in `Metrics.names(for:)` order, and what they were measured on.
     public struct Row: Sendable, Equatable {
         public var model: String
         public var algorithm: String
+        public var table: String
+        public var target: String
+        public var task: Task
+        public var testRows: Int
+        /// Identifies the test rows: equal for models tested on the same rows.
+        public var testSet: String
         public var metrics: [(name: String, value: Double)]
 
         public static func == (a: Row, b: Row) -> Bool {
-            a.model == b.model && a.algorithm == b.algorithm && a.metrics.map(\.name) == b.metrics.map(\.name)
+            a.model == b.model && a.algorithm == b.algorithm && a.table == b.table && a.target == b.target && a.task == b.task
+                && a.testRows == b.testRows && a.testSet == b.testSet && a.metrics.map(\.name) == b.metrics.map(\.name)
                 && zip(a.metrics, b.metrics).allSatisfy { $0.value == $1.value || ($0.value.isNaN && $1.value.isNaN) }
         }
 
@@ -114,7 +126,16 @@ public struct Evaluation: Sendable, Equatable {
         public func value(of metric: String) -> Double? { metrics.first { $0.name == metric }?.value }
     }
 
-    public var target: String
-    public var task: Task
     public var rows: [Row]
+
+    /// The rows grouped by target, targets in order of first appearance.
+    public var byTarget: [(target: String, rows: [Row])] {
+        var order: [String] = []
+        var groups: [String: [Row]] = [:]
+        for row in rows {
+            if groups[row.target] == nil { order.append(row.target) }
+            groups[row.target, default: []].append(row)
+        }
+        return order.map { ($0, groups[$0]!) }
+    }
 }

@@ -29,8 +29,8 @@ enum SymmetricSystem {
         precondition(a.count == n * n && b.count == n)
         guard n > 0 else { return Solution(x: [], rank: 0) }
         guard a.allSatisfy(\.isFinite), b.allSatisfy(\.isFinite) else {
-            throw LearningError("the features' sums of squares are too large to compute with",
-                                help: "scale the features first, e.g. 'scale standard numeric'")
+            throw LearningError("the sums of products of the features and the target are too large to compute with",
+                                help: "scale the features ('scale standard numeric') and bring the target to a smaller unit with 'derive'")
         }
         // Scale by a power of two (exact) so that no sum of squares below can overflow.
         let largest = a.map(abs).max() ?? 0

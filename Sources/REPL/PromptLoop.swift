@@ -32,10 +32,10 @@ public struct PromptLoop {
         while true {
             switch editor.readLine() {
             case .endOfInput:
-                print("")
+                Console.out("")
                 return 0
             case .interrupted:
-                print("^C")
+                Console.out("^C")
                 continue
             case .line(let line):
                 editor.remember(line)
@@ -44,11 +44,11 @@ public struct PromptLoop {
                 case .nothing: break
                 case .quit: return 0
                 case .interrupted:
-                    print("\n" + renderer.renderError("interrupted: nothing changed"))  // the terminal echoed ^C without a newline
+                    Console.out("\n" + renderer.renderError("interrupted: nothing changed"))  // the terminal echoed ^C without a newline
                 case .failure(let diagnostic):
-                    print(renderer.renderError(diagnostic.rendered(source: line)))
+                    Console.out(renderer.renderError(diagnostic.rendered(source: line)))
                 case .output(let output):
-                    if !output.blocks.isEmpty { print(renderer.render(output)) }
+                    if !output.blocks.isEmpty { Console.out(renderer.render(output)) }
                 }
                 editor.saveHistory()
             }

@@ -34,6 +34,10 @@ public enum CSVWriter {
         for block in formattedBlocks(table) { try handle.write(contentsOf: block) }
     }
 
+    /// The CSV of `table` as byte blocks in order (the header first), for a caller that
+    /// writes them itself.
+    public static func blocks(_ table: Table) -> [[UInt8]] { formattedBlocks(table) }
+
     /// A column ready for formatting; text holds each distinct value escaped, concatenated.
     private enum Field {
         case numbers([Double])

@@ -13,13 +13,17 @@ struct MLW: ParsableCommand {
             mlw [--session NAME] starts the prompt, recording every step to sessions/NAME.mlw.
             With piped input (mlw < script.mlw) the lines run as a script, recorded the same way.
             Type 'help' at the prompt for the command language.
+
+            Exit status: 0 success; 3 the pipeline's model failed its goal (mlw run); 64 usage;
+            65 data error; 66 missing input; 70 internal error; 73 cannot write an output;
+            74 cannot write standard output; 75 the session is open in another mlw; 130 interrupted.
             """,
         version: ModelBundle.mlwVersion,
         subcommands: [Prompt.self, Replay.self, Run.self, Predict.self],
         defaultSubcommand: Prompt.self)
 }
 
-/// Shared output helpers for the subcommands.
+/// Shared helpers for the subcommands.
 enum Terminal {
     /// Runs a script file headless in a fresh session; exits with its sysexits code on failure.
     /// With `baseDirectory`, its relative input paths start there and the `--set` values of
@@ -27,13 +31,13 @@ enum Terminal {
     static func runScript(_ path: String, overrides: [String], verify: Bool, timings: Bool, print: ((String) -> Void)?,
                           missing: String, baseDirectory: String? = nil) throws -> (session: Session, verified: Int) {
         let lines: [String]
-        do { lines = try ScriptRunner.lines(of: path) } catch {
-            printError("error: \(missing)")
-            throw ExitCode(66)
+        do { lines = try ScriptRunner.lines(of: path) } catch let error as EngineError {
+            Console.error("error: " + (error.exitStatus == 66 ? missing : error.description))
+            throw ExitCode(error.exitStatus)
         }
         var values = try parseOverrides(overrides)
         if let problem = ScriptRunner.overrideProblem(values, lines: lines) {
-            printError("error: \(problem)")
+            Console.error("error: \(problem)")
             throw ExitCode(64)
         }
         if baseDirectory != nil {
@@ -44,7 +48,7 @@ enum Terminal {
         let session = Session(overrides: values)
         session.baseDirectory = baseDirectory
         session.keepsUndoHistory = lines.contains { JournalEntry.split($0).command.trimmingCharacters(in: .whitespaces) == "undo" }
-        var runner = ScriptRunner(session: session, renderer: renderer, verify: verify, print: print, printError: printError)
+        var runner = ScriptRunner(session: session, renderer: renderer, verify: verify, print: print, printError: Console.error)
         runner.timings = timings
         let (code, verified) = runner.run(lines: lines, source: path)
         if code != .ok { throw ExitCode(code.rawValue) }
@@ -56,13 +60,18 @@ enum Terminal {
     static var renderer: OutputRenderer {
         let colors = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
             && ProcessInfo.processInfo.environment["TERM"] != "dumb"
-        var size = winsize()
-        let width = ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 120
-        return OutputRenderer(width: width, colors: colors)
+        return OutputRenderer(width: terminalWidth(STDOUT_FILENO) ?? 120, colors: colors)
     }
 
-    static func printError(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+    static func terminalWidth(_ descriptor: Int32) -> Int? {
+        var size = winsize()
+        return ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : nil
+    }
+
+    /// Ends the process with an engine error's message and status.
+    static func fail(_ error: EngineError) -> ExitCode {
+        Console.error("error: \(error)")
+        return ExitCode(error.exitStatus)
     }
 
     static func parseOverrides(_ pairs: [String]) throws -> [String: String] {
@@ -90,34 +99,32 @@ struct Prompt: ParsableCommand {
     var session: String?
 
     func run() throws {
+        Console.prepareProcess()
         let path = sessionPath()
         let existed = FileManager.default.fileExists(atPath: path)
         let interactive = Terminal.isInteractive
         let renderer = Terminal.renderer
-        let journal = try JournalFile(path: path, header: "# mlw session, started \(ISO8601DateFormatter().string(from: Date())), \(Fingerprint.headerTag)")
+        let journal: JournalFile
+        do {
+            journal = try JournalFile(path: path, header: "# mlw session, started \(ISO8601DateFormatter().string(from: Date())), \(Fingerprint.headerTag)")
+        } catch let error as EngineError {
+            throw Terminal.fail(error)
+        }
+        if let torn = journal.setAside {
+            Console.error(renderer.renderError("warning: the last line of \(path) was cut short when it was written, so it is not run: \(torn.debugDescription)\n"
+                                               + "help: it is kept in the file as a comment; type the step again if you need it"))
+        }
         let live = Session(journal: journal)
         if existed {
-            // Resume: rebuild the workspace by replaying (and verifying) the recorded steps,
-            // then keep recording after them.
-            let replayed = Session()
-            let runner = ScriptRunner(session: replayed, renderer: renderer, verify: true, print: nil, printError: Terminal.printError)
-            let (code, _) = runner.run(lines: try ScriptRunner.lines(of: path), source: path)
-            if code != .ok {
-                // Most often the data changed since the steps were recorded: the session cannot be
-                // continued as recorded, but its steps can be carried over to a new one.
-                Terminal.printError("""
-                    error: cannot resume \(path): replaying it does not give what it recorded (above)
-                    help: to carry its steps over to the data as it is now, in a new session:
-                            mlw --session NEW < \(path)    then    mlw --session NEW
-                          or start afresh with: mlw --session NEW
-                    """)
-                throw ExitCode(code.rawValue)
+            let skipped = try resume(path, into: live, renderer: renderer)
+            if !skipped.isEmpty {
+                Console.out(renderer.render(.init([.note("not run again on resume: \(Plural.count(skipped.count, "step")) that write\(skipped.count == 1 ? "s" : "") files ("
+                                                        + skipped.prefix(3).joined(separator: "; ") + (skipped.count > 3 ? "; …" : "") + ")")])))
             }
-            live.adopt(replayed)
         }
         if interactive {
-            print("mlw \(ModelBundle.mlwVersion): recording to \(path)" + (existed ? " (resumed \(Plural.count(live.recorded.count, "step")))" : "")
-                  + ". 'help' lists commands; Ctrl-D quits.")
+            Console.out("mlw \(ModelBundle.mlwVersion): recording to \(path)" + (existed ? " (resumed \(Plural.count(live.recorded.count, "step")))" : "")
+                        + ". 'help' lists commands; Ctrl-D quits.")
             let home = ProcessInfo.processInfo.environment["HOME"] ?? "."
             let history = ProcessInfo.processInfo.environment["MLW_HISTORY"] ?? FilePaths.join(home, ".mlw_history")
             let code = PromptLoop(session: live, renderer: renderer, historyPath: history).run()
@@ -133,12 +140,54 @@ struct Prompt: ParsableCommand {
             case .quit: return
             case .interrupted: throw ExitCode(130)
             case .failure(let diagnostic):
-                Terminal.printError("<stdin>:\(number): " + renderer.renderError(diagnostic.rendered(source: line)))
-                throw ExitCode(diagnostic.message.hasPrefix("internal error") ? 70 : 65)
+                Console.error("<stdin>:\(number): " + renderer.renderError(diagnostic.rendered(source: line)))
+                throw ExitCode(diagnostic.exitStatus)
             case .output(let output):
-                if !output.blocks.isEmpty { print(renderer.render(output)) }
+                if !output.blocks.isEmpty { Console.out(renderer.render(output)) }
             }
         }
+    }
+
+    /// Rebuilds the workspace by replaying (and verifying) the recorded steps, then keeps
+    /// recording after them. Steps that write files are not run again.
+    /// - Returns: the texts of the steps not run again.
+    private func resume(_ path: String, into live: Session, renderer: OutputRenderer) throws -> [String] {
+        let lines: [String]
+        do { lines = try ScriptRunner.lines(of: path) } catch let error as EngineError {
+            Console.error("error: cannot resume \(path): \(error)")
+            throw ExitCode(error.exitStatus)
+        }
+        let replayed = Session()
+        var runner = ScriptRunner(session: replayed, renderer: renderer, verify: true, print: nil, printError: Console.error)
+        runner.skipsFileWrites = true
+        var skipped: [String] = []
+        runner.onSkip = { skipped.append($0) }
+        // A long resume shows where it is, on a terminal only.
+        let showsProgress = isatty(STDERR_FILENO) == 1
+        var lastShown = DispatchTime.now().uptimeNanoseconds
+        if showsProgress {
+            runner.progress = { step, total in
+                let now = DispatchTime.now().uptimeNanoseconds
+                guard now - lastShown > 100_000_000 else { return }
+                lastShown = now
+                Console.errorText("\r\u{1B}[2Kresuming \(path): step \(step) of \(total)")
+            }
+        }
+        let (code, _) = runner.run(lines: lines, source: path)
+        if showsProgress { Console.errorText("\r\u{1B}[2K") }
+        if code != .ok {
+            // Most often the data changed since the steps were recorded: the session cannot be
+            // continued as recorded, but its steps can be carried over to a new one.
+            Console.error("""
+                error: cannot resume \(path): replaying it does not give what it recorded (above)
+                help: to carry its steps over to the data as it is now, in a new session:
+                        mlw --session NEW < \(path)    then    mlw --session NEW
+                      or start afresh with: mlw --session NEW
+                """)
+            throw ExitCode(code.rawValue)
+        }
+        live.adopt(replayed)
+        return skipped
     }
 
     private func sessionPath() -> String {
@@ -173,15 +222,20 @@ struct Replay: ParsableCommand {
     var timings = false
 
     func run() throws {
+        Console.prepareProcess()
         let (_, verified) = try Terminal.runScript(file, overrides: overrides, verify: verify, timings: timings,
-                                                   print: quiet ? nil : { print($0) }, missing: "cannot read '\(file)'")
-        if verify { print("verified \(Plural.count(verified, "step")) of \(file): every fingerprint matches") }
+                                                   print: quiet ? nil : { Console.out($0) }, missing: "cannot read '\(file)'")
+        if verify { Console.out("verified \(Plural.count(verified, "step")) of \(file): every fingerprint matches") }
     }
 }
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run an exported pipeline: writes OUTDIR/metrics.json and the model bundle OUTDIR/model.")
+        abstract: "Run an exported pipeline: writes OUTDIR/metrics.json and the model bundle OUTDIR/model.",
+        discussion: """
+            When the pipeline's goal fails, metrics.json is written but the bundle is not, and
+            the exit status is 3 (--force writes the bundle anyway, and still exits 3).
+            """)
 
     @Argument(help: "The pipeline folder (holding pipeline.mlw).")
     var directory: String
@@ -192,22 +246,33 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a declared parameter (repeatable).", valueName: "NAME=VALUE"))
     var overrides: [String] = []
 
+    @Flag(help: "Write the model bundle even when the model fails its goal.")
+    var force = false
+
     @Flag(help: "Print each step's wall time to standard error.")
     var timings = false
 
     func run() throws {
+        Console.prepareProcess()
         let script = FilePaths.join(directory, "pipeline.mlw")
-        let (session, _) = try Terminal.runScript(script, overrides: overrides, verify: false, timings: timings, print: { print($0) },
+        let (session, _) = try Terminal.runScript(script, overrides: overrides, verify: false, timings: timings, print: { Console.out($0) },
                                                   missing: "\(directory) is not a pipeline folder (cannot read pipeline.mlw)",
                                                   baseDirectory: FilePaths.absolute(directory))
         let outDirectory = out ?? FilePaths.join(directory, "out")
-        do {
-            let written = try PipelineOutputs.write(session.workspace, to: outDirectory)
-            print("wrote \(written.metrics) and the model bundle \(written.bundle)")
-        } catch {
-            Terminal.printError("error: \(error)")
-            throw ExitCode(65)
+        let written: PipelineOutputs.Written
+        do { written = try PipelineOutputs.write(session.workspace, to: outDirectory, force: force) } catch let error as EngineError {
+            throw Terminal.fail(error)
         }
+        if let failure = written.goalFailure {
+            Console.error("error: \(failure)")
+            if let bundle = written.bundle {
+                Console.out("wrote \(written.metrics) and, as --force asked, the model bundle \(bundle)")
+            } else {
+                Console.out("wrote \(written.metrics); no model bundle, since the model failed its goal (--force writes it anyway)")
+            }
+            throw ExitCode(PipelineOutputs.goalFailedStatus)
+        }
+        Console.out("wrote \(written.metrics) and the model bundle \(written.bundle ?? "")")
     }
 }
 
@@ -225,21 +290,19 @@ struct Predict: ParsableCommand {
     var output: String?
 
     func run() throws {
-        do {
-            let scored = try ModelBundle.predict(bundle: bundle, input: input)
-            if let output {
-                do { try CSVWriter.write(scored, to: output) } catch {
-                    Terminal.printError("error: cannot write '\(output)': \(error.localizedDescription)")  // e.g. "No such file or directory"
-                    throw ExitCode(73)  // EX_CANTCREAT
-                }
-                Terminal.printError("wrote \(scored.rowCount) predictions to \(output)")
-            } else {
-                try CSVWriter.write(scored, to: FileHandle.standardOutput)
-            }
-        } catch let error as EngineError {
-            Terminal.printError("error: \(error)")
-            throw ExitCode(65)
+        Console.prepareProcess()
+        let scored: Table
+        do { scored = try ModelBundle.predict(bundle: bundle, input: input) } catch let error as EngineError {
+            throw Terminal.fail(error)
         }
+        guard let output else {
+            for block in CSVWriter.blocks(scored) { Console.outBytes(block) }
+            return
+        }
+        do { try CSVWriter.write(scored, to: output) } catch {
+            Console.error("error: cannot write '\(output)': \(error.localizedDescription)")  // e.g. "No such file or directory"
+            throw ExitCode(73)  // EX_CANTCREAT
+        }
+        Console.error("wrote \(Plural.count(scored.rowCount, "prediction")) to \(output)")
     }
 }
-

@@ -102,7 +102,7 @@ struct SessionTests {
         #expect(fromBundle.column(named: "probability_Gentoo") != nil)
         // The manifest is plain, versioned JSON with flat preparation steps.
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/bundle/manifest.json"))) as! [String: Any]
-        #expect(manifest["format"] as? String == "mlw-model" && manifest["version"] as? Int == 1)
+        #expect(manifest["format"] as? String == "mlw-model" && manifest["version"] as? Int == 2)
         let steps = manifest["preparation"] as! [[String: Any]]
         #expect(steps.first?["step"] as? String == "impute" && steps.first?["column"] as? String == "bill_length_mm")
         #expect(steps.contains { $0["step"] as? String == "derive" && $0["expression"] as? String == "bill_length_mm / bill_depth_mm" })
@@ -137,7 +137,8 @@ struct SessionTests {
         #expect(rerun.workspace.evaluation!.rows.first! == original)
         _ = try PipelineOutputs.write(rerun.workspace, to: directory + "/out")
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/out/metrics.json"))) as! [String: Any]
-        #expect(json["task"] as? String == "classification")
+        let rows = json["models"] as! [[String: Any]]
+        #expect(rows.count == 1 && rows[0]["task"] as? String == "classification" && rows[0]["target"] as? String == "species")
         #expect(FileManager.default.fileExists(atPath: directory + "/out/model/manifest.json"))
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Runs a program to completion with posix_spawn and waitpid. (Foundation's
-/// Process.waitUntilExit intermittently missed a child's exit here and hung the suite.)
+/// Runs a program with posix_spawn and waitpid. (Foundation's Process.waitUntilExit
+/// intermittently missed a child's exit here and hung the suite.)
 enum Spawn {
     struct Result {
         var status: Int32
@@ -9,17 +9,60 @@ enum Spawn {
         var error: String
     }
 
-    static func run(_ program: String, _ arguments: [String], directory: String? = nil, input: String = "") throws -> Result {
+    /// Where a child's standard output goes.
+    enum Output {
+        /// A scratch file, read back into `Result.output`.
+        case captured
+        /// A given file (such as /dev/full); `Result.output` is empty.
+        case file(String)
+        /// Standard output and error into one scratch file, in the order written (`Result.output`).
+        case merged
+    }
+
+    /// A started child and the scratch folder holding its files.
+    struct Child {
+        var pid: pid_t
+        var scratch: String
+        var output: Output
+
+        /// Waits for the child to end and collects what it wrote.
+        func wait() -> Result {
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            defer { try? FileManager.default.removeItem(atPath: scratch) }
+            let exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+            let read = { (name: String) in (try? String(contentsOfFile: scratch + "/" + name, encoding: .utf8)) ?? "" }
+            if case .file = output { return Result(status: exitCode, output: "", error: read("err")) }
+            return Result(status: exitCode, output: read("out"), error: read("err"))
+        }
+    }
+
+    static func run(_ program: String, _ arguments: [String], directory: String? = nil, input: String = "",
+                    output: Output = .captured) throws -> Result {
+        try launch(program, arguments, directory: directory, input: input, output: output).wait()
+    }
+
+    /// Starts a program without waiting for it.
+    static func launch(_ program: String, _ arguments: [String], directory: String? = nil, input: String = "",
+                       output: Output = .captured) throws -> Child {
         let scratch = NSTemporaryDirectory() + "mlw-spawn-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
         try input.write(toFile: scratch + "/in", atomically: true, encoding: .utf8)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, scratch + "/in", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, scratch + "/out", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, scratch + "/err", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        switch output {
+        case .captured:
+            posix_spawn_file_actions_addopen(&actions, 1, scratch + "/out", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            posix_spawn_file_actions_addopen(&actions, 2, scratch + "/err", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        case .file(let path):
+            posix_spawn_file_actions_addopen(&actions, 1, path, O_WRONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 2, scratch + "/err", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        case .merged:
+            posix_spawn_file_actions_addopen(&actions, 1, scratch + "/out", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
         // No blocked signals: test threads block some, and children (tmux, and mlw under
         // it) would inherit the mask, so Ctrl-C would never arrive.
         var attributes = posix_spawnattr_t()
@@ -35,13 +78,11 @@ enum Spawn {
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
         let spawned = posix_spawnp(&pid, command[0], &actions, &attributes, argv, environ)
-        guard spawned == 0 else { throw SpawnError(description: "cannot start \(program): \(String(cString: strerror(spawned)))") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return Result(status: exitCode,
-                      output: (try? String(contentsOfFile: scratch + "/out", encoding: .utf8)) ?? "",
-                      error: (try? String(contentsOfFile: scratch + "/err", encoding: .utf8)) ?? "")
+        guard spawned == 0 else {
+            try? FileManager.default.removeItem(atPath: scratch)
+            throw SpawnError(description: "cannot start \(program): \(String(cString: strerror(spawned)))")
+        }
+        return Child(pid: pid, scratch: scratch, output: output)
     }
 
     struct SpawnError: Error, CustomStringConvertible {
