@@ -33,10 +33,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
-        .testTarget(name: "CommandLanguageTests", dependencies: ["CommandLanguage", "Tabular"]),
+        // The random-input harness shared by the test targets (seeded cases, watchdog, crash report).
+        .target(name: "FuzzSupport", dependencies: ["Tabular"], path: "Tests/FuzzSupport"),
+        .testTarget(name: "TabularTests", dependencies: ["Tabular", "FuzzSupport"]),
+        .testTarget(name: "CommandLanguageTests", dependencies: ["CommandLanguage", "Tabular", "FuzzSupport"]),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "Tabular"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "CommandLanguage", "Tabular"], exclude: ["Transcripts"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "CommandLanguage", "Tabular", "FuzzSupport"],
+                    exclude: ["Transcripts", "Fixtures"]),
         .testTarget(name: "REPLTests", dependencies: ["REPL", "CommandLanguage", "Engine"]),
     ],
     swiftLanguageModes: [.v5]

@@ -84,10 +84,19 @@ public enum CSVReader {
     /// Parses CSV bytes into a table.
     public static func parse(bytes: [UInt8], name: String, separator: UInt8? = nil,
                              isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> CSVReadResult {
+        try parse(bytes: bytes, name: name, separator: separator, chunks: nil, isCancelled: isCancelled)
+    }
+
+    /// As `parse(bytes:…)`; `chunks` forces that many parallel chunks whatever the size
+    /// (tests check that any chunking gives what one chunk gives).
+    static func parse(bytes: [UInt8], name: String, separator: UInt8?, chunks: Int?,
+                      isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> CSVReadResult {
         if let separator { try check(separator: separator) }
         guard !bytes.isEmpty else { throw CSVError(line: nil, message: "the file is empty (no header line)") }
         return try bytes.withUnsafeBufferPointer { buffer in
-            var result = try CSVParse(buffer: buffer, name: name, separator: separator, isCancelled: isCancelled).run()
+            var parse = CSVParse(buffer: buffer, name: name, separator: separator, isCancelled: isCancelled)
+            parse.forcedChunks = chunks
+            var result = try parse.run()
             result.checksum = ContentChecksum.hexDigest(UnsafeRawBufferPointer(buffer))
             return result
         }
@@ -146,6 +155,8 @@ private struct CSVParse {
     let name: String
     let requestedSeparator: UInt8?
     let isCancelled: @Sendable () -> Bool
+    /// Tests only: this many chunks regardless of size.
+    var forcedChunks: Int?
 
     init(buffer: UnsafeBufferPointer<UInt8>, name: String, separator: UInt8?, isCancelled: @escaping @Sendable () -> Bool) {
         self.buffer = buffer
@@ -246,8 +257,9 @@ private struct CSVParse {
     private func chunkBoundaries(from bodyStart: Int, separator: UInt8) -> [Range<Int>] {
         let bodyLength = buffer.count - bodyStart
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        let chunkCount = bodyLength < (1 << 20) ? 1 : min(max(cores * 4, 1), max(1, bodyLength / (1 << 18)))
-        if chunkCount == 1 { return [bodyStart..<buffer.count] }
+        let chunkCount = forcedChunks.map { max(1, min($0, bodyLength)) }
+            ?? (bodyLength < (1 << 20) ? 1 : min(max(cores * 4, 1), max(1, bodyLength / (1 << 18))))
+        if chunkCount <= 1 || bodyLength <= 0 { return [bodyStart..<buffer.count] }
         let target = bodyLength / chunkCount
         let base = buffer.baseAddress!
         let hasQuotes = memchr(base + bodyStart, Int32(quote), bodyLength) != nil

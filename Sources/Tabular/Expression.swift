@@ -89,8 +89,10 @@ public struct Expression: Sendable, Equatable, CustomStringConvertible {
         case .binary(let op, let lhs, let rhs):
             precedence = op.precedence
             // Left-associative operators need parentheses on a right operand of equal
-            // precedence; `^` is right-associative, so the reverse holds.
-            let leftBump = op == .power ? 1 : 0
+            // precedence; `^` is right-associative, so the reverse holds; comparisons
+            // (and `is missing`) do not chain at all (`a < b < c` is not an expression),
+            // so both sides need them.
+            let leftBump = op == .power || op.isComparison ? 1 : 0
             let rightBump = op == .power ? 0 : 1
             text = lhs.render(parentPrecedence: precedence + leftBump) + " \(op.rawValue) "
                 + rhs.render(parentPrecedence: precedence + rightBump)

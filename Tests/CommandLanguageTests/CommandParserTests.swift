@@ -30,6 +30,9 @@ struct CommandParserTests {
         "derive `a\\`b` = `c\\\\d` + 1",
         "drop \"a`b\", \"c\\\\d\", \"e\\\"f\"",
         "derive x = 1e-999 + 2.5e300",
+        // Comparisons do not chain, so a comparison operand of one keeps its parentheses.
+        "filter (name is missing) == (a < b)",
+        "filter (a < b) != true",
     ]
 
     @Test(arguments: lines)

@@ -200,3 +200,58 @@ struct ShippedScriptTests {
         #expect(verified > 0)
     }
 }
+
+/// What the journal holds replays to what the user saw (issue 5, item 13).
+struct JournalFidelityTests {
+    @Test func oddNamesAndParametersReplayAsTyped() throws {
+        _ = repositoryRoot
+        let directory = temporaryDirectory()
+        let session = Session(journal: try JournalFile(path: directory + "/s.mlw", header: "# \(Fingerprint.headerTag)"))
+        try runAll(session, [
+            "param data = \"datasets/iris.csv\"", "load $data as \"my t\"", "target species", "split 0.8 stratify seed=4",
+            "train logistic \"a b=c\"", "evaluate", "export pipeline to \"\(directory)/p\""])
+        let lines = try ScriptRunner.lines(of: directory + "/s.mlw")
+        #expect(lines.contains { $0.hasPrefix("load $data as \"my t\"  #= ") })
+        #expect(lines.contains { $0.hasPrefix("evaluate  #= a%20b%3Dc.accuracy=") })
+        // Fingerprints of a model whose name holds a space and '=' parse back and verify.
+        var errors: [String] = []
+        let (code, verified) = ScriptRunner(session: Session(), verify: true, print: nil, printError: { errors.append($0) })
+            .run(lines: lines, source: "s.mlw")
+        #expect(code == .ok, "\(errors)")
+        #expect(verified == 4)
+        // The pipeline quotes the table name and reads the session's own parameter.
+        let pipeline = try ScriptRunner.lines(of: directory + "/p/pipeline.mlw")
+        #expect(pipeline.contains("load $data as \"my t\""))
+        #expect(pipeline.contains("param data = \"\(FilePaths.relative(of: repositoryRoot + "/datasets/iris.csv", from: directory + "/p"))\""))
+        // Replaying with another value loads the other file (the recorded load reads $data).
+        let subset = directory + "/subset.csv"
+        try (try String(contentsOfFile: "datasets/iris.csv", encoding: .utf8)).split(separator: "\n").prefix(61).joined(separator: "\n")
+            .write(toFile: subset, atomically: true, encoding: .utf8)
+        #expect(ScriptRunner.overrideProblem(["data": subset], lines: lines) == nil)
+        let rerun = Session(overrides: ["data": subset])
+        _ = ScriptRunner(session: rerun, print: nil, printError: { _ in }).run(lines: Array(lines.prefix(3)), source: "s.mlw")
+        #expect(rerun.workspace.table(named: "my t")?.rowCount == 60)
+    }
+
+    /// Labels that are equal as numbers (`1`, `01`, `1.0`) still have one order, the same
+    /// whatever order a dictionary hands them out in.
+    @Test func classOrderIsTotal() {
+        let labels = ["b", "1.0", "01", "10", "a", "1", "-2", "nan", "1e0", "B"]
+        let expected = ["-2", "01", "1", "1.0", "1e0", "10", "B", "a", "b", "nan"]
+        var generator = SeededGenerator(seed: 5)
+        for _ in 0..<50 {
+            #expect(labels.shuffled(using: &generator).sorted(by: ClassLabels.precedes) == expected)
+        }
+    }
+
+    @Test func metricsJSONHoldsNoNonFiniteNumber() throws {
+        let row = Evaluation.Row(model: "m", algorithm: "linear", table: "t", target: "y", task: .regression, testRows: 3, testSet: "x",
+                                 metrics: [("rmse", .infinity), ("mae", 2), ("r2", .nan)])
+        let text = MetricsJSON.encode(Evaluation(rows: [row]), goals: ["y": Goal(metric: "rmse", comparison: .atMost, threshold: 1)])
+        let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
+        let model = (object["models"] as! [[String: Any]])[0]
+        let metrics = model["metrics"] as! [String: Any]
+        #expect(metrics["rmse"] is NSNull && metrics["r2"] is NSNull && metrics["mae"] as? Double == 2)
+        #expect((model["goal"] as! [String: Any])["passed"] as? Bool == false)
+    }
+}

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Learning
+import Tabular
 
 struct SymmetricSystemTests {
     /// A = BᵀB with B of rank r < n: b = A·x0 for x0 in A's row space, so the minimum-norm
@@ -52,18 +53,11 @@ struct SymmetricSystemTests {
     }
 }
 
-/// SplitMix64 with a Box–Muller normal, for reproducible test matrices.
+/// Tabular's seeded generator with a Box–Muller normal, for reproducible test matrices.
 struct SystemRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    var generator: SeededGenerator
+    init(seed: UInt64) { generator = SeededGenerator(seed: seed) }
+    mutating func uniform() -> Double { Double(generator.next() >> 11) / Double(1 << 53) }
     mutating func normal() -> Double {
         let u = max(uniform(), 1e-300), v = uniform()
         return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)

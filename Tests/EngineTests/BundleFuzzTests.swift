@@ -1,0 +1,108 @@
+import Foundation
+import FuzzSupport
+import Tabular
+import Testing
+@testable import Engine
+
+/// Field-level mutations of real bundles through the loader and scorer: numbers replaced
+/// by edge values, strings by others, arrays cut, repeated or emptied, keys deleted, types
+/// swapped. With the checksums usually recomputed (so the mutation reaches the
+/// cross-reference checks): no crash, every refusal an `EngineError`, and a bundle that
+/// loads scores the raw rows with one prediction each.
+struct BundleFuzzTests {
+    static let edgeNumbers: [Any] = [0, -1, 1, 2, 3, 1e9, -1e308, 1e308, 0.5, 1e-320, Int.max, -0.0, 1_000_000_000, 4.2]
+    static let edgeStrings: [Any] = ["", "species", "bill_length_mm", "island_Biscoe", "logistic", "linear", "regression", "classification",
+                                     "onehot", "scale", "impute", "derive", "drop", "bill_length_mm / (", "x", "é", "\u{0}"]
+
+    /// Every string in a JSON value (names of columns, features, categories), for
+    /// replacements that look plausible.
+    static func strings(in value: Any) -> [String] {
+        if let text = value as? String { return [text] }
+        if let object = value as? [String: Any] { return object.keys.sorted() + object.keys.sorted().flatMap { strings(in: object[$0]!) } }
+        if let array = value as? [Any] { return array.flatMap(strings) }
+        return []
+    }
+
+    /// One change somewhere in the value; usually of the same type (so that decoding
+    /// succeeds and the cross-reference checks and the scorer are reached).
+    static func mutate(_ value: Any, pool: [String], _ random: inout FuzzRandom, depth: Int = 0) -> Any {
+        if var object = value as? [String: Any], !object.isEmpty, depth < 8 {
+            let key = object.keys.sorted()[random.below(object.count)]
+            if random.chance(0.05) { object[key] = nil; return object }
+            object[key] = mutate(object[key]!, pool: pool, &random, depth: depth + 1)
+            if random.chance(0.02) { object[random.pick(pool)] = random.pick(edgeStrings) }
+            return object
+        }
+        if var array = value as? [Any], !array.isEmpty, depth < 8 {
+            switch random.below(8) {
+            case 0: array.removeLast(1 + random.below(array.count))
+            case 1: array.append(array[random.below(array.count)])
+            case 2: array = []
+            case 3: array.swapAt(random.below(array.count), random.below(array.count))
+            default:
+                let i = random.below(array.count)
+                array[i] = mutate(array[i], pool: pool, &random, depth: depth + 1)
+            }
+            return array
+        }
+        if random.chance(0.12) {  // a value of another type
+            return random.pick([random.pick(edgeNumbers), random.pick(edgeStrings), true, NSNull(), [Any](), [String: Any]()] as [Any])
+        }
+        switch value {
+        case is Bool: return !(value as! Bool)
+        case is String: return random.chance(0.7) ? random.pick(pool) : random.pick(edgeStrings)
+        case is NSNumber: return random.pick(edgeNumbers)
+        default: return value
+        }
+    }
+
+    @Test func mutatedBundlesAreRefusedOrScoreEveryRow() throws {
+        _ = repositoryRoot
+        let root = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        // A classifier and a regressor, with every kind of preparation step between them.
+        try runAll(Session(), [
+            "load datasets/penguins.csv", "target species", "split 0.8 stratify seed=7", "impute numeric with median",
+            "impute categorical with mode", "derive ratio = bill_length_mm / bill_depth_mm", "drop year",
+            "encode onehot categorical", "scale standard numeric", "train logistic", "export model logistic to \"\(root)/classifier\"",
+            "load datasets/auto_mpg.csv as cars", "filter mpg is not missing", "target mpg", "drop name", "impute numeric with median",
+            "encode onehot origin", "train linear", "export model linear to \"\(root)/regressor\""])
+        let inputs = ["classifier": try CSVReader.read(path: "datasets/penguins.csv", name: "p").table,
+                      "regressor": try CSVReader.read(path: "datasets/auto_mpg.csv", name: "c").table]
+        Fuzz.run("BundleFuzz", cases: Fuzz.cases(default: 3000) / 6) { index, random in
+            let kind = random.pick(["classifier", "regressor"])
+            let bundle = root + "/case"
+            try? FileManager.default.removeItem(atPath: bundle)
+            try? FileManager.default.copyItem(atPath: root + "/" + kind, toPath: bundle)
+            let file = random.chance(0.6) ? "manifest.json" : "model.json"
+            guard let data = FileManager.default.contents(atPath: bundle + "/" + file),
+                  let object = try? JSONSerialization.jsonObject(with: data) else { Issue.record("cannot read the bundle"); return }
+            var mutated: Any = object
+            let pool = Self.strings(in: object)
+            for _ in 0..<(1 + random.below(3)) { mutated = Self.mutate(mutated, pool: pool, &random) }
+            // (JSONSerialization traps, rather than throws, on a top-level value that is not an object.)
+            guard JSONSerialization.isValidJSONObject(mutated),
+                  let written = try? JSONSerialization.data(withJSONObject: mutated, options: [.sortedKeys]) else { return }
+            try? written.write(to: URL(fileURLWithPath: bundle + "/" + file))
+            Fuzz.describe("\(kind) \(file): \(String(decoding: written, as: UTF8.self))")
+            if random.chance(0.85) {
+                var sums = ""
+                for name in ["manifest.json", "model.json"] {
+                    let bytes = [UInt8](FileManager.default.contents(atPath: bundle + "/" + name) ?? Data())
+                    sums += SHA256.hexDigest(of: bytes) + "  \(name)\n"
+                }
+                try? sums.write(toFile: bundle + "/SHA256SUMS", atomically: true, encoding: .utf8)
+            }
+            let model: TrainedModel
+            do { model = try ModelBundle.load(bundle) } catch is EngineError { return } catch {
+                Issue.record("not an EngineError: \(error)"); return
+            }
+            do {
+                let scored = try ModelScoring.scoredTable(model, rawTable: inputs[kind]!)
+                #expect(scored.column(named: "prediction")?.count == inputs[kind]!.rowCount)
+            } catch is EngineError {} catch {
+                Issue.record("scoring a loaded bundle failed with a non-engine error: \(error)")
+            }
+        }
+    }
+}

@@ -1,0 +1,201 @@
+import CommandLanguage
+import Foundation
+import FuzzSupport
+import Tabular
+import Testing
+@testable import Engine
+
+/// Random sessions through the engine with no terminal: lines built from the command
+/// table's verbs and the workspace's own names, with wrong values, odd names, files that
+/// are not CSV, emptied tables and undo at any point. Properties: no crash, no failure
+/// that is a bug (`internal error`), and the journal of every session replays with every
+/// fingerprint matching.
+struct SessionFuzzTests {
+    struct LineGenerator {
+        let directory: String
+        static let readable = ["datasets/iris.csv", "datasets/penguins.csv", "datasets/airquality.csv", "datasets/house_votes84.csv",
+                               "Tests/EngineTests/Fixtures/collide.csv", "Tests/EngineTests/Fixtures/odd_names.csv",
+                               "Tests/EngineTests/Fixtures/one_row.csv", "Tests/EngineTests/Fixtures/overflow.csv",
+                               "x", "/", "/dev/null", "datasets", "nope.csv", "~/nope.csv", "sessions/penguins.mlw"]
+        static let names = ["t", "u", "my t", "a=b", "with", "x", "1st", "é", "m", "logistic", "linear", "model 2"]
+        static let numbers = ["0", "1", "-1", "0.5", "0.8", "0.99", "2", "1e6", "1e999", "nan", "inf", "x", "3.5", "100000", "1e-9"]
+
+        func written(_ random: inout FuzzRandom) -> String {
+            quoted(directory + "/" + random.pick(["out/p.csv", "out/m.json", "out/b", "out/pipe", "x", "out", "out/p.csv/y"]))
+        }
+
+        func quoted(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+
+        func name(_ text: String) -> String {
+            text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } && !(text.first?.isNumber ?? true) ? text : quoted(text)
+        }
+
+        /// Datasets with a target that suits them.
+        static let datasets: [(path: String, target: String)] = [
+            ("datasets/iris.csv", "species"), ("datasets/penguins.csv", "species"), ("datasets/airquality.csv", "Ozone"),
+            ("datasets/auto_mpg.csv", "mpg"), ("datasets/house_votes84.csv", "party"), ("datasets/breast_cancer.csv", "diagnosis"),
+        ]
+
+        /// The first lines of a session: a real table, usually its target and the usual
+        /// preparation, often a split, sometimes a second, raw copy to predict on.
+        func prefix(_ random: inout FuzzRandom) -> [String] {
+            let (path, target) = random.pick(Self.datasets)
+            let tableName = random.chance(0.3) ? random.pick(Self.names) : FilePaths.fileName(of: path).replacingOccurrences(of: ".csv", with: "")
+            var lines = ["load \(quoted(path)) as \(name(tableName))"]
+            if random.chance(0.3) { lines += ["load \(quoted(path)) as raw", "use \(name(tableName))"] }
+            guard random.chance(0.85) else { return lines }
+            lines.append("target \(target)")
+            if random.chance(0.7) { lines.append("filter \(target) is not missing") }
+            if random.chance(0.7) { lines.append("split \(random.pick(["0.7", "0.8", "0.5"]))" + (random.chance(0.5) ? " stratify" : "") + " seed=\(random.below(100))") }
+            if random.chance(0.8) { lines.append("impute numeric with \(random.pick(["median", "mean"]))") }
+            if random.chance(0.8) { lines.append("impute categorical with mode") }
+            if random.chance(0.8) { lines.append("encode onehot categorical") }
+            if random.chance(0.4) { lines.append("scale standard numeric") }
+            return lines
+        }
+
+        /// An expression of the right type over the current table's columns, usually.
+        func typed(_ table: Table?, condition: Bool, _ random: inout FuzzRandom, depth: Int = 0) -> String {
+            let numbers = table?.columns.filter { $0.type != .text }.map { Tabular.Expression.quoteIdentifier($0.name) } ?? []
+            let texts = table?.columns.filter { $0.type == .text } ?? []
+            func number(_ depth: Int) -> String {
+                if depth > 3 || random.chance(0.35) {
+                    return numbers.isEmpty || random.chance(0.3) ? random.pick(["1", "2.5", "0", "1e6", "-3", "0.001"]) : random.pick(numbers)
+                }
+                switch random.below(6) {
+                case 0, 1, 2: return "\(number(depth + 1)) \(random.pick(["+", "-", "*", "/", "^", "%"])) \(number(depth + 1))"
+                case 3: return "\(random.pick(["abs", "sqrt", "log", "log10", "exp", "round", "floor", "ceil"]))(\(number(depth + 1)))"
+                case 4: return "\(random.pick(["min", "max", "pow", "coalesce"]))(\(number(depth + 1)), \(number(depth + 1)))"
+                default: return "if(\(boolean(depth + 1)), \(number(depth + 1)), \(number(depth + 1)))"
+                }
+            }
+            func boolean(_ depth: Int) -> String {
+                if depth > 3 || random.chance(0.4) {
+                    if let text = texts.isEmpty ? nil : random.pick(texts), random.chance(0.5),
+                       case .text(_, let dictionary) = text.data, let value = dictionary.isEmpty ? nil : random.pick(dictionary) {
+                        return "\(Tabular.Expression.quoteIdentifier(text.name)) \(random.pick(["==", "!="])) \(quoted(value))"
+                    }
+                    if random.chance(0.2), let any = table?.columns.randomElement(using: &random) {
+                        return "\(Tabular.Expression.quoteIdentifier(any.name)) is \(random.chance(0.5) ? "not " : "")missing"
+                    }
+                    return "\(number(depth + 1)) \(random.pick(["<", "<=", ">", ">=", "==", "!="])) \(number(depth + 1))"
+                }
+                switch random.below(3) {
+                case 0: return "\(boolean(depth + 1)) \(random.pick(["and", "or"])) \(boolean(depth + 1))"
+                case 1: return "not (\(boolean(depth + 1)))"
+                default: return "(\(boolean(depth + 1)))"
+                }
+            }
+            return condition ? boolean(depth) : number(depth)
+        }
+
+        func line(_ ws: Workspace, _ random: inout FuzzRandom) -> String {
+            let table = ws.currentTable
+            let columns = table?.columnNames ?? []
+            let features = columns.filter { $0 != ws.target?.column }
+            let wrong = random.chance(0.15)  // a value that should be refused, now and then
+            func column(_ from: [String]? = nil) -> String {
+                let pool = from ?? columns
+                return pool.isEmpty || wrong ? random.pick(Self.names) : name(random.pick(pool))
+            }
+            func columnList() -> String { (0..<(1 + random.below(3))).map { _ in column(features) }.joined(separator: random.chance(0.8) ? ", " : " ") }
+            func selector() -> String { random.chance(0.6) ? random.pick(["numeric", "categorical"]) : columnList() }
+            func tableName() -> String { ws.tables.isEmpty || wrong ? random.pick(Self.names) : name(random.pick(ws.tables.map(\.name))) }
+            func model() -> String { ws.models.isEmpty || wrong ? random.pick(Self.names) : name(random.pick(ws.models.map(\.name))) }
+            func expression(condition: Bool) -> String {
+                if random.chance(0.06) { return random.pick(["false", "true"]) }
+                if wrong || random.chance(0.1) {
+                    return Generators.expression(columns: columns.map { Tabular.Expression.quoteIdentifier($0) }, functions: ExpressionFunctions.names, &random)
+                }
+                return typed(table, condition: condition, &random)
+            }
+            let algorithm = ws.target?.task == .regression ? "linear" : "logistic"
+            let raw = ws.tables.first { (ws.preparations[$0.name] ?? []).isEmpty && $0.name != ws.current }?.name
+            var line: String
+            // Once there are models, the steps that use them come up more often.
+            let choice = !ws.models.isEmpty && random.chance(0.35) ? random.pick([23, 23, 24, 25, 26]) : random.below(30)
+            switch choice {
+            case 0:
+                line = "load " + quoted(random.chance(0.7) ? random.pick(Self.datasets).path : random.chance(0.6) ? random.pick(Self.readable)
+                                        : directory + "/" + random.pick(["out/p.csv", "out/m.json", "out/pipe/pipeline.mlw", "out/b/manifest.json"]))
+                if random.chance(0.5) { line += " as " + name(random.pick(Self.names)) }
+                if random.chance(0.1) { line += " sep=" + random.pick(["\",\"", "\";\"", "\"\\t\"", "\"1\"", "\"\"", "tab", "\"\\\"\""]) }
+            case 1: line = "use " + tableName()
+            case 2: line = random.pick(["tables", "schema", "history", "evaluate", "undo", "undo", "help", "help " + random.pick(CommandTable.names + ["nope"])])
+            case 3: line = "head" + (random.chance(0.5) ? " " + random.pick(Self.numbers) : "")
+            case 4: line = "describe" + (random.chance(0.5) ? " " + columnList() : "")
+            case 5, 6, 7: line = "derive " + (random.chance(0.2) ? column() : name(random.pick(Self.names))) + " = " + expression(condition: random.chance(0.3))
+            case 8, 9: line = "filter " + expression(condition: true)
+            case 10: line = "drop " + (random.chance(0.05) ? columns.map(name).joined(separator: ", ") : columnList())
+            case 11, 12: line = "impute \(selector()) with " + (wrong ? random.pick(["0", "\"unknown\"", "true", "x", "1e999", "mean"]) : random.pick(["median", "mode", "mean"]))
+            case 13, 14: line = "encode onehot " + (random.chance(0.7) ? "categorical" : selector())
+            case 15: line = "scale standard " + (random.chance(0.7) ? "numeric" : selector())
+            case 16: line = "target " + column() + (random.chance(0.3) ? " " + random.pick(["classification", "regression", "clustering"]) : "")
+            case 17: line = "goal " + (wrong ? random.pick(["speed", "rmse", "accuracy"]) : ws.target?.task == .regression ? random.pick(["rmse", "mae", "r2"]) : random.pick(["accuracy", "f1_macro", "auc"]))
+                + " " + random.pick([">=", "<="]) + " " + (wrong ? random.pick(Self.numbers) : random.pick(["0.5", "0.9", "0.99", "3", "10"]))
+            case 18:
+                line = random.chance(0.15) ? "split test=" + tableName()
+                    : "split " + (wrong ? random.pick(Self.numbers) : random.pick(["0.7", "0.8", "0.6"])) + (random.chance(0.5) ? " stratify" : "") + (random.chance(0.7) ? " seed=\(random.below(1000))" : "")
+            case 19, 20, 21, 22:
+                line = "train " + (wrong ? random.pick(["tree", "linear", "logistic", "forest"]) : algorithm)
+                if random.chance(0.4) { line += " " + name(random.pick(Self.names)) }
+                if wrong {
+                    for _ in 0..<random.below(3) { line += " " + random.pick(["l2", "max_iter", "tol", "k"]) + "=" + random.pick(Self.numbers) }
+                } else if random.chance(0.5) {
+                    line += " " + random.pick(["l2=0.5", "l2=10", "l2=0", algorithm == "logistic" ? "max_iter=20" : "l2=3", algorithm == "logistic" ? "tol=1e-4" : "l2=1e-3"])
+                }
+            case 23: line = "evaluate"
+            case 24: line = "save metrics to " + written(&random)
+            case 25: line = "predict \(model()) on \(raw.map(name) != nil && random.chance(0.7) ? name(raw!) : tableName())" + (random.chance(0.5) ? " to " + written(&random) : "")
+            case 26, 27: line = random.chance(0.6) ? "export model \(model()) to \(written(&random))" + (random.chance(0.5) ? " force" : "")
+                : "export pipeline" + (random.chance(0.5) ? " " + model() : "") + " to " + written(&random)
+            case 28: line = "undo"
+            default: line = "param " + random.pick(["data", "p", "x y"]) + " = " + random.pick(["\"datasets/iris.csv\"", "\"\"", "v"])
+            }
+            return random.chance(0.05) ? Generators.disturb(line, &random) : line
+        }
+    }
+
+    @Test func randomSessionsNeverCrashAndAlwaysReplay() throws {
+        _ = repositoryRoot
+        let root = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        Fuzz.run("SessionFuzz", cases: Fuzz.cases(default: 3000) / 12) { index, random in
+            let directory = root + "/\(index)"
+            try? FileManager.default.createDirectory(atPath: directory + "/out", withIntermediateDirectories: true)
+            let generator = LineGenerator(directory: directory)
+            let journalPath = directory + "/s.mlw"
+            guard let journal = try? JournalFile(path: journalPath, header: "# mlw fuzz session, \(Fingerprint.headerTag)") else {
+                Issue.record("cannot open \(journalPath)"); return
+            }
+            var session: Session? = Session(journal: journal, makeSeed: { 42 })
+            var typed: [String] = []
+            let opening = generator.prefix(&random)
+            steps: for step in 0..<(opening.count + 4 + random.below(16)) {
+                let line = step < opening.count ? opening[step] : generator.line(session!.workspace, &random)
+                typed.append(line)
+                Fuzz.describe(typed.joined(separator: "\n"))
+                let result = session!.run(line)
+                if ProcessInfo.processInfo.environment["MLW_FUZZ_STATS"] != nil {
+                    var kind = "ok"
+                    if case .failure(let d) = result { kind = "fail " + d.message.prefix(40) }
+                    print("STAT \(line.split(separator: " ").first ?? "") | \(kind)")
+                }
+                switch result {
+                case .failure(let diagnostic):
+                    #expect(diagnostic.id != .internalError, "a bug, not a diagnostic, for '\(line)':\n\(diagnostic)\nafter:\n\(typed.joined(separator: "\n"))")
+                case .quit: break steps
+                default: break
+                }
+            }
+            session = nil  // closes the journal and lets go of its lock
+            // Every recorded session replays to what the user saw.
+            var errors: [String] = []
+            guard let lines = try? ScriptRunner.lines(of: journalPath) else { Issue.record("the journal cannot be read"); return }
+            let (code, _) = ScriptRunner(session: Session(), verify: true, print: nil, printError: { errors.append($0) })
+                .run(lines: lines, source: journalPath)
+            #expect(code == .ok, "the session does not replay: \(errors)\ntyped:\n\(typed.joined(separator: "\n"))\nrecorded:\n\(lines.joined(separator: "\n"))")
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import FuzzSupport
+import Testing
+@testable import Tabular
+
+/// Byte-level mutations of CSV files through the reader: no crash, every failure a
+/// `CSVError` (located when it is about the content), a table that keeps its invariants,
+/// and the same answer whether the body is parsed as one chunk or many (the chunk
+/// scanner must cut records where the tokenizer does).
+struct CSVFuzzTests {
+    static let seeds: [[UInt8]] = {
+        var texts = [
+            "a,b,c\n1,x,true\n2.5,\"y, z\",false\n,\"q\"\"uote\",\n",
+            "\u{FEFF}id;name;score\r\n1;\"multi\r\nline\";3e2\r\n2;NA;-0\r\n",
+            "x\n1\n2\n\n3\n",
+            "h1,h2\n\"\",\"\"\n\"a\"\"\",5\"\n",
+            "n,t\n1e308,inf\n-Infinity,nan\n0x10,007\n",
+            "é,ü\n日本,中文\n\"\u{1F600}\",x\n",
+            "a|b|c\n1|2|3\n4|5|6\n",
+            ",dup,dup\n1,2,3\n",
+        ]
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        for name in ["penguins", "airquality", "auto_mpg"] {
+            if let text = try? String(contentsOfFile: root + "/datasets/\(name).csv", encoding: .utf8) {
+                texts.append(text.split(separator: "\n", omittingEmptySubsequences: false).prefix(40).joined(separator: "\n"))
+            }
+        }
+        return texts.map { Array($0.utf8) }
+    }()
+
+    static let interesting: [UInt8] = Array("\",\n\r;\t|.-+0123456789eEnNaAtTfF ".utf8) + [0, 0xFF, 0xC3, 0xA9, 0xEF, 0xBB, 0xBF]
+
+    static func mutate(_ bytes: [UInt8], _ random: inout FuzzRandom) -> [UInt8] {
+        var out = bytes
+        for _ in 0..<(1 + random.below(4)) {
+            let position = out.isEmpty ? 0 : random.below(out.count)
+            switch random.below(7) {
+            case 0 where !out.isEmpty: out[position] = random.pick(interesting)
+            case 1: out.insert(random.pick(interesting), at: min(position, out.count))
+            case 2 where !out.isEmpty: out.removeSubrange(position..<min(out.count, position + 1 + random.below(8)))
+            case 3 where !out.isEmpty:
+                let end = min(out.count, position + 1 + random.below(40))
+                out.insert(contentsOf: out[position..<end], at: random.below(out.count + 1))
+            case 4: out = Array(out.prefix(position))
+            case 5 where !out.isEmpty: out[position] = UInt8(truncatingIfNeeded: random.next())
+            default: out.insert(contentsOf: Array("\"".utf8), at: min(position, out.count))
+            }
+        }
+        return out
+    }
+
+    func check(_ table: Table) {
+        #expect(table.columns.allSatisfy { $0.count == table.rowCount })
+        #expect(Set(table.columnNames).count == table.columns.count)
+    }
+
+    /// The outcome of a parse, comparable across chunkings.
+    enum Outcome: Equatable {
+        case table(Table)
+        case failure(line: Int?, message: String)
+    }
+
+    func outcome(_ bytes: [UInt8], separator: UInt8?, chunks: Int?) -> Outcome {
+        do { return .table(try CSVReader.parse(bytes: bytes, name: "t", separator: separator, chunks: chunks).table) } catch let error as CSVError {
+            return .failure(line: error.line, message: error.message)
+        } catch {
+            Issue.record("not a CSVError: \(error)")
+            return .failure(line: nil, message: "\(error)")
+        }
+    }
+
+    @Test func mutatedFilesNeverCrashAndChunkingNeverChangesTheAnswer() {
+        Fuzz.run("CSVFuzz", cases: Fuzz.cases(default: 3000)) { _, random in
+            let bytes = Self.mutate(random.pick(Self.seeds), &random)
+            let separator: UInt8? = random.chance(0.2) ? random.pick(Array(",;\t|1.x ".utf8)) : nil
+            Fuzz.describe("separator \(separator.map { String(UnicodeScalar($0)) } ?? "auto"): \(String(decoding: bytes, as: UTF8.self).debugDescription)")
+            let single = outcome(bytes, separator: separator, chunks: 1)
+            if case .table(let table) = single { check(table) }
+            let chunked = outcome(bytes, separator: separator, chunks: 2 + random.below(6))
+            #expect(chunked == single, "chunking changed the answer for \(String(decoding: bytes, as: UTF8.self).debugDescription)")
+        }
+    }
+
+    /// Large mutated files take the real chunking path (over 1 MiB).
+    @Test func largeMutatedFilesMatchOneChunk() {
+        Fuzz.run("CSVFuzzLarge", cases: max(1, Fuzz.cases(default: 3000) / 300)) { _, random in
+            var body = Self.mutate(random.pick(Self.seeds), &random)
+            let header = body.prefix { $0 != UInt8(ascii: "\n") }
+            let rest = body.dropFirst(header.count)
+            while body.count < (1 << 20) + 1000 { body.append(contentsOf: rest.isEmpty ? [UInt8(ascii: "\n")] : rest) }
+            Fuzz.describe("large file from: \(String(decoding: body.prefix(400), as: UTF8.self).debugDescription)")
+            #expect(outcome(body, separator: nil, chunks: nil) == outcome(body, separator: nil, chunks: 1))
+        }
+    }
+}
