@@ -32,7 +32,7 @@ extension Command: CustomStringConvertible {
         case .scaleStandard(let selector): return "scale standard \(selectorText(selector))"
         case .target(let column, let task): return "target \(nameText(column))" + (task.map { " \($0.rawValue)" } ?? "")
         case .goal(let metric, let comparison, let threshold):
-            return "goal \(metric) \(comparison.rawValue) \(NumberFormatting.shortest(threshold))"
+            return "goal \(nameText(metric)) \(comparison.rawValue) \(NumberFormatting.shortest(threshold))"
         case .split(let fraction, let stratify, let seed):
             return "split \(NumberFormatting.shortest(fraction))" + (stratify ? " stratify" : "") + (seed.map { " seed=\($0)" } ?? "")
         case .splitTestTable(let table): return "split test=\(nameText(table))"
@@ -49,7 +49,7 @@ extension Command: CustomStringConvertible {
         case .exportPipeline(let model, let path):
             return "export pipeline" + (model.map { " \(nameText($0))" } ?? "") + " to \(pathText(path))"
         case .param(let name, let value): return "param \(name) = \(quoted(value))"
-        case .help(let topic): return topic.map { "help \($0)" } ?? "help"
+        case .help(let topic): return topic.map { "help \(nameText($0))" } ?? "help"
         case .history: return "history"
         case .undo: return "undo"
         case .quit: return "quit"

@@ -33,6 +33,9 @@ struct CommandParserTests {
         // Comparisons do not chain, so a comparison operand of one keeps its parentheses.
         "filter (name is missing) == (a < b)",
         "filter (a < b) != true",
+        // Found by the long harness run: quoted words print quoted.
+        "help \"a b\"",
+        "help \"a`b\"",
     ]
 
     @Test(arguments: lines)
