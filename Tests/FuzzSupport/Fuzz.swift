@@ -18,8 +18,9 @@ public enum Fuzz {
 
     public static var seed: UInt64 { ProcessInfo.processInfo.environment["MLW_FUZZ_SEED"].flatMap(UInt64.init) ?? 20261202 }
 
-    /// Seconds one case may take before the watchdog calls it a hang (debug builds are slow).
-    public static var timeLimit: Double { ProcessInfo.processInfo.environment["MLW_FUZZ_TIME_LIMIT"].flatMap(Double.init) ?? 60 }
+    /// Seconds one case may take before the watchdog calls it a hang. Debug builds are slow:
+    /// a multinomial logistic fit with hundreds of classes takes about a minute there.
+    public static var timeLimit: Double { ProcessInfo.processInfo.environment["MLW_FUZZ_TIME_LIMIT"].flatMap(Double.init) ?? 300 }
 
     /// Runs `body` for each case index with its own generator; `describe` names the input
     /// of the case in progress (for crash and hang reports).
