@@ -1,8 +1,11 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Dependencies point one way: Tabular ← Learning ← CommandLanguage ← Engine ← REPL ← mlw.
-// Only REPL sees libedit and the SIGINT flag (CInterrupt); only mlw sees ArgumentParser.
+// Dependencies point one way: Tabular ← Learning ← Scoring ← Engine ← REPL ← mlw, with
+// CommandLanguage (Tabular, Learning) beside Scoring under Engine. Scoring applies a bundle's
+// recipe and model to rows without the engine or the command parser (the batch scorer and
+// the server need only it). Only REPL sees libedit and the SIGINT flag (CInterrupt); only
+// mlw sees ArgumentParser.
 // CKernels holds the few numeric inner loops built for both baseline x86-64 and AVX2/FMA.
 let package = Package(
     name: "mlw",
@@ -23,13 +26,14 @@ let package = Package(
         .target(name: "CKernels"),
         .target(name: "Tabular"),
         .target(name: "Learning", dependencies: ["Tabular", "CKernels"]),
+        .target(name: "Scoring", dependencies: ["Tabular", "Learning"]),
         .target(name: "CommandLanguage", dependencies: ["Tabular", "Learning"]),
-        .target(name: "Engine", dependencies: ["Tabular", "Learning", "CommandLanguage"]),
-        .target(name: "REPL", dependencies: ["Engine", "CommandLanguage", "CEditLine", "CInterrupt"]),
+        .target(name: "Engine", dependencies: ["Tabular", "Learning", "Scoring", "CommandLanguage"]),
+        .target(name: "REPL", dependencies: ["Engine", "CommandLanguage", "Tabular", "CEditLine", "CInterrupt"]),
         .executableTarget(
             name: "mlw",
             dependencies: [
-                "Engine", "REPL",
+                "Engine", "REPL", "Scoring", "Tabular",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -38,9 +42,9 @@ let package = Package(
         .testTarget(name: "TabularTests", dependencies: ["Tabular", "FuzzSupport"]),
         .testTarget(name: "CommandLanguageTests", dependencies: ["CommandLanguage", "Tabular", "FuzzSupport"]),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "Tabular"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "CommandLanguage", "Tabular", "FuzzSupport"],
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Scoring", "Learning", "CommandLanguage", "Tabular", "FuzzSupport"],
                     exclude: ["Transcripts", "Fixtures"]),
-        .testTarget(name: "REPLTests", dependencies: ["REPL", "CommandLanguage", "Engine"]),
+        .testTarget(name: "REPLTests", dependencies: ["REPL", "CommandLanguage", "Engine", "Tabular"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -7,11 +7,15 @@ public struct ArgumentCursor {
     let line: [Character]
     let tokens: [Token]
     var index: Int
+    /// The usage line of the command being parsed (its table entry's, written once),
+    /// shown in the help of a diagnostic.
+    let usage: String
 
-    init(line: [Character], tokens: [Token], index: Int) {
+    init(line: [Character], tokens: [Token], index: Int, usage: String) {
         self.line = line
         self.tokens = tokens
         self.index = index
+        self.usage = usage
     }
 
     var current: Token? { index < tokens.count ? tokens[index] : nil }
@@ -33,7 +37,7 @@ public struct ArgumentCursor {
         return false
     }
 
-    mutating func expectWord(_ word: String, usage: String) throws {
+    mutating func expectWord(_ word: String) throws {
         guard takeWord(word) else {
             throw Diagnostic(.missingArgument, current.map { "expected '\(word)', found '\($0.text)'" } ?? "expected '\(word)'",
                              at: current?.range ?? endRange, help: "usage: \(usage)")
@@ -46,7 +50,7 @@ public struct ArgumentCursor {
     }
 
     /// A name, number or path: a bare word or a quoted string.
-    mutating func value(_ what: String, usage: String) throws -> Token {
+    mutating func value(_ what: String) throws -> Token {
         guard let token = current, token.kind != .symbol else {
             throw Diagnostic(.missingArgument, current.map { "expected \(what), found '\($0.text)'" } ?? "expected \(what)",
                              at: current?.range ?? endRange, help: "usage: \(usage)")
@@ -56,8 +60,8 @@ public struct ArgumentCursor {
     }
 
     /// A file path; `$NAME` stays a reference to the parameter (see `PathArgument`).
-    mutating func path(_ what: String, usage: String) throws -> PathArgument {
-        let token = try value(what, usage: usage)
+    mutating func path(_ what: String) throws -> PathArgument {
+        let token = try value(what)
         return token.parameter.map(PathArgument.parameter) ?? .literal(token.text)
     }
 
@@ -68,7 +72,7 @@ public struct ArgumentCursor {
     }
 
     /// Names separated by commas (or spaces) up to the end or one of `stopWords`.
-    mutating func names(_ what: String, usage: String, stopWords: Set<String> = []) throws -> [String] {
+    mutating func names(_ what: String, stopWords: Set<String> = []) throws -> [String] {
         var names: [String] = []
         while let token = current {
             if token.kind == .word, stopWords.contains(token.text) { break }
@@ -86,48 +90,85 @@ public struct ArgumentCursor {
     }
 
     /// A column list or one of the words `numeric` / `categorical`.
-    mutating func selector(usage: String, stopWords: Set<String> = []) throws -> ColumnSelector {
+    mutating func selector(stopWords: Set<String> = []) throws -> ColumnSelector {
         if let token = current, token.kind == .word {
             if token.text == "numeric" { index += 1; return .numeric }
             if token.text == "categorical" { index += 1; return .categorical }
         }
-        return .columns(try names("columns, 'numeric' or 'categorical'", usage: usage, stopWords: stopWords))
+        return .columns(try names("columns, 'numeric' or 'categorical'", stopWords: stopWords))
     }
 
-    mutating func number(_ what: String, usage: String) throws -> (value: Double, range: SourceRange) {
-        let token = try value(what, usage: usage)
+    mutating func number(_ what: String) throws -> (value: Double, range: SourceRange) {
+        let token = try value(what)
         guard let number = Double(token.text), number.isFinite else {
             throw Diagnostic(.badValue, "expected \(what), found '\(token.text)'", at: token.range, help: "usage: \(usage)")
         }
         return (number, token.range)
     }
 
-    /// `key=value` pairs to the end of the line, numbers only.
-    mutating func settings(usage: String, allowed: [String]) throws -> [(key: String, value: Double, range: SourceRange)] {
-        var result: [(String, Double, SourceRange)] = []
+    /// `key=value` pairs to the end of the line, each value read in the form its setting
+    /// declares (`max_depth=4`, `criterion=entropy`, `max_depth=none`), or a list of such
+    /// values (`max_depth=[3, 5]`) when `lists` allows it.
+    mutating func settings(_ schema: SettingsSchema, lists: Bool = false) throws -> [(key: String, value: SettingValue, range: SourceRange)] {
+        var result: [(String, SettingValue, SourceRange)] = []
         while let key = current {
             guard key.kind == .word, index + 1 < tokens.count, tokens[index + 1].kind == .symbol, tokens[index + 1].text == "=" else {
                 throw Diagnostic(.unexpectedInput, "expected key=value, found '\(key.text)'", at: key.range, help: "usage: \(usage)")
             }
-            guard allowed.contains(key.text) else {
+            guard let spec = schema.spec(key.text) else {
                 throw Diagnostic(.badOption, "unknown setting '\(key.text)'", at: key.range,
-                                 help: Suggestions.didYouMean(key.text, among: allowed)
-                                    ?? (allowed.isEmpty ? "this takes no settings" : "settings: " + allowed.joined(separator: ", ")))
-            }
-            index += 2
-            guard let valueToken = current, valueToken.kind != .symbol else {
-                throw Diagnostic(.missingArgument, "expected a value after '\(key.text)='", at: current?.range ?? endRange)
-            }
-            guard let number = Double(valueToken.text), number.isFinite else {
-                throw Diagnostic(.badValue, "'\(key.text)' takes a number, found '\(valueToken.text)'", at: valueToken.range)
+                                 help: Suggestions.didYouMean(key.text, among: schema.keys)
+                                    ?? (schema.keys.isEmpty ? "this takes no settings" : "settings: " + schema.keys.joined(separator: ", ")))
             }
             if result.contains(where: { $0.0 == key.text }) {
                 throw Diagnostic(.badOption, "'\(key.text)' is given twice", at: key.range)
             }
-            result.append((key.text, number, SourceRange(key.range.lower, valueToken.range.upper)))
-            index += 1
+            index += 2
+            let value: SettingValue
+            let end: Int
+            if let open = current, open.kind == .symbol, open.text == "[" {
+                index += 1
+                var values: [SettingValue] = []
+                while true {
+                    guard let token = current else {
+                        throw Diagnostic(.missingArgument, "this list has no closing ']'", at: SourceRange(open.range.lower, endRange.lower))
+                    }
+                    if token.kind == .symbol, token.text == "]", !values.isEmpty { index += 1; break }
+                    values.append(try settingValue(spec))
+                    if let separator = current, separator.kind == .symbol, separator.text == "," { index += 1 }
+                }
+                guard lists else {
+                    throw Diagnostic(.badValue, "\(key.text) takes one value here, found a list", at: SourceRange(open.range.lower, tokens[index - 1].range.upper),
+                                     help: "a list of values is for searching over them (tuning); give one, e.g. \(key.text)=\(spec.defaultText)")
+                }
+                value = .list(values)
+                end = tokens[index - 1].range.upper
+            } else {
+                value = try settingValue(spec)
+                end = tokens[index - 1].range.upper
+            }
+            result.append((key.text, value, SourceRange(key.range.lower, end)))
         }
         return result
+    }
+
+    /// One value of a setting, read in its declared form.
+    private mutating func settingValue(_ spec: SettingSpec) throws -> SettingValue {
+        guard let token = current, token.kind != .symbol else {
+            throw Diagnostic(.missingArgument, current.map { "expected a value for '\(spec.key)', found '\($0.text)'" } ?? "expected a value after '\(spec.key)='",
+                             at: current?.range ?? endRange, help: "\(spec.key) takes \(spec.accepted)")
+        }
+        index += 1
+        do { return try spec.value(parsing: token.text) } catch let error as LearningError {
+            throw Diagnostic(.badValue, error.message, at: token.range, help: error.help ?? "\(spec.key) takes \(spec.accepted)")
+        }
+    }
+
+    /// The expression from `start` to the end of the line.
+    func expression(from start: Int) throws -> Expression {
+        do { return try ExpressionParser.parse(line, from: start) } catch let error as ExpressionError {
+            throw Diagnostic(error)
+        }
     }
 
     /// The raw source from the current token to the end of the line (for expressions).
@@ -137,7 +178,7 @@ public struct ArgumentCursor {
         return token.range.lower
     }
 
-    func expectEnd(usage: String) throws {
+    func expectEnd() throws {
         if let token = current {
             throw Diagnostic(.unexpectedInput, "unexpected '\(token.text)'", at: SourceRange(token.range.lower, tokens.last!.range.upper),
                              help: "usage: \(usage)")

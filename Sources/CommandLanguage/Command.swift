@@ -51,6 +51,7 @@ public enum Command: Sendable, Equatable {
     case impute(selector: ColumnSelector, strategy: ImputeStrategy)
     case encodeOneHot(selector: ColumnSelector)
     case scaleStandard(selector: ColumnSelector)
+    case recipe
     case target(column: String, task: Task?)
     case goal(metric: String, comparison: GoalComparison, threshold: Double)
     case split(trainFraction: Double, stratify: Bool, seed: UInt64?)
@@ -58,6 +59,8 @@ public enum Command: Sendable, Equatable {
     case train(algorithm: String, name: String?, settings: [Setting])
     case evaluate
     case saveMetrics(path: PathArgument)
+    case rules(model: String)
+    case importance(model: String)
     case predict(model: String, table: String, path: PathArgument?)
     /// `force` exports a model that fails its goal, or has none checked.
     case exportModel(model: String, path: PathArgument, force: Bool)
@@ -71,9 +74,9 @@ public enum Command: Sendable, Equatable {
     /// A `key=value` setting of `train`.
     public struct Setting: Sendable, Equatable {
         public var key: String
-        public var value: Double
+        public var value: SettingValue
 
-        public init(key: String, value: Double) {
+        public init(key: String, value: SettingValue) {
             self.key = key
             self.value = value
         }
@@ -94,12 +97,15 @@ public enum Command: Sendable, Equatable {
         case .impute: return "impute"
         case .encodeOneHot: return "encode"
         case .scaleStandard: return "scale"
+        case .recipe: return "recipe"
         case .target: return "target"
         case .goal: return "goal"
         case .split, .splitTestTable: return "split"
         case .train: return "train"
         case .evaluate: return "evaluate"
         case .saveMetrics: return "save"
+        case .rules: return "rules"
+        case .importance: return "importance"
         case .predict: return "predict"
         case .exportModel, .exportPipeline: return "export"
         case .param: return "param"
@@ -107,16 +113,6 @@ public enum Command: Sendable, Equatable {
         case .history: return "history"
         case .undo: return "undo"
         case .quit: return "quit"
-        }
-    }
-
-    /// Whether running the command writes files. Such a command is not abandoned on
-    /// Ctrl-C: once its files are written, "nothing changed" would not be true.
-    public var writesFiles: Bool {
-        switch self {
-        case .saveMetrics, .exportModel, .exportPipeline: return true
-        case .predict(_, _, let path): return path != nil
-        default: return false
         }
     }
 }

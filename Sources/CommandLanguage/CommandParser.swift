@@ -13,9 +13,9 @@ public enum CommandParser {
                              help: Suggestions.didYouMean(first.text, among: CommandTable.names).map { "\($0) ('help' lists all commands)" }
                                 ?? "'help' lists all commands")
         }
-        var cursor = ArgumentCursor(line: characters, tokens: tokens, index: 1)
+        var cursor = ArgumentCursor(line: characters, tokens: tokens, index: 1, usage: spec.usage)
         let command = try spec.parse(&cursor)
-        try cursor.expectEnd(usage: spec.usage)
+        try cursor.expectEnd()
         return command
     }
 }

@@ -30,6 +30,7 @@ extension Command: CustomStringConvertible {
             return "impute \(selectorText(selector)) with \(how)"
         case .encodeOneHot(let selector): return "encode onehot \(selectorText(selector))"
         case .scaleStandard(let selector): return "scale standard \(selectorText(selector))"
+        case .recipe: return "recipe"
         case .target(let column, let task): return "target \(nameText(column))" + (task.map { " \($0.rawValue)" } ?? "")
         case .goal(let metric, let comparison, let threshold):
             return "goal \(nameText(metric)) \(comparison.rawValue) \(NumberFormatting.shortest(threshold))"
@@ -39,10 +40,15 @@ extension Command: CustomStringConvertible {
         case .train(let algorithm, let name, let settings):
             var text = "train \(algorithm)"
             if let name { text += " \(nameText(name))" }
-            for setting in settings { text += " \(setting.key)=\(NumberFormatting.shortest(setting.value))" }
+            let schema = AlgorithmRegistry.named(algorithm)?.settings
+            for setting in settings {
+                text += " \(setting.key)=" + (schema?.spec(setting.key)?.text(of: setting.value) ?? "\(setting.value)")
+            }
             return text
         case .evaluate: return "evaluate"
         case .saveMetrics(let path): return "save metrics to \(pathText(path))"
+        case .rules(let model): return "rules \(nameText(model))"
+        case .importance(let model): return "importance \(nameText(model))"
         case .predict(let model, let table, let path):
             return "predict \(nameText(model)) on \(nameText(table))" + (path.map { " to \(pathText($0))" } ?? "")
         case .exportModel(let model, let path, let force): return "export model \(nameText(model)) to \(pathText(path))" + (force ? " force" : "")

@@ -37,8 +37,22 @@ public enum Completer {
                 current.append(c)
             }
         }
-        // After `key=` complete nothing; `sep=` and `seed=` take free values.
-        if current.contains("=") { return (current, []) }
+        // After `key=`: the words an algorithm's setting takes (`criterion=` gini, entropy);
+        // other values (`sep=`, `seed=`, numbers) are free.
+        if let equals = current.firstIndex(of: "=") {
+            guard words.first == "train", words.count >= 2, let algorithm = AlgorithmRegistry.named(words[1]),
+                  let spec = algorithm.settings.spec(String(current[..<equals])) else { return (current, []) }
+            let key = String(current[..<equals])
+            let choices = spec.forms.flatMap { form -> [String] in
+                switch form {
+                case .word(let words): return words
+                case .none: return ["none"]
+                case .boolean: return ["true", "false"]
+                default: return []
+                }
+            }
+            return (current, choices.map { "\(key)=\($0)" }.filter { $0.hasPrefix(current) }.sorted())
+        }
         guard !words.isEmpty else {
             let names = CommandTable.names.filter { $0.hasPrefix(current) }
             return (current, names.sorted())
@@ -52,13 +66,13 @@ public enum Completer {
             case .table: candidates += context.tables
             case .column: candidates += context.columns
             case .model: candidates += context.models
-            case .algorithm: candidates += AlgorithmCatalog.all.map(\.name)
+            case .algorithm: candidates += AlgorithmRegistry.all.map(\.name)
             case .words(let list): candidates += list
             case .function: candidates += ExpressionFunctions.names.map { $0 + "(" }
             case .algorithmSettings:
-                if let algorithm = previous.first.flatMap(AlgorithmCatalog.descriptor(named:)) {
+                if let algorithm = previous.first.flatMap(AlgorithmRegistry.named) {
                     let used = Set(previous.compactMap { $0.split(separator: "=").first.map(String.init) })
-                    candidates += algorithm.hyperParameters.map(\.key).filter { !used.contains($0) }.map { $0 + "=" }
+                    candidates += algorithm.settings.keys.filter { !used.contains($0) }.map { $0 + "=" }
                 }
             }
         }

@@ -21,15 +21,20 @@ public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String { "error: \(message)" + (help.map { "\nhelp: \($0)" } ?? "") }
 
-    /// A bug: an error no diagnostic was written for, worded so that it gets reported.
-    public static func internalError(_ error: Error) -> Diagnostic {
-        Diagnostic(.internalError, "internal error: \(error) (please report this)")
+    /// An expression's parse or evaluation error, named by its category.
+    public init(_ error: ExpressionError) {
+        let id: DiagnosticID
+        switch error.category {
+        case .missingExpression: id = .missingArgument
+        case .unterminatedString: id = .unterminatedString
+        case .syntax, .evaluation: id = .badExpression
+        }
+        self.init(id, error.message, at: error.range, help: error.help)
     }
 
     /// The sysexits status a script ends with when this diagnostic stops it.
     public var exitStatus: Int32 {
         switch id {
-        case .internalError: return 70
         case .missingInput: return 66
         case .cannotWrite: return 73
         case .journalError: return 74
@@ -66,8 +71,6 @@ public enum DiagnosticID: String, Sendable, CaseIterable {
     case cannotWrite = "cannot-write"
     case dataError = "data-error"
     case fileError = "file-error"
-    /// A bug in mlw, not the user's mistake (scripts exit 70, EX_SOFTWARE).
-    case internalError = "internal-error"
     /// The session file could not be written (scripts exit 74, EX_IOERR).
     case journalError = "journal-error"
     case missingArgument = "missing-argument"

@@ -28,3 +28,17 @@ public enum EngineError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+import Scoring
+
+extension EngineError {
+    /// The same failure, from the scorer or the bundle reader.
+    public init(_ error: ScoringError) {
+        switch error {
+        case .input(let message): self = .input(message)
+        case .corrupt(let message): self = .corrupt(message)
+        case .missing(let message): self = .missing(message)
+        case .cannotWrite(let message): self = .cannotWrite(message)
+        }
+    }
+}

@@ -19,8 +19,8 @@ enum Evaluating {
     /// A model's metrics on its test set; nil when it has none.
     static func metrics(of model: TrainedModel) -> [(name: String, value: Double)]? {
         guard let testSet = model.testSet else { return nil }
-        return ModelScoring.metrics(task: model.task, classCount: model.classes.count, truth: testSet,
-                                    predictions: ModelScoring.predict(model.estimator, testSet.x))
+        return ModelMetrics.of(task: model.task, classCount: model.classes.count, truth: testSet,
+                               prediction: model.estimator.predict(testSet.x))
     }
 
     /// How a model stands against a goal.

@@ -1,4 +1,5 @@
 import CommandLanguage
+import Tabular
 import Foundation
 
 /// One recorded step: the normalised command, the table it ran on, and its fingerprint.
@@ -6,7 +7,7 @@ public struct JournalEntry: Sendable {
     public var command: Command
     public var text: String
     public var fingerprint: Fingerprint
-    /// The current table when the step ran.
+    /// The table the step concerns: the current one once it ran (for `load` and `use`, the one they name).
     public var table: String?
 
     /// The line written to the journal file. A command whose own text holds the marker

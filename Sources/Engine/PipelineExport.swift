@@ -39,13 +39,10 @@ public enum PipelineExport {
     static func slice(for table: String, testTable: String?, script: [JournalEntry]) -> [JournalEntry] {
         let tables = Set([table, testTable].compactMap { $0 })
         return script.filter { entry in
-            switch entry.command {
-            case .param, .target, .goal: return true
-            case .load(_, let name, _): return name.map(tables.contains) ?? false
-            case .use(let name): return tables.contains(name)
-            case .derive, .filter, .drop, .impute, .encodeOneHot, .scaleStandard, .split, .splitTestTable:
-                return entry.table.map(tables.contains) ?? false
-            default: return false
+            switch entry.command.spec.pipeline {
+            case .always: return true
+            case .ofModelTables: return entry.table.map(tables.contains) ?? false
+            case .never: return false
             }
         }
     }

@@ -1,4 +1,6 @@
 import Foundation
+import Tabular
+import Scoring
 
 /// What `mlw run` leaves behind: the metrics JSON and, when the model meets its goal
 /// (or `--force`), the model bundle.
@@ -38,7 +40,11 @@ public enum PipelineOutputs {
         }
         guard failure == nil || force else { return Written(metrics: metricsPath, bundle: nil, goalFailure: failure) }
         let bundlePath = FilePaths.join(directory, "model")
-        try ModelBundle.write(model, metrics: Evaluating.metrics(of: model) ?? [], goal: goal, goalMet: check?.passed, to: bundlePath)
+        do {
+            try ModelBundle.write(model.scoring, metrics: Evaluating.metrics(of: model) ?? [], goal: goal?.text, goalMet: check?.passed, to: bundlePath)
+        } catch let error as ScoringError {
+            throw EngineError(error)
+        }
         return Written(metrics: metricsPath, bundle: bundlePath, goalFailure: failure)
     }
 }

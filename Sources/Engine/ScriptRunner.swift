@@ -1,7 +1,8 @@
 import CommandLanguage
 import Foundation
 
-/// Runs scripts headless: `mlw replay`, `mlw run`, piped input and resumed sessions.
+/// Runs scripts headless through the step loop: `mlw replay`, `mlw run`, piped input
+/// and resumed sessions. Stops at the first error, located as `SOURCE:LINE:`.
 public struct ScriptRunner {
     /// sysexits-style exit codes.
     public enum ExitCode: Int32 {
@@ -15,18 +16,11 @@ public struct ScriptRunner {
         case interrupted = 130
     }
 
-    public var session: Session
-    public var renderer: OutputRenderer
-    /// Check recorded fingerprints (`#= ...`) against what each step produces.
-    public var verify: Bool
+    public let loop: StepLoop
     /// Where outputs go (nil: nowhere).
     public var print: ((String) -> Void)?
     /// Report each step's wall time through `printError`.
     public var timings = false
-    /// Resuming a session: steps that write files (export, save, predict … to) are
-    /// recorded without running, so files the user has replaced since are left alone.
-    /// They change no workspace, so the result is the same.
-    public var skipsFileWrites = false
     /// Told each step skipped by `skipsFileWrites` (its text).
     public var onSkip: ((String) -> Void)?
     /// Told before each line runs: its 1-based number and the number of lines.
@@ -35,71 +29,47 @@ public struct ScriptRunner {
 
     public init(session: Session, renderer: OutputRenderer = OutputRenderer(), verify: Bool = false,
                 print: ((String) -> Void)?, printError: @escaping (String) -> Void) {
-        self.session = session
-        self.renderer = renderer
-        self.verify = verify
+        loop = StepLoop(session: session, renderer: renderer)
+        loop.verify = verify
         self.print = print
         self.printError = printError
+    }
+
+    public var session: Session { loop.session }
+
+    /// Resuming: file-writing steps are recorded without running (see `StepLoop.skipsFileWrites`).
+    public var skipsFileWrites: Bool {
+        get { loop.skipsFileWrites }
+        nonmutating set { loop.skipsFileWrites = newValue }
     }
 
     /// Runs lines in order, stopping at the first error (located as `source:LINE:`).
     /// - Returns: the exit code and the number of steps verified.
     public func run(lines: [String], source: String) -> (code: ExitCode, verified: Int) {
-        var verified = 0
         let recordedVersion = ScriptRunner.fingerprintVersion(lines) ?? Fingerprint.version
-        if verify, !Fingerprint.readableVersions.contains(recordedVersion) {
+        if loop.verify, !Fingerprint.readableVersions.contains(recordedVersion) {
             printError("\(source): recorded with fingerprints v\(recordedVersion), but this mlw checks v\(Fingerprint.readableVersions.lowerBound) to v\(Fingerprint.version); "
                        + "replay it without --verify, or record it again")
             return (.dataError, 0)
         }
-        for (index, raw) in lines.enumerated() {
-            let (text, expected) = JournalEntry.split(raw)
-            let command: Command
-            do {
-                guard let parsed = try CommandParser.parse(text, parameters: session.workspace.parameters) else { continue }
-                command = parsed
-            } catch let diagnostic as Diagnostic {
-                printError("\(source):\(index + 1): " + renderer.renderError(diagnostic.rendered(source: text)))
-                return (.dataError, verified)
-            } catch {
-                printError("\(source):\(index + 1): " + renderer.renderError(Diagnostic.internalError(error).rendered(source: nil)))
-                return (.internalError, verified)
-            }
+        loop.recordedVersion = recordedVersion
+        for (index, line) in lines.enumerated() {
             progress?(index + 1, lines.count)
-            if skipsFileWrites && command.writesFiles {
-                session.recordWithoutRunning(command)
-                onSkip?(text)
-                continue
-            }
             let started = DispatchTime.now().uptimeNanoseconds
-            let (result, fingerprint) = session.execute(command)
-            if timings {
+            let outcome = loop.step(line)
+            if timings, case .shown = outcome {
                 let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
-                printError(String(format: "%8.1f ms  %@", milliseconds, text))
+                printError(String(format: "%8.1f ms  %@", milliseconds, JournalEntry.split(line).command))
             }
-            switch result {
-            case .nothing: continue
-            case .quit: return (.ok, verified)
-            case .interrupted:
-                printError("\(source):\(index + 1): interrupted")
-                return (.interrupted, verified)
-            case .failure(let diagnostic):
-                printError("\(source):\(index + 1): " + renderer.renderError(diagnostic.rendered(source: text)))
-                return (ExitCode(rawValue: diagnostic.exitStatus) ?? .dataError, verified)
-            case .output(let output):
-                if let print, !output.blocks.isEmpty { print(renderer.render(output)) }
-            }
-            if verify, let recorded = expected, !recorded.isEmpty {
-                let expected = Fingerprint.comparable(recorded, recordedIn: recordedVersion, command: command)
-                let actual = fingerprint ?? Fingerprint()
-                if let difference = actual.firstDifference(from: expected) {
-                    printError("\(source):\(index + 1): verify failed at '\(text)': \(difference)")
-                    return (.dataError, verified)
-                }
-                verified += 1
+            if case .skipped(let text) = outcome { onSkip?(text) }
+            let (output, error) = loop.report(outcome, line: line, location: "\(source):\(index + 1)")
+            if let output { print?(output) }
+            if let error { printError(error) }
+            if let status = outcome.exitStatus {
+                return (ExitCode(rawValue: status) ?? .dataError, loop.verified)
             }
         }
-        return (.ok, verified)
+        return (.ok, loop.verified)
     }
 
     /// Why `--set` values cannot apply to a script, or nil when they can. Each name must be

@@ -2,14 +2,18 @@ import CommandLanguage
 import Foundation
 import Tabular
 
-/// A sequence of commands over one evolving workspace: what the REPL, `mlw replay`,
-/// `mlw run` and piped input all drive. Owns undo, the recorded script and the journal.
+/// A sequence of commands over one evolving workspace: what the step loop drives for the
+/// prompt, piped input, `mlw replay`, `mlw run` and the tests. Owns undo, the recorded
+/// script and the journal, and runs the session commands (help, history, undo, quit)
+/// itself; every other command goes to the engine.
 public final class Session {
-    /// The outcome of one line.
+    /// The outcome of one command.
     public enum LineResult {
         case nothing
         case output(Output)
         case failure(Diagnostic)
+        /// A bug, not the user's mistake.
+        case bug(InternalError)
         case interrupted
         case quit
     }
@@ -48,25 +52,19 @@ public final class Session {
 
     public var journalPath: String? { journal?.path }
 
-    /// Parses and runs one line. A failure changes nothing and records nothing.
-    public func run(_ line: String) -> LineResult {
-        let command: Command
-        do {
-            guard let parsed = try CommandParser.parse(JournalEntry.split(line).command, parameters: workspace.parameters) else { return .nothing }
-            command = parsed
-        } catch let diagnostic as Diagnostic {
-            return .failure(diagnostic)
-        } catch {
-            return .failure(.internalError(error))
-        }
-        return execute(command).result
-    }
-
-    /// Runs a parsed command; also returns the fingerprint it produced, for replays.
+    /// Runs a parsed command; also returns the fingerprint it produced, for replays. A
+    /// failure changes nothing and records nothing.
     public func execute(_ command: Command) -> (result: LineResult, fingerprint: Fingerprint?) {
         switch command {
         case .quit:
             return (.quit, nil)
+        case .help(let topic):
+            // Help reads the command table only: it is not a step of the script.
+            do { return (.output(.text(try topic.map { try Help.topic($0) } ?? Help.overview())), nil) } catch let diagnostic as Diagnostic {
+                return (.failure(diagnostic), nil)
+            } catch {
+                return (.bug(InternalError(wrapping: error)), nil)
+            }
         case .history:
             let lines = recorded.enumerated().map { "\(String($0.offset + 1).leftPadded(4))  \($0.element.text)" }
             return (.output(.text(lines.isEmpty ? "no steps recorded yet" : lines.joined(separator: "\n"))), nil)
@@ -74,9 +72,7 @@ public final class Session {
             guard let previous = undoStack.last else {
                 return (.failure(Diagnostic(.notReady, "nothing to undo")), nil)
             }
-            let undone = effective[previous.effectiveCount...].first { entry in
-                CommandTable.spec(named: entry.command.verb)?.changesWorkspace ?? false
-            }
+            let undone = effective[previous.effectiveCount...].first { $0.command.spec.changesWorkspace }
             // Recorded first: if the journal cannot be written, nothing is undone.
             if let failure = record(JournalEntry(command: .undo, text: "undo", fingerprint: Fingerprint(), table: previous.workspace.current),
                                     effective: false) {
@@ -101,16 +97,17 @@ public final class Session {
             return (.failure(diagnostic), nil)
         } catch is Interrupted {
             return (.interrupted, nil)
+        } catch let bug as InternalError {
+            return (.bug(bug), nil)
         } catch {
-            return (.failure(.internalError(error)), nil)
+            return (.bug(InternalError(wrapping: error)), nil)
         }
-        // Help reads the command table only: it is not a step of the script.
-        if case .help = command { return (.output(step.output), nil) }
         let recordedCommand = toRun == command ? step.recorded : command
+        // The table a step concerns is the current one once it ran (a load's or use's own).
         let entry = JournalEntry(command: recordedCommand, text: recordedCommand.description, fingerprint: step.fingerprint,
-                                 table: workspace.current)
+                                 table: step.workspace.current)
         // The workspace before a change, kept for undo.
-        let snapshot = keepsUndoHistory && (CommandTable.spec(named: command.verb)?.changesWorkspace ?? false)
+        let snapshot = keepsUndoHistory && command.spec.changesWorkspace
         if snapshot { undoStack.append((workspace, effective.count)) }
         let previous = workspace
         workspace = step.workspace
@@ -133,7 +130,7 @@ public final class Session {
     /// Runs the command against the workspace; at the prompt, on its own thread so that
     /// Ctrl-C gives the prompt back at once even from a step that never polls.
     private func apply(_ command: Command, context: EngineContext) throws -> StepResult {
-        guard abandonsOnInterrupt, !command.writesFiles else {
+        guard abandonsOnInterrupt, command.spec.mayBeAbandoned(command) else {
             return try Interpreter.apply(command, to: workspace, context: context)
         }
         let workspace = self.workspace

@@ -1,51 +1,66 @@
 import CommandLanguage
 import Learning
+import Scoring
 import Tabular
 
-/// `train`: builds the training matrix from the current table, fits, and captures
-/// the test set and lineage with the model.
+/// `train`, in three parts that can be used apart: `problem` reads what to learn from the
+/// workspace (checks, features, target), `fit` learns from any subset of its rows (a
+/// fold, once cross-validation comes), and `record` makes the session's model from a fit
+/// (lineage, test set, fingerprint).
 enum Training {
-    struct Trained {
-        var model: TrainedModel
-        var recorded: Command
-        var hash: String
-        var output: [Output.Block]
+    /// What a table offers to learn from: its prepared features and its target.
+    struct Problem {
+        var table: Table
+        var featureNames: [String]
+        /// The feature vectors, checked complete and finite.
+        var features: [[Double]]
+        var target: Target?
+        /// Class labels in the model's order (classification).
+        var classes: [String]
+
+        /// The training target of the given rows (all rows when nil), in their order.
+        func trainingTarget(rows: [Int]?) throws -> TrainingTarget? {
+            guard let target else { return nil }
+            switch target.task {
+            case .classification:
+                return .classes(try Training.classIndices(table, rows: rows, target: target, classes: classes), labels: classes)
+            case .regression:
+                return .values(try Training.targetValues(table, rows: rows, target: target))
+            case .clustering:
+                return nil
+            }
+        }
     }
 
-    static func train(algorithm algorithmName: String, name requestedName: String?, settings: [Command.Setting],
-                      workspace ws: Workspace, context: EngineContext) throws -> Trained {
+    /// The current table as a learning problem for `algorithm`: features are every
+    /// column but the target, and must be complete, finite numbers.
+    /// - Throws: a `Diagnostic` naming what to fix.
+    static func problem(for algorithm: Algorithm, _ ws: Workspace) throws -> Problem {
         let table = try Interpreter.currentTable(ws)
-        guard let descriptor = AlgorithmCatalog.descriptor(named: algorithmName) else {
-            throw Diagnostic(.badValue, "unknown algorithm '\(algorithmName)'")
-        }
-        guard let target = ws.target else {
-            throw Diagnostic(.notReady, "no target chosen", help: "choose the column to predict: target COLUMN")
-        }
-        guard let targetColumn = table.column(named: target.column) else {
-            throw Diagnostic(.notReady, "the target '\(target.column)' is not a column of '\(table.name)'",
-                             help: "use the table that holds it, or choose another target")
-        }
-        guard descriptor.task == target.task else {
-            let fitting = AlgorithmCatalog.all.filter { $0.task == target.task }.map(\.name)
-            throw Diagnostic(.badValue, "'\(algorithmName)' is for \(descriptor.task.rawValue), but the target '\(target.column)' is \(target.task.rawValue)",
+        let task = ws.target?.task ?? .clustering
+        if !algorithm.tasks.contains(task) {
+            guard let target = ws.target else {
+                throw Diagnostic(.notReady, "no target chosen", help: "choose the column to predict: target COLUMN")
+            }
+            let fitting = AlgorithmRegistry.solving(target.task).map(\.name)
+            throw Diagnostic(.badValue, "'\(algorithm.name)' is for \(algorithm.tasks.map(\.rawValue).joined(separator: " or ")), but the target '\(target.column)' is \(target.task.rawValue)",
                              help: "try: train \(fitting.first ?? "")")
         }
-        let name = requestedName ?? defaultName(algorithmName, ws)
-        guard ws.model(named: name) == nil else {
-            throw Diagnostic(.badValue, "a model named '\(name)' exists already", help: "give this one another name: train \(algorithmName) NAME")
+        var classes: [String] = []
+        if let target = ws.target {
+            guard let targetColumn = table.column(named: target.column) else {
+                throw Diagnostic(.notReady, "the target '\(target.column)' is not a column of '\(table.name)'",
+                                 help: "use the table that holds it, or choose another target")
+            }
+            // Rows missing the target cannot train or test.
+            let missingTarget = targetColumn.missingCount
+            if missingTarget > 0 {
+                throw Diagnostic(.dataError, "cannot train on '\(target.column)': \(missingTarget) row\(missingTarget == 1 ? " has" : "s have") no value",
+                                 help: "drop them with: filter \(Expression.quoteIdentifier(target.column)) is not missing")
+            }
+            if target.task == .classification { classes = ClassLabels.from(targetColumn).labels }
         }
-        let resolved: [(key: String, value: Double)]
-        do { resolved = try descriptor.resolve(Dictionary(uniqueKeysWithValues: settings.map { ($0.key, $0.value) })) } catch let error as LearningError {
-            throw Diagnostic(.badOption, error.message, help: error.help)
-        }
-
-        // Rows missing the target cannot train or test.
-        let missingTarget = targetColumn.missingCount
-        if missingTarget > 0 {
-            throw Diagnostic(.dataError, "cannot train on '\(target.column)': \(missingTarget) row\(missingTarget == 1 ? " has" : "s have") no value",
-                             help: "drop them with: filter \(Expression.quoteIdentifier(target.column)) is not missing")
-        }
-        let features = table.columns.filter { $0.name != target.column }
+        let features = table.columns.filter { $0.name != ws.target?.column }
         guard !features.isEmpty else { throw Diagnostic(.dataError, "there are no feature columns besides the target") }
         if let text = features.first(where: { $0.type == .text }) {
             throw Diagnostic(.dataError, "feature '\(text.name)' is text; models need numbers",
@@ -68,82 +83,54 @@ enum Training {
             throw Diagnostic(.dataError, "feature '\(features[k].name)' has \(Plural.count(counts[k].infinite, "infinite value")); models need finite numbers",
                              help: "infinities come from dividing by zero or from overflow; keep the finite rows with 'filter abs(\(name)) < 1e308', or derive the column another way")
         }
-        let featureNames = features.map(\.name)
-        let split = ws.splits[table.name]
-        let splitTrainingRows = split?.trainingRows  // nil: every row trains
-        let trainingRowCount = splitTrainingRows?.count ?? table.rowCount
+        let names = features.map(\.name)
+        return Problem(table: table, featureNames: names, features: try scoring { try Scorer.featureVectors(table, features: names) },
+                       target: ws.target, classes: classes)
+    }
 
-        let classes = target.task == .classification ? ClassLabels.from(targetColumn).labels : []
-        let estimator: FittedEstimator
-        var notes: [Output.Block] = []
-        switch descriptor.name {
-        case "logistic":
-            let parameters = LogisticRegression.Parameters(settings: resolved)
-            // Multinomial over dense features costs rows × classes × features per pass.
-            let classLimit = 1000
-            guard classes.count <= classLimit else {
-                throw Diagnostic(.dataError, "'\(target.column)' has \(classes.count) classes; logistic regression here handles at most \(classLimit)",
-                                 help: "choose a target with fewer classes")
-            }
-            let trainingSet = try labelled(table, rows: splitTrainingRows, features: featureNames, target: target, classes: classes)
-            let presentClasses = Set(trainingSet.classIndices).count
-            guard presentClasses >= 2 else {
-                throw Diagnostic(.dataError, "the training rows hold a single class of '\(target.column)'",
-                                 help: "a classifier needs at least two classes")
-            }
-            let model = try Interpreter.learning {
-                try LogisticRegression.fit(trainingSet.x, labels: trainingSet.classIndices, classCount: classes.count,
-                                           parameters: parameters, isCancelled: context.isCancelled)
-            }
-            if !model.converged {
-                // Two ways to stop short: the iteration limit, or a loss that no longer
-                // improves while the gradient is still above the tolerance.
-                if model.iterations >= parameters.maxIterations {
-                    notes.append(.warning("did not converge in \(Plural.count(model.iterations, "iteration")) (max_iter); raise max_iter or scale the features"))
-                } else {
-                    notes.append(.warning("stopped after \(Plural.count(model.iterations, "iteration")): the loss stopped improving before the gradient fell below tol=\(NumberFormatting.shortest(parameters.tolerance)); scale the features ('scale standard numeric') or raise tol"))
-                }
-            }
-            estimator = .logistic(model)
-        case "linear":
-            let parameters = LinearRegression.Parameters(settings: resolved)
-            // Straight from the table's vectors: least squares needs only sums over rows.
-            let x = try featureColumns(table, features: featureNames, rows: splitTrainingRows)
-            let y = try targetValues(table, rows: splitTrainingRows, target: target)
-            let model = try Interpreter.learning {
-                try LinearRegression.fit(x, targets: y, parameters: parameters, isCancelled: context.isCancelled)
-            }
-            if model.rank < featureNames.count && parameters.l2 == 0 {
-                notes.append(.note("features are collinear (rank \(model.rank) of \(featureNames.count)); the minimum-norm solution was taken"))
-            }
-            estimator = .linear(model)
-        default:
-            throw Diagnostic(.badValue, "unknown algorithm '\(algorithmName)'")
+    /// Fits the algorithm on `rows` of the problem (all rows when nil).
+    /// - Throws: a `Diagnostic` for data the algorithm cannot learn from or a model that
+    ///   is not finite; `CancelledOptimization` when cancelled.
+    static func fit(_ algorithm: Algorithm, settings: Settings, on problem: Problem, rows: [Int]?,
+                    isCancelled: @escaping @Sendable () -> Bool) throws -> Fit<AnyFittedModel> {
+        let target = try problem.trainingTarget(rows: rows)
+        if case .classes(let indices, _)? = target, Set(indices).count < 2, let column = problem.target?.column {
+            throw Diagnostic(.dataError, "the training rows hold a single class of '\(column)'", help: "a classifier needs at least two classes")
         }
-
+        let data = TrainingData(features: FeatureColumns(problem.features, rows: rows), featureNames: problem.featureNames,
+                                target: target, targetName: problem.target?.column ?? "", isCancelled: isCancelled)
+        let fit = try Interpreter.learning { try algorithm.fit(settings, data) }
         // Finite data can still overflow (values near 1e308): such a model predicts nothing useful.
-        guard estimator.parametersAreFinite else {
+        guard fit.model.isFinite else {
             throw Diagnostic(.dataError, "training gave coefficients that are not finite numbers: the values are too large to compute with",
                              help: "scale the features ('scale standard numeric') and, for regression, the target")
         }
-        let recorded = Command.train(algorithm: algorithmName, name: name,
-                                     settings: resolved.map { Command.Setting(key: $0.key, value: $0.value) })
-        let inputSchema = (ws.loadedSchemas[table.name] ?? []).filter { $0.name != target.column }
-        var model = TrainedModel(
-            name: name, algorithm: algorithmName, settings: recorded.trainSettings, task: target.task, target: target.column,
-            classes: classes, features: featureNames, inputSchema: inputSchema,
-            preparation: ws.preparations[table.name] ?? [], estimator: estimator, trainingRows: trainingRowCount,
-            lineage: [], dataSources: [], testSet: nil)
+        return fit
+    }
+
+    /// The session's model from a fit on the current table's training rows: its recipe,
+    /// schema and lineage, and its test rows prepared as its training rows were.
+    static func record(_ fitted: AnyFittedModel, name: String, problem: Problem, recorded: Command,
+                       _ ws: Workspace, context: EngineContext) throws -> TrainedModel {
+        let table = problem.table
+        let split = ws.splits[table.name]
+        let targetColumn = problem.target?.column ?? ""
+        let inputSchema = (ws.loadedSchemas[table.name] ?? []).filter { $0.name != targetColumn }
         let slice = PipelineExport.slice(for: table.name, testTable: split?.testTableName, script: context.effectiveScript)
-        model.lineage = slice.map(\.text) + [recorded.description]
-        model.dataSources = [table.name, split?.testTableName].compactMap { $0.flatMap { ws.sources[$0] } }
+        var model = TrainedModel(scoring: ScoringModel(
+            name: name, task: problem.target?.task ?? .clustering, target: targetColumn, classes: problem.classes,
+            features: problem.featureNames, inputSchema: inputSchema, preparation: ws.preparations[table.name] ?? FittedRecipe(),
+            estimator: fitted, trainingRows: split?.trainingRows?.count ?? table.rowCount,
+            lineage: slice.map(\.text) + [recorded.description],
+            dataSources: [table.name, split?.testTableName].compactMap { $0.flatMap { ws.sources[$0] } }))
         model.table = table.name
 
         // The test set, prepared exactly as the training rows were.
+        guard let target = problem.target else { return model }
         switch split {
         case .rows?:
             let testRows = split!.testRows!
-            model.testSet = try labelled(table, rows: testRows, features: featureNames, target: target, classes: classes)
+            model.testSet = try labelled(table, rows: testRows, features: problem.featureNames, target: target, classes: problem.classes)
             var rowsHasher = FingerprintHasher()
             rowsHasher.combine(table.name)
             for row in testRows { rowsHasher.combine(UInt64(row)) }
@@ -154,30 +141,16 @@ enum Training {
                 throw Diagnostic(.dataError, "the test table '\(testName)' has no target column '\(target.column)'")
             }
             do {
-                let prepared = try model.preparation.apply(to: ModelScoring.conform(raw, to: inputSchema, keeping: [target.column]))
-                model.testSet = try labelled(prepared, features: featureNames, target: target, classes: classes)
+                let prepared = try Scorer.prepare(raw, for: model.scoring, keeping: [target.column])
+                model.testSet = try labelled(prepared, features: problem.featureNames, target: target, classes: problem.classes)
                 model.testSetID = "table:\(testName):" + (ws.sources[testName]?.checksum ?? "")
-            } catch let error as EngineError {
+            } catch let error as ScoringError {
                 throw Diagnostic(.dataError, "cannot prepare the test table '\(testName)': \(error)")
             }
         case nil:
             break
         }
-
-        var hasher = FingerprintHasher()
-        switch estimator {
-        case .logistic(let m):
-            for row in m.coefficients { for v in row { hasher.combine(v) } }
-            for v in m.intercepts { hasher.combine(v) }
-        case .linear(let m):
-            for v in m.coefficients { hasher.combine(v) }
-            hasher.combine(m.intercept)
-        }
-        var summary = "trained \(name) (\(algorithmName)) on \(Plural.count(trainingRowCount, "row")) × \(Plural.count(featureNames.count, "feature"))"
-        if case .logistic(let m) = estimator { summary += ", \(Plural.count(classes.count, "class")), \(Plural.count(m.iterations, "iteration"))" }
-        var blocks: [Output.Block] = [.success(summary)]
-        if split == nil { blocks.append(.note("no split: trained on every row, so 'evaluate' has no test set for it")) }
-        return Trained(model: model, recorded: recorded, hash: hasher.hexDigest, output: blocks + notes)
+        return model
     }
 
     static func defaultName(_ algorithm: String, _ ws: Workspace) -> String {
@@ -189,10 +162,7 @@ enum Training {
 
     /// Features and target of a prepared table's rows (all rows when `rows` is nil).
     static func labelled(_ table: Table, rows: [Int]? = nil, features: [String], target: Target, classes: [String]) throws -> LabelledMatrix {
-        let x: DesignMatrix
-        do { x = try ModelScoring.featureMatrix(table, features: features, rows: rows) } catch let error as EngineError {
-            throw Diagnostic(.dataError, error.description)
-        }
+        let x = try scoring { try Scorer.featureMatrix(table, features: features, rows: rows) }
         if target.task == .classification {
             return LabelledMatrix(x: x, classIndices: try classIndices(table, rows: rows, target: target, classes: classes), values: [])
         }
@@ -257,9 +227,9 @@ enum Training {
                    help: "filter \(Expression.quoteIdentifier(target.column)) is not missing")
     }
 
-    /// The training features as the table holds them (checked complete by `train` already).
-    static func featureColumns(_ table: Table, features: [String], rows: [Int]?) throws -> FeatureColumns {
-        do { return FeatureColumns(try ModelScoring.featureVectors(table, features: features), rows: rows) } catch let error as EngineError {
+    /// Runs a scorer step, turning its errors into diagnostics.
+    static func scoring<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as ScoringError {
             throw Diagnostic(.dataError, error.description)
         }
     }
@@ -269,12 +239,5 @@ extension Split {
     var testTableName: String? {
         if case .table(let name) = self { return name }
         return nil
-    }
-}
-
-extension Command {
-    var trainSettings: [Command.Setting] {
-        if case .train(_, _, let settings) = self { return settings }
-        return []
     }
 }

@@ -1,5 +1,6 @@
 import CommandLanguage
 import Learning
+import Scoring
 import Tabular
 
 /// Everything the session has built, as a value: replaying the recorded script
@@ -11,8 +12,17 @@ public struct Workspace: Sendable {
     public var current: String?
     /// Per table: where it was loaded from (for lineage and pipeline parameters).
     public var sources: [String: DataSource] = [:]
-    /// Per table: the transforms applied since loading, fitted, in order.
-    public var preparations: [String: [PreparationStep]] = [:]
+    /// Per table: the table as loaded, the input its recipe is refitted on.
+    public var loaded: [String: Table] = [:]
+    /// Per table: for each current row, the row of the loaded table it came from (absent:
+    /// the same rows, as loaded). Filters keep it aligned.
+    public var rowOrigins: [String: [Int]] = [:]
+    /// Per table: the preparation steps since loading as they were asked for (unfitted),
+    /// which can be refitted on any subset of rows.
+    public var recipes: [String: Recipe] = [:]
+    /// Per table: what those steps learned (from the training rows once a split exists),
+    /// as applied to the current table and carried by every model trained on it.
+    public var preparations: [String: FittedRecipe] = [:]
     /// Per table: the columns as loaded (the input schema a model asks for).
     public var loadedSchemas: [String: [SchemaField]] = [:]
     /// Per table: how its rows are divided into training and test rows.
@@ -48,20 +58,28 @@ public struct Workspace: Sendable {
     mutating func store(_ table: Table) {
         if let i = tables.firstIndex(where: { $0.name == table.name }) { tables[i] = table } else { tables.append(table) }
     }
-}
 
-/// A file a table was loaded from.
-public struct DataSource: Sendable, Equatable, Codable {
-    public var path: String
-    /// `ContentChecksum` of the file (64-bit, fast; the bundle files themselves carry SHA-256).
-    public var checksum: String
-    public var separator: String?
-}
+    /// Records one preparation step of a table: as asked for, and as fitted.
+    mutating func addPreparation(_ step: RecipeStep, fitted: [FittedStep], to table: String) {
+        recipes[table, default: Recipe()].steps.append(step)
+        preparations[table, default: FittedRecipe()].steps += fitted
+    }
 
-/// A column's name and type, as a model expects its input.
-public struct SchemaField: Sendable, Equatable, Codable {
-    public var name: String
-    public var type: ColumnType
+    /// The loaded rows behind the table's current rows: its recipe's input.
+    public func recipeInput(of table: String) -> Table? {
+        guard let loaded = loaded[table] else { return nil }
+        return rowOrigins[table].map { loaded.gathering($0) } ?? loaded
+    }
+
+    /// Fits the table's recipe again on `rows` of its current rows (every row when nil):
+    /// what a fold of a cross-validation trains on.
+    /// - Returns: the fitted recipe and the prepared table (all current rows), or nil for a
+    ///   table that was not loaded.
+    /// - Throws: as `Recipe.fit`.
+    public func refitRecipe(of table: String, rows: [Int]?) throws -> (fitted: FittedRecipe, table: Table)? {
+        guard let input = recipeInput(of: table) else { return nil }
+        return try (recipes[table] ?? Recipe()).fit(input, rows: rows)
+    }
 }
 
 /// The column to predict and the kind of problem.

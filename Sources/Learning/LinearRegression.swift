@@ -1,34 +1,34 @@
+import Tabular
+
 /// Least-squares linear regression with an optional L2 (ridge) penalty on the
 /// coefficients (the intercept is not penalised), as scikit-learn's `LinearRegression`
 /// (l2=0) and `Ridge(alpha=l2)`.
-public enum LinearRegression {
-    public static let descriptor = AlgorithmDescriptor(
-        name: "linear", task: .regression,
-        summary: "least-squares linear regression, with an optional L2 (ridge) penalty",
-        hyperParameters: [
-            HyperParameter(key: "l2", summary: "ridge penalty on the summed squared error (scikit-learn's alpha); 0 is plain least squares",
-                           defaultValue: 0, range: 0...1e12),
-        ])
+public struct LinearRegression: Estimator {
+    public static let name = "linear"
+    public static let summary = "least-squares linear regression, with an optional L2 (ridge) penalty"
+    public static let tasks: [Task] = [.regression]
+    public static let settings = SettingsSchema([
+        SettingSpec("l2", "ridge penalty on the summed squared error (scikit-learn's alpha); 0 is plain least squares",
+                    forms: [.number(0...1e12)], default: .value(.number(0))),
+    ])
 
-    /// Settings of a fit (a value; validated through `descriptor`).
-    public struct Parameters: Sendable, Equatable {
-        public var l2: Double = 0
+    public var l2: Double
 
-        public init() {}
+    public init(_ settings: Settings) {
+        l2 = settings.number("l2")
+    }
 
-        /// Maps resolved `key=value` settings to properties.
-        public init(settings: [(key: String, value: Double)]) {
-            for (key, value) in settings {
-                switch key {
-                case "l2": l2 = value
-                default: preconditionFailure("unknown linear setting \(key)")
-                }
-            }
+    public func fit(_ data: TrainingData) throws -> Fit<Model> {
+        let model = try fit(data.features, targets: try data.values(for: Self.name), isCancelled: data.isCancelled)
+        var remarks: [Remark] = []
+        if model.rank < data.features.count && l2 == 0 {
+            remarks.append(.note("features are collinear (rank \(model.rank) of \(data.features.count)); the minimum-norm solution was taken"))
         }
+        return Fit(model, remarks: remarks)
     }
 
     /// A fitted linear model.
-    public struct Model: Sendable, Codable, Equatable {
+    public struct Model: FittedModel {
         public var coefficients: [Double]
         public var intercept: Double
         /// Numerical rank of the centred design (less than the feature count when
@@ -37,7 +37,7 @@ public enum LinearRegression {
 
         /// Predicted values, one per row.
         /// - Complexity: O(rows × features)
-        public func predict(_ x: DesignMatrix) -> [Double] {
+        public func predictedValues(_ x: DesignMatrix) -> [Double] {
             let p = x.columns
             return x.values.withUnsafeBufferPointer { values in
                 (0..<x.rows).map { i in
@@ -48,14 +48,31 @@ public enum LinearRegression {
                 }
             }
         }
+
+        public func predict(_ x: DesignMatrix) -> Prediction { .values(predictedValues(x)) }
+
+        public var task: Task { .regression }
+
+        public func combine(into hasher: inout FingerprintHasher) {
+            for v in coefficients { hasher.combine(v) }
+            hasher.combine(intercept)
+        }
+
+        public var isFinite: Bool { intercept.isFinite && coefficients.allSatisfy(\.isFinite) }
+
+        public func check(featureCount p: Int, classCount: Int) throws {
+            guard classCount == 0 else { throw LearningError("lists classes for a regression model") }
+            guard coefficients.count == p else {
+                throw LearningError("has \(coefficients.count) coefficients, but manifest.json lists \(Plural.count(p, "feature"))")
+            }
+        }
     }
 
     /// Fits a row-major matrix (its columns are copied out: meant for small data and tests;
     /// training goes through `fit(_: FeatureColumns, …)` on the table's own vectors).
-    public static func fit(_ x: DesignMatrix, targets y: [Double], parameters: Parameters,
-                           isCancelled: () -> Bool = { false }) throws -> Model {
+    public func fit(_ x: DesignMatrix, targets y: [Double], isCancelled: () -> Bool = { false }) throws -> Model {
         guard x.rows == y.count else { throw LearningError("features and targets differ in length") }
-        return try fit(FeatureColumns(x), targets: y, parameters: parameters, isCancelled: isCancelled)
+        return try fit(FeatureColumns(x), targets: y, isCancelled: isCancelled)
     }
 
     /// Solves the (ridge) normal equations of the centred problem through a symmetric
@@ -65,8 +82,7 @@ public enum LinearRegression {
     /// encoding), where a plain Cholesky factorisation would fail.
     /// - Parameter y: one target per taken row, in the rows' order.
     /// - Complexity: O(rows × features²) for the Gram matrix, O(features³) for the solve.
-    public static func fit(_ x: FeatureColumns, targets y: [Double], parameters: Parameters,
-                           isCancelled: () -> Bool = { false }) throws -> Model {
+    public func fit(_ x: FeatureColumns, targets y: [Double], isCancelled: () -> Bool = { false }) throws -> Model {
         guard x.rowCount == y.count else { throw LearningError("features and targets differ in length") }
         guard x.rowCount > 0 else { throw LearningError("there are no training rows") }
         let p = x.count
@@ -85,7 +101,7 @@ public enum LinearRegression {
             xty[a] = products[a * q + p]
         }
         if isCancelled() { throw CancelledOptimization() }
-        guard let solution = try SymmetricSystem.solve(gram, size: p, rhs: xty, ridge: parameters.l2, isCancelled: isCancelled) else {
+        guard let solution = try SymmetricSystem.solve(gram, size: p, rhs: xty, ridge: l2, isCancelled: isCancelled) else {
             throw CancelledOptimization()
         }
         let beta = solution.x, rank = solution.rank

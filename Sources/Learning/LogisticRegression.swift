@@ -1,45 +1,58 @@
 import CKernels
 import Foundation
+import Tabular
 
 /// L2-regularised logistic regression: binomial for two classes, multinomial (softmax)
 /// for more. The objective is Σ log-loss + ½·l2·‖W‖² with unpenalised intercepts, the
 /// same as scikit-learn's `LogisticRegression(C=1/l2)` with the lbfgs solver.
-public enum LogisticRegression {
-    public static let descriptor = AlgorithmDescriptor(
-        name: "logistic", task: .classification,
-        summary: "L2-regularised logistic regression (multinomial for more than two classes)",
-        hyperParameters: [
-            HyperParameter(key: "l2", summary: "L2 penalty strength (scikit-learn's 1/C); 0 turns it off",
-                           defaultValue: 1.0, range: 0...1e9),
-            HyperParameter(key: "max_iter", summary: "most L-BFGS iterations", defaultValue: 500, range: 1...100_000, isInteger: true),
-            HyperParameter(key: "tol", summary: "stop when every gradient component is below this",
-                           defaultValue: 1e-7, range: 1e-15...1),
-        ])
+public struct LogisticRegression: Estimator {
+    public static let name = "logistic"
+    public static let summary = "L2-regularised logistic regression (multinomial for more than two classes)"
+    public static let tasks: [Task] = [.classification]
+    public static let settings = SettingsSchema([
+        SettingSpec("l2", "L2 penalty strength (scikit-learn's 1/C); 0 turns it off",
+                    forms: [.number(0...1e9)], default: .value(.number(1))),
+        SettingSpec("max_iter", "most L-BFGS iterations", forms: [.whole(1...100_000)], default: .value(.whole(500))),
+        SettingSpec("tol", "stop when every gradient component is below this",
+                    forms: [.number(1e-15...1)], default: .value(.number(1e-7))),
+    ])
 
-    /// Settings of a fit (a value; validated through `descriptor`).
-    public struct Parameters: Sendable, Equatable {
-        public var l2: Double = 1.0
-        public var maxIterations: Int = 500
-        public var tolerance: Double = 1e-7
+    /// Multinomial over dense features costs rows × classes × features per pass.
+    public static let classLimit = 1000
 
-        public init() {}
+    public var l2: Double
+    public var maxIterations: Int
+    public var tolerance: Double
 
-        /// Maps resolved `key=value` settings to properties: the one place keys meet Swift names.
-        public init(settings: [(key: String, value: Double)]) {
-            for (key, value) in settings {
-                switch key {
-                case "l2": l2 = value
-                case "max_iter": maxIterations = Int(value)
-                case "tol": tolerance = value
-                default: preconditionFailure("unknown logistic setting \(key)")
-                }
+    public init(_ settings: Settings) {
+        l2 = settings.number("l2")
+        maxIterations = settings.whole("max_iter")!
+        tolerance = settings.number("tol")
+    }
+
+    public func fit(_ data: TrainingData) throws -> Fit<Model> {
+        let (labels, classCount) = try data.classes(for: Self.name)
+        guard classCount <= Self.classLimit else {
+            throw LearningError("'\(data.targetName)' has \(classCount) classes; logistic regression here handles at most \(Self.classLimit)",
+                                help: "choose a target with fewer classes")
+        }
+        let model = try fit(data.designMatrix(), labels: labels, classCount: classCount, isCancelled: data.isCancelled)
+        var remarks: [Remark] = []
+        if !model.converged {
+            // Two ways to stop short: the iteration limit, or a loss that no longer
+            // improves while the gradient is still above the tolerance.
+            if model.iterations >= maxIterations {
+                remarks.append(.warning("did not converge in \(Plural.count(model.iterations, "iteration")) (max_iter); raise max_iter or scale the features"))
+            } else {
+                remarks.append(.warning("stopped after \(Plural.count(model.iterations, "iteration")): the loss stopped improving before the gradient fell below tol=\(NumberFormatting.shortest(tolerance)); scale the features ('scale standard numeric') or raise tol"))
             }
         }
+        return Fit(model, remarks: remarks)
     }
 
     /// A fitted model: one coefficient row per class (one row in the binary case, for the
     /// second class).
-    public struct Model: Sendable, Codable, Equatable {
+    public struct Model: FittedModel {
         public var classCount: Int
         /// Row-major `[row][feature]`; 1 row when binary, `classCount` rows otherwise.
         public var coefficients: [[Double]]
@@ -82,6 +95,37 @@ public enum LogisticRegression {
             }
             return out
         }
+
+        public func predict(_ x: DesignMatrix) -> Prediction {
+            .classes(probabilities: probabilities(x), classCount: classCount)
+        }
+
+        public var task: Task { .classification }
+
+        public func combine(into hasher: inout FingerprintHasher) {
+            for row in coefficients { for v in row { hasher.combine(v) } }
+            for v in intercepts { hasher.combine(v) }
+        }
+
+        public var isFinite: Bool {
+            intercepts.allSatisfy(\.isFinite) && coefficients.allSatisfy { $0.allSatisfy(\.isFinite) }
+        }
+
+        public func check(featureCount p: Int, classCount classes: Int) throws {
+            guard classes >= 2 else { throw LearningError("lists \(Plural.count(classes, "class")); a classifier has at least 2") }
+            guard classCount == classes else {
+                throw LearningError("has class_count \(classCount), but manifest.json lists \(Plural.count(classes, "class"))")
+            }
+            let rows = classCount == 2 ? 1 : classCount
+            guard coefficients.count == rows, intercepts.count == rows else {
+                throw LearningError("has \(coefficients.count) coefficient rows and \(intercepts.count) intercepts; \(Plural.count(classCount, "class")) need \(rows) of each")
+            }
+            if let short = coefficients.firstIndex(where: { $0.count != p }) {
+                throw LearningError("has \(coefficients[short].count) coefficients in row \(short + 1), but manifest.json lists \(Plural.count(p, "feature"))")
+            }
+        }
+
+        public var summary: String? { "\(Plural.count(classCount, "class")), \(Plural.count(iterations, "iteration"))" }
     }
 
     /// Fits the model to `labels` (class indices 0..<classCount).
@@ -89,8 +133,7 @@ public enum LogisticRegression {
     /// Optimises in standardised coordinates (each feature centred and divided by its
     /// standard deviation) for conditioning, with the penalty rewritten so the objective
     /// is exactly the one on the original scale; coefficients are mapped back.
-    public static func fit(_ x: DesignMatrix, labels: [Int], classCount: Int, parameters: Parameters,
-                           isCancelled: () -> Bool = { false }) throws -> Model {
+    public func fit(_ x: DesignMatrix, labels: [Int], classCount: Int, isCancelled: () -> Bool = { false }) throws -> Model {
         guard x.rows == labels.count else { throw LearningError("features and labels differ in length") }
         guard x.rows > 0 else { throw LearningError("there are no training rows") }
         guard classCount >= 2 else {
@@ -102,8 +145,7 @@ public enum LogisticRegression {
         let (means, rawDeviations) = x.columnMeansAndDeviations()
         let deviations = rawDeviations.map { $0 > 0 ? $0 : 1 }
         let n = Double(x.rows)
-        let l2 = parameters.l2
-
+        
         // θ holds, per class row k: p standardised weights then the standardised intercept.
         let stride = p + 1
         func originalScale(_ theta: [Double]) -> (w: [Double], b: [Double]) {
@@ -161,7 +203,7 @@ public enum LogisticRegression {
             return loss / n
         }
 
-        let optimizer = LBFGS(memory: 10, maxIterations: parameters.maxIterations, gradientTolerance: parameters.tolerance)
+        let optimizer = LBFGS(memory: 10, maxIterations: maxIterations, gradientTolerance: tolerance)
         let result: LBFGS.Result
         do {
             result = try optimizer.minimize(start: [Double](repeating: 0, count: rowsK * stride),

@@ -1,8 +1,9 @@
 import CommandLanguage
 import Engine
 import Foundation
+import Tabular
 
-/// The interactive loop: read a line, run it through the session, show the result.
+/// The interactive loop: read a line, run it through the step loop, show the result.
 public struct PromptLoop {
     public var session: Session
     public var renderer: OutputRenderer
@@ -26,6 +27,7 @@ public struct PromptLoop {
         }
         session.isCancelled = { LineEditor.interruptRequested() }
         session.abandonsOnInterrupt = true
+        let loop = StepLoop(session: session, renderer: renderer)
         // \u{1} brackets the colour codes so libedit does not count them as columns.
         editor.setPrompt(renderer.colors ? "\u{1}\u{1B}[1;34m\u{1}mlw>\u{1}\u{1B}[0m\u{1} " : "mlw> ")
         defer { editor.saveHistory() }
@@ -40,16 +42,12 @@ public struct PromptLoop {
             case .line(let line):
                 editor.remember(line)
                 LineEditor.clearInterrupt()
-                switch editor.whileRunningCommand({ session.run(line) }) {
-                case .nothing: break
-                case .quit: return 0
-                case .interrupted:
-                    Console.out("\n" + renderer.renderError("interrupted: nothing changed"))  // the terminal echoed ^C without a newline
-                case .failure(let diagnostic):
-                    Console.out(renderer.renderError(diagnostic.rendered(source: line)))
-                case .output(let output):
-                    if !output.blocks.isEmpty { Console.out(renderer.render(output)) }
-                }
+                let outcome = editor.whileRunningCommand { loop.step(line) }
+                if case .quit = outcome { return 0 }
+                // At the prompt everything goes to the terminal; the terminal echoed ^C without a newline.
+                let (output, error) = loop.report(outcome, line: line)
+                if let output { Console.out(output) }
+                if let error { Console.out((outcome.isInterrupted ? "\n" : "") + error) }
                 editor.saveHistory()
             }
         }
@@ -73,4 +71,8 @@ public struct PromptLoop {
                 }
             })
     }
+}
+
+extension StepLoop.Outcome {
+    var isInterrupted: Bool { if case .interrupted = self { return true }; return false }
 }

@@ -2,11 +2,25 @@ import Foundation
 
 /// A problem in an expression, pointing at the part of the line that caused it.
 public struct ExpressionError: Error, Equatable, Sendable {
+    /// What went wrong, so the command language can name it (`bad-expression`, …).
+    public enum Category: Sendable, Equatable {
+        /// The text is not an expression.
+        case syntax
+        /// There is no expression at all.
+        case missingExpression
+        /// A string or quoted name has no closing quote.
+        case unterminatedString
+        /// The expression parses but cannot be evaluated on this table.
+        case evaluation
+    }
+
+    public var category: Category
     public var message: String
     public var range: SourceRange
     public var help: String?
 
-    public init(_ message: String, at range: SourceRange, help: String? = nil) {
+    public init(category: Category = .evaluation, _ message: String, at range: SourceRange, help: String? = nil) {
+        self.category = category
         self.message = message
         self.range = range
         self.help = help

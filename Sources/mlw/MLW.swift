@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import Foundation
 import REPL
+import Scoring
 import Tabular
 
 @main
@@ -131,19 +132,19 @@ struct Prompt: ParsableCommand {
             if code != 0 { throw ExitCode(code) }
             return
         }
-        // Piped input: each line runs as at the prompt and is recorded the same way.
+        // Piped input: each line runs as at the prompt and is recorded the same way; the
+        // first error stops it, located as <stdin>:LINE.
+        let loop = StepLoop(session: live, renderer: renderer)
         var number = 0
         while let line = readLine(strippingNewline: true) {
             number += 1
-            switch live.run(line) {
-            case .nothing: continue
-            case .quit: return
-            case .interrupted: throw ExitCode(130)
-            case .failure(let diagnostic):
-                Console.error("<stdin>:\(number): " + renderer.renderError(diagnostic.rendered(source: line)))
-                throw ExitCode(diagnostic.exitStatus)
-            case .output(let output):
-                if !output.blocks.isEmpty { Console.out(renderer.render(output)) }
+            let outcome = loop.step(line)
+            let (output, error) = loop.report(outcome, line: line, location: "<stdin>:\(number)")
+            if let output { Console.out(output) }
+            if let error { Console.error(error) }
+            if let status = outcome.exitStatus {
+                if status == 0 { return }
+                throw ExitCode(status)
             }
         }
     }
@@ -292,8 +293,8 @@ struct Predict: ParsableCommand {
     func run() throws {
         Console.prepareProcess()
         let scored: Table
-        do { scored = try ModelBundle.predict(bundle: bundle, input: input) } catch let error as EngineError {
-            throw Terminal.fail(error)
+        do { scored = try ModelBundle.predict(bundle: bundle, input: input) } catch let error as ScoringError {
+            throw Terminal.fail(EngineError(error))
         }
         guard let output else {
             for block in CSVWriter.blocks(scored) { Console.outBytes(block) }

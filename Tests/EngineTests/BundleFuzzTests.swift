@@ -1,5 +1,6 @@
 import Foundation
 import FuzzSupport
+import Scoring
 import Tabular
 import Testing
 @testable import Engine
@@ -7,7 +8,7 @@ import Testing
 /// Field-level mutations of real bundles through the loader and scorer: numbers replaced
 /// by edge values, strings by others, arrays cut, repeated or emptied, keys deleted, types
 /// swapped. With the checksums usually recomputed (so the mutation reaches the
-/// cross-reference checks): no crash, every refusal an `EngineError`, and a bundle that
+/// cross-reference checks): no crash, every refusal an `ScoringError`, and a bundle that
 /// loads scores the raw rows with one prediction each.
 struct BundleFuzzTests {
     static let edgeNumbers: [Any] = [0, -1, 1, 2, 3, 1e9, -1e308, 1e308, 0.5, 1e-320, Int.max, -0.0, 1_000_000_000, 4.2]
@@ -93,14 +94,14 @@ struct BundleFuzzTests {
                 }
                 try? sums.write(toFile: bundle + "/SHA256SUMS", atomically: true, encoding: .utf8)
             }
-            let model: TrainedModel
-            do { model = try ModelBundle.load(bundle) } catch is EngineError { return } catch {
-                Issue.record("not an EngineError: \(error)"); return
+            let model: ScoringModel
+            do { model = try ModelBundle.load(bundle) } catch is ScoringError { return } catch {
+                Issue.record("not an ScoringError: \(error)"); return
             }
             do {
-                let scored = try ModelScoring.scoredTable(model, rawTable: inputs[kind]!)
+                let scored = try Scorer.scoredTable(model, rawTable: inputs[kind]!)
                 #expect(scored.column(named: "prediction")?.count == inputs[kind]!.rowCount)
-            } catch is EngineError {} catch {
+            } catch is ScoringError {} catch {
                 Issue.record("scoring a loaded bundle failed with a non-engine error: \(error)")
             }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Engine
+import Tabular
 
 /// Path arithmetic without Foundation's `deletingLastPathComponent`, which traps on a
 /// one-character path (issue 5, item 1: `load x`, `save metrics to m`).

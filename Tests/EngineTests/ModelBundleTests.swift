@@ -1,5 +1,6 @@
 import CommandLanguage
 import Foundation
+import Scoring
 import Tabular
 import Testing
 @testable import Engine
@@ -40,7 +41,7 @@ struct ModelBundleTests {
     }
 
     func refusal(_ bundle: String) -> String? {
-        do { _ = try ModelBundle.load(bundle); return nil } catch let error as EngineError { return error.description } catch { return "\(error)" }
+        do { _ = try ModelBundle.load(bundle); return nil } catch let error as ScoringError { return error.description } catch { return "\(error)" }
     }
 
     @Test func versionOneBundlesLoadAndPredictAsBefore() throws {
@@ -91,7 +92,7 @@ struct ModelBundleTests {
     func inconsistentBundlesAreRefusedNamingTheFault(file: String, mutation: String, expected: String) throws {
         let bundle = try freshBundle()
         try rewrite(bundle, file) { object in
-            var parameters = object["parameters"] as? [String: Any] ?? [:]
+            var parameters = object["state"] as? [String: Any] ?? [:]
             var preparation = object["preparation"] as? [[String: Any]] ?? []
             func step(_ kind: String) -> Int { preparation.firstIndex { $0["step"] as? String == kind }! }
             switch mutation {
@@ -119,7 +120,7 @@ struct ModelBundleTests {
             case "a field of the wrong type": object["training_rows"] = "many"
             default: Issue.record("unknown mutation \(mutation)")
             }
-            if !parameters.isEmpty { object["parameters"] = parameters }
+            if !parameters.isEmpty { object["state"] = parameters }
             if !preparation.isEmpty { object["preparation"] = preparation }
         }
         let message = try #require(refusal(bundle), "\(mutation) was accepted")
@@ -147,7 +148,7 @@ struct ModelBundleTests {
         let bundle = try freshBundle()
         let path = temporaryDirectory() + "/few.csv"
         try "island,sex\nBiscoe,male\n".write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(throws: EngineError.input("the input has no columns 'bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g', 'year'; the model reads 7 columns")) {
+        #expect(throws: ScoringError.input("the input has no columns 'bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g', 'year'; the model reads 7 columns")) {
             try ModelBundle.predict(bundle: bundle, input: path)
         }
     }
@@ -159,12 +160,12 @@ struct ModelBundleTests {
         let folder = temporaryDirectory() + "/notes"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try "mine".write(toFile: folder + "/keep.txt", atomically: true, encoding: .utf8)
-        #expect(throws: EngineError.self) { try ModelBundle.write(model, metrics: [], goal: nil, goalMet: nil, to: folder) }
+        #expect(throws: ScoringError.self) { try ModelBundle.write(model, metrics: [], goal: nil, goalMet: nil, to: folder) }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["keep.txt"])
         // Under a path that is a file, nothing can be written, and nothing is left behind.
         let parent = temporaryDirectory()
         try "x".write(toFile: parent + "/file", atomically: true, encoding: .utf8)
-        #expect(throws: EngineError.self) { try ModelBundle.write(model, metrics: [], goal: nil, goalMet: nil, to: parent + "/file/b") }
+        #expect(throws: ScoringError.self) { try ModelBundle.write(model, metrics: [], goal: nil, goalMet: nil, to: parent + "/file/b") }
         #expect(try FileManager.default.contentsOfDirectory(atPath: parent) == ["file"])
         // Replacing an earlier bundle leaves exactly the new bundle's files.
         try "stale".write(toFile: bundle + "/stale.txt", atomically: true, encoding: .utf8)

@@ -1,5 +1,6 @@
 import CommandLanguage
 import Foundation
+import Scoring
 import Tabular
 import Testing
 @testable import Engine
@@ -12,8 +13,17 @@ func temporaryDirectory() -> String {
 
 func runAll(_ session: Session, _ lines: [String]) throws {
     for line in lines {
-        if case .failure(let diagnostic) = session.run(line) { throw diagnostic }
+        switch session.run(line) {
+        case .failed(let diagnostic): throw diagnostic
+        case .bug(let bug): throw bug
+        default: continue
+        }
     }
+}
+
+extension Session {
+    /// One line through the step loop, as the prompt runs it.
+    func run(_ line: String) -> StepLoop.Outcome { StepLoop(session: self).step(line) }
 }
 
 let penguinsScript = [
@@ -44,7 +54,7 @@ struct SessionTests {
         try runAll(session, ["load datasets/penguins.csv"])
         let table = session.workspace.currentTable
         for bad in ["derive r = bill_length_mm / bill_dept", "train logistic", "filter island + 1", "load nowhere.csv", "split 2"] {
-            guard case .failure = session.run(bad) else { Issue.record("'\(bad)' should fail"); continue }
+            guard case .failed = session.run(bad) else { Issue.record("'\(bad)' should fail"); continue }
         }
         #expect(session.workspace.currentTable == table)
         let lines = try ScriptRunner.lines(of: directory + "/s.mlw")
@@ -55,7 +65,7 @@ struct SessionTests {
         _ = repositoryRoot
         let session = Session()
         try runAll(session, ["load datasets/penguins.csv", "target species", "drop island, sex"])
-        guard case .failure(let diagnostic) = session.run("train logistic") else { Issue.record("should fail"); return }
+        guard case .failed(let diagnostic) = session.run("train logistic") else { Issue.record("should fail"); return }
         #expect(diagnostic.message == "feature 'bill_length_mm' has 2 missing values")
     }
 
@@ -65,7 +75,7 @@ struct SessionTests {
         try (["label,x"] + rows).joined(separator: "\n").write(toFile: directory + "/many.csv", atomically: true, encoding: .utf8)
         let session = Session()
         try runAll(session, ["load \"\(directory)/many.csv\" as many", "target label classification"])
-        guard case .failure(let diagnostic) = session.run("train logistic") else { Issue.record("should fail"); return }
+        guard case .failed(let diagnostic) = session.run("train logistic") else { Issue.record("should fail"); return }
         #expect(diagnostic.message == "'label' has 1001 classes; logistic regression here handles at most 1000")
         #expect(session.workspace.models.isEmpty)
     }
@@ -102,7 +112,7 @@ struct SessionTests {
         #expect(fromBundle.column(named: "probability_Gentoo") != nil)
         // The manifest is plain, versioned JSON with flat preparation steps.
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/bundle/manifest.json"))) as! [String: Any]
-        #expect(manifest["format"] as? String == "mlw-model" && manifest["version"] as? Int == 2)
+        #expect(manifest["format"] as? String == "mlw-model" && manifest["version"] as? Int == 3)
         let steps = manifest["preparation"] as! [[String: Any]]
         #expect(steps.first?["step"] as? String == "impute" && steps.first?["column"] as? String == "bill_length_mm")
         #expect(steps.contains { $0["step"] as? String == "derive" && $0["expression"] as? String == "bill_length_mm / bill_depth_mm" })
@@ -113,7 +123,7 @@ struct SessionTests {
         #expect(modelFile["algorithm"] as? String == "logistic")
         // A tampered model file is refused.
         try "{}".write(toFile: directory + "/bundle/model.json", atomically: true, encoding: .utf8)
-        #expect(throws: EngineError.self) { try ModelBundle.load(directory + "/bundle") }
+        #expect(throws: ScoringError.self) { try ModelBundle.load(directory + "/bundle") }
     }
 
     @Test func exportedPipelineReproducesTheSessionMetrics() throws {
@@ -151,7 +161,7 @@ struct SessionTests {
             "impute numeric with median", "encode onehot origin",
         ])
         // The holdout still has rows without mpg, so its test set cannot be built.
-        guard case .failure(let diagnostic) = session.run("train linear") else { Issue.record("holdout has missing targets"); return }
+        guard case .failed(let diagnostic) = session.run("train linear") else { Issue.record("holdout has missing targets"); return }
         #expect(diagnostic.message.contains("has no 'mpg'"))
     }
 }

@@ -9,20 +9,16 @@ let repositoryRoot: String = {
     return root
 }()
 
-/// Runs `mlw> ` lines through a session with no terminal and returns the transcript:
-/// each input line followed by what it printed.
+/// Runs `mlw> ` lines through the step loop with no terminal, as the prompt does, and
+/// returns the transcript: each input line followed by what it printed.
 func transcript(of inputs: [String]) -> String {
-    let session = Session(makeSeed: { 42 })
-    let renderer = OutputRenderer(width: 100, colors: false)
+    let loop = StepLoop(session: Session(makeSeed: { 42 }), renderer: OutputRenderer(width: 100, colors: false))
     var out: [String] = []
     for line in inputs {
         out.append("mlw> " + line)
-        switch session.run(line) {
-        case .nothing, .quit: break
-        case .interrupted: out.append("interrupted")
-        case .failure(let diagnostic): out.append(diagnostic.rendered(source: line))
-        case .output(let output): if !output.blocks.isEmpty { out.append(renderer.render(output)) }
-        }
+        let (output, error) = loop.report(loop.step(line), line: line)
+        if let output { out.append(output) }
+        if let error { out.append(error) }
     }
     return out.joined(separator: "\n")
 }

@@ -21,7 +21,7 @@ struct LogisticRegressionTests {
 
     @Test func multinomialMatchesScikitLearn() throws {
         let (x, y) = try iris()
-        let model = try LogisticRegression.fit(x, labels: y, classCount: 3, parameters: .init())
+        let model = try LogisticRegression().fit(x, labels: y, classCount: 3)
         let expected: [[Double]] = [[-0.4235130928, 0.9673506537, -2.5171542851, -1.0793345577],
                                     [0.5344640368, -0.3215881943, -0.2063932487, -0.9442989503],
                                     [-0.1109509441, -0.6457624594, 2.7235475337, 2.0236335079]]
@@ -40,7 +40,7 @@ struct LogisticRegressionTests {
         let x = DesignMatrix(columnVectors: table.columns.prefix(6).map { $0.numericValues! })
         let diagnosis = table.column(named: "diagnosis")!
         let y = (0..<table.rowCount).map { diagnosis.text(at: $0) == "malignant" ? 1 : 0 }
-        let model = try LogisticRegression.fit(x, labels: y, classCount: 2, parameters: .init())
+        let model = try LogisticRegression().fit(x, labels: y, classCount: 2)
         let expected = [-2.8565558995, 0.226980376, 0.6603330055, -0.0055458424, 0.4977453007, 0.8338989624]
         for j in 0..<6 { #expect(abs(model.coefficients[0][j] - expected[j]) < 2e-3 * max(1, abs(expected[j]))) }
         #expect(abs(model.intercepts[0] - -22.0794858318) < 2e-2)
@@ -52,8 +52,8 @@ struct LogisticRegressionTests {
     @Test func sameInputsGiveTheSameModelAndRoundTrip() throws {
         let (x, y) = try iris()
         let copy = x
-        let a = try LogisticRegression.fit(x, labels: y, classCount: 3, parameters: .init())
-        let b = try LogisticRegression.fit(x, labels: y, classCount: 3, parameters: .init())
+        let a = try LogisticRegression().fit(x, labels: y, classCount: 3)
+        let b = try LogisticRegression().fit(x, labels: y, classCount: 3)
         #expect(a == b)
         #expect(x == copy)
         let decoded = try JSONDecoder().decode(LogisticRegression.Model.self, from: JSONEncoder().encode(a))
@@ -63,13 +63,13 @@ struct LogisticRegressionTests {
 
     @Test func singleClassIsADiagnostic() {
         let x = DesignMatrix(rows: 3, columns: 1, values: [1, 2, 3])
-        #expect(throws: LearningError.self) { try LogisticRegression.fit(x, labels: [0, 0, 0], classCount: 1, parameters: .init()) }
+        #expect(throws: LearningError.self) { try LogisticRegression().fit(x, labels: [0, 0, 0], classCount: 1) }
     }
 
     @Test func badSettingsAreRejected() {
-        #expect(throws: LearningError.self) { try LogisticRegression.descriptor.resolve(["l2": -1]) }
-        #expect(throws: LearningError.self) { try LogisticRegression.descriptor.resolve(["max_iter": 2.5]) }
-        #expect(throws: LearningError.self) { try LogisticRegression.descriptor.resolve(["depth": 3]) }
+        #expect(throws: LearningError.self) { try LogisticRegression.settings.resolve([("l2", .number(-1))], algorithm: "logistic") }
+        #expect(throws: LearningError.self) { try LogisticRegression.settings.resolve([("max_iter", .number(2.5))], algorithm: "logistic") }
+        #expect(throws: LearningError.self) { try LogisticRegression.settings.resolve([("depth", .whole(3))], algorithm: "logistic") }
     }
 }
 
@@ -85,7 +85,7 @@ struct LinearRegressionTests {
     @Test func leastSquaresMatchesScikitLearn() throws {
         let (x, y) = try auto()
         #expect(x.rows == 392)
-        let model = try LinearRegression.fit(x, targets: y, parameters: .init())
+        let model = try LinearRegression().fit(x, targets: y)
         let expected = [-3.4166283159e-01, 7.6869575750e-03, -4.3671548790e-04, -6.7665894006e-03, 8.8436292453e-02, 7.3042063305e-01]
         for j in 0..<6 { #expect(abs(model.coefficients[j] - expected[j]) < 1e-8 * max(1, abs(expected[j])) * 1e3) }
         #expect(abs(model.intercept - -1400.7081018377626) < 1e-6)
@@ -93,9 +93,9 @@ struct LinearRegressionTests {
 
     @Test func ridgeMatchesScikitLearn() throws {
         let (x, y) = try auto()
-        var parameters = LinearRegression.Parameters()
-        parameters.l2 = 10
-        let model = try LinearRegression.fit(x, targets: y, parameters: parameters)
+        var ridge = LinearRegression()
+        ridge.l2 = 10
+        let model = try ridge.fit(x, targets: y)
         let expected = [-3.1268068217e-01, 7.2292759648e-03, -4.7785312487e-04, -6.7676133972e-03, 8.7846718266e-02, 7.2882758890e-01]
         for j in 0..<6 { #expect(abs(model.coefficients[j] - expected[j]) < 1e-7) }
         #expect(abs(model.intercept - -1397.6132656572759) < 1e-5)
@@ -105,31 +105,31 @@ struct LinearRegressionTests {
     @Test func deterministicRoundTripsAndOnePredictionPerRow() throws {
         let (x, y) = try auto()
         let copy = x
-        let a = try LinearRegression.fit(x, targets: y, parameters: .init())
-        #expect(try LinearRegression.fit(x, targets: y, parameters: .init()) == a)
+        let a = try LinearRegression().fit(x, targets: y)
+        #expect(try LinearRegression().fit(x, targets: y) == a)
         #expect(x == copy)
         let decoded = try JSONDecoder().decode(LinearRegression.Model.self, from: JSONEncoder().encode(a))
         #expect(decoded.predict(x) == a.predict(x))
-        #expect(a.predict(x).count == x.rows)
+        #expect(a.predict(x).rowCount == x.rows)
     }
 
     @Test func constantTargetGivesAConstantModel() throws {
         let (x, _) = try auto()
-        let model = try LinearRegression.fit(x, targets: [Double](repeating: 7, count: x.rows), parameters: .init())
+        let model = try LinearRegression().fit(x, targets: [Double](repeating: 7, count: x.rows))
         #expect(model.coefficients.allSatisfy { abs($0) < 1e-12 })
         #expect(abs(model.intercept - 7) < 1e-9)
     }
 
     @Test func noRowsIsAnError() {
-        #expect(throws: LearningError.self) { try LinearRegression.fit(DesignMatrix(rows: 0, columns: 2, values: []), targets: [], parameters: .init()) }
-        #expect(throws: LearningError.self) { try LinearRegression.descriptor.resolve(["l2": -3]) }
+        #expect(throws: LearningError.self) { try LinearRegression().fit(DesignMatrix(rows: 0, columns: 2, values: []), targets: []) }
+        #expect(throws: LearningError.self) { try LinearRegression.settings.resolve([("l2", .number(-3))], algorithm: "linear") }
     }
 
     @Test func collinearColumnsGiveTheMinimumNormSolution() throws {
         // y = 2a; b duplicates a, so the minimum-norm answer splits the weight evenly.
         let a: [Double] = [1, 2, 3, 4, 5]
         let x = DesignMatrix(columnVectors: [a, a])
-        let model = try LinearRegression.fit(x, targets: a.map { 2 * $0 }, parameters: .init())
+        let model = try LinearRegression().fit(x, targets: a.map { 2 * $0 })
         #expect(model.rank == 1)
         #expect(abs(model.coefficients[0] - 1) < 1e-9 && abs(model.coefficients[1] - 1) < 1e-9)
     }
@@ -197,7 +197,7 @@ struct DesignMatrixTests {
             let a = vectors[0][i], b = vectors[1][i], c = vectors[2][i]
             return 3 + 2 * a - 0.5 * b + 1e-3 * c
         }
-        let model = try LinearRegression.fit(DesignMatrix(columnVectors: vectors), targets: y, parameters: .init())
+        let model = try LinearRegression().fit(DesignMatrix(columnVectors: vectors), targets: y)
         #expect(model.rank == 3)
         #expect(abs(model.coefficients[0] - 2) < 1e-9 && abs(model.coefficients[1] + 0.5) < 1e-9)
         #expect(abs(model.coefficients[2] - 1e-3) < 1e-12)

@@ -1,4 +1,3 @@
-import CommandLanguage
 import Foundation
 import Learning
 import Tabular
@@ -9,10 +8,12 @@ import Tabular
 /// and cross-reference, and never runs code. A bundle is written whole or not at all.
 public enum ModelBundle {
     public static let format = "mlw-model"
-    /// 2: SHA256SUMS covers the manifest too. Version 1 bundles (the manifest holds
-    /// the model file's hash) still load, with that check.
-    public static let version = 2
-    public static let mlwVersion = "0.1.0"
+    /// 3: model.json holds the algorithm, its settings and its state (any registered
+    /// algorithm); settings may be words and whole numbers. 2: SHA256SUMS covers the
+    /// manifest too. Versions 1 and 2 still load and predict as they did; version 1 with
+    /// its one check (the manifest holds the model file's hash).
+    public static let version = 3
+    public static let mlwVersion = "0.2.0"
     static let checksumsFile = "SHA256SUMS"
 
     struct Manifest: Codable {
@@ -21,13 +22,13 @@ public enum ModelBundle {
         var mlwVersion: String
         var name: String
         var algorithm: String
-        var settings: [String: Double]
+        var settings: [String: SettingValue]
         var task: Task
         var target: String
         var classes: [String]
         var features: [String]
         var inputSchema: [SchemaField]
-        var preparation: [PreparationStep]
+        var preparation: FittedRecipe
         var metrics: [String: Double]
         var goal: String?
         /// Whether the model met its goal on its test rows when exported (nil: no goal).
@@ -62,8 +63,11 @@ public enum ModelBundle {
     /// Writes the bundle folder: built beside `path` and renamed into place, so a failure
     /// (a full disk, a value JSON cannot hold) leaves no half-written bundle. An earlier
     /// bundle at `path` is replaced; any other existing file or folder is refused.
-    /// - Throws: `EngineError.cannotWrite`.
-    public static func write(_ model: TrainedModel, metrics: [(name: String, value: Double)], goal: Goal?, goalMet: Bool?,
+    /// - Throws: `ScoringError.cannotWrite`.
+    /// - Parameters:
+    ///   - goal: the goal's text (`accuracy >= 0.9`), when the model's target has one.
+    ///   - goalMet: whether the model met it on its test rows.
+    public static func write(_ model: ScoringModel, metrics: [(name: String, value: Double)], goal: String?, goalMet: Bool?,
                              to path: String) throws {
         try checkReplaceable(path)
         let parent = FilePaths.directory(of: path)
@@ -74,11 +78,11 @@ public enum ModelBundle {
             let modelData = try encoder().encode(model.estimator)
             let manifest = Manifest(
                 format: format, version: version, mlwVersion: mlwVersion, name: model.name, algorithm: model.algorithm,
-                settings: Dictionary(uniqueKeysWithValues: model.settings.map { ($0.key, $0.value) }),
+                settings: Dictionary(uniqueKeysWithValues: model.settings.entries.map { ($0.key, $0.value) }),
                 task: model.task, target: model.target, classes: model.classes, features: model.features,
                 inputSchema: model.inputSchema, preparation: model.preparation,
                 metrics: Dictionary(uniqueKeysWithValues: metrics.filter { $0.value.isFinite }.map { ($0.name, $0.value) }),
-                goal: goal?.text, goalMet: goal == nil ? nil : goalMet ?? false, trainingRows: model.trainingRows,
+                goal: goal, goalMet: goal == nil ? nil : goalMet ?? false, trainingRows: model.trainingRows,
                 lineage: .init(script: model.lineage, data: model.dataSources), files: nil)
             let manifestData = try encoder().encode(manifest)
             let sums = "\(SHA256.hexDigest(of: [UInt8](manifestData)))  manifest.json\n\(SHA256.hexDigest(of: [UInt8](modelData)))  model.json\n"
@@ -88,8 +92,8 @@ public enum ModelBundle {
             try moveIntoPlace(staging, path)
         } catch {
             try? FileManager.default.removeItem(atPath: staging)
-            if let error = error as? EngineError { throw error }
-            throw EngineError.cannotWrite("cannot write the bundle '\(path)': \(describe(error))")
+            if let error = error as? ScoringError { throw error }
+            throw ScoringError.cannotWrite("cannot write the bundle '\(path)': \(describe(error))")
         }
     }
 
@@ -98,20 +102,20 @@ public enum ModelBundle {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
         guard isDirectory.boolValue else {
-            throw EngineError.cannotWrite("'\(path)' is a file; a model bundle is a folder, so choose another path")
+            throw ScoringError.cannotWrite("'\(path)' is a file; a model bundle is a folder, so choose another path")
         }
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
         if entries.isEmpty { return }
         let manifest = FileManager.default.contents(atPath: FilePaths.join(path, "manifest.json"))
             .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
         guard manifest?["format"] as? String == format else {
-            throw EngineError.cannotWrite("'\(path)' is a folder that is not a model bundle; choose a new folder (nothing in it was changed)")
+            throw ScoringError.cannotWrite("'\(path)' is a folder that is not a model bundle; choose a new folder (nothing in it was changed)")
         }
     }
 
     private static func writeSynced(_ data: Data, to path: String) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw EngineError.cannotWrite("cannot write '\(path)': \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw ScoringError.cannotWrite("cannot write '\(path)': \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         let bytes = [UInt8](data)
         var written = 0
@@ -119,11 +123,11 @@ public enum ModelBundle {
             let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw EngineError.cannotWrite("cannot write '\(path)': \(String(cString: strerror(errno)))")
+                throw ScoringError.cannotWrite("cannot write '\(path)': \(String(cString: strerror(errno)))")
             }
             written += n
         }
-        guard fsync(fd) == 0 else { throw EngineError.cannotWrite("cannot write '\(path)': \(String(cString: strerror(errno)))") }
+        guard fsync(fd) == 0 else { throw ScoringError.cannotWrite("cannot write '\(path)': \(String(cString: strerror(errno)))") }
     }
 
     /// Renames the finished folder to `path`; an earlier bundle there is moved aside
@@ -132,12 +136,12 @@ public enum ModelBundle {
         let aside = staging + ".old"
         let replacing = FileManager.default.fileExists(atPath: path)
         if replacing, rename(path, aside) != 0 {
-            throw EngineError.cannotWrite("cannot replace '\(path)': \(String(cString: strerror(errno)))")
+            throw ScoringError.cannotWrite("cannot replace '\(path)': \(String(cString: strerror(errno)))")
         }
         guard rename(staging, path) == 0 else {
             let reason = String(cString: strerror(errno))
             if replacing { rename(aside, path) }
-            throw EngineError.cannotWrite("cannot write the bundle '\(path)': \(reason)")
+            throw ScoringError.cannotWrite("cannot write the bundle '\(path)': \(reason)")
         }
         if replacing { try? FileManager.default.removeItem(atPath: aside) }
         let parent = FilePaths.directory(of: path)
@@ -150,55 +154,67 @@ public enum ModelBundle {
     /// Reads a bundle, checking every file against its hash and every cross-reference
     /// (features against the coefficients, classes against the model, each preparation
     /// step against the columns it works on).
-    /// - Throws: `EngineError.missing` (no such folder), `.input` (not a bundle) or
+    /// - Throws: `ScoringError.missing` (no such folder), `.input` (not a bundle) or
     ///   `.corrupt`, naming the file and what disagrees.
-    public static func load(_ path: String) throws -> TrainedModel {
+    public static func load(_ path: String) throws -> ScoringModel {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw EngineError.missing("no model bundle at '\(path)' (no such folder)")
+            throw ScoringError.missing("no model bundle at '\(path)' (no such folder)")
         }
         guard isDirectory.boolValue, let manifestData = FileManager.default.contents(atPath: FilePaths.join(path, "manifest.json")) else {
-            throw EngineError.input("'\(path)' is not a model bundle (no manifest.json)")
+            throw ScoringError.input("'\(path)' is not a model bundle (no manifest.json)")
         }
         guard let modelData = FileManager.default.contents(atPath: FilePaths.join(path, "model.json")) else {
-            throw EngineError.corrupt("'\(path)' lacks model.json")
+            throw ScoringError.corrupt("'\(path)' lacks model.json")
         }
         let sums = FileManager.default.contents(atPath: FilePaths.join(path, checksumsFile))
         if let sums { try checkSums(sums, manifest: manifestData, model: modelData, bundle: path) }
         // The version is read first: what else to expect depends on it.
         let header = (try? JSONSerialization.jsonObject(with: manifestData)) as? [String: Any]
         guard header?["format"] as? String == format else {
-            throw EngineError.corrupt("'\(path)/manifest.json' is not an mlw model manifest")
+            throw ScoringError.corrupt("'\(path)/manifest.json' is not an mlw model manifest")
         }
         guard let declared = header?["version"] as? Int, declared >= 1 else {
-            throw EngineError.corrupt("'\(path)/manifest.json' has no valid version")
+            throw ScoringError.corrupt("'\(path)/manifest.json' has no valid version")
         }
         guard declared <= version else {
-            throw EngineError.corrupt("'\(path)' is bundle version \(declared); this mlw reads up to version \(version)")
+            throw ScoringError.corrupt("'\(path)' is bundle version \(declared); this mlw reads up to version \(version)")
         }
         let manifest: Manifest
         do { manifest = try JSONDecoder().decode(Manifest.self, from: manifestData) } catch {
-            throw EngineError.corrupt("'\(path)/manifest.json' is damaged: \(describe(error))")
+            throw ScoringError.corrupt("'\(path)/manifest.json' is damaged: \(describe(error))")
         }
         if sums == nil {
             // Version 1 carried only the model file's hash, in the manifest.
-            guard manifest.version == 1 else { throw EngineError.corrupt("'\(path)' lacks \(checksumsFile), which every version \(manifest.version) bundle has") }
-            guard let expected = manifest.files?["model.json"] else { throw EngineError.corrupt("'\(path)/manifest.json' holds no hash of model.json") }
+            guard manifest.version == 1 else { throw ScoringError.corrupt("'\(path)' lacks \(checksumsFile), which every version \(manifest.version) bundle has") }
+            guard let expected = manifest.files?["model.json"] else { throw ScoringError.corrupt("'\(path)/manifest.json' holds no hash of model.json") }
             guard SHA256.hexDigest(of: [UInt8](modelData)) == expected else {
-                throw EngineError.corrupt("'\(path)/model.json' does not match the SHA-256 in its manifest (changed or damaged)")
+                throw ScoringError.corrupt("'\(path)/model.json' does not match the SHA-256 in its manifest (changed or damaged)")
             }
         }
-        let estimator: FittedEstimator
-        do { estimator = try JSONDecoder().decode(FittedEstimator.self, from: modelData) } catch {
-            throw EngineError.corrupt("'\(path)/model.json' is damaged: \(describe(error))")
+        var estimator: AnyFittedModel
+        do { estimator = try JSONDecoder().decode(AnyFittedModel.self, from: modelData) } catch {
+            throw ScoringError.corrupt("'\(path)/model.json' is damaged: \(describe(error))")
         }
-        let model = TrainedModel(
-            name: manifest.name, algorithm: manifest.algorithm,
-            settings: manifest.settings.keys.sorted().map { Command.Setting(key: $0, value: manifest.settings[$0]!) },
-            task: manifest.task, target: manifest.target, classes: manifest.classes, features: manifest.features,
+        // The manifest's settings, read in the forms the algorithm declares; versions 1 and 2
+        // kept them only there.
+        let settings: Settings
+        do {
+            guard let algorithm = AlgorithmRegistry.named(estimator.algorithm) else { throw LearningError("its algorithm is unknown") }
+            settings = try Settings.reading(manifest.settings, of: algorithm)
+        } catch let error as LearningError {
+            throw ScoringError.corrupt("'\(path)' is inconsistent: manifest.json has settings that do not fit '\(estimator.algorithm)': \(error.message)")
+        }
+        if manifest.version < 3 {
+            estimator.settings = settings
+        } else if settings != estimator.settings {
+            throw ScoringError.corrupt("'\(path)' is inconsistent: the settings in manifest.json and model.json differ")
+        }
+        let model = ScoringModel(
+            name: manifest.name, task: manifest.task, target: manifest.target, classes: manifest.classes, features: manifest.features,
             inputSchema: manifest.inputSchema, preparation: manifest.preparation, estimator: estimator,
-            trainingRows: manifest.trainingRows, lineage: manifest.lineage.script, dataSources: manifest.lineage.data, testSet: nil)
-        try BundleCheck.validate(model, bundle: path)
+            trainingRows: manifest.trainingRows, lineage: manifest.lineage.script, dataSources: manifest.lineage.data)
+        try BundleCheck.validate(model, algorithm: manifest.algorithm, bundle: path)
         return model
     }
 
@@ -207,14 +223,14 @@ public enum ModelBundle {
         var listed: [String: String] = [:]
         for line in String(decoding: sums, as: UTF8.self).split(separator: "\n") {
             let parts = line.split(separator: " ", maxSplits: 1)
-            guard parts.count == 2 else { throw EngineError.corrupt("'\(bundle)/\(checksumsFile)' is damaged: '\(line.prefix(80))' is not 'HASH  FILE'") }
+            guard parts.count == 2 else { throw ScoringError.corrupt("'\(bundle)/\(checksumsFile)' is damaged: '\(line.prefix(80))' is not 'HASH  FILE'") }
             let name = parts[1].trimmingCharacters(in: CharacterSet(charactersIn: " *"))
             listed[name] = String(parts[0]).lowercased()
         }
         for (name, data) in [("manifest.json", manifest), ("model.json", model)] {
-            guard let expected = listed[name] else { throw EngineError.corrupt("'\(bundle)/\(checksumsFile)' does not list \(name)") }
+            guard let expected = listed[name] else { throw ScoringError.corrupt("'\(bundle)/\(checksumsFile)' does not list \(name)") }
             guard SHA256.hexDigest(of: [UInt8](data)) == expected else {
-                throw EngineError.corrupt("'\(bundle)/\(name)' does not match its SHA-256 in \(checksumsFile) (changed or damaged)")
+                throw ScoringError.corrupt("'\(bundle)/\(name)' does not match its SHA-256 in \(checksumsFile) (changed or damaged)")
             }
         }
     }
@@ -241,9 +257,9 @@ public enum ModelBundle {
         let model = try load(path)
         let table: Table
         do { table = try CSVReader.read(path: input, name: "input").table } catch let error as CSVError {
-            if error.line == nil, !FileManager.default.isReadableFile(atPath: input) { throw EngineError.missing(error.description) }
-            throw EngineError.input("\(input): \(error.description)")
+            if error.line == nil, !FileManager.default.isReadableFile(atPath: input) { throw ScoringError.missing(error.description) }
+            throw ScoringError.input("\(input): \(error.description)")
         }
-        return try ModelScoring.scoredTable(model, rawTable: table)
+        return try Scorer.scoredTable(model, rawTable: table)
     }
 }

@@ -1,5 +1,3 @@
-import Tabular
-
 /// Recursive-descent parser for expressions, one function per grammar rule on a
 /// precedence ladder (docs/expressions.md has the grammar in EBNF).
 public struct ExpressionParser {
@@ -31,16 +29,16 @@ public struct ExpressionParser {
         var parser = ExpressionParser()
         parser.tokens = try tokenize(line, from: start, to: end ?? line.count)
         guard parser.tokens.count > 1 else {
-            throw Diagnostic(.missingArgument, "expected an expression", at: SourceRange(start, max(start + 1, end ?? line.count)),
+            throw ExpressionError(category: .missingExpression, "expected an expression", at: SourceRange(start, max(start + 1, end ?? line.count)),
                              help: "for example: bill_length_mm / bill_depth_mm")
         }
         let expression = try parser.parseOr()
         let next = parser.tokens[parser.position]
         if next.kind != .end {
             if case .op("=") = next.kind {
-                throw Diagnostic(.badExpression, "'=' is not a comparison", at: next.range, help: "use '==' to compare values")
+                throw ExpressionError(category: .syntax, "'=' is not a comparison", at: next.range, help: "use '==' to compare values")
             }
-            throw Diagnostic(.badExpression, "unexpected '\(parser.text(of: next))' after a complete expression", at: next.range,
+            throw ExpressionError(category: .syntax, "unexpected '\(parser.text(of: next))' after a complete expression", at: next.range,
                              help: "join conditions with 'and' or 'or'")
         }
         return expression
@@ -61,7 +59,7 @@ public struct ExpressionParser {
                     var j = i + 1
                     if j < end, line[j] == "+" || line[j] == "-" { j += 1 }
                     guard j < end, line[j].isNumber else {
-                        throw Diagnostic(.badExpression, "'\(String(line[s..<j]))' is not a number: an exponent needs digits",
+                        throw ExpressionError(category: .syntax, "'\(String(line[s..<j]))' is not a number: an exponent needs digits",
                                          at: SourceRange(s, j), help: "for example 1e3 (1000) or 2.5e-4")
                     }
                     i = j
@@ -72,12 +70,12 @@ public struct ExpressionParser {
                 while tail < end, line[tail] == "_" || line[tail].isLetter || line[tail].isNumber || line[tail] == "." { tail += 1 }
                 let text = String(line[s..<tail])
                 guard tail == i, let value = Double(text) else {
-                    throw Diagnostic(.badExpression, "'\(text)' is not a number", at: SourceRange(s, tail),
+                    throw ExpressionError(category: .syntax, "'\(text)' is not a number", at: SourceRange(s, tail),
                                      help: tail > i && line[i] != "." ? "a column whose name starts with a digit is written in backticks: `\(text)`" : nil)
                 }
                 // Out of range: recording it as 'inf' would replay as a column of that name.
                 guard value.isFinite else {
-                    throw Diagnostic(.badExpression, "'\(text)' is too large for a number (the largest is about 1.8e308)", at: SourceRange(s, i))
+                    throw ExpressionError(category: .syntax, "'\(text)' is too large for a number (the largest is about 1.8e308)", at: SourceRange(s, i))
                 }
                 tokens.append(ExpressionToken(kind: .number(value), range: SourceRange(s, i)))
                 continue
@@ -93,7 +91,7 @@ public struct ExpressionParser {
                     text.append(line[i]); i += 1
                 }
                 guard closed else {
-                    throw Diagnostic(.unterminatedString, "this \(c == "`" ? "name" : "string") has no closing \(c)",
+                    throw ExpressionError(category: .unterminatedString, "this \(c == "`" ? "name" : "string") has no closing \(c)",
                                      at: SourceRange(s, end), help: "end it with \(c)")
                 }
                 tokens.append(ExpressionToken(kind: c == "`" ? .quotedName(text) : .string(text), range: SourceRange(s, i)))
@@ -115,7 +113,7 @@ public struct ExpressionParser {
                 i += 1
                 continue
             }
-            throw Diagnostic(.badExpression, "unexpected character '\(c)' in an expression", at: SourceRange(i, i + 1))
+            throw ExpressionError(category: .syntax, "unexpected character '\(c)' in an expression", at: SourceRange(i, i + 1))
         }
         tokens.append(ExpressionToken(kind: .end, range: SourceRange(i, i + 1)))
         return tokens
@@ -140,8 +138,8 @@ public struct ExpressionParser {
         return expression
     }
 
-    private func tooDeep(_ range: SourceRange) -> Diagnostic {
-        Diagnostic(.badExpression, "this expression is nested too deeply (more than \(Self.maximumHeight) levels)", at: range,
+    private func tooDeep(_ range: SourceRange) -> ExpressionError {
+        ExpressionError(category: .syntax, "this expression is nested too deeply (more than \(Self.maximumHeight) levels)", at: range,
                    help: "split it into several derive steps")
     }
 
@@ -209,7 +207,7 @@ public struct ExpressionParser {
             var negated = false
             if isIdentifier("not") { _ = advance(); negated = true }
             guard isIdentifier("missing") else {
-                throw Diagnostic(.badExpression, "expected 'missing' after '\(negated ? "is not" : "is")'", at: current.range,
+                throw ExpressionError(category: .syntax, "expected 'missing' after '\(negated ? "is not" : "is")'", at: current.range,
                                  help: "write: column is missing, or: column is not missing")
             }
             let end = advance().range
@@ -224,7 +222,7 @@ public struct ExpressionParser {
             return try node(.binary(op, left, right), .covering(left.range, right.range))
         }
         if case .op("=") = current.kind {
-            throw Diagnostic(.badExpression, "'=' is not a comparison", at: current.range, help: "use '==' to compare values")
+            throw ExpressionError(category: .syntax, "'=' is not a comparison", at: current.range, help: "use '==' to compare values")
         }
         return left
     }
@@ -291,7 +289,7 @@ public struct ExpressionParser {
         case .identifier(let name):
             if name == "true" || name == "false" { return Expression(.boolean(name == "true"), token.range) }
             if ["and", "or", "not", "is", "missing"].contains(name) {
-                throw Diagnostic(.badExpression, "expected a value before '\(name)'", at: token.range)
+                throw ExpressionError(category: .syntax, "expected a value before '\(name)'", at: token.range)
             }
             if isOperator("(") {
                 _ = advance()
@@ -306,7 +304,7 @@ public struct ExpressionParser {
                     }
                 }
                 guard isOperator(")") else {
-                    throw Diagnostic(.badExpression, "expected ')' to close the call of '\(name)'", at: current.range)
+                    throw ExpressionError(category: .syntax, "expected ')' to close the call of '\(name)'", at: current.range)
                 }
                 let close = advance().range
                 return try node(.call(name, arguments), .covering(token.range, close))
@@ -317,14 +315,14 @@ public struct ExpressionParser {
             defer { depth -= 1 }
             let inner = try parseOr()
             guard isOperator(")") else {
-                throw Diagnostic(.badExpression, "expected ')'", at: current.range, help: "every '(' needs a matching ')'")
+                throw ExpressionError(category: .syntax, "expected ')'", at: current.range, help: "every '(' needs a matching ')'")
             }
             let close = advance().range
             return Expression(inner.kind, .covering(token.range, close))
         case .end:
-            throw Diagnostic(.badExpression, "the expression ends too early", at: token.range, help: "expected a value, a column or '('")
+            throw ExpressionError(category: .syntax, "the expression ends too early", at: token.range, help: "expected a value, a column or '('")
         default:
-            throw Diagnostic(.badExpression, "expected a value, a column or '(', found '\(text(of: token))'", at: token.range)
+            throw ExpressionError(category: .syntax, "expected a value, a column or '(', found '\(text(of: token))'", at: token.range)
         }
     }
 }

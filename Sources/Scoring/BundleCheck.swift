@@ -6,9 +6,10 @@ import Tabular
 /// bundle is refused with its fault named, never indexed out of range or applied
 /// wrongly. Each check costs at most the size of the files.
 enum BundleCheck {
-    static func validate(_ model: TrainedModel, bundle: String) throws {
-        func fault(_ file: String, _ message: String) -> EngineError {
-            EngineError.corrupt("'\(bundle)' is inconsistent: \(file) \(message)")
+    /// - Parameter algorithm: the algorithm the manifest names.
+    static func validate(_ model: ScoringModel, algorithm: String, bundle: String) throws {
+        func fault(_ file: String, _ message: String) -> ScoringError {
+            ScoringError.corrupt("'\(bundle)' is inconsistent: \(file) \(message)")
         }
         guard !model.name.isEmpty else { throw fault("manifest.json", "has an empty model name") }
         guard model.trainingRows >= 1 else { throw fault("manifest.json", "says the model trained on \(model.trainingRows) rows") }
@@ -16,38 +17,24 @@ enum BundleCheck {
         guard !features.isEmpty else { throw fault("manifest.json", "lists no features") }
         if let repeated = repeatedName(features) { throw fault("manifest.json", "lists the feature '\(repeated)' twice") }
         if let repeated = repeatedName(model.inputSchema.map(\.name)) { throw fault("manifest.json", "lists the input column '\(repeated)' twice") }
-        if model.inputSchema.contains(where: { $0.name == model.target }) {
+        if model.task.needsTarget, model.inputSchema.contains(where: { $0.name == model.target }) {
             throw fault("manifest.json", "lists the target '\(model.target)' among the input columns")
         }
-        guard model.estimator.parametersAreFinite else { throw fault("model.json", "holds coefficients that are not finite numbers") }
+        guard model.estimator.isFinite else { throw fault("model.json", "holds learned numbers that are not finite") }
 
-        // The estimator must match the task, the classes and the feature count.
-        let p = features.count
-        switch model.estimator {
-        case .logistic(let m):
-            guard model.task == .classification, model.algorithm == "logistic" else {
-                throw fault("manifest.json", "says \(model.algorithm) (\(model.task.rawValue)), but model.json holds a logistic classifier")
-            }
+        // The estimator must be the algorithm the manifest names, solve its task, and
+        // agree with its classes and features.
+        guard algorithm == model.algorithm, model.estimator.task == model.task else {
+            throw fault("manifest.json", "says \(algorithm) (\(model.task.rawValue)), but model.json holds a \(model.algorithm) model for \(model.estimator.task.rawValue)")
+        }
+        if model.task == .classification {
             guard model.classes.count >= 2 else { throw fault("manifest.json", "lists \(Plural.count(model.classes.count, "class")); a classifier has at least 2") }
             if let repeated = repeatedName(model.classes) { throw fault("manifest.json", "lists the class '\(repeated)' twice") }
-            guard m.classCount == model.classes.count else {
-                throw fault("model.json", "has class_count \(m.classCount), but manifest.json lists \(Plural.count(model.classes.count, "class"))")
-            }
-            let rows = m.classCount == 2 ? 1 : m.classCount
-            guard m.coefficients.count == rows, m.intercepts.count == rows else {
-                throw fault("model.json", "has \(m.coefficients.count) coefficient rows and \(m.intercepts.count) intercepts; \(Plural.count(m.classCount, "class")) need \(rows) of each")
-            }
-            if let short = m.coefficients.firstIndex(where: { $0.count != p }) {
-                throw fault("model.json", "has \(m.coefficients[short].count) coefficients in row \(short + 1), but manifest.json lists \(Plural.count(p, "feature"))")
-            }
-        case .linear(let m):
-            guard model.task == .regression, model.algorithm == "linear" else {
-                throw fault("manifest.json", "says \(model.algorithm) (\(model.task.rawValue)), but model.json holds a linear regression")
-            }
-            guard model.classes.isEmpty else { throw fault("manifest.json", "lists classes for a regression model") }
-            guard m.coefficients.count == p else {
-                throw fault("model.json", "has \(m.coefficients.count) coefficients, but manifest.json lists \(Plural.count(p, "feature"))")
-            }
+        } else if !model.classes.isEmpty {
+            throw fault("manifest.json", "lists classes for a \(model.task.rawValue) model")
+        }
+        do { try model.estimator.check(featureCount: features.count, classCount: model.classes.count) } catch let error as LearningError {
+            throw fault("model.json", error.message)
         }
 
         // The preparation, run on no rows of the input schema, must apply step by step and
@@ -59,11 +46,11 @@ enum BundleCheck {
             case .boolean: return Column(name: field.name, data: .boolean([]))
             }
         })
-        for (k, step) in model.preparation.enumerated() {
+        for (k, step) in model.preparation.steps.enumerated() {
             do {
                 try step.check(against: table)
                 table = try step.apply(to: table)
-            } catch let error as EngineError {
+            } catch let error as PreparationError {
                 throw fault("manifest.json", "has a preparation step \(k + 1) (\(step.summary)) that does not fit: \(error)")
             }
         }

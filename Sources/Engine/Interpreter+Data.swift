@@ -1,13 +1,14 @@
 import CommandLanguage
 import Foundation
+import Learning
+import Scoring
 import Tabular
 
-/// `load`: reading files into tables.
+/// The data stage: `load`, `tables`, `use`.
 extension Interpreter {
-    /// Loads a CSV file as a table and makes it current; returns the normalised command.
-    static func load(_ argument: PathArgument, name: String?, separator: String?, _ ws: inout Workspace, _ output: inout Output,
-                     _ fingerprint: inout Fingerprint, _ context: EngineContext) throws -> Command {
-        let path = try argument.resolved(in: ws.parameters)
+    /// Loads a CSV file as a table and makes it current; records the table name it chose.
+    static func load(_ argument: PathArgument, name: String?, separator: String?, _ step: inout Step, _ context: EngineContext) throws {
+        let path = try argument.resolved(in: step.ws.parameters)
         let tableName = name ?? defaultTableName(for: path)
         guard Tabular.Expression.isPlainIdentifier(tableName) || name != nil else {
             throw Diagnostic(.badValue, "cannot name a table after '\(path)'", help: "name it: load \"\(path)\" as NAME")
@@ -26,18 +27,38 @@ extension Interpreter {
             throw Diagnostic(.dataError, "\(file): \(error.description)")
         }
         let table = result.table
-        let replacing = ws.table(named: tableName) != nil
-        ws.store(table)
-        ws.current = tableName
+        let replacing = step.ws.table(named: tableName) != nil
+        step.ws.store(table)
+        step.ws.current = tableName
         let checksum = result.checksum
-        ws.sources[tableName] = DataSource(path: file, checksum: checksum, separator: separator)
-        ws.preparations[tableName] = []
-        ws.loadedSchemas[tableName] = table.columns.map { SchemaField(name: $0.name, type: $0.type) }
-        ws.splits[tableName] = nil
-        fingerprint.add("file", checksum)
-        output.blocks.append(.success((replacing ? "reloaded " : "loaded ") + tableSummary(table)))
-        for warning in result.warnings { output.blocks.append(.warning(warning)) }
-        return .load(path: argument, name: tableName, separator: separator)
+        step.ws.sources[tableName] = DataSource(path: file, checksum: checksum, separator: separator)
+        step.ws.loaded[tableName] = table
+        step.ws.rowOrigins[tableName] = nil
+        step.ws.recipes[tableName] = Recipe()
+        step.ws.preparations[tableName] = FittedRecipe()
+        step.ws.loadedSchemas[tableName] = table.columns.map { SchemaField(name: $0.name, type: $0.type) }
+        step.ws.splits[tableName] = nil
+        step.fingerprint.add("file", checksum)
+        step.output.blocks.append(.success((replacing ? "reloaded " : "loaded ") + tableSummary(table)))
+        for warning in result.warnings { step.output.blocks.append(.warning(warning)) }
+        step.recorded = .load(path: argument, name: tableName, separator: separator)
+    }
+
+    static func tables(_ step: inout Step) throws {
+        let ws = step.ws
+        guard !ws.tables.isEmpty else { step.output.blocks.append(.text("no tables yet: load one with 'load PATH'")); return }
+        let rows = ws.tables.map { table -> [String] in
+            [(table.name == ws.current ? "* " : "  ") + table.name, "\(table.rowCount)", "\(table.columns.count)",
+             ws.sources[table.name]?.path ?? ""]
+        }
+        step.output.blocks.append(.table(TextTable(headers: ["table", "rows", "columns", "source"], rows: rows,
+                                                   rightAligned: [false, true, true, false])))
+    }
+
+    static func use(_ name: String, _ step: inout Step) throws {
+        guard let table = step.ws.table(named: name) else { throw noSuchTable(name, step.ws) }
+        step.ws.current = name
+        step.output.blocks.append(.success("using \(tableSummary(table))"))
     }
 
     static func tableSummary(_ table: Table) -> String {

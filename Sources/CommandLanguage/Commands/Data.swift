@@ -1,0 +1,62 @@
+import Learning
+import Tabular
+
+/// The commands of the 'data' stage, in the order `help` lists them.
+extension CommandTable {
+    static let dataCommands: [CommandSpec] = [
+        CommandSpec(
+            name: "load", stage: .data, usage: "load PATH [as NAME] [sep=\",\"]",
+            summary: "read a CSV file into a table and make it current",
+            details: """
+            The header names the columns. The separator is detected from the header line
+            (comma, semicolon, tab or pipe) unless sep= is given. Quoted fields may hold
+            separators, quotes ("") and newlines. Empty fields, NA, N/A, NaN and null are
+            missing values. Columns become numbers, booleans (true/false) or text.
+            The table is named after the file unless 'as NAME' is given.
+            """,
+            examples: ["load datasets/iris.csv", "load \"data/my file.csv\" as raw sep=\";\""],
+            kind: .dataStep,
+            complete: { words in words.isEmpty ? [.path] : (words.count == 1 ? [.words(["as", "sep="])] : []) },
+            parse: { c in
+                let path = try c.path("a file path")
+                var name: String?
+                var separator: String?
+                while !c.isAtEnd {
+                    if c.takeWord("as") {
+                        name = try c.value("a table name").text
+                    } else if c.peekWord("sep") {
+                        c.index += 1
+                        guard c.takeSymbol("=") else { throw Diagnostic(.badOption, "expected sep=\",\"", at: c.current?.range ?? c.endRange) }
+                        let token = try c.value("a separator")
+                        let sep = token.text == "\\t" || token.text == "tab" ? "\t" : token.text
+                        guard sep.utf8.count == 1 else {
+                            throw Diagnostic(.badValue, "a separator is one character, found '\(token.text)'", at: token.range)
+                        }
+                        guard !CSVReader.forbiddenSeparators.contains(sep.utf8.first!) else {
+                            throw Diagnostic(.badValue, "a quote or a line break cannot separate fields", at: token.range)
+                        }
+                        separator = sep
+                    } else {
+                        try c.expectEnd()
+                    }
+                }
+                return .load(path: path, name: name, separator: separator)
+            }),
+        CommandSpec(
+            name: "tables", stage: .data, usage: "tables",
+            summary: "list the loaded tables with their sizes",
+            details: "The current table is marked with *.",
+            examples: ["tables"], kind: .inspection, complete: { _ in [] },
+            parse: { c in try c.expectEnd(); return .tables }),
+        CommandSpec(
+            name: "use", stage: .data, usage: "use TABLE",
+            summary: "make another loaded table the current one",
+            details: "Commands that read or change data work on the current table.",
+            examples: ["use penguins"], kind: .dataStep, complete: { words in words.isEmpty ? [.table] : [] },
+            parse: { c in
+                let table = try c.value("a table name").text
+                try c.expectEnd()
+                return .use(table: table)
+            }),
+    ]
+}

@@ -1,0 +1,102 @@
+import Learning
+import Tabular
+
+/// The commands of the 'model' stage, in the order `help` lists them.
+extension CommandTable {
+    static let modelCommands: [CommandSpec] = [
+        CommandSpec(
+            name: "train", stage: .model, usage: "train ALGORITHM [NAME] [key=value ...]",
+            summary: "fit a model to the training rows of the current table",
+            details: """
+            The features are every column but the target; they must be numbers or booleans
+            with no missing values (see impute and encode). A model's default name is its
+            algorithm (logistic, then logistic_2, ...). Algorithms and their settings:
+            """ + "\n" + algorithmReference,
+            examples: ["train logistic", "train logistic strong l2=10", "train linear l2=0.5", "train tree max_depth=4 criterion=entropy"], kind: .workspaceStep,
+            complete: { words in words.isEmpty ? [.algorithm] : [.algorithmSettings] },
+            parse: { c in
+                let algorithmToken = try c.value("an algorithm")
+                guard let algorithm = AlgorithmRegistry.named(algorithmToken.text) else {
+                    let names = AlgorithmRegistry.all.map(\.name)
+                    throw Diagnostic(.badValue, "unknown algorithm '\(algorithmToken.text)'", at: algorithmToken.range,
+                                     help: Suggestions.didYouMean(algorithmToken.text, among: names) ?? "algorithms: " + names.joined(separator: ", "))
+                }
+                var name: String?
+                if let token = c.current, token.kind != .symbol,
+                   !(c.index + 1 < c.tokens.count && c.tokens[c.index + 1].text == "=" && c.tokens[c.index + 1].kind == .symbol) {
+                    name = token.text
+                    c.index += 1
+                }
+                let settings = try c.settings(algorithm.settings)
+                return .train(algorithm: algorithm.name, name: name,
+                              settings: settings.map { Command.Setting(key: $0.key, value: $0.value) })
+            }),
+        CommandSpec(
+            name: "evaluate", stage: .model, usage: "evaluate",
+            summary: "score every trained model on the test rows",
+            details: """
+            Classification: accuracy, macro-averaged F1 and AUC (one-vs-rest macro for more
+            than two classes). Regression: RMSE, MAE and R². With a goal set, each model is
+            marked pass or fail.
+            """,
+            examples: ["evaluate"], kind: .workspaceStep, complete: { _ in [] },
+            parse: { c in try c.expectEnd(); return .evaluate }),
+        CommandSpec(
+            name: "save", stage: .model, usage: "save metrics to PATH",
+            summary: "write the last evaluation as JSON",
+            details: "The JSON holds the target, the task and each model's metrics.",
+            examples: ["save metrics to out/metrics.json"], kind: .fileWriting,
+            complete: { words in words.isEmpty ? [.words(["metrics"])] : (words.count == 1 ? [.words(["to"])] : [.path]) },
+            parse: { c in
+                try c.expectWord("metrics")
+                try c.expectWord("to")
+                let path = try c.path("a file path")
+                try c.expectEnd()
+                return .saveMetrics(path: path)
+            }),
+        CommandSpec(
+            name: "rules", stage: .model, usage: "rules MODEL",
+            summary: "show a tree model as if/then rules",
+            details: """
+            One line per split and per leaf, indented by depth: the feature and threshold
+            tested, and at each leaf the predicted class (with its share of the leaf's
+            training rows) or value, and the number of training rows that reached it.
+            """,
+            examples: ["rules tree"], kind: .inspection,
+            complete: { words in words.isEmpty ? [.model] : [] },
+            parse: { c in
+                let model = try c.value("a model name").text
+                try c.expectEnd()
+                return .rules(model: model)
+            }),
+        CommandSpec(
+            name: "importance", stage: .model, usage: "importance MODEL",
+            summary: "rank a model's features by importance",
+            details: """
+            For tree models, the impurity-based importance of each feature: how much the
+            splits on it reduced impurity (Gini, entropy or squared error), weighted by the
+            training rows they split, as a share of the total (scikit-learn's
+            feature_importances_). The top 20 are shown with a bar each.
+            """,
+            examples: ["importance tree"], kind: .inspection,
+            complete: { words in words.isEmpty ? [.model] : [] },
+            parse: { c in
+                let model = try c.value("a model name").text
+                try c.expectEnd()
+                return .importance(model: model)
+            }),
+    ]
+}
+
+extension CommandTable {
+    /// Every algorithm with its settings, as `help train` and docs/commands.md show them:
+    /// generated from the registry's declarations.
+    static var algorithmReference: String {
+        AlgorithmRegistry.all.map { algorithm in
+            "  \(algorithm.name) (\(algorithm.tasks.map(\.rawValue).joined(separator: ", "))): \(algorithm.summary)\n"
+                + algorithm.settings.specs.map { spec in
+                    "    \(spec.key)=\(spec.defaultText)  \(spec.summary); takes \(spec.accepted)"
+                }.joined(separator: "\n")
+        }.joined(separator: "\n")
+    }
+}

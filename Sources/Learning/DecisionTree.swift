@@ -1,0 +1,666 @@
+import Foundation
+import Tabular
+
+/// CART decision trees for classification (Gini or entropy) and regression (squared
+/// error), as scikit-learn's `DecisionTreeClassifier` and `DecisionTreeRegressor`.
+///
+/// Split finding works on binned features: each feature's training values are cut into
+/// at most `max_bins` bins, one per distinct value when there are no more than that (then
+/// every threshold scikit-learn would try is tried, at the same midpoints), else at
+/// quantiles. `max_bins=auto` is exact CART up to 100,000 training rows (65,535 bins,
+/// more than such data has distinct values) and 256 quantile bins above, as histogram
+/// boosting does at scale. The tree grows level by level; for every (node, feature) pair,
+/// in parallel, a histogram of the node's rows over the bins gives the best threshold in
+/// one scan (or, for a node with few rows for its bins, its rows sorted by bin). Ties go
+/// to the first feature and the smallest threshold, so a fit is deterministic; `seed`
+/// drives only the choice of features when `max_features` is below the feature count.
+public struct DecisionTree: Estimator {
+    public static let name = "tree"
+    public static let summary = "CART decision tree (Gini or entropy for classes, squared error for values)"
+    public static let tasks: [Task] = [.classification, .regression]
+    public static let settings = SettingsSchema([
+        SettingSpec("criterion", "what a split reduces: gini or entropy (classes), squared_error (values)",
+                    forms: [.word(["gini", "entropy", "squared_error"])],
+                    default: .perTask([.classification: .word("gini"), .regression: .word("squared_error")])),
+        SettingSpec("max_depth", "deepest a leaf may be (the root is depth 0)",
+                    forms: [.whole(1...1000), .none(meaning: "no limit")], default: .value(.none)),
+        SettingSpec("min_samples_split", "fewest training rows a node needs to be split",
+                    forms: [.whole(2...Int.max)], default: .value(.whole(2))),
+        SettingSpec("min_samples_leaf", "fewest training rows each side of a split must keep",
+                    forms: [.whole(1...Int.max)], default: .value(.whole(1))),
+        SettingSpec("max_features", "features tried at each split: a count, a fraction, sqrt, log2 or none (all)",
+                    forms: [.whole(1...Int.max), .number(0...1, excludingLower: true), .word(["sqrt", "log2"]), .none(meaning: "every feature")],
+                    default: .value(.none)),
+        SettingSpec("max_bins", "most bins per feature (when it has fewer distinct values, each is a bin: exact CART); auto: exact up to 100,000 rows, 256 above",
+                    forms: [.whole(2...65_535), .word(["auto"])], default: .value(.word("auto"))),
+        SettingSpec("seed", "seed of the choice of features when max_features is below their number",
+                    forms: [.whole(0...Int.max)], default: .randomSeed),
+    ])
+
+    public var criterion: String
+    public var maxDepth: Int?
+    public var minSamplesSplit: Int
+    public var minSamplesLeaf: Int
+    public var maxFeatures: SettingValue
+    /// Nil: `auto`.
+    public var maxBins: Int?
+
+    public init(_ settings: Settings) {
+        criterion = settings.word("criterion")
+        maxDepth = settings.whole("max_depth")
+        minSamplesSplit = settings.whole("min_samples_split")!
+        minSamplesLeaf = settings.whole("min_samples_leaf")!
+        maxFeatures = settings["max_features"]!
+        if case .whole(let bins)? = settings["max_bins"] { maxBins = bins } else { maxBins = nil }
+    }
+
+    // MARK: - The fitted tree
+
+    /// A fitted tree, nodes in breadth-first order (the root first, children after their
+    /// parent). A split node sends a row left when its feature is at most the threshold.
+    public struct Model: FittedModel {
+        public var task: Task
+        /// Classes (classification), 0 for regression.
+        public var classCount: Int
+        /// Per node: the feature tested, or -1 at a leaf.
+        public var feature: [Int]
+        public var threshold: [Double]
+        public var left: [Int]
+        public var right: [Int]
+        /// Per node: the training rows that reached it.
+        public var samples: [Int]
+        /// Per node, flat: `classCount` class shares (classification) or 1 mean (regression).
+        public var value: [Double]
+        /// Per feature: impurity-based importance, summing to 1 (all 0 for a single leaf).
+        public var importances: [Double]
+
+        enum CodingKeys: String, CodingKey {
+            case task, feature, threshold, left, right, samples, value, importances
+            case classCount = "class_count"
+        }
+
+        public var nodeCount: Int { feature.count }
+        var width: Int { max(classCount, 1) }
+
+        /// The leaf each row of `x` falls in.
+        /// - Complexity: O(rows × depth)
+        func leaves(_ x: DesignMatrix) -> [Int] {
+            let p = x.columns
+            return x.values.withUnsafeBufferPointer { values in
+                Parallel.map(ParallelRows.blocks(x.rows)) { block -> [Int] in
+                    block.map { i in
+                        let row = values.baseAddress! + i * p
+                        var node = 0
+                        while feature[node] >= 0 { node = row[feature[node]] <= threshold[node] ? left[node] : right[node] }
+                        return node
+                    }
+                }.flatMap { $0 }
+            }
+        }
+
+        public func predict(_ x: DesignMatrix) -> Prediction {
+            let leaves = leaves(x)
+            if task == .classification {
+                var probabilities = [Double](repeating: 0, count: x.rows * classCount)
+                for (i, leaf) in leaves.enumerated() {
+                    for k in 0..<classCount { probabilities[i * classCount + k] = value[leaf * classCount + k] }
+                }
+                return .classes(probabilities: probabilities, classCount: classCount)
+            }
+            return .values(leaves.map { value[$0] })
+        }
+
+        public func combine(into hasher: inout FingerprintHasher) {
+            for node in 0..<nodeCount {
+                hasher.combine(UInt64(bitPattern: Int64(feature[node])))
+                hasher.combine(threshold[node])
+                hasher.combine(UInt64(samples[node]))
+                for k in 0..<width { hasher.combine(value[node * width + k]) }
+            }
+        }
+
+        public var isFinite: Bool {
+            threshold.allSatisfy { !$0.isNaN } && value.allSatisfy(\.isFinite) && importances.allSatisfy(\.isFinite)
+        }
+
+        public func check(featureCount p: Int, classCount classes: Int) throws {
+            guard task == .classification || task == .regression else { throw LearningError("holds a tree for \(task.rawValue)") }
+            guard classCount == (task == .classification ? classes : 0) else {
+                throw LearningError("has class_count \(classCount), but manifest.json lists \(Plural.count(classes, "class"))")
+            }
+            let n = feature.count
+            guard n >= 1, [threshold.count, left.count, right.count, samples.count].allSatisfy({ $0 == n }),
+                  value.count == n * width else {
+                throw LearningError("has node arrays of different lengths")
+            }
+            guard importances.count == p else {
+                throw LearningError("has \(importances.count) importances, but manifest.json lists \(Plural.count(p, "feature"))")
+            }
+            for node in 0..<n {
+                if feature[node] == -1 {
+                    guard left[node] == -1, right[node] == -1 else { throw LearningError("has a leaf \(node) with children") }
+                } else {
+                    guard (0..<p).contains(feature[node]) else {
+                        throw LearningError("tests feature \(feature[node]) at node \(node), but manifest.json lists \(Plural.count(p, "feature"))")
+                    }
+                    // Children come after their parent, so a walk always ends at a leaf.
+                    guard left[node] > node, right[node] > node, left[node] < n, right[node] < n else {
+                        throw LearningError("has node \(node) with children out of order")
+                    }
+                }
+            }
+        }
+
+        public var summary: String? {
+            "depth \(depth), \(Plural.count(leafCount, "leaf", plural: "leaves"))"
+        }
+
+        public var featureImportances: [Double]? { importances }
+
+        public var leafCount: Int { feature.filter { $0 < 0 }.count }
+
+        public var depth: Int {
+            var depths = [Int](repeating: 0, count: nodeCount)
+            for node in 0..<nodeCount where feature[node] >= 0 {
+                depths[left[node]] = depths[node] + 1
+                depths[right[node]] = depths[node] + 1
+            }
+            return depths.max() ?? 0
+        }
+
+        public func rules(features: [String], classes: [String]) -> String? {
+            var lines: [String] = []
+            func leafText(_ node: Int) -> String {
+                if task == .classification {
+                    var best = 0
+                    for k in 1..<classCount where value[node * classCount + k] > value[node * classCount + best] { best = k }
+                    let label = best < classes.count ? classes[best] : "class \(best)"
+                    return "\(label) (\(Self.percent(value[node * classCount + best])) of \(Plural.count(samples[node], "row")))"
+                }
+                return "\(NumberFormatting.significant(value[node], digits: 5)) (\(Plural.count(samples[node], "row")))"
+            }
+            func walk(_ node: Int, _ indent: String) {
+                guard feature[node] >= 0 else { return }
+                let name = feature[node] < features.count ? features[feature[node]] : "feature \(feature[node])"
+                let cut = NumberFormatting.significant(threshold[node], digits: 6)
+                for (child, test) in [(left[node], "<="), (right[node], ">")] {
+                    if feature[child] < 0 {
+                        lines.append("\(indent)if \(name) \(test) \(cut) then \(leafText(child))")
+                    } else {
+                        lines.append("\(indent)if \(name) \(test) \(cut):")
+                        walk(child, indent + "  ")
+                    }
+                }
+            }
+            if feature[0] < 0 { return "always \(leafText(0))" }
+            walk(0, "")
+            return lines.joined(separator: "\n")
+        }
+
+        static func percent(_ share: Double) -> String {
+            let value = share * 100
+            return (value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)) + "%"
+        }
+    }
+
+    // MARK: - Fitting
+
+    /// Up to this many training rows, `max_bins=auto` makes every distinct value a bin.
+    public static let exactRowLimit = 100_000
+
+    public func fit(_ data: TrainingData) throws -> Fit<Model> {
+        let n = data.rowCount
+        let p = data.features.count
+        guard n > 0 else { throw LearningError("there are no training rows") }
+        guard p > 0 else { throw LearningError("there are no features") }
+        let target: GrowthTarget
+        switch data.target {
+        case .classes?:
+            guard criterion == "gini" || criterion == "entropy" else {
+                throw LearningError("criterion=\(criterion) is for regression trees; a classification tree takes gini or entropy")
+            }
+            let (indices, classCount) = try data.classes(for: Self.name)
+            target = .classes(indices.map { Int32($0) }, count: classCount, entropy: criterion == "entropy")
+        case .values(let values)?:
+            guard criterion == "squared_error" else {
+                throw LearningError("criterion=\(criterion) is for classification trees; a regression tree takes squared_error")
+            }
+            target = .values(values)
+        case nil:
+            throw LearningError("a tree learns from a target; choose one with 'target COLUMN'")
+        }
+        let features: Int
+        switch maxFeatures {
+        case .whole(let k): features = min(k, p)
+        case .number(let share): features = max(1, Int(share * Double(p)))
+        case .word("sqrt"): features = max(1, Int(Double(p).squareRoot()))
+        case .word("log2"): features = max(1, Int(log2(Double(p))))
+        default: features = p
+        }
+        let bins = try FeatureBins(data.features, maxBins: maxBins ?? (n <= Self.exactRowLimit ? 65_535 : 256), isCancelled: data.isCancelled)
+        var grower = TreeGrower(bins: bins, target: target, maxDepth: maxDepth, minSamplesSplit: minSamplesSplit,
+                                minSamplesLeaf: minSamplesLeaf, featuresPerSplit: features, seed: data.seed, isCancelled: data.isCancelled)
+        return Fit(try grower.grow())
+    }
+}
+
+/// Row blocks for parallel prediction.
+enum ParallelRows {
+    static func blocks(_ rows: Int) -> [Range<Int>] {
+        let size = 16_384
+        return stride(from: 0, to: rows, by: size).map { $0..<min(rows, $0 + size) }
+    }
+}
+
+/// What a tree is grown to predict.
+enum GrowthTarget {
+    /// Class index per training row.
+    case classes([Int32], count: Int, entropy: Bool)
+    case values([Double])
+}
+
+/// Every feature's training values as bin codes, with the threshold between each bin and
+/// the next. A row's code `c` for a feature means `upper[c - 1] < value <= upper[c]`, so
+/// "code at most c" and "value at most upper[c]" send the same training rows left.
+struct FeatureBins: Sendable {
+    /// Per feature, one code per training row (in the order of the training rows).
+    var codes: [[UInt16]]
+    /// Per feature, the threshold after each bin but the last.
+    var upper: [[Double]]
+    /// Per feature whose bins are its distinct values (no more than `maxBins` of them):
+    /// those values, so a split between two bins can sit midway between the values the
+    /// node's rows have, as scikit-learn's do; nil for quantile bins.
+    var values: [[Double]?]
+    var rowCount: Int
+
+    /// Rows beyond this many are sampled (with a fixed seed) to place quantile thresholds:
+    /// enough for 65,535 bins, and the cost of sorting stays bounded at any size.
+    static let sampleLimit = 262_144
+
+    init(_ features: FeatureColumns, maxBins: Int, isCancelled: @escaping @Sendable () -> Bool) throws {
+        rowCount = features.rowCount
+        let rows = features.rows
+        let n = rowCount
+        let results = Parallel.map(features.vectors) { vector -> ([UInt16], [Double], [Double]?)? in
+            if isCancelled() { return nil }
+            return vector.withUnsafeBufferPointer { v -> ([UInt16], [Double], [Double]?) in
+                func value(_ i: Int) -> Double { rows.map { v[$0[i]] } ?? v[i] }
+                // The distinct values of (a sample of) the rows, sorted.
+                var sample: [Double]
+                if n <= Self.sampleLimit {
+                    sample = (0..<n).map(value)
+                } else {
+                    var generator = SeededGenerator(seed: 0x5EED)
+                    sample = (0..<Self.sampleLimit).map { _ in value(Int(generator.next() % UInt64(n))) }
+                }
+                sample.sort()
+                var distinct: [Double] = []
+                var counts: [Int] = []
+                for x in sample {
+                    if let last = distinct.last, last == x { counts[counts.count - 1] += 1 } else { distinct.append(x); counts.append(1) }
+                }
+                let upper = Self.thresholds(distinct: distinct, counts: counts, maxBins: maxBins)
+                // Code each row by binary search among the thresholds.
+                var codes = [UInt16](repeating: 0, count: n)
+                upper.withUnsafeBufferPointer { cuts in
+                    for i in 0..<n {
+                        let x = value(i)
+                        var low = 0, high = cuts.count
+                        while low < high { let mid = (low + high) / 2; if cuts[mid] < x { low = mid + 1 } else { high = mid } }
+                        codes[i] = UInt16(low)
+                    }
+                }
+                return (codes, upper, distinct.count <= maxBins ? distinct : nil)
+            }
+        }
+        var codes: [[UInt16]] = [], upper: [[Double]] = [], values: [[Double]?] = []
+        for result in results {
+            guard let (c, u, d) = result else { throw CancelledOptimization() }
+            codes.append(c)
+            upper.append(u)
+            values.append(d)
+        }
+        self.codes = codes
+        self.upper = upper
+        self.values = values
+    }
+
+    /// Midpoints between adjacent distinct values (scikit-learn's thresholds) when they
+    /// number fewer than `maxBins`; else midpoints at about equal shares of the rows.
+    /// Halfway between two values, as scikit-learn's thresholds: never one that `b` does
+    /// not exceed (the half-sum can round up to `b` for adjacent floating-point numbers).
+    static func midpoint(_ a: Double, _ b: Double) -> Double {
+        let m = a / 2 + b / 2
+        return m >= b || m < a ? a : m
+    }
+
+    static func thresholds(distinct: [Double], counts: [Int], maxBins: Int) -> [Double] {
+        guard distinct.count > maxBins else {
+            return (0..<max(0, distinct.count - 1)).map { midpoint(distinct[$0], distinct[$0 + 1]) }
+        }
+        let total = counts.reduce(0, +)
+        var cuts: [Double] = []
+        var seen = 0
+        var next = 1
+        for k in 0..<(distinct.count - 1) {
+            seen += counts[k]
+            // Cut after the value where the running share passes the next quantile.
+            if seen * maxBins >= next * total {
+                cuts.append(midpoint(distinct[k], distinct[k + 1]))
+                while next * total <= seen * maxBins { next += 1 }
+                if cuts.count == maxBins - 1 { break }
+            }
+        }
+        return cuts
+    }
+
+    func binCount(_ feature: Int) -> Int { upper[feature].count + 1 }
+
+    /// The threshold between the last bin `a` on the left and the first bin `b` on the right.
+    func threshold(_ feature: Int, between a: Int, and b: Int) -> Double {
+        if let values = values[feature] { return Self.midpoint(values[a], values[b]) }
+        return upper[feature][b - 1]
+    }
+}
+
+/// Grows a tree level by level from binned features.
+struct TreeGrower {
+    let bins: FeatureBins
+    let target: GrowthTarget
+    let maxDepth: Int?
+    let minSamplesSplit: Int
+    let minSamplesLeaf: Int
+    let featuresPerSplit: Int
+    let seed: UInt64
+    let isCancelled: @Sendable () -> Bool
+
+    init(bins: FeatureBins, target: GrowthTarget, maxDepth: Int?, minSamplesSplit: Int, minSamplesLeaf: Int,
+         featuresPerSplit: Int, seed: UInt64, isCancelled: @escaping @Sendable () -> Bool) {
+        self.bins = bins
+        self.target = target
+        self.maxDepth = maxDepth
+        self.minSamplesSplit = minSamplesSplit
+        self.minSamplesLeaf = minSamplesLeaf
+        self.featuresPerSplit = featuresPerSplit
+        self.seed = seed
+        self.isCancelled = isCancelled
+    }
+
+    /// Per-class counts (classification) or count, sum and sum of squares (regression).
+    var width: Int {
+        if case .classes(_, let count, _) = target { return count }
+        return 1
+    }
+
+    /// A node waiting to be split: its index in the tree and its rows, ascending.
+    struct Pending {
+        var node: Int
+        var rows: [Int32]
+        var depth: Int
+        var impurity: Double
+    }
+
+    /// The best split of one node on one feature.
+    struct Candidate {
+        var feature: Int
+        /// Rows with a code up to this one go left.
+        var bin: Int
+        var threshold: Double
+        /// The split's proxy score (larger is better; comparable only within a node).
+        var score: Double
+        var leftCount: Int
+    }
+
+    mutating func grow() throws -> DecisionTree.Model {
+        let n = bins.rowCount
+        let p = bins.codes.count
+        var model = DecisionTree.Model(task: isClassification ? .classification : .regression,
+                                       classCount: isClassification ? width : 0,
+                                       feature: [], threshold: [], left: [], right: [], samples: [], value: [],
+                                       importances: [Double](repeating: 0, count: p))
+        let allRows = (0..<n).map { Int32($0) }
+        let (rootValue, rootImpurity) = summarize(allRows)
+        appendNode(&model, rows: n, value: rootValue)
+        var frontier = [Pending(node: 0, rows: allRows, depth: 0, impurity: rootImpurity)]
+        while !frontier.isEmpty {
+            if isCancelled() { throw CancelledOptimization() }
+            let splittable = frontier.filter(canSplit)
+            // Every (node, feature) pair in parallel; each node's features are its own random
+            // choice when max_features is below the feature count.
+            let work: [(node: Int, feature: Int)] = splittable.indices.flatMap { k in
+                featureOrder(for: splittable[k].node, count: p).map { (k, $0) }
+            }
+            let found = Parallel.map(work) { item in bestSplit(splittable[item.node].rows, feature: item.feature) }
+            var best = [Candidate?](repeating: nil, count: splittable.count)
+            var tried = [Int](repeating: 0, count: splittable.count)
+            for (item, candidate) in zip(work, found) {
+                // Features are taken in each node's order until enough of them could split
+                // (a constant feature does not count, as in scikit-learn).
+                guard tried[item.node] < featuresPerSplit, let candidate else { continue }
+                tried[item.node] += 1
+                if best[item.node].map({ candidate.score > $0.score }) ?? true { best[item.node] = candidate }
+            }
+            var next: [Pending] = []
+            for (k, pending) in splittable.enumerated() {
+                guard let split = best[k] else { continue }
+                let codes = bins.codes[split.feature]
+                var leftRows: [Int32] = [], rightRows: [Int32] = []
+                leftRows.reserveCapacity(split.leftCount)
+                rightRows.reserveCapacity(pending.rows.count - split.leftCount)
+                codes.withUnsafeBufferPointer { c in
+                    for row in pending.rows {
+                        if Int(c[Int(row)]) <= split.bin { leftRows.append(row) } else { rightRows.append(row) }
+                    }
+                }
+                let (leftValue, leftImpurity) = summarize(leftRows)
+                let (rightValue, rightImpurity) = summarize(rightRows)
+                let node = pending.node
+                model.feature[node] = split.feature
+                model.threshold[node] = split.threshold
+                model.left[node] = model.feature.count
+                appendNode(&model, rows: leftRows.count, value: leftValue)
+                model.right[node] = model.feature.count
+                appendNode(&model, rows: rightRows.count, value: rightValue)
+                // Weighted impurity decrease, as scikit-learn's feature_importances_.
+                let total = Double(pending.rows.count)
+                model.importances[split.feature] += total * pending.impurity
+                    - Double(leftRows.count) * leftImpurity - Double(rightRows.count) * rightImpurity
+                next.append(Pending(node: model.left[node], rows: leftRows, depth: pending.depth + 1, impurity: leftImpurity))
+                next.append(Pending(node: model.right[node], rows: rightRows, depth: pending.depth + 1, impurity: rightImpurity))
+            }
+            frontier = next
+        }
+        let sum = model.importances.reduce(0, +)
+        model.importances = model.importances.map { sum > 0 ? $0 / sum : 0 }
+        return model
+    }
+
+    var isClassification: Bool {
+        if case .classes = target { return true }
+        return false
+    }
+
+    func canSplit(_ pending: Pending) -> Bool {
+        let count = pending.rows.count
+        if let maxDepth, pending.depth >= maxDepth { return false }
+        // A pure node is a leaf (scikit-learn's test: impurity at most the machine epsilon).
+        return count >= minSamplesSplit && count >= 2 * minSamplesLeaf && pending.impurity > Double.ulpOfOne
+    }
+
+    func appendNode(_ model: inout DecisionTree.Model, rows: Int, value: [Double]) {
+        model.feature.append(-1)
+        model.threshold.append(0)
+        model.left.append(-1)
+        model.right.append(-1)
+        model.samples.append(rows)
+        model.value += value
+    }
+
+    /// The features a node tries, in order: all in order, or a random order of all (only
+    /// the first `featuresPerSplit` that can split are used) seeded by the node.
+    func featureOrder(for node: Int, count p: Int) -> [Int] {
+        guard featuresPerSplit < p else { return Array(0..<p) }
+        var generator = SeededGenerator(seed: seed ^ (UInt64(node) &* 0x9E37_79B9_7F4A_7C15))
+        var order = Array(0..<p)
+        for i in stride(from: p - 1, to: 0, by: -1) {
+            order.swapAt(i, Int(generator.next() % UInt64(i + 1)))
+        }
+        return order
+    }
+
+    /// A node's prediction (class shares or mean) and impurity (Gini, entropy or variance).
+    func summarize(_ rows: [Int32]) -> (value: [Double], impurity: Double) {
+        let n = Double(rows.count)
+        switch target {
+        case .classes(let labels, let count, let entropy):
+            var counts = [Double](repeating: 0, count: count)
+            labels.withUnsafeBufferPointer { y in for row in rows { counts[Int(y[Int(row)])] += 1 } }
+            let shares = counts.map { n > 0 ? $0 / n : 0 }
+            let impurity = entropy ? shares.reduce(0) { $1 > 0 ? $0 - $1 * log2($1) : $0 } : 1 - shares.reduce(0) { $0 + $1 * $1 }
+            return (shares, impurity)
+        case .values(let values):
+            var sum = 0.0
+            values.withUnsafeBufferPointer { y in for row in rows { sum += y[Int(row)] } }
+            let mean = n > 0 ? sum / n : 0
+            var squares = 0.0
+            values.withUnsafeBufferPointer { y in for row in rows { let d = y[Int(row)] - mean; squares += d * d } }
+            return ([mean], n > 0 ? squares / n : 0)
+        }
+    }
+
+    /// The best threshold of one feature for one node's rows, or nil when no threshold
+    /// leaves `minSamplesLeaf` rows on each side (a constant feature, say).
+    func bestSplit(_ rows: [Int32], feature: Int) -> Candidate? {
+        let binCount = bins.binCount(feature)
+        guard binCount > 1 else { return nil }
+        let n = rows.count
+        let stride = statisticsWidth
+        return bins.codes[feature].withUnsafeBufferPointer { codes -> Candidate? in
+            // Per bin present in the node: its rows' statistics. A histogram over every bin
+            // when the node has rows enough for it; else the rows sorted by bin, each run of
+            // one bin summed into the next slot.
+            var histogram: [Double]
+            var present: [Int]
+            if binCount <= 8 * n {
+                histogram = [Double](repeating: 0, count: binCount * stride)
+                accumulate(rows, codes: codes, into: &histogram)
+                present = (0..<binCount).filter { histogram[$0 * stride + stride - 1] > 0 }
+                guard present.count > 1 else { return nil }
+                return scan(histogram, bins: present, dense: true, total: n, feature: feature)
+            }
+            var keyed = rows.map { UInt64(codes[Int($0)]) << 32 | UInt64(UInt32($0)) }
+            keyed.sort()
+            histogram = []
+            present = []
+            histogram.reserveCapacity(min(n, binCount) * stride)
+            var slot = -1
+            for key in keyed {
+                let code = Int(key >> 32), row = Int(key & 0xFFFF_FFFF)
+                if present.last != code {
+                    present.append(code)
+                    histogram += repeatElement(0, count: stride)
+                    slot += 1
+                }
+                addRow(row, to: &histogram, at: slot * stride)
+            }
+            guard present.count > 1 else { return nil }
+            return scan(histogram, bins: present, dense: false, total: n, feature: feature)
+        }
+    }
+
+    /// Adds one training row's target to the statistics at `base`.
+    @inline(__always)
+    func addRow(_ row: Int, to histogram: inout [Double], at base: Int) {
+        switch target {
+        case .classes(let labels, _, _):
+            histogram[base + Int(labels[row])] += 1
+            histogram[base + statisticsWidth - 1] += 1
+        case .values(let values):
+            histogram[base] += values[row]
+            histogram[base + 1] += 1
+        }
+    }
+
+    /// Class counts then the row count (classification), or sum then count (regression).
+    var statisticsWidth: Int { width + 1 }
+
+    /// Adds each row's target to the statistics of its bin.
+    func accumulate(_ rows: [Int32], codes: UnsafeBufferPointer<UInt16>, into histogram: inout [Double]) {
+        let stride = statisticsWidth
+        histogram.withUnsafeMutableBufferPointer { h in
+            switch target {
+            case .classes(let labels, _, _):
+                labels.withUnsafeBufferPointer { y in
+                    for row in rows {
+                        let base = Int(codes[Int(row)]) * stride
+                        h[base + Int(y[Int(row)])] += 1
+                        h[base + stride - 1] += 1
+                    }
+                }
+            case .values(let values):
+                values.withUnsafeBufferPointer { y in
+                    for row in rows {
+                        let base = Int(codes[Int(row)]) * 2
+                        h[base] += y[Int(row)]
+                        h[base + 1] += 1
+                    }
+                }
+            }
+        }
+    }
+
+    /// Scans thresholds left to right: the first best (strictly larger proxy) wins.
+    /// - Parameters:
+    ///   - bins: the bin code of each histogram slot, ascending.
+    ///   - dense: whether the histogram has one slot per bin (else one per present bin).
+    func scan(_ histogram: [Double], bins present: [Int], dense: Bool, total n: Int, feature: Int) -> Candidate? {
+        let stride = statisticsWidth
+        var left = [Double](repeating: 0, count: stride)
+        var totals = [Double](repeating: 0, count: stride)
+        for slot in 0..<(dense ? histogram.count / stride : present.count) {
+            for k in 0..<stride { totals[k] += histogram[slot * stride + k] }
+        }
+        var best: Candidate?
+        for (position, code) in present.dropLast().enumerated() {
+            let slot = dense ? code : position
+            for k in 0..<stride { left[k] += histogram[slot * stride + k] }
+            let nLeft = Int(left[stride - 1]), nRight = n - nLeft
+            guard nLeft >= minSamplesLeaf, nRight >= minSamplesLeaf else { continue }
+            let score = proxy(left, totals, nLeft: Double(nLeft), nRight: Double(nRight))
+            if best.map({ score > $0.score }) ?? true {
+                // The split goes after the last present bin on the left, before the next present one.
+                best = Candidate(feature: feature, bin: code, threshold: bins.threshold(feature, between: code, and: present[position + 1]),
+                                 score: score, leftCount: nLeft)
+            }
+        }
+        return best
+    }
+
+    /// scikit-learn's proxy of the impurity decrease (larger is better): for Gini
+    /// Σ L²/nL + Σ R²/nR, for entropy −(nL·H(L) + nR·H(R)), for squared error
+    /// sumL²/nL + sumR²/nR.
+    func proxy(_ left: [Double], _ totals: [Double], nLeft: Double, nRight: Double) -> Double {
+        switch target {
+        case .classes(_, let count, let entropy):
+            if entropy {
+                var value = 0.0
+                for k in 0..<count {
+                    let l = left[k], r = totals[k] - left[k]
+                    if l > 0 { value += l * log(l / nLeft) }
+                    if r > 0 { value += r * log(r / nRight) }
+                }
+                return value
+            }
+            var l2 = 0.0, r2 = 0.0
+            for k in 0..<count {
+                let r = totals[k] - left[k]
+                l2 += left[k] * left[k]
+                r2 += r * r
+            }
+            return l2 / nLeft + r2 / nRight
+        case .values:
+            let sumLeft = left[0], sumRight = totals[0] - left[0]
+            return sumLeft * sumLeft / nLeft + sumRight * sumRight / nRight
+        }
+    }
+}
