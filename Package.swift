@@ -42,6 +42,9 @@ let package = Package(
         .testTarget(name: "TabularTests", dependencies: ["Tabular", "FuzzSupport"]),
         .testTarget(name: "CommandLanguageTests", dependencies: ["CommandLanguage", "Tabular", "FuzzSupport"]),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "Tabular"]),
+        // The scorer on its own: bundles of every format version, with no engine or command language.
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Learning", "Tabular", "FuzzSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Scoring", "Learning", "CommandLanguage", "Tabular", "FuzzSupport"],
                     exclude: ["Transcripts", "Fixtures"]),
         .testTarget(name: "REPLTests", dependencies: ["REPL", "CommandLanguage", "Engine", "Tabular"]),

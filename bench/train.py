@@ -15,7 +15,7 @@ Both sides are timed per stage inside their own process, loading excluded:
   score scikit-learn: `predict_proba`/`predict` on the test rows + metrics;
         mlw: the `evaluate` step (test-partition design matrix, predictions, metrics).
 
-Usage: python3 bench/train.py --data .bench-data [--model logistic|linear|ridge] [--repeat 3]
+Usage: python3 bench/train.py --data .bench-data [--model logistic|linear|ridge|tree] [--repeat 3]
 Prints one JSON line per implementation and a line of sklearn/mlw ratios.
 """
 import json, os, statistics, subprocess, tempfile
@@ -24,14 +24,17 @@ from common import arguments, mlw_script, step_seconds
 ap = arguments("scikit-learn against mlw: preparation, fit and scoring", csv=False)
 ap.add_argument("--data", default=".bench-data")
 ap.add_argument("--size", default="1m")
-ap.add_argument("--model", choices=["logistic", "linear", "ridge"], default="logistic")
+ap.add_argument("--model", choices=["logistic", "linear", "ridge", "tree"], default="logistic")
 ap.set_defaults(repeat=3)
 a = ap.parse_args()
 
-regression = a.model != "logistic"
+regression = a.model in ("linear", "ridge")
 csv = os.path.abspath(os.path.join(a.data, f"{'regress' if regression else 'classif'}_{a.size}.csv"))
 target = "y" if regression else "label"
-train_step = {"logistic": "train logistic", "linear": "train linear", "ridge": "train linear l2=1"}[a.model]
+# The tree as peers.py's: depth 10, scikit-learn's random_state 42 (mlw's seed only picks
+# features when max_features is set, so the fit does not depend on it).
+train_step = {"logistic": "train logistic", "linear": "train linear", "ridge": "train linear l2=1",
+              "tree": "train tree max_depth=10 seed=42"}[a.model]
 metrics_file = os.path.join(tempfile.gettempdir(), f"mlw-bench-{os.getpid()}.json")
 script = mlw_script(f'''load "{csv}" as data
 target {target} {"regression" if regression else "classification"}
@@ -54,6 +57,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.model_selection import train_test_split
 from sklearn.linear_model import LogisticRegression, LinearRegression, Ridge
+from sklearn.tree import DecisionTreeClassifier
 from sklearn import metrics
 csv, target, model = sys.argv[1:4]
 df = pd.read_csv(csv)
@@ -69,10 +73,11 @@ prep = ColumnTransformer([
                           OneHotEncoder(handle_unknown="ignore", sparse_output=False)), cat)], sparse_threshold=0)
 Xtr = prep.fit_transform(df.iloc[tr]); Xte = prep.transform(df.iloc[te])
 t1 = time.perf_counter()
-m = {"logistic": lambda: LogisticRegression(), "linear": lambda: LinearRegression(), "ridge": lambda: Ridge(alpha=1.0)}[model]()
+m = {"logistic": lambda: LogisticRegression(), "linear": lambda: LinearRegression(), "ridge": lambda: Ridge(alpha=1.0),
+     "tree": lambda: DecisionTreeClassifier(max_depth=10, random_state=42)}[model]()
 m.fit(Xtr, y[tr])
 t2 = time.perf_counter()
-if model == "logistic":
+if model in ("logistic", "tree"):
     p = m.predict_proba(Xte)[:, 1]
     q = {"accuracy": metrics.accuracy_score(y[te], p >= 0.5), "auc": metrics.roc_auc_score(y[te], p)}
 else:

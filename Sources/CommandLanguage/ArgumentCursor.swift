@@ -160,7 +160,7 @@ public struct ArgumentCursor {
         }
         index += 1
         do { return try spec.value(parsing: token.text) } catch let error as LearningError {
-            throw Diagnostic(.badValue, error.message, at: token.range, help: error.help ?? "\(spec.key) takes \(spec.accepted)")
+            throw Diagnostic(.badValue, error.message, at: token.range, help: error.help)
         }
     }
 

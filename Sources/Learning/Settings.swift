@@ -149,7 +149,10 @@ public struct SettingSpec: Sendable {
                 continue
             }
         }
-        throw LearningError("\(key)=\(text(of: value)) is out of range", help: "\(key) takes \(accepted)")
+        if case .word(let word) = value {
+            throw LearningError("\(key) takes \(accepted), found '\(word)'")
+        }
+        throw LearningError("\(key)=\(text(of: value)) is out of range: \(key) takes \(accepted)")
     }
 
     /// The value as the journal writes it: it reads back as the same value.

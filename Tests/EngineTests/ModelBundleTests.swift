@@ -9,8 +9,6 @@ import Testing
 /// with a message naming the file and the fault, never indexed out of range.
 @Suite(.serialized)
 struct ModelBundleTests {
-    static let fixtures = repositoryRoot + "/Tests/EngineTests/Fixtures"
-
     /// A fresh penguins bundle with every kind of preparation step.
     func freshBundle() throws -> String {
         let directory = temporaryDirectory()
@@ -42,19 +40,6 @@ struct ModelBundleTests {
 
     func refusal(_ bundle: String) -> String? {
         do { _ = try ModelBundle.load(bundle); return nil } catch let error as ScoringError { return error.description } catch { return "\(error)" }
-    }
-
-    @Test func versionOneBundlesLoadAndPredictAsBefore() throws {
-        _ = repositoryRoot
-        let scored = try ModelBundle.predict(bundle: Self.fixtures + "/penguins-v1", input: "datasets/penguins.csv")
-        let before = try String(contentsOfFile: Self.fixtures + "/penguins-v1-predictions.csv", encoding: .utf8)
-        #expect(CSVWriter.csv(scored) == before)
-        // Its one check still holds: model.json against the hash in its manifest.
-        let copy = temporaryDirectory() + "/v1"
-        try FileManager.default.copyItem(atPath: Self.fixtures + "/penguins-v1", toPath: copy)
-        try (String(contentsOfFile: copy + "/model.json", encoding: .utf8).replacingOccurrences(of: "\"converged\"", with: " \"converged\""))
-            .write(toFile: copy + "/model.json", atomically: true, encoding: .utf8)
-        #expect(refusal(copy)?.contains("model.json' does not match the SHA-256 in its manifest") == true)
     }
 
     @Test func everyFileIsCoveredByItsHash() throws {

@@ -1,6 +1,7 @@
 import CommandLanguage
 import Foundation
 import FuzzSupport
+import Learning
 import Tabular
 import Testing
 @testable import Engine
@@ -109,7 +110,8 @@ struct SessionFuzzTests {
                 }
                 return typed(table, condition: condition, &random)
             }
-            let algorithm = ws.target?.task == .regression ? "linear" : "logistic"
+            // An algorithm for the target's task, from the registry (new ones are reached unasked).
+            let algorithm = random.pick(AlgorithmRegistry.solving(ws.target?.task ?? .classification)).name
             let raw = ws.tables.first { (ws.preparations[$0.name]?.steps ?? []).isEmpty && ws.rowOrigins[$0.name] == nil && $0.name != ws.current }?.name
             var line: String
             // Once there are models, the steps that use them come up more often.
@@ -121,7 +123,7 @@ struct SessionFuzzTests {
                 if random.chance(0.5) { line += " as " + name(random.pick(Self.names)) }
                 if random.chance(0.1) { line += " sep=" + random.pick(["\",\"", "\";\"", "\"\\t\"", "\"1\"", "\"\"", "tab", "\"\\\"\""]) }
             case 1: line = "use " + tableName()
-            case 2: line = random.pick(["tables", "schema", "history", "evaluate", "undo", "undo", "help", "help " + random.pick(CommandTable.names + ["nope"])])
+            case 2: line = random.pick(["tables", "schema", "history", "evaluate", "undo", "undo", "recipe", "help", "help " + random.pick(CommandTable.names + ["nope"])])
             case 3: line = "head" + (random.chance(0.5) ? " " + random.pick(Self.numbers) : "")
             case 4: line = "describe" + (random.chance(0.5) ? " " + columnList() : "")
             case 5, 6, 7: line = "derive " + (random.chance(0.2) ? column() : name(random.pick(Self.names))) + " = " + expression(condition: random.chance(0.3))
@@ -137,14 +139,18 @@ struct SessionFuzzTests {
                 line = random.chance(0.15) ? "split test=" + tableName()
                     : "split " + (wrong ? random.pick(Self.numbers) : random.pick(["0.7", "0.8", "0.6"])) + (random.chance(0.5) ? " stratify" : "") + (random.chance(0.7) ? " seed=\(random.below(1000))" : "")
             case 19, 20, 21, 22:
-                line = "train " + (wrong ? random.pick(["tree", "linear", "logistic", "forest"]) : algorithm)
+                let chosen = wrong ? random.pick(AlgorithmRegistry.all.map(\.name) + ["forest"]) : algorithm
+                line = "train " + chosen
                 if random.chance(0.4) { line += " " + name(random.pick(Self.names)) }
-                if wrong {
-                    for _ in 0..<random.below(3) { line += " " + random.pick(["l2", "max_iter", "tol", "k"]) + "=" + random.pick(Self.numbers) }
-                } else if random.chance(0.5) {
-                    line += " " + random.pick(["l2=0.5", "l2=10", "l2=0", algorithm == "logistic" ? "max_iter=20" : "l2=3", algorithm == "logistic" ? "tol=1e-4" : "l2=1e-3"])
+                let schema = AlgorithmRegistry.named(chosen)?.settings
+                for _ in 0..<random.below(wrong ? 3 : 3) {
+                    guard let spec = schema.map({ random.pick($0.specs) }), !wrong || random.chance(0.5) else {
+                        line += " " + random.pick(["l2", "max_iter", "k", "max_depth", "criterion"]) + "=" + random.pick(Self.numbers + ["gini", "none", "[1, 2]"])
+                        continue
+                    }
+                    line += " \(spec.key)=" + settingValue(spec)
                 }
-            case 23: line = "evaluate"
+            case 23: line = random.pick(["evaluate", "evaluate", "rules \(model())", "importance \(model())"])
             case 24: line = "save metrics to " + written(&random)
             case 25: line = "predict \(model()) on \(raw.map(name) != nil && random.chance(0.7) ? name(raw!) : tableName())" + (random.chance(0.5) ? " to " + written(&random) : "")
             case 26, 27: line = random.chance(0.6) ? "export model \(model()) to \(written(&random))" + (random.chance(0.5) ? " force" : "")
@@ -153,6 +159,20 @@ struct SessionFuzzTests {
             default: line = "param " + random.pick(["data", "p", "x y"]) + " = " + random.pick(["\"datasets/iris.csv\"", "\"\"", "v"])
             }
             return random.chance(0.05) ? Generators.disturb(line, &random) : line
+
+            /// A value of one of the setting's forms: usually inside it, sometimes at or past its edges.
+            func settingValue(_ spec: SettingSpec) -> String {
+                switch random.pick(spec.forms) {
+                case .number(let range, _):
+                    let edge = random.pick([range.lowerBound, range.upperBound, range.lowerBound - 1, range.upperBound * 2])
+                    return random.chance(0.8) ? random.pick(["0.5", "1", "0.1", "3", "1e-4", "1.0"]) : NumberFormatting.shortest(edge)
+                case .whole(let range):
+                    return random.chance(0.8) ? String(random.pick([1, 2, 3, 5, 20, 100])) : String(random.pick([range.lowerBound, range.lowerBound - 1, 0]))
+                case .word(let words): return random.chance(0.9) ? random.pick(words) : "nonsense"
+                case .boolean: return random.pick(["true", "false"])
+                case .none: return "none"
+                }
+            }
         }
     }
 

@@ -1,18 +1,18 @@
 import Foundation
 import FuzzSupport
-import Scoring
 import Tabular
 import Testing
-@testable import Engine
+@testable import Scoring
 
-/// Field-level mutations of real bundles through the loader and scorer: numbers replaced
+/// Field-level mutations of real bundles (the fixtures of each format version, with every
+/// kind of preparation step and model) through the loader and scorer: numbers replaced
 /// by edge values, strings by others, arrays cut, repeated or emptied, keys deleted, types
 /// swapped. With the checksums usually recomputed (so the mutation reaches the
 /// cross-reference checks): no crash, every refusal an `ScoringError`, and a bundle that
 /// loads scores the raw rows with one prediction each.
 struct BundleFuzzTests {
     static let edgeNumbers: [Any] = [0, -1, 1, 2, 3, 1e9, -1e308, 1e308, 0.5, 1e-320, Int.max, -0.0, 1_000_000_000, 4.2]
-    static let edgeStrings: [Any] = ["", "species", "bill_length_mm", "island_Biscoe", "logistic", "linear", "regression", "classification",
+    static let edgeStrings: [Any] = ["", "species", "bill_length_mm", "island_Biscoe", "logistic", "linear", "tree", "gini", "entropy", "squared_error", "auto", "none", "regression", "classification",
                                      "onehot", "scale", "impute", "derive", "drop", "bill_length_mm / (", "x", "é", "\u{0}"]
 
     /// Every string in a JSON value (names of columns, features, categories), for
@@ -61,20 +61,14 @@ struct BundleFuzzTests {
         _ = repositoryRoot
         let root = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        // A classifier and a regressor, with every kind of preparation step between them.
-        try runAll(Session(), [
-            "load datasets/penguins.csv", "target species", "split 0.8 stratify seed=7", "impute numeric with median",
-            "impute categorical with mode", "derive ratio = bill_length_mm / bill_depth_mm", "drop year",
-            "encode onehot categorical", "scale standard numeric", "train logistic", "export model logistic to \"\(root)/classifier\"",
-            "load datasets/auto_mpg.csv as cars", "filter mpg is not missing", "target mpg", "drop name", "impute numeric with median",
-            "encode onehot origin", "train linear", "export model linear to \"\(root)/regressor\""])
-        let inputs = ["classifier": try CSVReader.read(path: "datasets/penguins.csv", name: "p").table,
-                      "regressor": try CSVReader.read(path: "datasets/auto_mpg.csv", name: "c").table]
+        let bundles = ["penguins-v2": "datasets/penguins.csv", "auto-v2": "datasets/auto_mpg.csv",
+                       "penguins-tree-v3": "datasets/penguins.csv", "auto-tree-v3": "datasets/auto_mpg.csv"]
+        let inputs = try bundles.mapValues { try CSVReader.read(path: $0, name: "input").table }
         Fuzz.run("BundleFuzz", cases: Fuzz.cases(default: 3000) / 6) { index, random in
-            let kind = random.pick(["classifier", "regressor"])
+            let kind = random.pick(bundles.keys.sorted())
             let bundle = root + "/case"
             try? FileManager.default.removeItem(atPath: bundle)
-            try? FileManager.default.copyItem(atPath: root + "/" + kind, toPath: bundle)
+            try? FileManager.default.copyItem(atPath: fixtures + "/" + kind, toPath: bundle)
             let file = random.chance(0.6) ? "manifest.json" : "model.json"
             guard let data = FileManager.default.contents(atPath: bundle + "/" + file),
                   let object = try? JSONSerialization.jsonObject(with: data) else { Issue.record("cannot read the bundle"); return }
@@ -96,13 +90,13 @@ struct BundleFuzzTests {
             }
             let model: ScoringModel
             do { model = try ModelBundle.load(bundle) } catch is ScoringError { return } catch {
-                Issue.record("not an ScoringError: \(error)"); return
+                Issue.record("not a ScoringError: \(error)"); return
             }
             do {
                 let scored = try Scorer.scoredTable(model, rawTable: inputs[kind]!)
                 #expect(scored.column(named: "prediction")?.count == inputs[kind]!.rowCount)
             } catch is ScoringError {} catch {
-                Issue.record("scoring a loaded bundle failed with a non-engine error: \(error)")
+                Issue.record("scoring a loaded bundle failed with an error that is not a ScoringError: \(error)")
             }
         }
     }
