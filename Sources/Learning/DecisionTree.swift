@@ -31,7 +31,7 @@ public struct DecisionTree: Estimator {
         SettingSpec("max_features", "features tried at each split: a count, a fraction, sqrt, log2 or none (all)",
                     forms: [.whole(1...Int.max), .number(0...1, excludingLower: true), .word(["sqrt", "log2"]), .none(meaning: "every feature")],
                     default: .value(.none)),
-        SettingSpec("max_bins", "most bins per feature (when it has fewer distinct values, each is a bin: exact CART); auto: exact up to 100,000 rows, 256 above",
+        SettingSpec("max_bins", "most bins per feature; a feature with fewer distinct values gets one per value (exact CART); auto: exact up to 100,000 training rows, 256 bins above",
                     forms: [.whole(2...65_535), .word(["auto"])], default: .value(.word("auto"))),
         SettingSpec("seed", "seed of the choice of features when max_features is below their number",
                     forms: [.whole(0...Int.max)], default: .randomSeed),

@@ -1,3 +1,4 @@
+import Foundation
 import Tabular
 
 /// The value of an algorithm setting, as written after `key=`: typed, so that a setting
@@ -35,19 +36,27 @@ public enum SettingForm: Sendable {
     /// The word `none`, meaning what the string says ("no limit").
     case none(meaning: String)
 
-    /// "a whole number from 1 to 100000", "gini or entropy", …
-    var phrase: String {
+    /// "a whole number from 1 to 100000", "gini", "entropy", …: one phrase per alternative.
+    var phrases: [String] {
         switch self {
         case .number(let range, let excludingLower):
-            if range.upperBound >= 1e300 { return "a number \(excludingLower ? "above" : "from") \(NumberFormatting.shortest(range.lowerBound))" + (excludingLower ? "" : " up") }
-            return "a number from \(NumberFormatting.shortest(range.lowerBound))\(excludingLower ? " (exclusive)" : "") to \(NumberFormatting.shortest(range.upperBound))"
+            let low = Self.compact(range.lowerBound), high = Self.compact(range.upperBound)
+            if range.upperBound >= 1e300 { return ["a number " + (excludingLower ? "above \(low)" : "from \(low) up")] }
+            return ["a number " + (excludingLower ? "above \(low), up to \(high)" : "from \(low) to \(high)")]
         case .whole(let range):
-            if range.upperBound == .max { return "a whole number from \(range.lowerBound) up" }
-            return "a whole number from \(range.lowerBound) to \(range.upperBound)"
-        case .word(let words): return SettingForm.alternatives(words)
-        case .boolean: return "true or false"
-        case .none(let meaning): return "none (\(meaning))"
+            if range.upperBound == .max { return ["a whole number from \(range.lowerBound) up"] }
+            return ["a whole number from \(range.lowerBound) to \(range.upperBound)"]
+        case .word(let words): return words
+        case .boolean: return ["true", "false"]
+        case .none(let meaning): return ["none (\(meaning))"]
         }
+    }
+
+    /// 1e9 rather than 1000000000; other numbers as they print.
+    static func compact(_ x: Double) -> String {
+        let exponent = log10(abs(x)).rounded()
+        if abs(x) >= 1e6, x == (x < 0 ? -1 : 1) * pow(10, exponent) { return (x < 0 ? "-" : "") + "1e\(Int(exponent))" }
+        return NumberFormatting.shortest(x)
     }
 
     static func alternatives(_ words: [String]) -> String {
@@ -81,7 +90,7 @@ public struct SettingSpec: Sendable {
     }
 
     /// "takes a whole number from 1 to 1000 or none (no limit)".
-    public var accepted: String { SettingForm.alternatives(forms.map(\.phrase)) }
+    public var accepted: String { SettingForm.alternatives(forms.flatMap(\.phrases)) }
 
     /// The default as `help` shows it.
     public var defaultText: String {

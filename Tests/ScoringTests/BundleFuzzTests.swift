@@ -11,7 +11,7 @@ import Testing
 /// cross-reference checks): no crash, every refusal an `ScoringError`, and a bundle that
 /// loads scores the raw rows with one prediction each.
 struct BundleFuzzTests {
-    static let edgeNumbers: [Any] = [0, -1, 1, 2, 3, 1e9, -1e308, 1e308, 0.5, 1e-320, Int.max, -0.0, 1_000_000_000, 4.2]
+    static let edgeNumbers: [Any] = [0, -1, 1, 2, 3, 1e9, -1e308, 1e308, 0.5, Double.leastNormalMagnitude / 1e4, Int.max, -0.0, 1_000_000_000, 4.2]
     static let edgeStrings: [Any] = ["", "species", "bill_length_mm", "island_Biscoe", "logistic", "linear", "tree", "gini", "entropy", "squared_error", "auto", "none", "regression", "classification",
                                      "onehot", "scale", "impute", "derive", "drop", "bill_length_mm / (", "x", "é", "\u{0}"]
 

@@ -93,9 +93,11 @@ extension CommandTable {
     /// generated from the registry's declarations.
     static var algorithmReference: String {
         AlgorithmRegistry.all.map { algorithm in
-            "  \(algorithm.name) (\(algorithm.tasks.map(\.rawValue).joined(separator: ", "))): \(algorithm.summary)\n"
+            let width = (algorithm.settings.keys.map(\.count).max() ?? 0) + 2
+            return "\n  \(algorithm.name) (\(algorithm.tasks.map(\.rawValue).joined(separator: ", "))): \(algorithm.summary)\n"
                 + algorithm.settings.specs.map { spec in
-                    "    \(spec.key)=\(spec.defaultText)  \(spec.summary); takes \(spec.accepted)"
+                    "    " + spec.key.padding(toLength: width, withPad: " ", startingAt: 0) + spec.summary + "\n"
+                        + "    " + String(repeating: " ", count: width) + "takes \(spec.accepted); default \(spec.defaultText)"
                 }.joined(separator: "\n")
         }.joined(separator: "\n")
     }
