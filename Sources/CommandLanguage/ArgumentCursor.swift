@@ -59,6 +59,13 @@ public struct ArgumentCursor {
         return token
     }
 
+    /// The one argument of a command that takes nothing else (`use TABLE`, `rules MODEL`).
+    mutating func only(_ what: String) throws -> String {
+        let token = try value(what)
+        try expectEnd()
+        return token.text
+    }
+
     /// A file path; `$NAME` stays a reference to the parameter (see `PathArgument`).
     mutating func path(_ what: String) throws -> PathArgument {
         let token = try value(what)

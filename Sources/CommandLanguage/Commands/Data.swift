@@ -53,10 +53,6 @@ extension CommandTable {
             summary: "make another loaded table the current one",
             details: "Commands that read or change data work on the current table.",
             examples: ["use penguins"], kind: .dataStep, complete: { words in words.isEmpty ? [.table] : [] },
-            parse: { c in
-                let table = try c.value("a table name").text
-                try c.expectEnd()
-                return .use(table: table)
-            }),
+            parse: { c in .use(table: try c.only("a table name")) }),
     ]
 }

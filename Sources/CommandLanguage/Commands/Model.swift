@@ -64,11 +64,7 @@ extension CommandTable {
             """,
             examples: ["rules tree"], kind: .inspection,
             complete: { words in words.isEmpty ? [.model] : [] },
-            parse: { c in
-                let model = try c.value("a model name").text
-                try c.expectEnd()
-                return .rules(model: model)
-            }),
+            parse: { c in .rules(model: try c.only("a model name")) }),
         CommandSpec(
             name: "importance", stage: .model, usage: "importance MODEL",
             summary: "rank a model's features by importance",
@@ -80,11 +76,7 @@ extension CommandTable {
             """,
             examples: ["importance tree"], kind: .inspection,
             complete: { words in words.isEmpty ? [.model] : [] },
-            parse: { c in
-                let model = try c.value("a model name").text
-                try c.expectEnd()
-                return .importance(model: model)
-            }),
+            parse: { c in .importance(model: try c.only("a model name")) }),
     ]
 }
 
