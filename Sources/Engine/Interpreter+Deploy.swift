@@ -10,7 +10,7 @@ extension Interpreter {
         let path = try argument?.resolved(in: ws.parameters)
         let model = try model(named: modelName, ws)
         guard let table = ws.table(named: tableName) else { throw noSuchTable(tableName, ws) }
-        guard (ws.preparations[tableName] ?? FittedRecipe()).isEmpty, ws.rowOrigins[tableName] == nil else {
+        guard (ws.preparations[tableName] ?? FittedRecipe()).isEmpty else {
             throw Diagnostic(.badValue, "'\(tableName)' has been changed since it was loaded",
                              help: "predict takes rows as loaded and applies the model's own preparation; load the file again under another name")
         }

@@ -44,7 +44,7 @@ extension Interpreter {
         let table = try currentTable(step.ws)
         guard let test = step.ws.table(named: testName) else { throw noSuchTable(testName, step.ws) }
         guard testName != table.name else { throw Diagnostic(.badValue, "the test table must differ from the current table") }
-        guard (step.ws.preparations[testName] ?? FittedRecipe()).isEmpty, step.ws.rowOrigins[testName] == nil else {
+        guard (step.ws.preparations[testName] ?? FittedRecipe()).isEmpty else {
             throw Diagnostic(.badValue, "'\(testName)' has been changed since it was loaded",
                              help: "the test table must be as loaded: the training table's preparation is applied to it")
         }

@@ -115,6 +115,12 @@ public struct SettingSpec: Sendable {
             default: continue
             }
         }
+        // `500.0` is 500 where only whole numbers are taken (and a fraction where both are).
+        let takesNumbers = forms.contains { if case .number = $0 { return true }; return false }
+        if !takesNumbers, forms.contains(where: { if case .whole = $0 { return true }; return false }),
+           let number = Double(text), number.isFinite, number == number.rounded(), abs(number) < 9e15 {
+            return try checked(.whole(Int(number)))
+        }
         for form in forms {
             switch form {
             case .number:

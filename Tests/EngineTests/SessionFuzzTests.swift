@@ -112,7 +112,7 @@ struct SessionFuzzTests {
             }
             // An algorithm for the target's task, from the registry (new ones are reached unasked).
             let algorithm = random.pick(AlgorithmRegistry.solving(ws.target?.task ?? .classification)).name
-            let raw = ws.tables.first { (ws.preparations[$0.name]?.steps ?? []).isEmpty && ws.rowOrigins[$0.name] == nil && $0.name != ws.current }?.name
+            let raw = ws.tables.first { (ws.preparations[$0.name]?.steps ?? []).isEmpty && $0.name != ws.current }?.name
             var line: String
             // Once there are models, the steps that use them come up more often.
             let choice = !ws.models.isEmpty && random.chance(0.35) ? random.pick([23, 23, 24, 25, 26]) : random.below(30)

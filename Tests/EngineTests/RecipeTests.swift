@@ -1,0 +1,97 @@
+import CommandLanguage
+import Foundation
+import Learning
+import Scoring
+import Tabular
+import Testing
+@testable import Engine
+
+/// The recipe is kept unfitted beside what it learned, and refits on any rows.
+struct RecipeTests {
+    static let preparation = [
+        "load datasets/penguins.csv", "target species", "filter island != \"Torgersen\"", "split 0.8 stratify seed=5",
+        "derive ratio = bill_length_mm / bill_depth_mm", "impute numeric with median", "impute categorical with mode",
+        "drop year", "encode onehot categorical", "scale standard numeric",
+    ]
+
+    @Test func refittingOnTheTrainingRowsGivesWhatTheSessionLearned() throws {
+        _ = repositoryRoot
+        let session = Session()
+        try runAll(session, Self.preparation)
+        let ws = session.workspace
+        let rows = try #require(ws.splits["penguins"]?.trainingRows)
+        let (fitted, table) = try #require(try ws.refitRecipe(of: "penguins", rows: rows))
+        #expect(fitted == ws.preparations["penguins"])
+        #expect(table == ws.currentTable)
+        // Filtered rows are not in the recipe's input: it starts from the loaded rows still held.
+        #expect(ws.recipeInput(of: "penguins")?.rowCount == 292)
+        #expect(ws.recipes["penguins"]?.steps.count == 6)
+    }
+
+    @Test func refittingOnOtherRowsLearnsFromThoseRowsOnly() throws {
+        _ = repositoryRoot
+        let session = Session()
+        try runAll(session, Self.preparation)
+        let ws = session.workspace
+        let fold = Array(stride(from: 0, to: 292, by: 3))
+        let (fitted, table) = try #require(try ws.refitRecipe(of: "penguins", rows: fold))
+        #expect(fitted != ws.preparations["penguins"])
+        #expect(table.rowCount == 292)
+        // The median fill of bill_length_mm is the median of the fold's present values.
+        let input = try #require(ws.recipeInput(of: "penguins"))
+        var present = fold.compactMap { input.column(named: "bill_length_mm")!.number(at: $0) }
+        let median = Statistics.quantiles(selectingIn: &present, [0.5])[0]
+        let fill = fitted.steps.compactMap { step -> Double? in
+            if case .impute(let imputer) = step, imputer.column == "bill_length_mm", case .number(let v) = imputer.fill { return v }
+            return nil
+        }
+        #expect(fill == [median])
+        // And the scaled columns have mean 0 over the fold's rows.
+        let scaled = table.column(named: "flipper_length_mm")!.numericValues!
+        #expect(abs(fold.map { scaled[$0] }.reduce(0, +) / Double(fold.count)) < 1e-12)
+    }
+
+    @Test func aLearnedStepBeforeAnySplitSaysItLeaks() throws {
+        _ = repositoryRoot
+        let session = Session()
+        try runAll(session, ["load datasets/penguins.csv", "target species"])
+        guard case .shown(let output) = session.run("impute numeric with median") else { Issue.record("impute failed"); return }
+        #expect(output.blocks.contains { if case .warning(let text) = $0 { return text.contains("leakage") && text.contains("split first") }; return false })
+        guard case .shown(let derived) = session.run("derive r = bill_length_mm * 2") else { Issue.record("derive failed"); return }
+        #expect(!derived.blocks.contains { if case .warning = $0 { return true }; return false })
+    }
+}
+
+/// Every fact about a command comes from its table entry.
+struct CommandFactsTests {
+    @Test func kindsDecideWhatTheSessionDoes() throws {
+        func spec(_ line: String) throws -> (CommandSpec, Command) {
+            let command = try #require(try CommandParser.parse(line))
+            return (command.spec, command)
+        }
+        let (predict, shown) = try spec("predict m on t")
+        #expect(!predict.writesFiles(shown) && predict.mayBeAbandoned(shown))
+        let (_, written) = try spec("predict m on t to \"x.csv\"")
+        #expect(written.writesFiles && !predict.mayBeAbandoned(written))
+        #expect(try spec("filter a > 1").0.fingerprintsData)
+        #expect(try spec("rules m").0.kind == .inspection && !(try spec("rules m").0.changesWorkspace))
+        #expect(try spec("undo").0.isRecorded && !(try spec("history").0.isRecorded) && !(try spec("help").0.isRecorded))
+        #expect(try spec("target y").0.pipeline == .always && (try spec("split 0.8").0.pipeline) == .ofModelTables)
+        #expect(try spec("describe").0.pipeline == .never && (try spec("train logistic").0.pipeline) == .never)
+        for entry in CommandTable.all {
+            #expect(try Help.topic(entry.name).contains(entry.usage))
+            #expect(entry.kind != .session || entry.stage == .session)
+        }
+    }
+
+    /// A session command that reaches the engine is a bug, reported as one (exit 70).
+    @Test func bugsAreNotDiagnostics() throws {
+        #expect(throws: InternalError.self) { try Interpreter.apply(.history, to: Workspace()) }
+        let bug = InternalError("an invariant broke")
+        let loop = StepLoop(session: Session())
+        let (_, error) = loop.report(.bug(bug), line: "x", location: "s.mlw:3")
+        #expect(error == "s.mlw:3: error: internal error: an invariant broke (please report it)")
+        #expect(StepLoop.Outcome.bug(bug).exitStatus == 70)
+        #expect(StepLoop.Outcome.failed(Diagnostic(.badValue, "x")).exitStatus == 65)
+    }
+}
