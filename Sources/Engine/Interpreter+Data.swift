@@ -38,6 +38,7 @@ extension Interpreter {
         step.ws.preparations[tableName] = FittedRecipe()
         step.ws.loadedSchemas[tableName] = table.columns.map { SchemaField(name: $0.name, type: $0.type) }
         step.ws.splits[tableName] = nil
+        step.ws.stepsBeforeSplit[tableName] = nil
         step.fingerprint.add("file", checksum)
         step.output.blocks.append(.success((replacing ? "reloaded " : "loaded ") + tableSummary(table)))
         for warning in result.warnings { step.output.blocks.append(.warning(warning)) }

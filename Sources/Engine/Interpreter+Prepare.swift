@@ -13,7 +13,7 @@ extension Interpreter {
             throw Diagnostic(.badValue, "'\(name)' is the target; derive a new column instead")
         }
         let replaced = table.column(named: name) != nil
-        let column = try prepare(.derive(name: name, expression: expression), table, &step.ws).column(named: name)!
+        let column = try prepare(.derive(name: name, expression: expression), table, &step).table.column(named: name)!
         step.output.blocks.append(.success("\(replaced ? "replaced" : "added") \(name) (\(column.type.rawValue), \(column.missingCount) missing)"))
         if case .number(let values) = column.data {
             let infinite = values.reduce(0) { $0 + ($1.isInfinite ? 1 : 0) }
@@ -45,7 +45,7 @@ extension Interpreter {
         if let target = step.ws.target?.column, names.contains(target) {
             throw Diagnostic(.badValue, "'\(target)' is the target", help: "choose another target first with 'target COLUMN'")
         }
-        let after = try prepare(.drop(columns: names), table, &step.ws)
+        let after = try prepare(.drop(columns: names), table, &step).table
         step.output.blocks.append(.success("dropped \(names.joined(separator: ", ")); \(Plural.count(after.columns.count, "column")) left"))
     }
 
@@ -53,7 +53,7 @@ extension Interpreter {
         let table = try currentTable(step.ws)
         let names = try resolve(selector, in: table, step.ws, purpose: "impute")
         let missing = names.map { table.column(named: $0)!.missingCount }
-        let fitted = try prepare(.impute(columns: names, strategy: strategy), table, &step.ws, learned: true, &step.output).fitted
+        let fitted = try prepare(.impute(columns: names, strategy: strategy), table, &step).fitted
         var filled: [String] = []
         for (k, fitted) in fitted.enumerated() {
             guard case .impute(let imputer) = fitted else { continue }
@@ -68,7 +68,7 @@ extension Interpreter {
     static func encodeOneHot(_ selector: ColumnSelector, _ step: inout Step) throws {
         let table = try currentTable(step.ws)
         let names = try resolve(selector, in: table, step.ws, purpose: "encode")
-        let fitted = try prepare(.oneHot(columns: names), table, &step.ws, learned: true, &step.output).fitted
+        let fitted = try prepare(.oneHot(columns: names), table, &step).fitted
         let encoders = fitted.compactMap { step -> FittedOneHot? in if case .oneHot(let e) = step { return e }; return nil }
         let made = encoders.map { "\($0.column) → \($0.categories.count)" }
         var blocks: [Output.Block] = []
@@ -90,7 +90,7 @@ extension Interpreter {
     static func scaleStandard(_ selector: ColumnSelector, _ step: inout Step) throws {
         let table = try currentTable(step.ws)
         let names = try resolve(selector, in: table, step.ws, purpose: "scale").filter { table.column(named: $0)!.type == .number || selector != .numeric }
-        _ = try prepare(.scale(columns: names), table, &step.ws, learned: true, &step.output)
+        _ = try prepare(.scale(columns: names), table, &step)
         step.output.blocks.insert(.success("scaled \(Plural.count(names.count, "column")) to mean 0 and standard deviation 1"), at: 0)
     }
 
@@ -113,38 +113,37 @@ extension Interpreter {
             }
             let parts = fitted.prefix(count)
             fitted = fitted.dropFirst(count)
-            lines.append("\(String(k + 1).leftPadded(3))  \(recipeStep.text)")
+            let beforeSplit = recipeStep.isLearned && k < (step.ws.stepsBeforeSplit[table.name] ?? 0)
+            lines.append("\(String(k + 1).leftPadded(3))  \(recipeStep.text)" + (beforeSplit ? "  (before the split: learned from every row)" : ""))
             guard recipeStep.isLearned else { continue }
             let shown = 12
             for part in parts.prefix(shown) { lines.append("       " + part.learnedText) }
             if parts.count > shown { lines.append("       … \(parts.count - shown) more") }
         }
         step.output.blocks.append(.text(lines.joined(separator: "\n")))
-        let fitRows = step.ws.splits[table.name]?.trainingRows
-        step.output.blocks.append(.note(fitRows.map { "learned from the \(Plural.count($0.count, "training row")) of '\(table.name)' (steps before its split learned from every row)" }
-                                        ?? "no split: the learned steps learned from all \(Plural.count(table.rowCount, "row"))"))
+        let note: String
+        switch step.ws.splits[table.name] {
+        case .rows?: note = "learned from the \(Plural.count(step.ws.splits[table.name]!.trainingRows!.count, "training row")) of '\(table.name)'"
+        case .table(let test)?: note = "learned from all \(Plural.count(table.rowCount, "row")) of '\(table.name)' (\(test) is the test set)"
+        case nil: note = "no split yet: the learned steps learned from all \(Plural.count(table.rowCount, "row")), which a later split would leak"
+        }
+        step.output.blocks.append(.note(note))
     }
 
-    /// Fits one recipe step on the table's training rows, applies it, and records it.
-    /// A learned step before any split says why that leaks.
+    /// Fits one recipe step on the table's training rows, applies it to every row, and
+    /// records it in the table's recipe, unfitted and fitted. A learned step says what it
+    /// learned from, or, before any split, why that leaks.
     /// - Returns: the fitted parts and the table after the step.
-    @discardableResult
-    static func prepare(_ recipeStep: RecipeStep, _ table: Table, _ ws: inout Workspace) throws -> Table {
-        var ignored = Output()
-        return try prepare(recipeStep, table, &ws, learned: false, &ignored).table
-    }
-
-    static func prepare(_ recipeStep: RecipeStep, _ table: Table, _ ws: inout Workspace, learned: Bool,
-                        _ output: inout Output) throws -> (fitted: [FittedStep], table: Table) {
-        let fitRows = ws.splits[table.name]?.trainingRows
+    static func prepare(_ recipeStep: RecipeStep, _ table: Table, _ step: inout Step) throws -> (fitted: [FittedStep], table: Table) {
+        let fitRows = step.ws.splits[table.name]?.trainingRows
         let (fitted, after) = try learning { try recipeStep.fit(table, rows: fitRows) }
-        ws.store(after)
-        ws.addPreparation(recipeStep, fitted: fitted, to: table.name)
-        if learned, !fitted.isEmpty {
+        step.ws.store(after)
+        step.ws.addPreparation(recipeStep, fitted: fitted, to: table.name)
+        if recipeStep.isLearned, !fitted.isEmpty {
             if let fitRows {
-                output.blocks.append(.note("learned from the \(Plural.count(fitRows.count, "training row"))"))
-            } else if ws.splits[table.name] == nil {
-                output.blocks.append(.warning("no split yet, so this learned from all \(Plural.count(table.rowCount, "row")): the test rows of a split made later will have shaped it (leakage), and test scores will flatter the model; split first ('split 0.8'), then \(recipeStep.verb)"))
+                step.output.blocks.append(.note("learned from the \(Plural.count(fitRows.count, "training row"))"))
+            } else if step.ws.splits[table.name] == nil {
+                step.output.blocks.append(.warning("no split yet, so this learned from all \(Plural.count(table.rowCount, "row")): the test rows of a split made later will have shaped it (leakage), and test scores will flatter the model; split first ('split 0.8'), then \(recipeStep.verb)"))
             }
         }
         return (fitted, after)

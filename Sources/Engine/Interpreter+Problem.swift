@@ -72,6 +72,7 @@ extension Interpreter {
             throw Diagnostic(.badValue, "a \(NumberFormatting.shortest(fraction)) split of \(Plural.count(table.rowCount, "row")) leaves one part empty")
         }
         ws.splits[table.name] = .rows(isTest: isTest)
+        ws.stepsBeforeSplit[table.name] = ws.recipes[table.name]?.steps.count ?? 0
         fingerprint.add("train", "\(table.rowCount - testCount)")
         fingerprint.add("test", "\(testCount)")
         var rowsHasher = FingerprintHasher()

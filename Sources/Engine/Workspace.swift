@@ -27,6 +27,9 @@ public struct Workspace: Sendable {
     public var loadedSchemas: [String: [SchemaField]] = [:]
     /// Per table: how its rows are divided into training and test rows.
     public var splits: [String: Split] = [:]
+    /// Per table split into rows: how many recipe steps came before its split (those that
+    /// learned, learned from every row, test rows included).
+    public var stepsBeforeSplit: [String: Int] = [:]
     /// The column to predict and the kind of problem.
     public var target: Target?
     /// Per target column: the success metric that evaluation checks and exports gate on.
