@@ -63,7 +63,6 @@ public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
 
 /// The catalogue of diagnostics, alphabetised. Each names one kind of mistake.
 public enum DiagnosticID: String, Sendable, CaseIterable {
-    case badArgument = "bad-argument"
     case badExpression = "bad-expression"
     case badOption = "bad-option"
     case badValue = "bad-value"

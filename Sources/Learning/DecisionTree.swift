@@ -237,8 +237,9 @@ public struct DecisionTree: Estimator {
         case .word("log2"): features = max(1, Int(log2(Double(p))))
         default: features = p
         }
-        let bins = try FeatureBins(data.features, maxBins: maxBins ?? (n <= Self.exactRowLimit ? 65_535 : 256), isCancelled: data.isCancelled)
-        var grower = TreeGrower(bins: bins, target: target, maxDepth: maxDepth, minSamplesSplit: minSamplesSplit,
+        var grower = TreeGrower(bins: try FeatureBins(data.features, maxBins: maxBins ?? (n <= Self.exactRowLimit ? 65_535 : 256),
+                                                      isCancelled: data.isCancelled),
+                                target: target, maxDepth: maxDepth, minSamplesSplit: minSamplesSplit,
                                 minSamplesLeaf: minSamplesLeaf, featuresPerSplit: features, seed: data.seed, isCancelled: data.isCancelled)
         return Fit(try grower.grow())
     }
@@ -263,8 +264,16 @@ enum GrowthTarget {
 /// the next. A row's code `c` for a feature means `upper[c - 1] < value <= upper[c]`, so
 /// "code at most c" and "value at most upper[c]" send the same training rows left.
 struct FeatureBins: Sendable {
-    /// Per feature, one code per training row (in the order of the training rows).
+    /// The features in groups of up to 16 (`groups`), and per group its codes row by row:
+    /// the code of training row `i` for the group's `k`th feature is
+    /// `codes[g][i * groups[g].count + k]`. A pass over a node's rows for a group reads its
+    /// codes for that group together (column by column, deep levels would miss the cache
+    /// once per row and feature), and at the top levels reads the group's block in order.
     var codes: [[UInt16]]
+    var groups: [Range<Int>]
+    /// The group of each feature and its place in it.
+    var place: [(group: Int, offset: Int)]
+    var featureCount: Int
     /// Per feature, the threshold after each bin but the last.
     var upper: [[Double]]
     /// Per feature whose bins are its distinct values (no more than `maxBins` of them):
@@ -273,56 +282,86 @@ struct FeatureBins: Sendable {
     var values: [[Double]?]
     var rowCount: Int
 
-    /// Rows beyond this many are sampled (with a fixed seed) to place quantile thresholds:
-    /// enough for 65,535 bins, and the cost of sorting stays bounded at any size.
+    /// Rows beyond this many are sampled (every k-th row, in order, so the sample is read
+    /// sequentially) to place quantile thresholds: enough for 65,535 bins, and the cost of
+    /// sorting stays bounded at any size.
     static let sampleLimit = 262_144
 
     init(_ features: FeatureColumns, maxBins: Int, isCancelled: @escaping @Sendable () -> Bool) throws {
         rowCount = features.rowCount
+        featureCount = features.count
         let rows = features.rows
-        let n = rowCount
-        let results = Parallel.map(features.vectors) { vector -> ([UInt16], [Double], [Double]?)? in
+        let n = rowCount, p = featureCount
+        // The thresholds of each feature, from its sorted distinct values (of a sample).
+        let cuts = Parallel.map(features.vectors) { vector -> ([Double], [Double]?)? in
             if isCancelled() { return nil }
-            return vector.withUnsafeBufferPointer { v -> ([UInt16], [Double], [Double]?) in
+            return vector.withUnsafeBufferPointer { v -> ([Double], [Double]?) in
                 func value(_ i: Int) -> Double { rows.map { v[$0[i]] } ?? v[i] }
-                // The distinct values of (a sample of) the rows, sorted.
                 var sample: [Double]
                 if n <= Self.sampleLimit {
                     sample = (0..<n).map(value)
                 } else {
-                    var generator = SeededGenerator(seed: 0x5EED)
-                    sample = (0..<Self.sampleLimit).map { _ in value(Int(generator.next() % UInt64(n))) }
+                    let step = (n + Self.sampleLimit - 1) / Self.sampleLimit
+                    sample = Swift.stride(from: 0, to: n, by: step).map(value)
                 }
-                sample.sort()
-                var distinct: [Double] = []
-                var counts: [Int] = []
-                for x in sample {
-                    if let last = distinct.last, last == x { counts[counts.count - 1] += 1 } else { distinct.append(x); counts.append(1) }
-                }
-                let upper = Self.thresholds(distinct: distinct, counts: counts, maxBins: maxBins)
-                // Code each row by binary search among the thresholds.
-                var codes = [UInt16](repeating: 0, count: n)
-                upper.withUnsafeBufferPointer { cuts in
-                    for i in 0..<n {
-                        let x = value(i)
-                        var low = 0, high = cuts.count
-                        while low < high { let mid = (low + high) / 2; if cuts[mid] < x { low = mid + 1 } else { high = mid } }
-                        codes[i] = UInt16(low)
+                var (distinct, counts) = Self.fewDistinct(sample, limit: min(maxBins, 1024)) ?? ([], [])
+                if distinct.isEmpty {
+                    sample.sort()
+                    for x in sample {
+                        if let last = distinct.last, last == x { counts[counts.count - 1] += 1 } else { distinct.append(x); counts.append(1) }
                     }
                 }
-                return (codes, upper, distinct.count <= maxBins ? distinct : nil)
+                return (Self.thresholds(distinct: distinct, counts: counts, maxBins: maxBins), distinct.count <= maxBins ? distinct : nil)
             }
         }
-        var codes: [[UInt16]] = [], upper: [[Double]] = [], values: [[Double]?] = []
-        for result in results {
-            guard let (c, u, d) = result else { throw CancelledOptimization() }
-            codes.append(c)
+        var upper: [[Double]] = [], values: [[Double]?] = []
+        for result in cuts {
+            guard let (u, d) = result else { throw CancelledOptimization() }
             upper.append(u)
             values.append(d)
         }
-        self.codes = codes
+        let size = max(1, min(16, (p + 7) / 8))
+        groups = stride(from: 0, to: p, by: size).map { $0..<min(p, $0 + size) }
+        place = (0..<p).map { ($0 / size, $0 % size) }
+        // Each row's codes, by binary search among the thresholds, in row blocks (a block's
+        // codes stay in cache while each feature of the group writes its column of them).
+        codes = groups.map { group in
+            let width = group.count
+            return [UInt16](unsafeUninitializedCapacity: n * width) { buffer, initialized in
+                let base = buffer.baseAddress!
+                _ = ParallelBlocks.map(count: n) { block in
+                    for (k, j) in group.enumerated() {
+                        upper[j].withUnsafeBufferPointer { cuts in
+                            features.vectors[j].withUnsafeBufferPointer { v in
+                                for i in block {
+                                    let x = rows.map { v[$0[i]] } ?? v[i]
+                                    var low = 0, high = cuts.count
+                                    while low < high { let mid = (low + high) / 2; if cuts[mid] < x { low = mid + 1 } else { high = mid } }
+                                    (base + i * width + k).initialize(to: UInt16(low))
+                                }
+                            }
+                        }
+                    }
+                }
+                initialized = n * width
+            }
+        }
+        if isCancelled() { throw CancelledOptimization() }
         self.upper = upper
         self.values = values
+    }
+
+    /// The sorted distinct values and their counts when there are at most `limit` of them
+    /// (indicator columns, small counts), found in one pass without sorting the sample;
+    /// nil as soon as there are more.
+    static func fewDistinct(_ sample: [Double], limit: Int) -> (values: [Double], counts: [Int])? {
+        var counts: [Double: Int] = [:]
+        for x in sample {
+            counts[x, default: 0] += 1
+            if counts.count > limit { return nil }
+        }
+        let values = counts.keys.sorted()
+        return (values, values.map { counts[$0]! })
     }
 
     /// Midpoints between adjacent distinct values (scikit-learn's thresholds) when they
@@ -363,7 +402,35 @@ struct FeatureBins: Sendable {
     }
 }
 
-/// Grows a tree level by level from binned features.
+/// A fixed-size array shared by reference: the grower keeps two of each and swaps them per
+/// level instead of allocating. Written only by `TreeGrower.partition`, one task per buffer.
+final class Positions<T>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<T>
+
+    init(copying array: [T]) {
+        buffer = .allocate(capacity: array.count)
+        _ = buffer.initialize(from: array)
+    }
+
+    init(count: Int, repeating value: T) {
+        buffer = .allocate(capacity: count)
+        buffer.initialize(repeating: value)
+    }
+
+    var count: Int { buffer.count }
+
+    deinit {
+        buffer.deinitialize()
+        buffer.deallocate()
+    }
+}
+
+/// Grows a tree level by level from binned features. Each node's rows are kept together:
+/// the codes (per feature group) and the targets are reordered as nodes split, so a node is
+/// a range of positions and every pass over its rows reads memory in order. (Left in the
+/// training rows' order, a deep node's rows are scattered and each read misses the cache.)
+/// Splitting is stable, so within a node the rows stay in training order and sums over
+/// them are the same as over the rows in place.
 struct TreeGrower {
     let bins: FeatureBins
     let target: GrowthTarget
@@ -373,9 +440,24 @@ struct TreeGrower {
     let featuresPerSplit: Int
     let seed: UInt64
     let isCancelled: @Sendable () -> Bool
+    /// Per feature group, the codes by position (row-major within the group).
+    var codes: [Positions<UInt16>]
+    /// The class index (classification) or the value (regression) by position.
+    var labels: Positions<Int32>
+    var values: Positions<Double>
+    /// Where `partition` writes the next level's order before they are swapped (allocated
+    /// once, so no level pays for fresh pages).
+    var spareCodes: [Positions<UInt16>]
+    var spareLabels: Positions<Int32>
+    var spareValues: Positions<Double>
 
+    /// Takes the bins' codes over (they are reordered here; the bins keep their thresholds).
     init(bins: FeatureBins, target: GrowthTarget, maxDepth: Int?, minSamplesSplit: Int, minSamplesLeaf: Int,
          featuresPerSplit: Int, seed: UInt64, isCancelled: @escaping @Sendable () -> Bool) {
+        var bins = bins
+        codes = bins.codes.map(Positions.init(copying:))
+        spareCodes = bins.codes.map { Positions(count: $0.count, repeating: 0) }
+        bins.codes = []
         self.bins = bins
         self.target = target
         self.maxDepth = maxDepth
@@ -384,18 +466,29 @@ struct TreeGrower {
         self.featuresPerSplit = featuresPerSplit
         self.seed = seed
         self.isCancelled = isCancelled
+        switch target {
+        case .classes(let y, _, _): labels = Positions(copying: y); values = Positions(copying: [])
+        case .values(let y): labels = Positions(copying: []); values = Positions(copying: y)
+        }
+        spareLabels = Positions(count: labels.count, repeating: 0)
+        spareValues = Positions(count: values.count, repeating: 0)
     }
 
-    /// Per-class counts (classification) or count, sum and sum of squares (regression).
+    /// Per-class counts (classification) or one value (regression) per histogram bin, then the count.
     var width: Int {
         if case .classes(_, let count, _) = target { return count }
         return 1
     }
 
-    /// A node waiting to be split: its index in the tree and its rows, ascending.
+    var isClassification: Bool {
+        if case .classes = target { return true }
+        return false
+    }
+
+    /// A node waiting to be split: its index in the tree and its rows' positions.
     struct Pending {
         var node: Int
-        var rows: [Int32]
+        var rows: Range<Int>
         var depth: Int
         var impurity: Double
     }
@@ -413,45 +506,44 @@ struct TreeGrower {
 
     mutating func grow() throws -> DecisionTree.Model {
         let n = bins.rowCount
-        let p = bins.codes.count
+        let p = bins.featureCount
         var model = DecisionTree.Model(task: isClassification ? .classification : .regression,
                                        classCount: isClassification ? width : 0,
                                        feature: [], threshold: [], left: [], right: [], samples: [], value: [],
                                        importances: [Double](repeating: 0, count: p))
-        let allRows = (0..<n).map { Int32($0) }
-        let (rootValue, rootImpurity) = summarize(allRows)
+        let (rootValue, rootImpurity) = summarize(0..<n)
         appendNode(&model, rows: n, value: rootValue)
-        var frontier = [Pending(node: 0, rows: allRows, depth: 0, impurity: rootImpurity)]
+        var frontier = [Pending(node: 0, rows: 0..<n, depth: 0, impurity: rootImpurity)]
         while !frontier.isEmpty {
             if isCancelled() { throw CancelledOptimization() }
             let splittable = frontier.filter(canSplit)
-            // Every (node, feature) pair in parallel; each node's features are its own random
-            // choice when max_features is below the feature count.
-            let work: [(node: Int, feature: Int)] = splittable.indices.flatMap { k in
-                featureOrder(for: splittable[k].node, count: p).map { (k, $0) }
+            // Every (node, group of features) pair in parallel.
+            let work = splittable.indices.flatMap { k in bins.groups.indices.map { (node: k, group: $0) } }
+            let found = Parallel.map(work) { item in bestSplits(splittable[item.node].rows, group: item.group) }
+            var candidates = [[Candidate?]](repeating: [Candidate?](repeating: nil, count: p), count: splittable.count)
+            for (item, splits) in zip(work, found) {
+                for (j, candidate) in zip(bins.groups[item.group], splits) { candidates[item.node][j] = candidate }
             }
-            let found = Parallel.map(work) { item in bestSplit(splittable[item.node].rows, feature: item.feature) }
-            var best = [Candidate?](repeating: nil, count: splittable.count)
-            var tried = [Int](repeating: 0, count: splittable.count)
-            for (item, candidate) in zip(work, found) {
-                // Features are taken in each node's order until enough of them could split
-                // (a constant feature does not count, as in scikit-learn).
-                guard tried[item.node] < featuresPerSplit, let candidate else { continue }
-                tried[item.node] += 1
-                if best[item.node].map({ candidate.score > $0.score }) ?? true { best[item.node] = candidate }
-            }
-            var next: [Pending] = []
-            for (k, pending) in splittable.enumerated() {
-                guard let split = best[k] else { continue }
-                let codes = bins.codes[split.feature]
-                var leftRows: [Int32] = [], rightRows: [Int32] = []
-                leftRows.reserveCapacity(split.leftCount)
-                rightRows.reserveCapacity(pending.rows.count - split.leftCount)
-                codes.withUnsafeBufferPointer { c in
-                    for row in pending.rows {
-                        if Int(c[Int(row)]) <= split.bin { leftRows.append(row) } else { rightRows.append(row) }
-                    }
+            // Features are taken in each node's order (all in order, or a random order seeded
+            // by the node when max_features is below their number) until enough of them could
+            // split (a constant feature does not count, as in scikit-learn).
+            let best = splittable.indices.map { k -> Candidate? in
+                var best: Candidate?
+                var tried = 0
+                for j in featureOrder(for: splittable[k].node, count: p) {
+                    guard tried < featuresPerSplit else { break }
+                    guard let candidate = candidates[k][j] else { continue }
+                    tried += 1
+                    if best.map({ candidate.score > $0.score }) ?? true { best = candidate }
                 }
+                return best
+            }
+            let splits = zip(splittable, best).compactMap { pending, split in split.map { (pending, $0) } }
+            partition(splits)
+            var next: [Pending] = []
+            for (pending, split) in splits {
+                let leftRows = pending.rows.lowerBound..<(pending.rows.lowerBound + split.leftCount)
+                let rightRows = leftRows.upperBound..<pending.rows.upperBound
                 let (leftValue, leftImpurity) = summarize(leftRows)
                 let (rightValue, rightImpurity) = summarize(rightRows)
                 let node = pending.node
@@ -475,9 +567,40 @@ struct TreeGrower {
         return model
     }
 
-    var isClassification: Bool {
-        if case .classes = target { return true }
-        return false
+    /// Reorders each split node's rows, left rows first, keeping their order within each
+    /// side: the codes of every group and the targets, groups in parallel.
+    mutating func partition(_ splits: [(Pending, Candidate)]) {
+        guard !splits.isEmpty else { return }
+        // Which rows go left, from each split's own feature.
+        var goesLeft = [Bool](repeating: false, count: bins.rowCount)
+        goesLeft.withUnsafeMutableBufferPointer { left in
+            for (pending, split) in splits {
+                let (group, offset) = bins.place[split.feature]
+                let width = bins.groups[group].count
+                let c = codes[group].buffer
+                for i in pending.rows { left[i] = Int(c[i * width + offset]) <= split.bin }
+            }
+        }
+        // A leaf's positions are not read again, so only the split nodes' rows are moved.
+        let moves = goesLeft
+        func reorder<T>(_ source: Positions<T>, into target: Positions<T>, width: Int) {
+            let from = source.buffer, to = target.buffer
+            moves.withUnsafeBufferPointer { left in
+                for (pending, split) in splits {
+                    var l = pending.rows.lowerBound, r = pending.rows.lowerBound + split.leftCount
+                    for i in pending.rows {
+                        let position: Int
+                        if left[i] { position = l; l += 1 } else { position = r; r += 1 }
+                        for k in 0..<width { to[position * width + k] = from[i * width + k] }
+                    }
+                }
+            }
+        }
+        let groups = bins.groups, current = codes, spare = spareCodes
+        _ = Parallel.map(Array(groups.indices)) { g in reorder(current[g], into: spare[g], width: groups[g].count) }
+        swap(&codes, &spareCodes)
+        if labels.count > 0 { reorder(labels, into: spareLabels, width: 1); swap(&labels, &spareLabels) }
+        if values.count > 0 { reorder(values, into: spareValues, width: 1); swap(&values, &spareValues) }
     }
 
     func canSplit(_ pending: Pending) -> Bool {
@@ -502,107 +625,120 @@ struct TreeGrower {
         guard featuresPerSplit < p else { return Array(0..<p) }
         var generator = SeededGenerator(seed: seed ^ (UInt64(node) &* 0x9E37_79B9_7F4A_7C15))
         var order = Array(0..<p)
-        for i in stride(from: p - 1, to: 0, by: -1) {
+        for i in Swift.stride(from: p - 1, to: 0, by: -1) {
             order.swapAt(i, Int(generator.next() % UInt64(i + 1)))
         }
         return order
     }
 
     /// A node's prediction (class shares or mean) and impurity (Gini, entropy or variance).
-    func summarize(_ rows: [Int32]) -> (value: [Double], impurity: Double) {
+    func summarize(_ rows: Range<Int>) -> (value: [Double], impurity: Double) {
         let n = Double(rows.count)
         switch target {
-        case .classes(let labels, let count, let entropy):
+        case .classes(_, let count, let entropy):
             var counts = [Double](repeating: 0, count: count)
-            labels.withUnsafeBufferPointer { y in for row in rows { counts[Int(y[Int(row)])] += 1 } }
+            for i in rows { counts[Int(labels.buffer[i])] += 1 }
             let shares = counts.map { n > 0 ? $0 / n : 0 }
             let impurity = entropy ? shares.reduce(0) { $1 > 0 ? $0 - $1 * log2($1) : $0 } : 1 - shares.reduce(0) { $0 + $1 * $1 }
             return (shares, impurity)
-        case .values(let values):
+        case .values:
             var sum = 0.0
-            values.withUnsafeBufferPointer { y in for row in rows { sum += y[Int(row)] } }
+            for i in rows { sum += values.buffer[i] }
             let mean = n > 0 ? sum / n : 0
             var squares = 0.0
-            values.withUnsafeBufferPointer { y in for row in rows { let d = y[Int(row)] - mean; squares += d * d } }
+            for i in rows { let d = values.buffer[i] - mean; squares += d * d }
             return ([mean], n > 0 ? squares / n : 0)
         }
     }
 
-    /// The best threshold of one feature for one node's rows, or nil when no threshold
-    /// leaves `minSamplesLeaf` rows on each side (a constant feature, say).
-    func bestSplit(_ rows: [Int32], feature: Int) -> Candidate? {
-        let binCount = bins.binCount(feature)
-        guard binCount > 1 else { return nil }
+    /// The best threshold of each feature of a group for one node's rows (nil for a
+    /// feature where no threshold leaves `minSamplesLeaf` rows on each side).
+    func bestSplits(_ rows: Range<Int>, group: Int) -> [Candidate?] {
+        let features = bins.groups[group]
         let n = rows.count
         let stride = statisticsWidth
-        return bins.codes[feature].withUnsafeBufferPointer { codes -> Candidate? in
-            // Per bin present in the node: its rows' statistics. A histogram over every bin
-            // when the node has rows enough for it; else the rows sorted by bin, each run of
-            // one bin summed into the next slot.
-            var histogram: [Double]
-            var present: [Int]
-            if binCount <= 8 * n {
-                histogram = [Double](repeating: 0, count: binCount * stride)
-                accumulate(rows, codes: codes, into: &histogram)
-                present = (0..<binCount).filter { histogram[$0 * stride + stride - 1] > 0 }
-                guard present.count > 1 else { return nil }
-                return scan(histogram, bins: present, dense: true, total: n, feature: feature)
-            }
-            var keyed = rows.map { UInt64(codes[Int($0)]) << 32 | UInt64(UInt32($0)) }
-            keyed.sort()
-            histogram = []
-            present = []
-            histogram.reserveCapacity(min(n, binCount) * stride)
-            var slot = -1
-            for key in keyed {
-                let code = Int(key >> 32), row = Int(key & 0xFFFF_FFFF)
-                if present.last != code {
-                    present.append(code)
-                    histogram += repeatElement(0, count: stride)
-                    slot += 1
-                }
-                addRow(row, to: &histogram, at: slot * stride)
-            }
-            guard present.count > 1 else { return nil }
-            return scan(histogram, bins: present, dense: false, total: n, feature: feature)
+        // Features with rows enough for a histogram over every bin share one pass over the
+        // rows; a feature with many bins for a small node sorts the rows by bin instead.
+        let dense = features.filter { bins.binCount($0) > 1 && bins.binCount($0) <= 8 * n }
+        var offsets: [Int] = []
+        var size = 0
+        for j in dense { offsets.append(size); size += bins.binCount(j) * stride }
+        var histograms = [Double](repeating: 0, count: size)
+        if !dense.isEmpty { accumulate(rows, group: group, features: dense, offsets: offsets, into: &histograms) }
+        var result = [Candidate?](repeating: nil, count: features.count)
+        for (k, j) in dense.enumerated() {
+            let slice = histograms[offsets[k]..<(offsets[k] + bins.binCount(j) * stride)]
+            let present = (0..<bins.binCount(j)).filter { slice[slice.startIndex + $0 * stride + stride - 1] > 0 }
+            if present.count > 1 { result[j - features.lowerBound] = scan(Array(slice), bins: present, dense: true, total: n, feature: j) }
         }
+        for j in features where bins.binCount(j) > 8 * n {
+            result[j - features.lowerBound] = sortedSplit(rows, feature: j)
+        }
+        return result
     }
 
-    /// Adds one training row's target to the statistics at `base`.
-    @inline(__always)
-    func addRow(_ row: Int, to histogram: inout [Double], at base: Int) {
-        switch target {
-        case .classes(let labels, _, _):
-            histogram[base + Int(labels[row])] += 1
-            histogram[base + statisticsWidth - 1] += 1
-        case .values(let values):
-            histogram[base] += values[row]
-            histogram[base + 1] += 1
+    /// The best threshold of one feature over a node's rows sorted by bin: for a node with
+    /// few rows for the feature's bins, where a histogram would be mostly empty.
+    func sortedSplit(_ rows: Range<Int>, feature: Int) -> Candidate? {
+        let stride = statisticsWidth
+        let (group, offset) = bins.place[feature]
+        let width = bins.groups[group].count
+        let c = codes[group].buffer
+        var keyed = rows.map { UInt64(c[$0 * width + offset]) << 32 | UInt64(UInt32($0)) }
+        keyed.sort()
+        var histogram: [Double] = []
+        var present: [Int] = []
+        var slot = -1
+        for key in keyed {
+            let code = Int(key >> 32), position = Int(key & 0xFFFF_FFFF)
+            if present.last != code {
+                present.append(code)
+                histogram += repeatElement(0, count: stride)
+                slot += 1
+            }
+            if isClassification {
+                histogram[slot * stride + Int(labels.buffer[position])] += 1
+            } else {
+                histogram[slot * stride] += values.buffer[position]
+            }
+            histogram[slot * stride + stride - 1] += 1
         }
+        guard present.count > 1 else { return nil }
+        return scan(histogram, bins: present, dense: false, total: rows.count, feature: feature)
     }
 
     /// Class counts then the row count (classification), or sum then count (regression).
     var statisticsWidth: Int { width + 1 }
 
-    /// Adds each row's target to the statistics of its bin.
-    func accumulate(_ rows: [Int32], codes: UnsafeBufferPointer<UInt16>, into histogram: inout [Double]) {
+    /// Adds each row's target to the statistics of its bin, for every feature given (each
+    /// feature's histogram at its offset), reading the node's positions in order.
+    func accumulate(_ rows: Range<Int>, group: Int, features: [Int], offsets: [Int], into histograms: inout [Double]) {
         let stride = statisticsWidth
-        histogram.withUnsafeMutableBufferPointer { h in
-            switch target {
-            case .classes(let labels, _, _):
-                labels.withUnsafeBufferPointer { y in
-                    for row in rows {
-                        let base = Int(codes[Int(row)]) * stride
-                        h[base + Int(y[Int(row)])] += 1
-                        h[base + stride - 1] += 1
-                    }
-                }
-            case .values(let values):
-                values.withUnsafeBufferPointer { y in
-                    for row in rows {
-                        let base = Int(codes[Int(row)]) * 2
-                        h[base] += y[Int(row)]
-                        h[base + 1] += 1
+        let width = bins.groups[group].count
+        let count = features.count
+        let places = features.map { bins.place[$0].offset }
+        let classification = isClassification
+        let codes = codes[group].buffer, y = labels.buffer, v = values.buffer
+        places.withUnsafeBufferPointer { places in
+            offsets.withUnsafeBufferPointer { offsets in
+                histograms.withUnsafeMutableBufferPointer { h in
+                    for i in rows {
+                        let codesOfRow = codes.baseAddress! + i * width
+                        if classification {
+                            let label = Int(y[i])
+                            for k in 0..<count {
+                                let base = offsets[k] + Int(codesOfRow[places[k]]) * stride
+                                h[base + label] += 1
+                                h[base + stride - 1] += 1
+                            }
+                        } else {
+                            let value = v[i]
+                            for k in 0..<count {
+                                let base = offsets[k] + Int(codesOfRow[places[k]]) * 2
+                                h[base] += value
+                                h[base + 1] += 1
+                            }
+                        }
                     }
                 }
             }
