@@ -9,11 +9,15 @@ import Tabular
 /// every threshold scikit-learn would try is tried, at the same midpoints), else at
 /// quantiles. `max_bins=auto` is exact CART up to 100,000 training rows (65,535 bins,
 /// more than such data has distinct values) and 256 quantile bins above, as histogram
-/// boosting does at scale. The tree grows level by level; for every (node, feature) pair,
-/// in parallel, a histogram of the node's rows over the bins gives the best threshold in
-/// one scan (or, for a node with few rows for its bins, its rows sorted by bin). Ties go
-/// to the first feature and the smallest threshold, so a fit is deterministic; `seed`
-/// drives only the choice of features when `max_features` is below the feature count.
+/// boosting does at scale. The tree grows level by level (`TreeGrower`); for every (node,
+/// group of features) pair, in parallel, histograms of the node's rows over the bins give
+/// the best thresholds in one scan each (or, for a node with few rows for a feature's bins,
+/// its rows sorted by bin). Ties go to the first feature and the smallest threshold, so a
+/// fit is deterministic; `seed` drives only the choice of features when `max_features` is
+/// below the feature count.
+///
+/// - Complexity: O(rows × features) per level to fit, plus O(features × bins) per node;
+///   O(rows × depth) to predict.
 public struct DecisionTree: Estimator {
     public static let name = "tree"
     public static let summary = "CART decision tree (Gini or entropy for classes, squared error for values)"
