@@ -185,7 +185,7 @@ public struct DecisionTree: Estimator {
             }
             func walk(_ node: Int, _ indent: String) {
                 guard feature[node] >= 0 else { return }
-                let name = feature[node] < features.count ? features[feature[node]] : "feature \(feature[node])"
+                let name = feature[node] < features.count ? Tabular.Expression.quoteIdentifier(features[feature[node]]) : "feature \(feature[node])"
                 let cut = NumberFormatting.significant(threshold[node], digits: 6)
                 for (child, test) in [(left[node], "<="), (right[node], ">")] {
                     if feature[child] < 0 {
