@@ -59,6 +59,40 @@ public struct ArgumentCursor {
         return token
     }
 
+    /// `[N] [COLUMNS] [where CONDITION]` of the inspections that take their own selection.
+    mutating func rowView() throws -> RowView {
+        var view = RowView(count: 10)
+        if let token = current, token.kind == .word, let value = Double(token.text) {
+            guard value >= 1, value == value.rounded(), value <= 1_000_000 else {
+                throw Diagnostic(.badValue, "the row count must be a whole number from 1 to 1000000", at: token.range)
+            }
+            view.count = Int(value)
+            index += 1
+        }
+        if !isAtEnd, !peekWord("where") { view.columns = try names("column names", stopWords: ["where"]) }
+        if takeWord("where") {
+            guard let start = restStart() else {
+                throw Diagnostic(.missingArgument, "expected a condition after 'where'", at: endRange, help: "usage: \(usage)")
+            }
+            view.condition = try expression(from: start)
+        }
+        return view
+    }
+
+    /// An optional `seed=N` ending the command.
+    mutating func seed() throws -> UInt64? {
+        guard !isAtEnd else { return nil }
+        guard peekWord("seed") else { try expectEnd(); return nil }
+        index += 1
+        guard takeSymbol("=") else { throw Diagnostic(.missingArgument, "expected seed=N", at: current?.range ?? endRange) }
+        let value = try self.value("a seed")
+        guard let parsed = UInt64(value.text) else {
+            throw Diagnostic(.badValue, "a seed is a whole number from 0 up, found '\(value.text)'", at: value.range)
+        }
+        try expectEnd()
+        return parsed
+    }
+
     /// The one argument of a command that takes nothing else (`use TABLE`, `rules MODEL`).
     mutating func only(_ what: String) throws -> String {
         let token = try value(what)

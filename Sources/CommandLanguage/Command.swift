@@ -31,6 +31,39 @@ public enum PathArgument: Sendable, Equatable {
     }
 }
 
+/// Which rows and columns an inspection shows: its own selection, which changes nothing
+/// (`head 5 bill_length_mm, species where island == "Dream"`).
+public struct RowView: Sendable, Equatable {
+    public var count: Int
+    /// The columns to show (all when empty).
+    public var columns: [String]
+    /// Only the rows where this holds (all when nil).
+    public var condition: Expression?
+
+    public init(count: Int, columns: [String] = [], condition: Expression? = nil) {
+        self.count = count
+        self.columns = columns
+        self.condition = condition
+    }
+}
+
+/// One key of `sort`.
+public struct SortKey: Sendable, Equatable {
+    public var column: String
+    public var descending: Bool
+
+    public init(column: String, descending: Bool = false) {
+        self.column = column
+        self.descending = descending
+    }
+}
+
+/// How many rows `sample` keeps: a count, or a share of the rows.
+public enum SampleSize: Sendable, Equatable {
+    case rows(Int)
+    case fraction(Double)
+}
+
 /// The direction of a goal: `>=` for scores, `<=` for errors.
 public enum GoalComparison: String, Sendable, Equatable {
     case atLeast = ">="
@@ -42,12 +75,24 @@ public enum Command: Sendable, Equatable {
     case load(path: PathArgument, name: String?, separator: String?)
     case tables
     case use(table: String)
-    case head(count: Int)
+    case head(RowView)
+    case tail(RowView)
     case schema
     case describe(columns: [String])
     case derive(name: String, expression: Expression)
     case filter(Expression)
     case drop(columns: [String])
+    case dropna(columns: [String])
+    case dedupe(columns: [String])
+    case sort(keys: [SortKey])
+    /// A seeded random sample of rows (nil seed: chosen when it runs, then recorded).
+    case sample(size: SampleSize, seed: UInt64?)
+    case select(columns: [String])
+    case rename(from: String, to: String)
+    case cast(columns: [String], type: ColumnType)
+    /// `replace VALUE with VALUE in COLUMNS`; nil is `missing`.
+    case replace(from: String?, to: String?, columns: [String])
+    case clip(columns: [String], bounds: ClipBounds)
     case impute(selector: ColumnSelector, strategy: ImputeStrategy)
     case encodeOneHot(selector: ColumnSelector)
     case scaleStandard(selector: ColumnSelector)
@@ -89,11 +134,21 @@ public enum Command: Sendable, Equatable {
         case .tables: return "tables"
         case .use: return "use"
         case .head: return "head"
+        case .tail: return "tail"
         case .schema: return "schema"
         case .describe: return "describe"
         case .derive: return "derive"
         case .filter: return "filter"
         case .drop: return "drop"
+        case .dropna: return "dropna"
+        case .dedupe: return "dedupe"
+        case .sort: return "sort"
+        case .sample: return "sample"
+        case .select: return "select"
+        case .rename: return "rename"
+        case .cast: return "cast"
+        case .replace: return "replace"
+        case .clip: return "clip"
         case .impute: return "impute"
         case .encodeOneHot: return "encode"
         case .scaleStandard: return "scale"

@@ -13,12 +13,29 @@ extension Command: CustomStringConvertible {
             return text
         case .tables: return "tables"
         case .use(let table): return "use \(nameText(table))"
-        case .head(let count): return "head \(count)"
+        case .head(let view): return "head" + viewText(view)
+        case .tail(let view): return "tail" + viewText(view)
         case .schema: return "schema"
         case .describe(let columns): return columns.isEmpty ? "describe" : "describe " + nameList(columns)
         case .derive(let name, let expression): return "derive \(nameText(name)) = \(expression)"
         case .filter(let expression): return "filter \(expression)"
         case .drop(let columns): return "drop " + nameList(columns)
+        case .dropna(let columns): return columns.isEmpty ? "dropna" : "dropna " + nameList(columns)
+        case .dedupe(let columns): return columns.isEmpty ? "dedupe" : "dedupe " + nameList(columns)
+        case .sort(let keys): return "sort " + keys.map { nameText($0.column) + ($0.descending ? " desc" : "") }.joined(separator: ", ")
+        case .sample(let size, let seed):
+            let amount: String
+            switch size {
+            case .rows(let n): amount = String(n)
+            case .fraction(let share): amount = NumberFormatting.shortest(share)
+            }
+            return "sample \(amount)" + (seed.map { " seed=\($0)" } ?? "")
+        case .select(let columns): return "select " + nameList(columns)
+        case .rename(let from, let to): return "rename \(nameText(from)) to \(nameText(to))"
+        case .cast(let columns, let type): return "cast \(nameList(columns)) to \(type.rawValue)"
+        case .replace(let from, let to, let columns):
+            return "replace \(valueText(from)) with \(valueText(to)) in \(nameList(columns))"
+        case .clip(let columns, let bounds): return "clip \(nameList(columns)) \(bounds.text)"
         case .impute(let selector, let strategy):
             let how: String
             switch strategy {
@@ -78,7 +95,8 @@ public func quoted(_ text: String) -> String {
 
 /// A name printed bare when it lexes back as one word that is not a keyword.
 public func nameText(_ name: String) -> String {
-    let reserved: Set<String> = ["numeric", "categorical", "with", "to", "on", "as", "stratify"]
+    let reserved: Set<String> = ["numeric", "categorical", "with", "to", "on", "as", "stratify", "where", "in", "desc",
+                                 "between", "and", "iqr", "missing"]
     let plain = !name.isEmpty && !reserved.contains(name) && name.allSatisfy { c in
         !(c == " " || c == "\t" || c == "#" || c == "\"" || c == "'" || c == "`" || c == "$" || Lexer.symbolCharacters.contains(c))
     }
@@ -86,6 +104,17 @@ public func nameText(_ name: String) -> String {
 }
 
 func nameList(_ names: [String]) -> String { names.map(nameText).joined(separator: ", ") }
+
+/// A value of `replace`: `missing`, a number bare, text quoted.
+func valueText(_ value: String?) -> String {
+    guard let value else { return "missing" }
+    return Double(value) != nil && !value.contains(" ") ? value : quoted(value)
+}
+
+/// ` N [COLUMNS] [where CONDITION]`, the count always written.
+func viewText(_ view: RowView) -> String {
+    " \(view.count)" + (view.columns.isEmpty ? "" : " " + nameList(view.columns)) + (view.condition.map { " where \($0)" } ?? "")
+}
 
 func selectorText(_ selector: ColumnSelector) -> String {
     switch selector {

@@ -18,6 +18,7 @@ public enum CompletionKind: Sendable, Equatable {
 public enum CommandStage: String, Sendable, CaseIterable {
     case data = "data"
     case explore = "explore"
+    case clean = "clean"
     case prepare = "prepare"
     case problem = "problem"
     case model = "model"
@@ -109,7 +110,7 @@ public struct CommandSpec: Sendable {
 
 /// The commands of mlw, in the order `help` lists them.
 public enum CommandTable {
-    public static let all: [CommandSpec] = dataCommands + exploreCommands + prepareCommands + problemCommands
+    public static let all: [CommandSpec] = dataCommands + exploreCommands + cleanCommands + prepareCommands + problemCommands
         + modelCommands + deployCommands + sessionCommands
 
     public static var names: [String] { all.map(\.name) }

@@ -2,10 +2,10 @@ import CommandLanguage
 import Learning
 import Tabular
 
-/// The prepare stage: `derive`, `filter`, `drop`, and the learned steps `impute`,
-/// `encode onehot` and `scale standard`, each added to the table's recipe (as asked) and
-/// its fitted preparation (as learned, from the training rows once a split exists);
-/// `recipe` shows both.
+/// The prepare stage: `derive` and the learned steps `impute`, `encode onehot` and `scale
+/// standard`, each added to the table's recipe (as asked) and its fitted preparation (as
+/// learned, from the training rows once a split exists); `recipe` shows both. Every step
+/// that adds to the recipe goes through `prepare`.
 extension Interpreter {
     static func derive(_ name: String, _ expression: Tabular.Expression, _ step: inout Step) throws {
         let table = try currentTable(step.ws)
@@ -21,32 +21,6 @@ extension Interpreter {
                 step.output.blocks.append(.warning("\(Plural.count(infinite, "value")) of \(name) \(infinite == 1 ? "is" : "are") infinite (from dividing by zero, or overflow); train refuses infinite features"))
             }
         }
-    }
-
-    static func filter(_ expression: Tabular.Expression, _ step: inout Step) throws {
-        let table = try currentTable(step.ws)
-        let kept: [Int]
-        do { kept = try ExpressionEvaluator(table: table).matchingRows(expression) } catch let error as ExpressionError {
-            throw Diagnostic(error)
-        }
-        step.ws.store(table.gathering(kept))
-        // Rows are selected, not prepared: the recipe's input keeps to the same rows.
-        let origins = step.ws.rowOrigins[table.name]
-        step.ws.rowOrigins[table.name] = origins.map { origins in kept.map { origins[$0] } } ?? kept
-        if case .rows(let isTest) = step.ws.splits[table.name] {
-            step.ws.splits[table.name] = .rows(isTest: kept.map { isTest[$0] })
-        }
-        step.output.blocks.append(.success("kept \(kept.count) of \(Plural.count(table.rowCount, "row")) (\(table.rowCount - kept.count) dropped)"))
-    }
-
-    static func drop(_ names: [String], _ step: inout Step) throws {
-        let table = try currentTable(step.ws)
-        for name in names where table.column(named: name) == nil { throw noSuchColumn(name, table) }
-        if let target = step.ws.target?.column, names.contains(target) {
-            throw Diagnostic(.badValue, "'\(target)' is the target", help: "choose another target first with 'target COLUMN'")
-        }
-        let after = try prepare(.drop(columns: names), table, &step).table
-        step.output.blocks.append(.success("dropped \(names.joined(separator: ", ")); \(Plural.count(after.columns.count, "column")) left"))
     }
 
     static func impute(_ selector: ColumnSelector, _ strategy: ImputeStrategy, _ step: inout Step) throws {
@@ -106,13 +80,8 @@ extension Interpreter {
         var fitted = (step.ws.preparations[table.name] ?? FittedRecipe()).steps[...]
         var lines: [String] = []
         for (k, recipeStep) in steps.enumerated() {
-            let count: Int
-            switch recipeStep {
-            case .impute(let columns, _), .oneHot(let columns), .scale(let columns): count = columns.count
-            case .derive, .drop: count = 1
-            }
-            let parts = fitted.prefix(count)
-            fitted = fitted.dropFirst(count)
+            let parts = fitted.prefix(recipeStep.fittedCount)
+            fitted = fitted.dropFirst(recipeStep.fittedCount)
             let beforeSplit = recipeStep.isLearned && k < (step.ws.stepsBeforeSplit[table.name] ?? 0)
             lines.append("\(String(k + 1).leftPadded(3))  \(recipeStep.text)" + (beforeSplit ? "  (before the split: learned from every row)" : ""))
             guard recipeStep.isLearned else { continue }
@@ -173,6 +142,11 @@ extension RecipeStep {
         switch self {
         case .derive: return "derive"
         case .drop: return "drop"
+        case .select: return "select"
+        case .rename: return "rename"
+        case .cast: return "cast"
+        case .replace: return "replace"
+        case .clip: return "clip"
         case .impute: return "impute"
         case .oneHot: return "encode"
         case .scale: return "scale"
@@ -184,7 +158,9 @@ extension FittedStep {
     /// What the step learned, for `recipe`.
     var learnedText: String {
         switch self {
-        case .derive, .drop: return ""
+        case .derive, .drop, .rename, .cast, .replace: return ""
+        case .clip(let column, let lower, let upper):
+            return "\(column): \(NumberFormatting.significant(lower, digits: 5)) to \(NumberFormatting.significant(upper, digits: 5))"
         case .impute(let imputer): return "\(imputer.column) ← \(imputer.fill.displayText)"
         case .oneHot(let encoder):
             let shown = encoder.categories.prefix(8).joined(separator: ", ") + (encoder.categories.count > 8 ? ", …" : "")

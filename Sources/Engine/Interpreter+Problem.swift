@@ -79,7 +79,7 @@ extension Interpreter {
         for (row, test) in isTest.enumerated() where test { rowsHasher.combine(UInt64(row)) }
         fingerprint.add("test_rows", rowsHasher.hexDigest)
         output.blocks.append(.success("split \(table.name): \(Plural.count(table.rowCount - testCount, "training row")), \(Plural.count(testCount, "test row"))" + (stratify ? " (stratified)" : "") + ", seed \(seed)"))
-        if (ws.preparations[table.name]?.steps ?? []).contains(where: \.isLearned) {
+        if (ws.recipes[table.name]?.steps ?? []).contains(where: \.isLearned) {
             output.blocks.append(.warning("steps before this split learned from every row, test rows included; split first to avoid leakage"))
         }
         step.recorded = .split(trainFraction: fraction, stratify: stratify, seed: seed)

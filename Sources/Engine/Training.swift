@@ -117,9 +117,12 @@ enum Training {
         let targetColumn = problem.target?.column ?? ""
         let inputSchema = (ws.loadedSchemas[table.name] ?? []).filter { $0.name != targetColumn }
         let slice = PipelineExport.slice(for: table.name, testTable: split?.testTableName, script: context.effectiveScript)
+        // Steps on the target column (an impute before the target was chosen, say) are not
+        // the model's: new rows come without the target, and the step would find no column.
+        let preparation = FittedRecipe((ws.preparations[table.name] ?? FittedRecipe()).steps.filter { $0.column == nil || $0.column != targetColumn })
         var model = TrainedModel(scoring: ScoringModel(
             name: name, task: problem.target?.task ?? .clustering, target: targetColumn, classes: problem.classes,
-            features: problem.featureNames, inputSchema: inputSchema, preparation: ws.preparations[table.name] ?? FittedRecipe(),
+            features: problem.featureNames, inputSchema: inputSchema, preparation: preparation,
             estimator: fitted, trainingRows: split?.trainingRows?.count ?? table.rowCount,
             lineage: slice.map(\.text) + [recorded.description],
             dataSources: [table.name, split?.testTableName].compactMap { $0.flatMap { ws.sources[$0] } }))

@@ -222,3 +222,43 @@ public struct FittedScaler: Sendable, Equatable, Codable {
         return Column(name: input.name, numbers: values.mapIntoHugePages { ($0 - mean) / deviation })
     }
 }
+
+extension Column {
+    /// The column with every `from` value (nil: every missing cell) replaced by `to` (nil:
+    /// missing). Values of another type than the column's change nothing.
+    /// - Complexity: O(rows)
+    public func replacing(_ from: FillValue?, with to: FillValue?) -> Column {
+        switch data {
+        case .number(let values):
+            let target: Double
+            switch to { case .number(let v)?: target = v; case nil: target = .nan; default: return self }
+            switch from {
+            case .number(let v)?: return Column(name: name, numbers: values.map { $0 == v ? target : $0 })
+            case nil: return Column(name: name, numbers: values.map { $0.isNaN ? target : $0 })
+            default: return self
+            }
+        case .boolean(let flags):
+            let target: UInt8
+            switch to { case .boolean(let b)?: target = b ? 1 : 0; case nil: target = Column.missingBoolean; default: return self }
+            let source: UInt8
+            switch from { case .boolean(let b)?: source = b ? 1 : 0; case nil: source = Column.missingBoolean; default: return self }
+            return Column(name: name, data: .boolean(flags.map { $0 == source ? target : $0 }))
+        case .text(let codes, var dictionary):
+            let source: Int32
+            switch from {
+            case .text(let v)?: guard let i = dictionary.firstIndex(of: v) else { return self }; source = Int32(i)
+            case nil: source = -1
+            default: return self
+            }
+            guard codes.contains(source) else { return self }  // nothing to replace: no new category
+            let target: Int32
+            switch to {
+            case .text(let v)?:
+                if let i = dictionary.firstIndex(of: v) { target = Int32(i) } else { target = Int32(dictionary.count); dictionary.append(v) }
+            case nil: target = -1
+            default: return self
+            }
+            return Column(name: name, data: .text(codes: codes.map { $0 == source ? target : $0 }, dictionary: dictionary))
+        }
+    }
+}

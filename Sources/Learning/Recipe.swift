@@ -21,6 +21,13 @@ public enum PreparationError: Error, Equatable, Sendable, CustomStringConvertibl
 public enum RecipeStep: Sendable, Equatable {
     case derive(name: String, expression: Tabular.Expression)
     case drop(columns: [String])
+    /// Keep these columns (the engine adds the target), dropping the others.
+    case select(columns: [String])
+    case rename(from: String, to: String)
+    case cast(columns: [String], type: ColumnType)
+    /// Replace one value (or missing, nil) by another (or missing) in each column.
+    case replace(columns: [String], from: String?, to: String?)
+    case clip(columns: [String], bounds: ClipBounds)
     case impute(columns: [String], strategy: ImputeStrategy)
     case oneHot(columns: [String])
     case scale(columns: [String])
@@ -28,8 +35,19 @@ public enum RecipeStep: Sendable, Equatable {
     /// Whether the step learns from the rows it is fitted on (so leakage matters).
     public var isLearned: Bool {
         switch self {
-        case .derive, .drop: return false
+        case .derive, .drop, .select, .rename, .cast, .replace: return false
+        case .clip(_, let bounds): return bounds.isLearned
         case .impute, .oneHot, .scale: return true
+        }
+    }
+
+    /// How many fitted steps the step makes (one per column for the per-column steps).
+    public var fittedCount: Int {
+        switch self {
+        case .derive, .drop, .select, .rename: return 1
+        case .cast(let columns, _), .replace(let columns, _, _), .clip(let columns, _), .impute(let columns, _),
+             .oneHot(let columns), .scale(let columns):
+            return columns.count
         }
     }
 
@@ -38,9 +56,15 @@ public enum RecipeStep: Sendable, Equatable {
         func list(_ columns: [String]) -> String {
             columns.count <= 4 ? columns.joined(separator: ", ") : columns.prefix(3).joined(separator: ", ") + ", … (\(columns.count) columns)"
         }
+        func value(_ text: String?) -> String { text.map { Double($0) != nil ? $0 : "\"\($0)\"" } ?? "missing" }
         switch self {
         case .derive(let name, let expression): return "derive \(name) = \(expression)"
         case .drop(let columns): return "drop " + list(columns)
+        case .select(let columns): return "select " + list(columns)
+        case .rename(let from, let to): return "rename \(from) to \(to)"
+        case .cast(let columns, let type): return "cast \(list(columns)) to \(type.rawValue)"
+        case .replace(let columns, let from, let to): return "replace \(value(from)) with \(value(to)) in \(list(columns))"
+        case .clip(let columns, let bounds): return "clip \(list(columns)) \(bounds.text)"
         case .impute(let columns, let strategy): return "impute \(list(columns)) with \(strategy.text)"
         case .oneHot(let columns): return "encode onehot " + list(columns)
         case .scale(let columns): return "scale standard " + list(columns)
@@ -62,6 +86,47 @@ public enum RecipeStep: Sendable, Equatable {
         case .drop(let columns):
             let fitted = FittedStep.drop(columns: columns)
             return ([fitted], try fitted.apply(to: table))
+        case .select(let columns):
+            for name in columns where table.column(named: name) == nil { throw PreparationError.input("there is no column '\(name)'") }
+            let fitted = FittedStep.drop(columns: table.columnNames.filter { !columns.contains($0) })
+            return ([fitted], try fitted.apply(to: table))
+        case .rename(let from, let to):
+            let fitted = FittedStep.rename(from: from, to: to)
+            return ([fitted], try fitted.apply(to: table))
+        case .cast(let columns, let type):
+            // At the prompt a value that does not convert is refused, naming two examples.
+            for name in columns {
+                guard let column = table.column(named: name) else { throw PreparationError.input("there is no column '\(name)'") }
+                let failures = column.cast(to: type).failures
+                if !failures.isEmpty {
+                    let shown = failures.prefix(2).map { "'\($0.text)' (row \($0.row + 1))" }.joined(separator: " and ")
+                    throw LearningError("cannot cast '\(name)' to \(type.rawValue): \(Plural.count(failures.count, "value")) \(failures.count == 1 ? "does" : "do") not convert, e.g. \(shown)",
+                                        help: type == .number ? "if they stand for missing values, 'replace \"\(failures[0].text)\" with missing in \(Tabular.Expression.quoteIdentifier(name))' first" : nil)
+                }
+            }
+            return try applyEach(columns.map { FittedStep.cast(column: $0, type: type) }, to: table)
+        case .replace(let columns, let from, let to):
+            let fitted = try columns.map { name -> FittedStep in
+                guard let column = table.column(named: name) else { throw PreparationError.input("there is no column '\(name)'") }
+                return .replace(column: name, from: try FillValue.reading(from, for: column), to: try FillValue.reading(to, for: column))
+            }
+            return try applyEach(fitted, to: table)
+        case .clip(let columns, let bounds):
+            let fitted = try fitEach(columns, of: table) { column -> FittedStep in
+                guard case .number(let values) = column.data else {
+                    throw LearningError("'\(column.name)' is \(column.type.rawValue); only number columns can be clipped")
+                }
+                switch bounds {
+                case .between(let lower, let upper):
+                    return .clip(column: column.name, lower: lower, upper: upper)
+                case .iqr(let k):
+                    var present = presentValues(values, rows: rows)
+                    guard !present.isEmpty else { throw LearningError("'\(column.name)' has no values to learn its quartiles from") }
+                    let q = Statistics.quantiles(selectingIn: &present, [0.25, 0.75])
+                    return .clip(column: column.name, lower: q[0] - k * (q[1] - q[0]), upper: q[1] + k * (q[1] - q[0]))
+                }
+            }
+            return try applyEach(fitted, to: table)
         case .impute(let columns, let strategy):
             let imputers = try fitEach(columns, of: table) { try Imputer(strategy: strategy).fit($0, rows: rows) }
             for imputer in imputers { result.setColumn(imputer.apply(table.column(named: imputer.column)!)) }
@@ -78,6 +143,11 @@ public enum RecipeStep: Sendable, Equatable {
             for column in scaled { result.setColumn(column) }
             return (scalers.map(FittedStep.scale), result)
         }
+    }
+
+    /// Applies fitted steps in order.
+    private func applyEach(_ fitted: [FittedStep], to table: Table) throws -> (fitted: [FittedStep], table: Table) {
+        (fitted, try fitted.reduce(table) { try $1.apply(to: $0) })
     }
 
     /// New columns must not take a name that exists (or that another encoding of the same
@@ -114,6 +184,26 @@ public enum RecipeStep: Sendable, Equatable {
     }
 }
 
+/// The bounds of `clip`: given, or learned from the training rows' quartiles.
+public enum ClipBounds: Sendable, Equatable {
+    case between(Double, Double)
+    /// Q1 − k·IQR to Q3 + k·IQR (Tukey's fences; k = 1.5 is the usual).
+    case iqr(Double)
+
+    public var isLearned: Bool {
+        if case .iqr = self { return true }
+        return false
+    }
+
+    /// As a command writes it.
+    public var text: String {
+        switch self {
+        case .between(let lower, let upper): return "between \(NumberFormatting.shortest(lower)) and \(NumberFormatting.shortest(upper))"
+        case .iqr(let k): return "iqr k=\(NumberFormatting.shortest(k))"
+        }
+    }
+}
+
 /// The unfitted preparation of a table: every step since it was loaded, in order, which
 /// can be fitted again on any subset of rows (the folds of a cross-validation, a
 /// retraining on new data).
@@ -145,6 +235,12 @@ public enum FittedStep: Sendable, Equatable {
     /// A computed column.
     case derive(name: String, expression: Tabular.Expression)
     case drop(columns: [String])
+    case rename(from: String, to: String)
+    case cast(column: String, type: ColumnType)
+    /// One value (nil: missing) replaced by another (nil: missing).
+    case replace(column: String, from: FillValue?, to: FillValue?)
+    /// Values below `lower` become `lower`, above `upper` become `upper`.
+    case clip(column: String, lower: Double, upper: Double)
     case impute(FittedImputer)
     case oneHot(FittedOneHot)
     case scale(FittedScaler)
@@ -163,6 +259,26 @@ public enum FittedStep: Sendable, Equatable {
             }
         case .drop(let columns):
             result.removeColumns(named: Set(columns))
+        case .rename(let from, let to):
+            let column = try required(from, in: table)
+            if from != to, table.column(named: to) != nil {
+                throw PreparationError.input("renaming '\(from)' to '\(to)' would repeat the column '\(to)'")
+            }
+            result.replaceColumn(at: table.index(of: from)!, with: [Column(name: to, data: column.data)])
+        case .cast(let name, let type):
+            let (column, failures) = try required(name, in: table).cast(to: type)
+            if let failure = failures.first {
+                throw PreparationError.input("column '\(name)' should convert to \(type.rawValue), but row \(failure.row + 1) has '\(failure.text)'")
+            }
+            result.setColumn(column)
+        case .replace(let name, let from, let to):
+            result.setColumn(try required(name, in: table).replacing(from, with: to))
+        case .clip(let name, let lower, let upper):
+            let column = try required(name, in: table)
+            guard let values = column.numericValues, column.type == .number else {
+                throw PreparationError.input("column '\(name)' should hold numbers to be clipped")
+            }
+            result.setColumn(Column(name: name, numbers: values.map { $0.isNaN ? $0 : min(max($0, lower), upper) }))
         case .impute(let imputer):
             result.setColumn(imputer.apply(try required(imputer.column, in: table)))
         case .oneHot(let encoder):
@@ -189,6 +305,22 @@ public enum FittedStep: Sendable, Equatable {
         case .drop(let columns):
             for name in columns where table.column(named: name) == nil {
                 throw PreparationError.corrupt("it drops '\(name)', which is not a column at that point")
+            }
+        case .rename(let from, let to):
+            _ = try required(from, in: table)
+            guard !to.isEmpty else { throw PreparationError.corrupt("it renames '\(from)' to an empty name") }
+        case .cast(let name, _):
+            _ = try required(name, in: table)
+        case .replace(let name, let from, let to):
+            let column = try required(name, in: table)
+            for value in [from, to].compactMap({ $0 }) where !value.suits(column.type) {
+                throw PreparationError.corrupt("its value \(value.displayText) does not suit the \(column.type.rawValue) column '\(name)'")
+            }
+        case .clip(let name, let lower, let upper):
+            let column = try required(name, in: table)
+            guard column.type == .number else { throw PreparationError.corrupt("it clips '\(name)', a \(column.type.rawValue) column") }
+            guard lower.isFinite, upper.isFinite, lower <= upper else {
+                throw PreparationError.corrupt("its bounds \(lower) and \(upper) are not finite numbers in order")
             }
         case .impute(let imputer):
             let column = try required(imputer.column, in: table)
@@ -217,11 +349,14 @@ public enum FittedStep: Sendable, Equatable {
         return column
     }
 
-    /// Whether the step learned from data (so leakage matters).
-    public var isLearned: Bool {
+    /// The one column a per-column step works on (nil for derive, drop and rename).
+    public var column: String? {
         switch self {
-        case .derive, .drop: return false
-        case .impute, .oneHot, .scale: return true
+        case .derive, .drop, .rename: return nil
+        case .cast(let column, _), .replace(let column, _, _), .clip(let column, _, _): return column
+        case .impute(let imputer): return imputer.column
+        case .oneHot(let encoder): return encoder.column
+        case .scale(let scaler): return scaler.column
         }
     }
 
@@ -230,6 +365,12 @@ public enum FittedStep: Sendable, Equatable {
         switch self {
         case .derive(let name, let expression): return "derive \(name) = \(expression)"
         case .drop(let columns): return "drop " + columns.joined(separator: ", ")
+        case .rename(let from, let to): return "rename \(from) to \(to)"
+        case .cast(let column, let type): return "cast \(column) to \(type.rawValue)"
+        case .replace(let column, let from, let to):
+            return "replace \(from?.displayText ?? "missing") with \(to?.displayText ?? "missing") in \(column)"
+        case .clip(let column, let lower, let upper):
+            return "clip \(column) between \(NumberFormatting.significant(lower)) and \(NumberFormatting.significant(upper))"
         case .impute(let imputer): return "impute \(imputer.column) with \(imputer.fill.displayText)"
         case .oneHot(let encoder): return "onehot \(encoder.column) -> \(Plural.count(encoder.categories.count, "column"))"
         case .scale(let scaler):
@@ -275,7 +416,7 @@ extension FittedRecipe: Codable {
 /// scorer needs no command language).
 extension FittedStep: Codable {
     private enum CodingKeys: String, CodingKey {
-        case step, column, columns, expression, fill, categories, mean, std
+        case step, column, columns, expression, fill, categories, mean, std, to, type, from, lower, upper
     }
 
     public init(from decoder: Decoder) throws {
@@ -291,6 +432,16 @@ extension FittedStep: Codable {
             }
         case "drop":
             self = .drop(columns: try c.decode([String].self, forKey: .columns))
+        case "rename":
+            self = .rename(from: try c.decode(String.self, forKey: .column), to: try c.decode(String.self, forKey: .to))
+        case "cast":
+            self = .cast(column: try c.decode(String.self, forKey: .column), type: try c.decode(ColumnType.self, forKey: .type))
+        case "replace":
+            self = .replace(column: try c.decode(String.self, forKey: .column), from: try c.decode(FillValue?.self, forKey: .from),
+                            to: try c.decode(FillValue?.self, forKey: .to))
+        case "clip":
+            self = .clip(column: try c.decode(String.self, forKey: .column), lower: try c.decode(Double.self, forKey: .lower),
+                         upper: try c.decode(Double.self, forKey: .upper))
         case "impute":
             self = .impute(FittedImputer(column: try c.decode(String.self, forKey: .column), fill: try c.decode(FillValue.self, forKey: .fill)))
         case "onehot":
@@ -314,6 +465,24 @@ extension FittedStep: Codable {
         case .drop(let columns):
             try c.encode("drop", forKey: .step)
             try c.encode(columns, forKey: .columns)
+        case .rename(let from, let to):
+            try c.encode("rename", forKey: .step)
+            try c.encode(from, forKey: .column)
+            try c.encode(to, forKey: .to)
+        case .cast(let column, let type):
+            try c.encode("cast", forKey: .step)
+            try c.encode(column, forKey: .column)
+            try c.encode(type, forKey: .type)
+        case .replace(let column, let from, let to):
+            try c.encode("replace", forKey: .step)
+            try c.encode(column, forKey: .column)
+            try c.encode(from, forKey: .from)
+            try c.encode(to, forKey: .to)
+        case .clip(let column, let lower, let upper):
+            try c.encode("clip", forKey: .step)
+            try c.encode(column, forKey: .column)
+            try c.encode(lower, forKey: .lower)
+            try c.encode(upper, forKey: .upper)
         case .impute(let imputer):
             try c.encode("impute", forKey: .step)
             try c.encode(imputer.column, forKey: .column)
@@ -344,6 +513,33 @@ extension ImputeStrategy {
 }
 
 extension FillValue {
+    /// A value written in a command (nil: `missing`) in the type of `column`.
+    /// - Throws: `LearningError` when it does not suit the column.
+    static func reading(_ text: String?, for column: Column) throws -> FillValue? {
+        guard let text else { return nil }
+        switch column.type {
+        case .number:
+            guard let number = Double(text), number.isFinite else {
+                throw LearningError("'\(column.name)' holds numbers, but '\(text)' is not a number")
+            }
+            return .number(number)
+        case .boolean:
+            guard text == "true" || text == "false" else { throw LearningError("'\(column.name)' holds booleans: true or false, not '\(text)'") }
+            return .boolean(text == "true")
+        case .text:
+            return .text(text)
+        }
+    }
+
+    /// Whether the value can be in a column of this type.
+    func suits(_ type: ColumnType) -> Bool {
+        switch (self, type) {
+        case (.number(let v), .number): return v.isFinite
+        case (.text, .text), (.boolean, .boolean): return true
+        default: return false
+        }
+    }
+
     /// As listings show it: numbers with 6 significant digits, text quoted.
     public var displayText: String {
         switch self {

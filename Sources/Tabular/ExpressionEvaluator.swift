@@ -69,6 +69,14 @@ public struct ExpressionEvaluator {
         case .boolean: return .boolean
         case .column(let name):
             guard let column = table.column(named: name) else {
+                // `species == setosa`: a value of a text column written as if it were a column.
+                if let holder = table.columns.first(where: { column in
+                    if case .text(_, let dictionary) = column.data { return dictionary.contains(name) }
+                    return false
+                }) {
+                    throw ExpressionError("no column '\(name)' in '\(table.name)'", at: expression.range,
+                                          help: "'\(name)' is a value of '\(holder.name)': text is written in quotes, \"\(name)\"")
+                }
                 throw ExpressionError("no column '\(name)' in '\(table.name)'", at: expression.range,
                                       help: Suggestions.didYouMean(name, among: table.columnNames))
             }

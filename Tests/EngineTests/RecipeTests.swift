@@ -95,3 +95,26 @@ struct CommandFactsTests {
         #expect(StepLoop.Outcome.failed(Diagnostic(.badValue, "x")).exitStatus == 65)
     }
 }
+
+/// Found while adding the clean verbs: a step on a column that later became the target
+/// (`impute categorical` before `target species`) went into the model's recipe, and the
+/// exported bundle was then refused ("the input has no column 'species'"), since new rows
+/// have no target. The model's recipe now leaves such steps out.
+struct TargetStepTests {
+    @Test func stepsOnTheTargetAreNotTheModels() throws {
+        _ = repositoryRoot
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let session = Session()
+        try runAll(session, ["load datasets/penguins.csv", "impute categorical with mode", "impute numeric with mean",
+                             "encode onehot island, sex", "target species", "split 0.8 seed=1", "train logistic",
+                             "export model logistic to \"\(directory)/b\""])
+        let model = try #require(session.workspace.model(named: "logistic"))
+        #expect(!model.preparation.steps.contains { $0.column == "species" })
+        let loaded = try ModelBundle.load(directory + "/b")
+        let raw = try CSVReader.read(path: "datasets/penguins.csv", name: "penguins").table
+        #expect(try Scorer.scoredTable(loaded, rawTable: raw).column(named: "prediction")?.count == 344)
+        guard case .shown = session.run("load datasets/penguins.csv as raw") else { Issue.record("load failed"); return }
+        guard case .shown = session.run("predict logistic on raw") else { Issue.record("predict at the prompt failed"); return }
+    }
+}

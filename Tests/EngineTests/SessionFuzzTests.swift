@@ -115,7 +115,7 @@ struct SessionFuzzTests {
             let raw = ws.tables.first { (ws.preparations[$0.name]?.steps ?? []).isEmpty && $0.name != ws.current }?.name
             var line: String
             // Once there are models, the steps that use them come up more often.
-            let choice = !ws.models.isEmpty && random.chance(0.35) ? random.pick([23, 23, 24, 25, 26]) : random.below(30)
+            let choice = !ws.models.isEmpty && random.chance(0.35) ? random.pick([23, 23, 24, 25, 26]) : random.below(31)
             switch choice {
             case 0:
                 line = "load " + quoted(random.chance(0.7) ? random.pick(Self.datasets).path : random.chance(0.6) ? random.pick(Self.readable)
@@ -155,10 +155,31 @@ struct SessionFuzzTests {
             case 25: line = "predict \(model()) on \(raw.map(name) != nil && random.chance(0.7) ? name(raw!) : tableName())" + (random.chance(0.5) ? " to " + written(&random) : "")
             case 26, 27: line = random.chance(0.6) ? "export model \(model()) to \(written(&random))" + (random.chance(0.5) ? " force" : "")
                 : "export pipeline" + (random.chance(0.5) ? " " + model() : "") + " to " + written(&random)
-            case 28: line = "undo"
+            case 28: line = random.chance(0.3) ? "undo" : cleanLine()
+            case 29: line = cleanLine()
             default: line = "param " + random.pick(["data", "p", "x y"]) + " = " + random.pick(["\"datasets/iris.csv\"", "\"\"", "v"])
             }
             return random.chance(0.05) ? Generators.disturb(line, &random) : line
+
+            /// The clean stage's verbs and the inspections that take their own selection.
+            func cleanLine() -> String {
+                func value() -> String { random.pick(["\"?\"", "0", "-1", "missing", "\"x y\"", "true", "1e9", "\"\""]) }
+                switch random.below(11) {
+                case 0: return random.pick(["head", "tail"]) + " " + random.pick(Self.numbers) + (random.chance(0.6) ? " " + columnList() : "")
+                    + (random.chance(0.5) ? " where " + expression(condition: true) : "")
+                case 1: return "dropna" + (random.chance(0.5) ? " " + columnList() : "")
+                case 2: return "dedupe" + (random.chance(0.5) ? " " + columnList() : "")
+                case 3: return "sort " + (0..<(1 + random.below(2))).map { _ in column() + (random.chance(0.4) ? " desc" : "") }.joined(separator: ", ")
+                case 4: return "sample " + random.pick(["10", "0.5", "0.01", "1", "5000", "0", "1.5"]) + (random.chance(0.7) ? " seed=\(random.below(100))" : "")
+                case 5: return "select " + columnList() + (random.chance(0.5) && ws.target != nil ? ", " + name(ws.target!.column) : "")
+                case 6: return "rename \(column()) to \(random.chance(0.7) ? name(random.pick(Self.names)) : column())"
+                case 7: return "cast \(columnList()) to \(random.pick(["number", "text", "boolean", "bool", "date"]))"
+                case 8: return "replace \(value()) with \(value()) in \(columnList())"
+                case 9: return "clip \(random.chance(0.3) ? "numeric" : columnList()) " + (random.chance(0.5) ? "between \(random.pick(Self.numbers)) and \(random.pick(Self.numbers))"
+                                                                                                       : "iqr" + (random.chance(0.5) ? " k=\(random.pick(Self.numbers))" : ""))
+                default: return "recipe"
+                }
+            }
 
             /// A value of one of the setting's forms: usually inside it, sometimes at or past its edges.
             func settingValue(_ spec: SettingSpec) -> String {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Learning
 import Tabular
@@ -30,5 +31,35 @@ struct PreparationTests {
         #expect(later.map(\.name) == ["c_a", "c_b"])
         #expect(later[0].numericValues == [1, 0, 0, 0])
         #expect(later[1].numericValues == [0, 0, 0, 1])
+    }
+}
+
+/// The clean stage's column steps, fitted and applied, and their bundle form.
+struct CleanStepTests {
+    @Test func replaceClipAndCastApplyAsWritten() throws {
+        let column = Column(name: "c", numbers: [1, -999, 5, .nan, 100])
+        #expect(column.replacing(.number(-999), with: nil).numericValues!.filter(\.isNaN).count == 2)
+        #expect(column.replacing(nil, with: .number(0)).numericValues == [1, -999, 5, 0, 100])
+        let text = Column(name: "t", texts: ["a", "?", nil])
+        #expect((0..<3).map { text.replacing(.text("?"), with: nil).text(at: $0) } == ["a", nil, nil])
+        // Nothing to replace: the dictionary gains no unused category.
+        guard case .text(_, let dictionary) = text.replacing(.text("zz"), with: .text("new")).data else { Issue.record("not text"); return }
+        #expect(dictionary == ["a", "?"])
+        let table = Table(name: "t", columns: [column])
+        let (fitted, clipped) = try RecipeStep.clip(columns: ["c"], bounds: .iqr(1.5)).fit(table, rows: [0, 2, 4])
+        // Quartiles of 1, 5, 100 (linear interpolation): 3 and 52.5, so the fences are -71.25 and 126.75.
+        #expect(fitted == [.clip(column: "c", lower: -71.25, upper: 126.75)])
+        #expect(clipped.column(named: "c")!.numericValues!.prefix(2) == [1, -71.25])
+        #expect(throws: LearningError.self) {
+            try RecipeStep.cast(columns: ["t"], type: .number).fit(Table(name: "t", columns: [text]), rows: nil)
+        }
+    }
+
+    @Test func everyNewStepRoundTripsThroughJSON() throws {
+        let steps: [FittedStep] = [.rename(from: "a", to: "b c"), .cast(column: "b c", type: .text),
+                                   .replace(column: "x", from: .text("?"), to: nil), .replace(column: "y", from: nil, to: .number(0)),
+                                   .clip(column: "y", lower: -1, upper: 2.5)]
+        let decoded = try JSONDecoder().decode(FittedRecipe.self, from: JSONEncoder().encode(FittedRecipe(steps)))
+        #expect(decoded.steps == steps)
     }
 }

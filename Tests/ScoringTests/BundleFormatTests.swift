@@ -15,6 +15,7 @@ struct BundleFormatTests {
         ("auto-v2", "datasets/auto_mpg.csv"),      // mlw 0.1.0: ridge regression with onehot
         ("penguins-tree-v3", "datasets/penguins.csv"),
         ("auto-tree-v3", "datasets/auto_mpg.csv"),
+        ("auto-clean-v3", "datasets/auto_mpg.csv"),  // select, rename, replace, cast and clip steps
     ])
     func everyVersionPredictsAsWhenItWasWritten(bundle: String, input: String) throws {
         _ = repositoryRoot

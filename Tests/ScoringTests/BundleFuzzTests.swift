@@ -12,7 +12,7 @@ import Testing
 /// loads scores the raw rows with one prediction each.
 struct BundleFuzzTests {
     static let edgeNumbers: [Any] = [0, -1, 1, 2, 3, 1e9, -1e308, 1e308, 0.5, Double.leastNormalMagnitude / 1e4, Int.max, -0.0, 1_000_000_000, 4.2]
-    static let edgeStrings: [Any] = ["", "species", "bill_length_mm", "island_Biscoe", "logistic", "linear", "tree", "gini", "entropy", "squared_error", "auto", "none", "regression", "classification",
+    static let edgeStrings: [Any] = ["", "species", "bill_length_mm", "island_Biscoe", "logistic", "linear", "tree", "gini", "entropy", "squared_error", "auto", "none", "regression", "classification", "rename", "cast", "replace", "clip", "number", "text", "boolean",
                                      "onehot", "scale", "impute", "derive", "drop", "bill_length_mm / (", "x", "é", "\u{0}"]
 
     /// Every string in a JSON value (names of columns, features, categories), for
@@ -62,7 +62,8 @@ struct BundleFuzzTests {
         let root = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let bundles = ["penguins-v2": "datasets/penguins.csv", "auto-v2": "datasets/auto_mpg.csv",
-                       "penguins-tree-v3": "datasets/penguins.csv", "auto-tree-v3": "datasets/auto_mpg.csv"]
+                       "penguins-tree-v3": "datasets/penguins.csv", "auto-tree-v3": "datasets/auto_mpg.csv",
+                       "auto-clean-v3": "datasets/auto_mpg.csv"]
         let inputs = try bundles.mapValues { try CSVReader.read(path: $0, name: "input").table }
         Fuzz.run("BundleFuzz", cases: Fuzz.cases(default: 3000) / 6) { index, random in
             let kind = random.pick(bundles.keys.sorted())

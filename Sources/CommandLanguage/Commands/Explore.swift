@@ -5,22 +5,23 @@ import Tabular
 extension CommandTable {
     static let exploreCommands: [CommandSpec] = [
         CommandSpec(
-            name: "head", stage: .explore, usage: "head [N]",
-            summary: "show the first N rows of the current table (10 by default)",
-            details: "Columns that do not fit the terminal width are left out and named below the table.",
-            examples: ["head", "head 5"], kind: .inspection, complete: { _ in [] },
-            parse: { c in
-                var count = 10
-                if !c.isAtEnd {
-                    let (value, range) = try c.number("a row count")
-                    guard value >= 1, value == value.rounded(), value <= 1_000_000 else {
-                        throw Diagnostic(.badValue, "the row count must be a whole number from 1 up", at: range)
-                    }
-                    count = Int(value)
-                }
-                try c.expectEnd()
-                return .head(count: count)
-            }),
+            name: "head", stage: .explore, usage: "head [N] [COLUMNS] [where CONDITION]",
+            summary: "show the first N rows of the current table (10 by default), or of those where a condition holds",
+            details: """
+            Shows without changing anything: COLUMNS picks the columns to show, and 'where'
+            the rows (the expression language of 'filter'). Columns that do not fit the
+            terminal width are left out and named below the table.
+            """,
+            examples: ["head", "head 5", "head 3 species, bill_length_mm where island == \"Dream\""], kind: .inspection,
+            complete: { words in words.count >= 1 && words.last != "where" ? [.column, .words(["where"])] : [.column] },
+            parse: { c in .head(try c.rowView()) }),
+        CommandSpec(
+            name: "tail", stage: .explore, usage: "tail [N] [COLUMNS] [where CONDITION]",
+            summary: "show the last N rows of the current table (10 by default), or of those where a condition holds",
+            details: "As 'head', from the end: changes nothing.",
+            examples: ["tail", "tail 3 species where body_mass_g > 6000"], kind: .inspection,
+            complete: { words in words.count >= 1 && words.last != "where" ? [.column, .words(["where"])] : [.column] },
+            parse: { c in .tail(try c.rowView()) }),
         CommandSpec(
             name: "schema", stage: .explore, usage: "schema",
             summary: "list the columns of the current table with their types and missing counts",

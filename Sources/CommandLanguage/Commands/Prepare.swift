@@ -29,24 +29,6 @@ extension CommandTable {
                 return .derive(name: name.text, expression: try c.expression(from: start))
             }),
         CommandSpec(
-            name: "filter", stage: .prepare, usage: "filter CONDITION",
-            summary: "keep only the rows where the condition is true",
-            details: "Rows where the condition is missing are dropped too. The expression language is the one of 'derive'.",
-            examples: ["filter species is not missing", "filter bill_length_mm > 40 and island == \"Biscoe\""],
-            kind: .dataStep, complete: { _ in [.column, .function] },
-            parse: { c in
-                guard let start = c.restStart() else {
-                    throw Diagnostic(.missingArgument, "expected a condition", at: c.endRange, help: "usage: \(c.usage)")
-                }
-                return .filter(try c.expression(from: start))
-            }),
-        CommandSpec(
-            name: "drop", stage: .prepare, usage: "drop COLUMNS",
-            summary: "remove columns from the current table",
-            details: "", examples: ["drop year", "drop name, model_year"], kind: .dataStep,
-            complete: { _ in [.column] },
-            parse: { c in .drop(columns: try c.names("column names")) }),
-        CommandSpec(
             name: "impute", stage: .prepare, usage: "impute SELECTOR with mean|median|mode|VALUE",
             summary: "fill missing values with a statistic learned from the training rows, or a value",
             details: """

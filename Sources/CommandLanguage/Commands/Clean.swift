@@ -1,0 +1,183 @@
+import Learning
+import Tabular
+
+/// The commands of the 'clean' stage, in the order `help` lists them. Row steps (filter,
+/// dropna, dedupe, sort, sample) choose rows and are not part of the recipe a model applies
+/// to new rows; column steps (drop, select, rename, cast, replace, clip) are.
+extension CommandTable {
+    static let cleanCommands: [CommandSpec] = [
+        CommandSpec(
+            name: "filter", stage: .clean, usage: "filter CONDITION",
+            summary: "keep only the rows where the condition is true",
+            details: "Rows where the condition is missing are dropped too. The expression language is the one of 'derive'.",
+            examples: ["filter species is not missing", "filter bill_length_mm > 40 and island == \"Biscoe\""],
+            kind: .dataStep, complete: { _ in [.column, .function] },
+            parse: { c in
+                guard let start = c.restStart() else {
+                    throw Diagnostic(.missingArgument, "expected a condition", at: c.endRange, help: "usage: \(c.usage)")
+                }
+                return .filter(try c.expression(from: start))
+            }),
+        CommandSpec(
+            name: "dropna", stage: .clean, usage: "dropna [COLUMNS]",
+            summary: "drop the rows with a missing value (in any column, or in the columns named)",
+            details: """
+            A row step, like filter: it chooses rows and is not applied to the rows a model
+            scores later (fill those with 'impute').
+            """,
+            examples: ["dropna", "dropna bill_length_mm, sex"], kind: .dataStep,
+            complete: { _ in [.column] },
+            parse: { c in .dropna(columns: c.isAtEnd ? [] : try c.names("column names")) }),
+        CommandSpec(
+            name: "dedupe", stage: .clean, usage: "dedupe [COLUMNS]",
+            summary: "drop the rows that repeat an earlier row (in every column, or in the columns named)",
+            details: "The first of each set of equal rows is kept; missing values count as equal to each other.",
+            examples: ["dedupe", "dedupe name"], kind: .dataStep,
+            complete: { _ in [.column] },
+            parse: { c in .dedupe(columns: c.isAtEnd ? [] : try c.names("column names")) }),
+        CommandSpec(
+            name: "sort", stage: .clean, usage: "sort COLUMN [desc] [, COLUMN [desc] ...]",
+            summary: "order the rows by one or more columns",
+            details: """
+            Ascending unless 'desc' follows the column; equal rows keep their order, and
+            missing values come last. Text sorts by its characters, booleans false first.
+            """,
+            examples: ["sort body_mass_g desc", "sort island, bill_length_mm desc"], kind: .dataStep,
+            complete: { words in words.last.map { $0 == "desc" } ?? true ? [.column] : [.column, .words(["desc"])] },
+            parse: { c in
+                var keys: [SortKey] = []
+                while !c.isAtEnd {
+                    let column = try c.value("a column name").text
+                    keys.append(SortKey(column: column, descending: c.takeWord("desc")))
+                    if c.takeSymbol(",") { continue }
+                    try c.expectEnd()
+                }
+                guard !keys.isEmpty else { throw Diagnostic(.missingArgument, "expected a column to sort by", at: c.endRange, help: "usage: \(c.usage)") }
+                return .sort(keys: keys)
+            }),
+        CommandSpec(
+            name: "sample", stage: .clean, usage: "sample N|FRACTION [seed=N]",
+            summary: "keep a random sample of rows: N of them, or a share between 0 and 1",
+            details: """
+            The rows kept stay in their order. The seed is recorded, so a replay keeps the
+            same rows.
+            """,
+            examples: ["sample 1000 seed=7", "sample 0.1"], kind: .dataStep,
+            complete: { words in words.isEmpty ? [] : [.words(["seed="])] },
+            parse: { c in
+                let (amount, range) = try c.number("a row count or a share between 0 and 1")
+                let size: SampleSize
+                if amount > 0, amount < 1 {
+                    size = .fraction(amount)
+                } else if amount >= 1, amount == amount.rounded(), amount <= 1e12 {
+                    size = .rows(Int(amount))
+                } else {
+                    throw Diagnostic(.badValue, "sample takes a whole number of rows from 1, or a share between 0 and 1, found \(NumberFormatting.shortest(amount))", at: range)
+                }
+                return .sample(size: size, seed: try c.seed())
+            }),
+        CommandSpec(
+            name: "drop", stage: .clean, usage: "drop COLUMNS",
+            summary: "remove columns from the current table",
+            details: "", examples: ["drop year", "drop name, model_year"], kind: .dataStep,
+            complete: { _ in [.column] },
+            parse: { c in .drop(columns: try c.names("column names")) }),
+        CommandSpec(
+            name: "select", stage: .clean, usage: "select COLUMNS",
+            summary: "keep only the columns named (and the target)",
+            details: "The others are dropped, in the recipe too: a model reads only these columns' values.",
+            examples: ["select bill_length_mm, bill_depth_mm, species"], kind: .dataStep,
+            complete: { _ in [.column] },
+            parse: { c in .select(columns: try c.names("column names")) }),
+        CommandSpec(
+            name: "rename", stage: .clean, usage: "rename COLUMN to NAME",
+            summary: "give a column another name",
+            details: "New rows are renamed the same way when a model scores them. The target cannot be renamed.",
+            examples: ["rename bill_length_mm to bill_length"], kind: .dataStep,
+            complete: { words in words.isEmpty ? [.column] : (words.count == 1 ? [.words(["to"])] : []) },
+            parse: { c in
+                let from = try c.value("a column name").text
+                try c.expectWord("to")
+                return .rename(from: from, to: try c.only("a new name"))
+            }),
+        CommandSpec(
+            name: "cast", stage: .clean, usage: "cast COLUMNS to number|text|boolean",
+            summary: "change the type of columns",
+            details: """
+            Text becomes numbers where it reads as one, booleans from true/false, yes/no and
+            1/0. A value that does not convert is an error that names it (turn stand-ins for
+            missing values into missing first, with 'replace "?" with missing in COLUMN').
+            """,
+            examples: ["cast year to text", "cast horsepower to number"], kind: .dataStep,
+            complete: { words in words.last == "to" ? [.words(ColumnType.allCases.map(\.rawValue))] : [.column, .words(["to"])] },
+            parse: { c in
+                let columns = try c.names("column names", stopWords: ["to"])
+                try c.expectWord("to")
+                let token = try c.value("number, text or boolean")
+                guard let type = ColumnType(rawValue: token.text == "bool" ? "boolean" : token.text) else {
+                    throw Diagnostic(.badValue, "expected number, text or boolean, found '\(token.text)'", at: token.range,
+                                     help: Suggestions.didYouMean(token.text, among: ColumnType.allCases.map(\.rawValue)))
+                }
+                try c.expectEnd()
+                return .cast(columns: columns, type: type)
+            }),
+        CommandSpec(
+            name: "replace", stage: .clean, usage: "replace VALUE with VALUE in COLUMNS",
+            summary: "replace one value by another (either may be 'missing') in columns",
+            details: """
+            Values are read in each column's type: numbers, true/false, or text (quote text
+            with spaces). 'replace "?" with missing in horsepower' turns a stand-in into a
+            missing value; 'replace missing with 0 in x' fills a constant, as impute does.
+            """,
+            examples: ["replace \"?\" with missing in horsepower", "replace -999 with missing in ozone",
+                       "replace \"n\" with \"no\" in handicapped_infants"], kind: .dataStep,
+            complete: { words in words.contains("in") ? [.column] : (words.count == 1 ? [.words(["with"])] : (words.count == 3 ? [.words(["in"])] : [])) },
+            parse: { c in
+                func value() throws -> String? {
+                    let token = try c.value("a value or 'missing'")
+                    return token.kind == .word && token.text == "missing" ? nil : token.text
+                }
+                let from = try value()
+                try c.expectWord("with")
+                let to = try value()
+                try c.expectWord("in")
+                let columns = try c.names("column names")
+                if from == to { throw Diagnostic(.badValue, "the two values are the same, so nothing would change") }
+                return .replace(from: from, to: to, columns: columns)
+            }),
+        CommandSpec(
+            name: "clip", stage: .clean, usage: "clip COLUMNS between LOW and HIGH  |  clip COLUMNS iqr [k=1.5]",
+            summary: "limit number columns to a range: given, or learned from the quartiles (outliers)",
+            details: """
+            Values below the low bound become it, above the high bound become it; missing
+            stays missing. 'iqr' learns the bounds Q1 - k·IQR and Q3 + k·IQR (Tukey's fences)
+            from the training rows once a split exists, and a model applies them to new rows.
+            """,
+            examples: ["clip ozone between 0 and 150", "clip numeric iqr", "clip body_mass_g iqr k=3"], kind: .dataStep,
+            complete: { words in words.contains("between") || words.contains("iqr") ? [.words(["and", "k="])] : [.column, .words(["between", "iqr"])] },
+            parse: { c in
+                let columns = try c.names("column names", stopWords: ["between", "iqr"])
+                if c.takeWord("between") {
+                    let (lower, lowRange) = try c.number("a lower bound")
+                    try c.expectWord("and")
+                    let (upper, _) = try c.number("an upper bound")
+                    guard lower <= upper else {
+                        throw Diagnostic(.badValue, "the lower bound \(NumberFormatting.shortest(lower)) is above the upper bound \(NumberFormatting.shortest(upper))", at: lowRange)
+                    }
+                    try c.expectEnd()
+                    return .clip(columns: columns, bounds: .between(lower, upper))
+                }
+                guard c.takeWord("iqr") else {
+                    throw Diagnostic(.missingArgument, c.current.map { "expected 'between' or 'iqr', found '\($0.text)'" } ?? "expected 'between' or 'iqr'",
+                                     at: c.current?.range ?? c.endRange, help: "usage: \(c.usage)")
+                }
+                var k = 1.5
+                if c.peekWord("k") {
+                    let settings = try c.settings(SettingsSchema([SettingSpec("k", "how many IQRs beyond the quartiles", forms: [.number(0...100, excludingLower: true)], default: .value(.number(1.5)))]))
+                    k = settings.first?.value.numberValue ?? 1.5
+                }
+                try c.expectEnd()
+                return .clip(columns: columns, bounds: .iqr(k))
+            }),
+    ]
+}
