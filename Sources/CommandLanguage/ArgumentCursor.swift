@@ -79,6 +79,21 @@ public struct ArgumentCursor {
         return view
     }
 
+    /// One value, or a list of them in brackets (`"?"` or `["?", "-"]`).
+    mutating func valueList(_ what: String) throws -> [String] {
+        guard let open = current, open.kind == .symbol, open.text == "[" else { return [try value(what).text] }
+        index += 1
+        var values: [String] = []
+        while true {
+            guard let token = current else {
+                throw Diagnostic(.missingArgument, "this list has no closing ']'", at: SourceRange(open.range.lower, endRange.lower))
+            }
+            if token.kind == .symbol, token.text == "]", !values.isEmpty { index += 1; return values }
+            values.append(try value(what).text)
+            _ = takeSymbol(",")
+        }
+    }
+
     /// An optional `seed=N` ending the command.
     mutating func seed() throws -> UInt64? {
         guard !isAtEnd else { return nil }

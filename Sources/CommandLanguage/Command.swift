@@ -72,7 +72,8 @@ public enum GoalComparison: String, Sendable, Equatable {
 
 /// One parsed command: the syntax tree the engine executes and the journal prints.
 public enum Command: Sendable, Equatable {
-    case load(path: PathArgument, name: String?, separator: String?)
+    /// `missing`: field values that mean missing besides the usual ones (`na="?"`).
+    case load(path: PathArgument, name: String?, separator: String?, missing: [String] = [])
     case tables
     case use(table: String)
     case head(RowView)

@@ -6,10 +6,12 @@ import Tabular
 extension Command: CustomStringConvertible {
     public var description: String {
         switch self {
-        case .load(let path, let name, let separator):
+        case .load(let path, let name, let separator, let missing):
             var text = "load \(pathText(path))"
             if let name { text += " as \(nameText(name))" }
             if let separator { text += " sep=\(quoted(separator))" }
+            if missing.count == 1 { text += " na=\(quoted(missing[0]))" }
+            if missing.count > 1 { text += " na=[" + missing.map(quoted).joined(separator: ", ") + "]" }
             return text
         case .tables: return "tables"
         case .use(let table): return "use \(nameText(table))"

@@ -7,7 +7,7 @@ import Tabular
 /// The data stage: `load`, `tables`, `use`.
 extension Interpreter {
     /// Loads a CSV file as a table and makes it current; records the table name it chose.
-    static func load(_ argument: PathArgument, name: String?, separator: String?, _ step: inout Step, _ context: EngineContext) throws {
+    static func load(_ argument: PathArgument, name: String?, separator: String?, missing: [String], _ step: inout Step, _ context: EngineContext) throws {
         let path = try argument.resolved(in: step.ws.parameters)
         let tableName = name ?? defaultTableName(for: path)
         guard Tabular.Expression.isPlainIdentifier(tableName) || name != nil else {
@@ -16,7 +16,7 @@ extension Interpreter {
         let file = context.resolve(path)
         let result: CSVReadResult
         do {
-            result = try CSVReader.read(path: file, name: tableName, separator: separator?.utf8.first,
+            result = try CSVReader.read(path: file, name: tableName, separator: separator?.utf8.first, missing: missing,
                                         isCancelled: context.isCancelled)
         } catch let error as CSVError where error.line == nil {
             // No such file, or one that cannot be opened: missing input (EX_NOINPUT).
@@ -31,7 +31,7 @@ extension Interpreter {
         step.ws.store(table)
         step.ws.current = tableName
         let checksum = result.checksum
-        step.ws.sources[tableName] = DataSource(path: file, checksum: checksum, separator: separator)
+        step.ws.sources[tableName] = DataSource(path: file, checksum: checksum, separator: separator, missing: missing.isEmpty ? nil : missing)
         step.ws.loaded[tableName] = table
         step.ws.rowOrigins[tableName] = nil
         step.ws.recipes[tableName] = Recipe()
@@ -42,7 +42,7 @@ extension Interpreter {
         step.fingerprint.add("file", checksum)
         step.output.blocks.append(.success((replacing ? "reloaded " : "loaded ") + tableSummary(table)))
         for warning in result.warnings { step.output.blocks.append(.warning(warning)) }
-        step.recorded = .load(path: argument, name: tableName, separator: separator)
+        step.recorded = .load(path: argument, name: tableName, separator: separator, missing: missing)
     }
 
     static func tables(_ step: inout Step) throws {

@@ -83,7 +83,7 @@ public enum Interpreter {
         do {
             switch command {
             // data
-            case .load(let path, let name, let separator): try load(path, name: name, separator: separator, &step, context)
+            case .load(let path, let name, let separator, let missing): try load(path, name: name, separator: separator, missing: missing, &step, context)
             case .tables: try tables(&step)
             case .use(let name): try use(name, &step)
             // explore

@@ -256,7 +256,9 @@ public enum ModelBundle {
     public static func predict(bundle path: String, input: String) throws -> Table {
         let model = try load(path)
         let table: Table
-        do { table = try CSVReader.read(path: input, name: "input").table } catch let error as CSVError {
+        // New rows are read as the training file was: its missing-value markers too.
+        let missing = model.dataSources.first?.missing ?? []
+        do { table = try CSVReader.read(path: input, name: "input", missing: missing).table } catch let error as CSVError {
             if error.line == nil, !FileManager.default.isReadableFile(atPath: input) { throw ScoringError.missing(error.description) }
             throw ScoringError.input("\(input): \(error.description)")
         }

@@ -18,11 +18,15 @@ public struct DataSource: Sendable, Equatable, Codable {
     /// `ContentChecksum` of the file (64-bit, fast; the bundle files themselves carry SHA-256).
     public var checksum: String
     public var separator: String?
+    /// Field values read as missing besides the usual ones (`load … na=`); new files are
+    /// read with them too.
+    public var missing: [String]?
 
-    public init(path: String, checksum: String, separator: String?) {
+    public init(path: String, checksum: String, separator: String?, missing: [String]? = nil) {
         self.path = path
         self.checksum = checksum
         self.separator = separator
+        self.missing = missing
     }
 }
 

@@ -48,9 +48,11 @@ public enum CSVReader {
     /// Reads the file at `path`, memory-mapped (no copy of the file is made).
     /// - Parameters:
     ///   - separator: the field separator; detected from the header line when nil.
+    ///   - missing: more field values that mean "missing" (`?`, `-999`), besides the empty
+    ///     field and `missingMarkers`.
     ///   - isCancelled: polled during parsing; when it returns true, `Interrupted` is thrown.
     /// - Complexity: O(bytes), spread over all cores.
-    public static func read(path: String, name: String, separator: UInt8? = nil,
+    public static func read(path: String, name: String, separator: UInt8? = nil, missing: [String] = [],
                             isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> CSVReadResult {
         if let separator { try check(separator: separator) }
         // Non-blocking, so a named pipe with no writer cannot hang open(); cleared below.
@@ -65,7 +67,7 @@ public enum CSVReader {
         case S_IFIFO, S_IFSOCK:
             // A pipe (`/dev/stdin`, `<(cmd)`, a named pipe): read it to its end, then parse.
             let bytes = try readStream(fd, path: path, isCancelled: isCancelled)
-            return try parse(bytes: bytes, name: name, separator: separator, isCancelled: isCancelled)
+            return try parse(bytes: bytes, name: name, separator: separator, missing: missing, isCancelled: isCancelled)
         default:
             throw CSVError(line: nil, message: "'\(path)' is a device, not a CSV file")
         }
@@ -76,26 +78,29 @@ public enum CSVReader {
         }
         defer { munmap(mapping, size) }
         let buffer = UnsafeBufferPointer(start: mapping.assumingMemoryBound(to: UInt8.self), count: size)
-        var result = try CSVParse(buffer: buffer, name: name, separator: separator, isCancelled: isCancelled).run()
+        var parse = CSVParse(buffer: buffer, name: name, separator: separator, isCancelled: isCancelled)
+        parse.missing = missing
+        var result = try parse.run()
         result.checksum = ContentChecksum.hexDigest(UnsafeRawBufferPointer(buffer))
         return result
     }
 
     /// Parses CSV bytes into a table.
-    public static func parse(bytes: [UInt8], name: String, separator: UInt8? = nil,
+    public static func parse(bytes: [UInt8], name: String, separator: UInt8? = nil, missing: [String] = [],
                              isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> CSVReadResult {
-        try parse(bytes: bytes, name: name, separator: separator, chunks: nil, isCancelled: isCancelled)
+        try parse(bytes: bytes, name: name, separator: separator, missing: missing, chunks: nil, isCancelled: isCancelled)
     }
 
     /// As `parse(bytes:…)`; `chunks` forces that many parallel chunks whatever the size
     /// (tests check that any chunking gives what one chunk gives).
-    static func parse(bytes: [UInt8], name: String, separator: UInt8?, chunks: Int?,
+    static func parse(bytes: [UInt8], name: String, separator: UInt8?, missing: [String] = [], chunks: Int?,
                       isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> CSVReadResult {
         if let separator { try check(separator: separator) }
         guard !bytes.isEmpty else { throw CSVError(line: nil, message: "the file is empty (no header line)") }
         return try bytes.withUnsafeBufferPointer { buffer in
             var parse = CSVParse(buffer: buffer, name: name, separator: separator, isCancelled: isCancelled)
             parse.forcedChunks = chunks
+            parse.missing = missing
             var result = try parse.run()
             result.checksum = ContentChecksum.hexDigest(UnsafeRawBufferPointer(buffer))
             return result
@@ -157,6 +162,8 @@ private struct CSVParse {
     let isCancelled: @Sendable () -> Bool
     /// Tests only: this many chunks regardless of size.
     var forcedChunks: Int?
+    /// Field values that mean "missing" besides the usual ones.
+    var missing: [String] = []
 
     init(buffer: UnsafeBufferPointer<UInt8>, name: String, separator: UInt8?, isCancelled: @escaping @Sendable () -> Bool) {
         self.buffer = buffer
@@ -201,7 +208,7 @@ private struct CSVParse {
         let chunks = chunkBoundaries(from: bodyStart, separator: separator)
         let columnCount = names.count
         let parsed = Parallel.map(chunks) { chunk in
-            var parser = ChunkParser(buffer: buffer, separator: separator, columnCount: columnCount, isCancelled: isCancelled)
+            var parser = ChunkParser(buffer: buffer, separator: separator, columnCount: columnCount, missing: missing, isCancelled: isCancelled)
             // Newlines bound the record count, so column arrays are allocated once.
             parser.estimatedRows = countNewlines(buffer, chunk) + 1
             return parser.parse(range: chunk, textColumns: nil)
@@ -341,7 +348,7 @@ private struct CSVParse {
                 return finalKinds[c] == .text && kind != .text && kind != .undetermined
             })
             if redo.isEmpty { continue }
-            var parser = ChunkParser(buffer: buffer, separator: separator, columnCount: columnCount, isCancelled: isCancelled)
+            var parser = ChunkParser(buffer: buffer, separator: separator, columnCount: columnCount, missing: missing, isCancelled: isCancelled)
             let textual = parser.parse(range: chunks[k], textColumns: redo)
             if textual.interrupted { throw Interrupted() }
             for c in redo { parsed[k].columns[c] = textual.columns[c] }
@@ -543,15 +550,21 @@ private struct ChunkParser {
     /// Capacity to reserve when a column's type becomes known.
     var estimatedRows = 0
     /// The fused number path scans digits, '.' and '-' before looking for the separator,
-    /// so it is off when the separator is one of those.
+    /// so it is off when the separator is one of those, or when a missing-value marker
+    /// looks like a number (it would be read as one).
     let fastNumbers: Bool
+    /// The caller's missing-value markers, as bytes.
+    let extraMissing: [[UInt8]]
 
-    init(buffer: UnsafeBufferPointer<UInt8>, separator: UInt8, columnCount: Int, isCancelled: @escaping @Sendable () -> Bool) {
+    init(buffer: UnsafeBufferPointer<UInt8>, separator: UInt8, columnCount: Int, missing: [String],
+         isCancelled: @escaping @Sendable () -> Bool) {
         self.buffer = buffer
         self.separator = separator
         self.columnCount = columnCount
         self.isCancelled = isCancelled
-        fastNumbers = !"0123456789.-+".utf8.contains(separator)
+        extraMissing = missing.map { Array($0.utf8) }
+        let numeric = Set("0123456789.-+".utf8)
+        fastNumbers = !numeric.contains(separator) && !extraMissing.contains { $0.first.map(numeric.contains) ?? false }
     }
 
     mutating func parse(range: Range<Int>, textColumns: Set<Int>?) -> ChunkResult {
@@ -624,6 +637,9 @@ private struct ChunkParser {
     @inline(__always)
     private func isMissing(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         if n == 0 { return true }
+        for marker in extraMissing where marker.count == n {
+            if marker.withUnsafeBufferPointer({ memcmp($0.baseAddress!, p, n) == 0 }) { return true }
+        }
         if n > 4 { return false }
         let first = p[0]
         guard first == UInt8(ascii: "N") || first == UInt8(ascii: "n") else { return false }

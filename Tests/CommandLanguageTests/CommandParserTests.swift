@@ -98,7 +98,7 @@ struct CommandParserTests {
     @Test func parametersAreSubstituted() throws {
         // A path keeps its parameter, so a replay with --set reads the new value.
         let load = try CommandParser.parse("load $data as t", parameters: ["data": "x y.csv"])
-        #expect(load == .load(path: .parameter("data"), name: "t", separator: nil))
+        #expect(load == .load(path: .parameter("data"), name: "t", separator: nil, missing: []))
         #expect(load?.description == "load $data as t")
         #expect(try PathArgument.parameter("data").resolved(in: ["data": "x y.csv"]) == "x y.csv")
         // Other values are substituted.

@@ -60,8 +60,8 @@ struct CSVFuzzTests {
         case failure(line: Int?, message: String)
     }
 
-    func outcome(_ bytes: [UInt8], separator: UInt8?, chunks: Int?) -> Outcome {
-        do { return .table(try CSVReader.parse(bytes: bytes, name: "t", separator: separator, chunks: chunks).table) } catch let error as CSVError {
+    func outcome(_ bytes: [UInt8], separator: UInt8?, missing: [String] = [], chunks: Int?) -> Outcome {
+        do { return .table(try CSVReader.parse(bytes: bytes, name: "t", separator: separator, missing: missing, chunks: chunks).table) } catch let error as CSVError {
             return .failure(line: error.line, message: error.message)
         } catch {
             Issue.record("not a CSVError: \(error)")
@@ -73,10 +73,12 @@ struct CSVFuzzTests {
         Fuzz.run("CSVFuzz", cases: Fuzz.cases(default: 3000)) { _, random in
             let bytes = Self.mutate(random.pick(Self.seeds), &random)
             let separator: UInt8? = random.chance(0.2) ? random.pick(Array(",;\t|1.x ".utf8)) : nil
-            Fuzz.describe("separator \(separator.map { String(UnicodeScalar($0)) } ?? "auto"): \(String(decoding: bytes, as: UTF8.self).debugDescription)")
-            let single = outcome(bytes, separator: separator, chunks: 1)
+            // Missing-value markers of every kind, numbers among them (they turn the fused number path off).
+            let missing = random.chance(0.2) ? (0..<(1 + random.below(2))).map { _ in random.pick(["?", "-999", "1", "x", "é", "\"", "NA", "  "]) } : []
+            Fuzz.describe("separator \(separator.map { String(UnicodeScalar($0)) } ?? "auto"), na \(missing): \(String(decoding: bytes, as: UTF8.self).debugDescription)")
+            let single = outcome(bytes, separator: separator, missing: missing, chunks: 1)
             if case .table(let table) = single { check(table) }
-            let chunked = outcome(bytes, separator: separator, chunks: 2 + random.below(6))
+            let chunked = outcome(bytes, separator: separator, missing: missing, chunks: 2 + random.below(6))
             #expect(chunked == single, "chunking changed the answer for \(String(decoding: bytes, as: UTF8.self).debugDescription)")
         }
     }

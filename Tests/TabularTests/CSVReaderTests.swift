@@ -191,3 +191,22 @@ struct CSVReaderTests {
         #expect(CSVWriter.csv(long) == "i\n" + (0..<50_000).map { "\($0)\n" }.joined())
     }
 }
+
+/// `load … na=`: the caller's missing-value markers, numbers among them.
+struct MissingMarkerTests {
+    @Test func markersReadAsMissingInEveryColumnType() throws {
+        let bytes = Array("a,b,c\n1,x,true\n?,-999,?\n3,y,false\n-999,?,true\n".utf8)
+        let plain = try CSVReader.parse(bytes: bytes, name: "t").table
+        #expect(plain.column(named: "a")?.type == .text && plain.column(named: "c")?.type == .text)
+        let marked = try CSVReader.parse(bytes: bytes, name: "t", missing: ["?", "-999"]).table
+        #expect(marked.column(named: "a")?.type == .number)
+        #expect(marked.column(named: "a")!.missingCount == 2)
+        #expect(marked.column(named: "b")?.type == .text && marked.column(named: "b")!.missingCount == 2)
+        #expect(marked.column(named: "c")?.type == .boolean && marked.column(named: "c")!.missingCount == 1)
+        // A marker that looks like a number is not read as one, whatever the chunking.
+        for chunks in 1...4 {
+            let chunked = try CSVReader.parse(bytes: bytes, name: "t", separator: nil, missing: ["?", "-999"], chunks: chunks).table
+            #expect(chunked == marked)
+        }
+    }
+}

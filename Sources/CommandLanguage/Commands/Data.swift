@@ -5,22 +5,26 @@ import Tabular
 extension CommandTable {
     static let dataCommands: [CommandSpec] = [
         CommandSpec(
-            name: "load", stage: .data, usage: "load PATH [as NAME] [sep=\",\"]",
+            name: "load", stage: .data, usage: "load PATH [as NAME] [sep=\",\"] [na=\"?\" | na=[\"?\", \"-\"]]",
             summary: "read a CSV file into a table and make it current",
             details: """
             The header names the columns. The separator is detected from the header line
             (comma, semicolon, tab or pipe) unless sep= is given. Quoted fields may hold
             separators, quotes ("") and newlines. Empty fields, NA, N/A, NaN and null are
-            missing values. Columns become numbers, booleans (true/false) or text.
-            The table is named after the file unless 'as NAME' is given.
+            missing values, and so are the values given with na= (a stand-in such as "?" or
+            "-999": a column that holds numbers and "?" then loads as numbers). A model
+            trained on the table reads new files with the same markers. Columns become
+            numbers, booleans (true/false) or text. The table is named after the file
+            unless 'as NAME' is given.
             """,
-            examples: ["load datasets/iris.csv", "load \"data/my file.csv\" as raw sep=\";\""],
+            examples: ["load datasets/iris.csv", "load \"data/my file.csv\" as raw sep=\";\"", "load survey.csv na=[\"?\", \"-\"]"],
             kind: .dataStep,
-            complete: { words in words.isEmpty ? [.path] : (words.count == 1 ? [.words(["as", "sep="])] : []) },
+            complete: { words in words.isEmpty ? [.path] : [.words(["as", "sep=", "na="])] },
             parse: { c in
                 let path = try c.path("a file path")
                 var name: String?
                 var separator: String?
+                var missing: [String] = []
                 while !c.isAtEnd {
                     if c.takeWord("as") {
                         name = try c.value("a table name").text
@@ -36,11 +40,18 @@ extension CommandTable {
                             throw Diagnostic(.badValue, "a quote or a line break cannot separate fields", at: token.range)
                         }
                         separator = sep
+                    } else if c.peekWord("na") {
+                        c.index += 1
+                        guard c.takeSymbol("=") else { throw Diagnostic(.badOption, "expected na=\"?\"", at: c.current?.range ?? c.endRange) }
+                        missing = try c.valueList("a missing-value marker")
+                        if missing.contains("") {
+                            throw Diagnostic(.badValue, "an empty field is missing already; na= takes other markers, such as \"?\"")
+                        }
                     } else {
                         try c.expectEnd()
                     }
                 }
-                return .load(path: path, name: name, separator: separator)
+                return .load(path: path, name: name, separator: separator, missing: missing)
             }),
         CommandSpec(
             name: "tables", stage: .data, usage: "tables",
