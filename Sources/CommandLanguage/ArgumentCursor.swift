@@ -94,6 +94,52 @@ public struct ArgumentCursor {
         }
     }
 
+    /// An optional `key=N` whole number (`top=20`), or `fallback` when it is not there.
+    mutating func wholeOption(_ key: String, in range: ClosedRange<Int>, fallback: Int) throws -> Int {
+        guard peekWord(key) else { return fallback }
+        index += 1
+        guard takeSymbol("=") else { throw Diagnostic(.missingArgument, "expected \(key)=N", at: current?.range ?? endRange) }
+        let token = try value("a whole number")
+        guard let n = Int(token.text), range.contains(n) else {
+            throw Diagnostic(.badValue, "\(key) takes a whole number from \(range.lowerBound) to \(range.upperBound), found '\(token.text)'", at: token.range)
+        }
+        return n
+    }
+
+    /// An optional `where CONDITION` ending the command.
+    mutating func condition() throws -> Expression? {
+        guard takeWord("where") else { try expectEnd(); return nil }
+        guard let start = restStart() else {
+            throw Diagnostic(.missingArgument, "expected a condition after 'where'", at: endRange, help: "usage: \(usage)")
+        }
+        return try expression(from: start)
+    }
+
+    /// One aggregate of `group`: `mean(x)` or `count()`, as one word (the lexer keeps a
+    /// name and its parentheses together) or quoted.
+    mutating func aggregate() throws -> Aggregate {
+        let token = try value("an aggregate such as mean(x)")
+        let text = token.text
+        let names = Aggregate.Function.allCases.map(\.rawValue)
+        guard let open = text.firstIndex(of: "("), text.hasSuffix(")") else {
+            throw Diagnostic(.badValue, "expected FUNCTION(COLUMN), found '\(text)'", at: token.range,
+                             help: Suggestions.didYouMean(text, among: names.map { $0 + "()" }) ?? "functions: " + names.map { $0 + "()" }.joined(separator: ", "))
+        }
+        let name = String(text[..<open])
+        guard let function = Aggregate.Function(rawValue: name) else {
+            throw Diagnostic(.badValue, "no aggregate '\(name)'", at: token.range,
+                             help: Suggestions.didYouMean(name, among: names) ?? "functions: " + names.joined(separator: ", "))
+        }
+        var column = String(text[text.index(after: open)..<text.index(before: text.endIndex)]).trimmingCharacters(in: .whitespaces)
+        if column.hasPrefix("`"), column.hasSuffix("`"), column.count >= 2 { column = String(column.dropFirst().dropLast()) }
+        switch (function, column.isEmpty) {
+        case (.count, true): return Aggregate(.count, nil)
+        case (.count, false): throw Diagnostic(.badValue, "count() counts rows and takes no column", at: token.range, help: "write count(), or distinct(\(column)) for its different values")
+        case (_, true): throw Diagnostic(.badValue, "\(name)() needs a column, as \(name)(x)", at: token.range)
+        default: return Aggregate(function, column)
+        }
+    }
+
     /// An optional `seed=N` ending the command.
     mutating func seed() throws -> UInt64? {
         guard !isAtEnd else { return nil }

@@ -47,6 +47,34 @@ public struct RowView: Sendable, Equatable {
     }
 }
 
+/// How `corr` measures association.
+public enum CorrelationMethod: String, Sendable, Equatable, CaseIterable {
+    /// Linear correlation of the values.
+    case pearson
+    /// Pearson's correlation of the ranks (monotone association).
+    case spearman
+}
+
+/// One aggregate of `group`: a function of a column (`mean(body_mass_g)`) or `count()`.
+public struct Aggregate: Sendable, Equatable {
+    public enum Function: String, Sendable, CaseIterable {
+        case count, sum, mean, median, min, max, std, distinct
+    }
+
+    public var function: Function
+    /// Nil for `count()`, which counts rows.
+    public var column: String?
+
+    public init(_ function: Function, _ column: String?) {
+        self.function = function
+        self.column = column
+    }
+
+    /// `mean(body_mass_g)`, `count()`.
+    /// (A column in an aggregate is one word as typed, so it prints back bare.)
+    public var text: String { "\(function.rawValue)(\(column ?? ""))" }
+}
+
 /// One key of `sort`.
 public struct SortKey: Sendable, Equatable {
     public var column: String
@@ -80,6 +108,18 @@ public enum Command: Sendable, Equatable {
     case tail(RowView)
     case schema
     case describe(columns: [String])
+    /// A frequency table of one column's values, the `top` most frequent.
+    case counts(column: String, top: Int, condition: Expression?)
+    /// A histogram of a number column in `bins` equal bins.
+    case hist(column: String, bins: Int, condition: Expression?)
+    /// Correlations of number columns (all when none are named).
+    case corr(method: CorrelationMethod, columns: [String])
+    /// Missing values per column and the commonest patterns of them.
+    case missing(columns: [String])
+    /// Aggregates per group of rows with equal keys.
+    case group(keys: [String], aggregates: [Aggregate])
+    /// Counts of each pair of values of two columns.
+    case crosstab(rows: String, columns: String)
     case derive(name: String, expression: Expression)
     case filter(Expression)
     case drop(columns: [String])
@@ -138,6 +178,12 @@ public enum Command: Sendable, Equatable {
         case .tail: return "tail"
         case .schema: return "schema"
         case .describe: return "describe"
+        case .counts: return "counts"
+        case .hist: return "hist"
+        case .corr: return "corr"
+        case .missing: return "missing"
+        case .group: return "group"
+        case .crosstab: return "crosstab"
         case .derive: return "derive"
         case .filter: return "filter"
         case .drop: return "drop"

@@ -19,6 +19,12 @@ extension Command: CustomStringConvertible {
         case .tail(let view): return "tail" + viewText(view)
         case .schema: return "schema"
         case .describe(let columns): return columns.isEmpty ? "describe" : "describe " + nameList(columns)
+        case .counts(let column, let top, let condition): return "counts \(nameText(column)) top=\(top)" + (condition.map { " where \($0)" } ?? "")
+        case .hist(let column, let bins, let condition): return "hist \(nameText(column)) bins=\(bins)" + (condition.map { " where \($0)" } ?? "")
+        case .corr(let method, let columns): return "corr \(method.rawValue)" + (columns.isEmpty ? "" : " " + nameList(columns))
+        case .missing(let columns): return columns.isEmpty ? "missing" : "missing " + nameList(columns)
+        case .group(let keys, let aggregates): return "group \(nameList(keys)) agg " + aggregates.map(\.text).joined(separator: ", ")
+        case .crosstab(let rows, let columns): return "crosstab \(nameText(rows)) \(nameText(columns))"
         case .derive(let name, let expression): return "derive \(nameText(name)) = \(expression)"
         case .filter(let expression): return "filter \(expression)"
         case .drop(let columns): return "drop " + nameList(columns)

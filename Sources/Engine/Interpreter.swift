@@ -91,6 +91,12 @@ public enum Interpreter {
             case .tail(let view): try show(view, fromEnd: true, &step)
             case .schema: try schema(&step)
             case .describe(let names): try describe(names, &step)
+            case .counts(let name, let top, let condition): try counts(name, top: top, where: condition, &step)
+            case .hist(let name, let bins, let condition): try hist(name, bins: bins, where: condition, &step)
+            case .corr(let method, let names): try corr(method, names, &step)
+            case .missing(let names): try missing(names, &step)
+            case .group(let keys, let aggregates): try group(keys, aggregates, &step)
+            case .crosstab(let rows, let columns): try crosstab(rows, columns, &step)
             // clean
             case .filter(let expression): try filter(expression, &step)
             case .dropna(let names): try dropna(names, &step)

@@ -12,6 +12,8 @@ public struct Output: Sendable, Equatable {
         /// A warning about the data that did not stop the command.
         case warning(String)
         case table(TextTable)
+        /// A chart, as data: the renderer draws it for a terminal, a report as SVG.
+        case chart(Chart)
     }
 
     public var blocks: [Block] = []
@@ -45,5 +47,75 @@ public struct TextTable: Sendable, Equatable {
         self.headers = headers
         self.rows = rows
         self.rightAligned = rightAligned ?? headers.map { _ in false }
+    }
+}
+
+/// A chart as data: what to draw, not how. The terminal renderer draws it with Unicode
+/// blocks (or ASCII); the HTML report to come draws the same values as SVG, without
+/// computing them again.
+public enum Chart: Sendable, Equatable {
+    /// One bar per labelled value (`counts`).
+    case bars(Bars)
+    /// Counts of a number column's values in consecutive bins (`hist`).
+    case histogram(Histogram)
+    /// A matrix of values drawn as shaded cells (`corr`, `crosstab`).
+    case heatmap(Heatmap)
+
+    public struct Bars: Sendable, Equatable {
+        public var title: String
+        /// The header of the label column and of the value column.
+        public var labelHeader: String
+        public var valueHeader: String
+        public var annotationHeader: String
+        public var labels: [String]
+        public var values: [Double]
+        /// Shown beside each value (a percentage, say); empty for none.
+        public var annotations: [String]
+
+        public init(title: String, labelHeader: String, valueHeader: String, annotationHeader: String = "", labels: [String],
+                    values: [Double], annotations: [String] = []) {
+            self.title = title
+            self.labelHeader = labelHeader
+            self.valueHeader = valueHeader
+            self.annotationHeader = annotationHeader
+            self.labels = labels
+            self.values = values
+            self.annotations = annotations
+        }
+    }
+
+    public struct Histogram: Sendable, Equatable {
+        public var title: String
+        /// `counts.count + 1` bin edges; a bin holds edges[k] ≤ x < edges[k + 1] (the last
+        /// also its upper edge).
+        public var edges: [Double]
+        public var counts: [Int]
+
+        public init(title: String, edges: [Double], counts: [Int]) {
+            self.title = title
+            self.edges = edges
+            self.counts = counts
+        }
+    }
+
+    public struct Heatmap: Sendable, Equatable {
+        public var title: String
+        public var rowLabels: [String]
+        public var columnLabels: [String]
+        /// Row-major; NaN where there is no value.
+        public var values: [[Double]]
+        /// Whether values run from -1 to 1 (correlations: two colours), else from 0 up.
+        public var diverging: Bool
+        /// Decimals shown in each cell.
+        public var decimals: Int
+
+        public init(title: String, rowLabels: [String], columnLabels: [String], values: [[Double]], diverging: Bool, decimals: Int) {
+            self.title = title
+            self.rowLabels = rowLabels
+            self.columnLabels = columnLabels
+            self.values = values
+            self.diverging = diverging
+            self.decimals = decimals
+        }
     }
 }

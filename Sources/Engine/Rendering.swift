@@ -69,13 +69,17 @@ enum Rendering {
 public struct OutputRenderer: Sendable {
     public var width: Int
     public var colors: Bool
+    /// Charts drawn with ASCII characters only (`MLW_ASCII=1`), for terminals and fonts
+    /// without block characters.
+    public var ascii: Bool
 
-    public init(width: Int = 100, colors: Bool = false) {
+    public init(width: Int = 100, colors: Bool = false, ascii: Bool = false) {
         self.width = width
         self.colors = colors
+        self.ascii = ascii
     }
 
-    private func paint(_ text: String, _ code: String) -> String { colors ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+    func paint(_ text: String, _ code: String) -> String { colors ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
 
     /// The text of all blocks, separated by newlines.
     public func render(_ output: Output) -> String {
@@ -86,6 +90,7 @@ public struct OutputRenderer: Sendable {
             case .note(let text): return paint(text, "2")
             case .warning(let text): return paint("warning: " + text, "33")
             case .table(let table): return render(table)
+            case .chart(let chart): return render(chart)
             }
         }.joined(separator: "\n")
     }

@@ -80,3 +80,133 @@ public struct RowOrder {
         }
     }
 }
+
+extension RowKeys {
+    /// The group of each row (rows with equal values in the columns share one), numbered
+    /// in order of first appearance, and the first row of each group. Each column's values
+    /// become small dense codes first (text through its dictionary codes), and a row's
+    /// codes combine into one number: no hashing of cells.
+    /// - Complexity: O(rows × columns)
+    public func groups(rowCount: Int) -> (groupOfRow: [Int], firstRows: [Int]) {
+        let dense = Parallel.map(columns) { Self.denseCodes($0) }
+        var combined = [Int](repeating: 0, count: rowCount)
+        var capacity = 1
+        var fits = true
+        for (codes, count) in dense {
+            if capacity.multipliedReportingOverflow(by: count).overflow { fits = false; break }
+            for row in 0..<rowCount { combined[row] = combined[row] * count + Int(codes[row]) }
+            capacity *= count
+        }
+        guard fits else { return groupsByHash(rowCount: rowCount) }
+        var groupOfRow = [Int](repeating: 0, count: rowCount)
+        var firstRows: [Int] = []
+        if capacity <= 1 << 22 {
+            var groupOfKey = [Int32](repeating: -1, count: max(1, capacity))
+            for row in 0..<rowCount {
+                let key = combined[row]
+                if groupOfKey[key] < 0 { groupOfKey[key] = Int32(firstRows.count); firstRows.append(row) }
+                groupOfRow[row] = Int(groupOfKey[key])
+            }
+        } else {
+            var groupOfKey: [Int: Int] = [:]
+            for row in 0..<rowCount {
+                let key = combined[row]
+                if let group = groupOfKey[key] { groupOfRow[row] = group; continue }
+                groupOfKey[key] = firstRows.count
+                groupOfRow[row] = firstRows.count
+                firstRows.append(row)
+            }
+        }
+        return (groupOfRow, firstRows)
+    }
+
+    /// Codes 0..<count, equal for equal values (missing is one more value).
+    static func denseCodes(_ column: Column) -> (codes: [Int32], count: Int) {
+        switch column.data {
+        case .text(let codes, let dictionary): return (codes.map { $0 + 1 }, dictionary.count + 1)
+        case .boolean(let flags): return (flags.map { $0 == Column.missingBoolean ? 2 : Int32($0) }, 3)
+        case .number(let values):
+            // Each distinct value gets the next id; missing gets the id after the last.
+            var ids: [Double: Int32] = [:]
+            var codes = [Int32](repeating: -1, count: values.count)
+            for (row, x) in values.enumerated() where !x.isNaN {
+                let key = x == 0 ? 0 : x  // -0 is 0
+                if let id = ids[key] { codes[row] = id } else { let id = Int32(ids.count); ids[key] = id; codes[row] = id }
+            }
+            let missing = Int32(ids.count)
+            return (codes.map { $0 < 0 ? missing : $0 }, ids.count + 1)
+        }
+    }
+
+    private func groupsByHash(rowCount: Int) -> (groupOfRow: [Int], firstRows: [Int]) {
+        var seen: [UInt64: [Int]] = [:]  // hash → group numbers
+        var firstRows: [Int] = []
+        var groupOfRow = [Int](repeating: 0, count: rowCount)
+        for row in 0..<rowCount {
+            let key = hash(row)
+            if let candidates = seen[key], let group = candidates.first(where: { equal(firstRows[$0], row) }) {
+                groupOfRow[row] = group
+                continue
+            }
+            seen[key, default: []].append(firstRows.count)
+            groupOfRow[row] = firstRows.count
+            firstRows.append(row)
+        }
+        return (groupOfRow, firstRows)
+    }
+}
+
+/// Correlation matrices of number columns.
+public enum Correlation {
+    /// Pearson's correlation of every pair of vectors over the rows where both have a
+    /// value (pandas' pairwise-complete definition); NaN where fewer than two such rows
+    /// remain or a vector is constant on them. Pairs in parallel, each in two passes
+    /// (means, then centred products) for accuracy.
+    /// - Complexity: O(rows × vectors²)
+    public static func pearson(_ vectors: [[Double]]) -> [[Double]] {
+        let p = vectors.count
+        let pairs = (0..<p).flatMap { i in (i..<p).map { (i, $0) } }
+        let values = Parallel.map(pairs) { i, j -> Double in
+            vectors[i].withUnsafeBufferPointer { x in
+                vectors[j].withUnsafeBufferPointer { y in
+                    var n = 0.0, sx = 0.0, sy = 0.0
+                    for k in 0..<x.count where !x[k].isNaN && !y[k].isNaN { n += 1; sx += x[k]; sy += y[k] }
+                    guard n >= 2 else { return .nan }
+                    let mx = sx / n, my = sy / n
+                    var xy = 0.0, xx = 0.0, yy = 0.0
+                    for k in 0..<x.count where !x[k].isNaN && !y[k].isNaN {
+                        let dx = x[k] - mx, dy = y[k] - my
+                        xy += dx * dy; xx += dx * dx; yy += dy * dy
+                    }
+                    guard xx > 0, yy > 0 else { return .nan }
+                    return max(-1, min(1, xy / (xx * yy).squareRoot()))
+                }
+            }
+        }
+        var matrix = [[Double]](repeating: [Double](repeating: .nan, count: p), count: p)
+        for ((i, j), r) in zip(pairs, values) { matrix[i][j] = r; matrix[j][i] = r }
+        return matrix
+    }
+
+    /// Spearman's correlation: Pearson's of the ranks (ties get their average rank;
+    /// missing values stay missing and are ranked without).
+    /// - Complexity: O(vectors × rows log rows + rows × vectors²)
+    public static func spearman(_ vectors: [[Double]]) -> [[Double]] {
+        pearson(Parallel.map(vectors, ranks))
+    }
+
+    /// Average ranks (1-based) of the values that are not missing.
+    public static func ranks(_ values: [Double]) -> [Double] {
+        let order = values.indices.filter { !values[$0].isNaN }.sorted { values[$0] < values[$1] }
+        var ranks = [Double](repeating: .nan, count: values.count)
+        var i = 0
+        while i < order.count {
+            var j = i
+            while j + 1 < order.count, values[order[j + 1]] == values[order[i]] { j += 1 }
+            let average = Double(i + j) / 2 + 1
+            for k in i...j { ranks[order[k]] = average }
+            i = j + 1
+        }
+        return ranks
+    }
+}

@@ -164,7 +164,18 @@ struct SessionFuzzTests {
             /// The clean stage's verbs and the inspections that take their own selection.
             func cleanLine() -> String {
                 func value() -> String { random.pick(["\"?\"", "0", "-1", "missing", "\"x y\"", "true", "1e9", "\"\""]) }
-                switch random.below(11) {
+                switch random.below(16) {
+                case 11: return "counts \(column())" + (random.chance(0.4) ? " top=\(random.pick(Self.numbers))" : "") + (random.chance(0.3) ? " where " + expression(condition: true) : "")
+                case 12: return "hist \(column())" + (random.chance(0.4) ? " bins=\(random.pick(Self.numbers))" : "") + (random.chance(0.3) ? " where " + expression(condition: true) : "")
+                case 13: return "corr" + (random.chance(0.5) ? " " + random.pick(["pearson", "spearman"]) : "") + (random.chance(0.5) ? " " + columnList() : "")
+                case 14: return random.chance(0.5) ? "missing" + (random.chance(0.3) ? " " + columnList() : "")
+                    : "crosstab \(column()) \(column())"
+                case 15:
+                    let functions = ["count()", "sum", "mean", "median", "min", "max", "std", "distinct", "avg", "count"]
+                    return "group \(columnList())" + (random.chance(0.7) ? " agg " + (0..<(1 + random.below(3))).map { _ in
+                        let f = random.pick(functions)
+                        return f.hasSuffix(")") ? f : "\(f)(\(random.chance(0.9) ? column() : ""))"
+                    }.joined(separator: ", ") : "")
                 case 0: return random.pick(["head", "tail"]) + " " + random.pick(Self.numbers) + (random.chance(0.6) ? " " + columnList() : "")
                     + (random.chance(0.5) ? " where " + expression(condition: true) : "")
                 case 1: return "dropna" + (random.chance(0.5) ? " " + columnList() : "")

@@ -40,5 +40,89 @@ extension CommandTable {
                 let columns = c.isAtEnd ? [] : try c.names("column names")
                 return .describe(columns: columns)
             }),
+        CommandSpec(
+            name: "counts", stage: .explore, usage: "counts COLUMN [top=N] [where CONDITION]",
+            summary: "how often each value of a column occurs, with a bar per value",
+            details: """
+            The most frequent values first (top=20 by default), with their share of the rows;
+            missing values are counted apart. 'where' counts only the rows where a condition
+            holds. Changes nothing.
+            """,
+            examples: ["counts island", "counts species top=2 where body_mass_g > 4000"], kind: .inspection,
+            complete: { words in words.isEmpty ? [.column] : [.words(["top=", "where"])] },
+            parse: { c in
+                let column = try c.value("a column name").text
+                let top = try c.wholeOption("top", in: 1...10_000, fallback: 20)
+                return .counts(column: column, top: top, condition: try c.condition())
+            }),
+        CommandSpec(
+            name: "hist", stage: .explore, usage: "hist COLUMN [bins=N] [where CONDITION]",
+            summary: "a histogram of a number column: how many values fall in each of N equal bins",
+            details: """
+            20 bins from the smallest to the largest value unless bins= says otherwise; a bin
+            holds its lower edge and not its upper one (the last holds both). The bars are
+            drawn with block characters, or # with MLW_ASCII=1. Changes nothing.
+            """,
+            examples: ["hist flipper_length_mm", "hist body_mass_g bins=10 where species == \"Gentoo\""], kind: .inspection,
+            complete: { words in words.isEmpty ? [.column] : [.words(["bins=", "where"])] },
+            parse: { c in
+                let column = try c.value("a column name").text
+                let bins = try c.wholeOption("bins", in: 1...500, fallback: 20)
+                return .hist(column: column, bins: bins, condition: try c.condition())
+            }),
+        CommandSpec(
+            name: "corr", stage: .explore, usage: "corr [pearson|spearman] [COLUMNS]",
+            summary: "correlations between number columns, as a shaded matrix",
+            details: """
+            Pearson's correlation (linear) unless 'spearman' asks for the correlation of the
+            ranks (any monotone relation). Each pair uses the rows where both have a value.
+            Every number and boolean column unless columns are named. The strongest pairs are
+            listed below the matrix. Changes nothing.
+            """,
+            examples: ["corr", "corr spearman bill_length_mm, body_mass_g, flipper_length_mm"], kind: .inspection,
+            complete: { words in words.isEmpty ? [.words(["pearson", "spearman"]), .column] : [.column] },
+            parse: { c in
+                var method = CorrelationMethod.pearson
+                if let token = c.current, token.kind == .word, let chosen = CorrelationMethod(rawValue: token.text) { method = chosen; c.index += 1 }
+                return .corr(method: method, columns: c.isAtEnd ? [] : try c.names("column names"))
+            }),
+        CommandSpec(
+            name: "missing", stage: .explore, usage: "missing [COLUMNS]",
+            summary: "missing values per column, and the commonest sets of columns missing together",
+            details: "Only columns with a missing value are listed. Changes nothing.",
+            examples: ["missing", "missing bill_length_mm, sex"], kind: .inspection,
+            complete: { _ in [.column] },
+            parse: { c in .missing(columns: c.isAtEnd ? [] : try c.names("column names")) }),
+        CommandSpec(
+            name: "group", stage: .explore, usage: "group KEYS [agg FUNCTION(COLUMN), ...]",
+            summary: "aggregates per group of rows with equal keys: count(), sum, mean, median, min, max, std, distinct",
+            details: """
+            One row per group, sorted by the keys (missing keys form their own group).
+            Without 'agg', each group's row count. Functions of numbers ignore missing values;
+            distinct counts different values; count() counts rows. Changes nothing.
+            """,
+            examples: ["group species", "group species, island agg count(), mean(body_mass_g), max(flipper_length_mm)"], kind: .inspection,
+            complete: { words in words.contains("agg") ? [.words(Aggregate.Function.allCases.map { $0.rawValue + "(" })] : [.column, .words(["agg"])] },
+            parse: { c in
+                let keys = try c.names("key columns", stopWords: ["agg"])
+                guard c.takeWord("agg") else { try c.expectEnd(); return .group(keys: keys, aggregates: [Aggregate(.count, nil)]) }
+                var aggregates: [Aggregate] = []
+                while let token = c.current {
+                    if token.kind == .symbol, token.text == "," { c.index += 1; continue }
+                    aggregates.append(try c.aggregate())
+                }
+                guard !aggregates.isEmpty else { throw Diagnostic(.missingArgument, "expected aggregates after 'agg'", at: c.endRange, help: "for example: agg count(), mean(x)") }
+                return .group(keys: keys, aggregates: aggregates)
+            }),
+        CommandSpec(
+            name: "crosstab", stage: .explore, usage: "crosstab COLUMN COLUMN",
+            summary: "how many rows have each pair of values of two columns, with totals",
+            details: "Rows are the first column's values, columns the second's; missing values count as '(missing)'. Changes nothing.",
+            examples: ["crosstab species island"], kind: .inspection,
+            complete: { words in words.count < 2 ? [.column] : [] },
+            parse: { c in
+                let rows = try c.value("a column name").text
+                return .crosstab(rows: rows, columns: try c.only("a second column name"))
+            }),
     ]
 }

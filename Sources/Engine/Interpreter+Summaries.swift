@@ -1,0 +1,165 @@
+import CommandLanguage
+import Foundation
+import Tabular
+
+/// The explore stage's summaries of several columns: `corr`, `missing`, `group`,
+/// `crosstab` (inspections: they change nothing).
+extension Interpreter {
+    static func corr(_ method: CorrelationMethod, _ names: [String], _ step: inout Step) throws {
+        let table = try currentTable(step.ws)
+        for name in names where table.column(named: name) == nil { throw noSuchColumn(name, table) }
+        if let text = names.compactMap({ table.column(named: $0) }).first(where: { !$0.type.isNumeric }) {
+            throw Diagnostic(.badValue, "'\(text.name)' is text; correlation needs numbers",
+                             help: "see how it goes with another column with 'crosstab \(Tabular.Expression.quoteIdentifier(text.name)) COLUMN'")
+        }
+        let columns = names.isEmpty ? table.columns.filter(\.type.isNumeric) : names.map { table.column(named: $0)! }
+        guard columns.count >= 2 else {
+            throw Diagnostic(.notReady, "correlation needs two number columns, and '\(table.name)' has \(columns.count)")
+        }
+        let vectors = columns.map { $0.numericValues! }
+        let matrix = method == .pearson ? Correlation.pearson(vectors) : Correlation.spearman(vectors)
+        let labels = columns.map(\.name)
+        step.output.blocks.append(.chart(.heatmap(Chart.Heatmap(
+            title: "\(method.rawValue) correlation of \(Plural.count(columns.count, "column")) (\(Plural.count(table.rowCount, "row")))",
+            rowLabels: labels, columnLabels: labels, values: matrix, diverging: true, decimals: 2))))
+        // The strongest pairs, in words.
+        var pairs: [(String, Double)] = []
+        for i in labels.indices { for j in (i + 1)..<labels.count where !matrix[i][j].isNaN { pairs.append(("\(labels[i]) ~ \(labels[j])", matrix[i][j])) } }
+        let strongest = pairs.sorted { abs($0.1) > abs($1.1) }.prefix(3)
+        if !strongest.isEmpty {
+            step.output.blocks.append(.note("strongest: " + strongest.map { "\($0.0) \(String(format: "%.2f", $0.1))" }.joined(separator: ", ")))
+        }
+    }
+
+    static func missing(_ names: [String], _ step: inout Step) throws {
+        let table = try currentTable(step.ws)
+        for name in names where table.column(named: name) == nil { throw noSuchColumn(name, table) }
+        let columns = names.isEmpty ? table.columns : names.map { table.column(named: $0)! }
+        let counts = Parallel.map(columns) { $0.missingCount }
+        let gappy = zip(columns, counts).filter { $0.1 > 0 }
+        guard !gappy.isEmpty else {
+            step.output.blocks.append(.text("no missing values in \(Plural.count(columns.count, "column")) of \(Plural.count(table.rowCount, "row"))"))
+            return
+        }
+        let n = Double(max(1, table.rowCount))
+        step.output.blocks.append(.chart(.bars(Chart.Bars(
+            title: "missing values: \(Plural.count(gappy.count, "column")) of \(columns.count) have some",
+            labelHeader: "column", valueHeader: "missing", annotationHeader: "share",
+            labels: gappy.map(\.0.name), values: gappy.map { Double($0.1) }, annotations: gappy.map { String(format: "%.1f%%", Double($0.1) / n * 100) }))))
+        // The sets of columns missing together, commonest first.
+        let tracked = gappy.map(\.0)
+        var patterns: [[Bool]: Int] = [:]
+        var affected = 0
+        for row in 0..<table.rowCount {
+            let pattern = tracked.map { $0.isMissing(row) }
+            guard pattern.contains(true) else { continue }
+            affected += 1
+            patterns[pattern, default: 0] += 1
+        }
+        let common = patterns.sorted { a, b in a.value != b.value ? a.value > b.value : a.key.lexicographicallyPrecedes(b.key) { !$0 && $1 } }.prefix(5)
+        let rows = common.map { pattern, count -> [String] in
+            let names = zip(tracked, pattern).filter { $0.1 }.map(\.0.name)
+            return [String(count), names.count <= 4 ? names.joined(separator: ", ") : names.prefix(3).joined(separator: ", ") + ", … (\(names.count) columns)"]
+        }
+        step.output.blocks.append(.table(TextTable(headers: ["rows", "missing together"], rows: rows, rightAligned: [true, false])))
+        step.output.blocks.append(.note("\(Plural.count(affected, "row")) of \(table.rowCount) have a missing value, in \(Plural.count(patterns.count, "pattern"))"))
+    }
+
+    static func group(_ keys: [String], _ aggregates: [Aggregate], _ step: inout Step) throws {
+        let table = try currentTable(step.ws)
+        for name in keys + aggregates.compactMap(\.column) where table.column(named: name) == nil { throw noSuchColumn(name, table) }
+        for aggregate in aggregates {
+            guard let name = aggregate.column, let column = table.column(named: name), column.type == .text else { continue }
+            if ![.min, .max, .distinct].contains(aggregate.function) {
+                throw Diagnostic(.badValue, "\(aggregate.function.rawValue)() needs numbers, and '\(name)' is text",
+                                 help: "text takes count(), distinct(), min() and max()")
+            }
+        }
+        let keyColumns = keys.map { table.column(named: $0)! }
+        let (groupOfRow, firstRows) = RowKeys(keyColumns).groups(rowCount: table.rowCount)
+        var members = [[Int]](repeating: [], count: firstRows.count)
+        for (row, group) in groupOfRow.enumerated() { members[group].append(row) }
+        // Groups in key order (missing keys last), as sort orders rows.
+        let order = RowOrder(keyColumns.map { ($0, false) }).sorted(rowCount: table.rowCount)
+        var position = [Int](repeating: 0, count: table.rowCount)
+        for (k, row) in order.enumerated() { position[row] = k }
+        let sortedGroups = firstRows.indices.sorted { position[firstRows[$0]] < position[firstRows[$1]] }
+        let values = Parallel.map(aggregates) { aggregate in
+            let numbers = aggregate.column.flatMap { table.column(named: $0) }.flatMap { $0.type == .text ? nil : $0.numericValues }
+            return sortedGroups.map { group in Self.aggregate(aggregate, members[group], table, numbers: numbers) }
+        }
+        let cells = sortedGroups.enumerated().map { k, group in
+            keyColumns.map { $0.text(at: firstRows[group]) ?? "·" } + values.map { $0[k] }
+        }
+        let headers = keys + aggregates.map(\.text)
+        step.output.blocks.append(.table(TextTable(headers: headers, rows: Array(cells.prefix(100)),
+                                                   rightAligned: headers.indices.map { k in
+                                                       if k < keys.count { return keyColumns[k].type == .number }
+                                                       let aggregate = aggregates[k - keys.count]
+                                                       return aggregate.column.flatMap { table.column(named: $0) }?.type != .text || aggregate.function == .distinct
+                                                   })))
+        step.output.blocks.append(.note("\(Plural.count(firstRows.count, "group"))" + (firstRows.count > 100 ? "; the first 100 shown" : "")))
+    }
+
+    /// One aggregate over a group's rows, formatted.
+    /// - Parameter numbers: the column's values as numbers (read once for every group).
+    static func aggregate(_ aggregate: Aggregate, _ rows: [Int], _ table: Table, numbers: [Double]?) -> String {
+        guard let name = aggregate.column, let column = table.column(named: name) else { return String(rows.count) }
+        let format = { (v: Double) in v.isNaN ? "·" : NumberFormatting.significant(v, digits: 6) }
+        if aggregate.function == .distinct {
+            return String(Set(rows.compactMap { column.text(at: $0) }).count)
+        }
+        if column.type == .text {
+            let texts = rows.compactMap { column.text(at: $0) }
+            return (aggregate.function == .min ? texts.min() : texts.max()) ?? "·"
+        }
+        var present: [Double] = []
+        present.reserveCapacity(rows.count)
+        if let numbers { for row in rows where !numbers[row].isNaN { present.append(numbers[row]) } }
+        guard !present.isEmpty else { return aggregate.function == .sum ? "0" : "·" }
+        switch aggregate.function {
+        case .count: return String(rows.count)
+        case .sum: return format(present.reduce(0, +))
+        case .mean: return format(Statistics.mean(present))
+        case .median: return format(Statistics.quantiles(selectingIn: &present, [0.5])[0])
+        case .min: return format(present.min()!)
+        case .max: return format(present.max()!)
+        case .std:
+            guard present.count > 1 else { return "·" }
+            let mean = Statistics.mean(present)
+            return format((present.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(present.count - 1)).squareRoot())
+        case .distinct: return ""
+        }
+    }
+
+    static func crosstab(_ rowName: String, _ columnName: String, _ step: inout Step) throws {
+        let table = try currentTable(step.ws)
+        guard let rowColumn = table.column(named: rowName) else { throw noSuchColumn(rowName, table) }
+        guard let columnColumn = table.column(named: columnName) else { throw noSuchColumn(columnName, table) }
+        guard rowName != columnName else { throw Diagnostic(.badValue, "a crosstab takes two different columns") }
+        // The pairs of values present, each counted once through the grouping of rows.
+        let (groupOfRow, firstRows) = RowKeys([rowColumn, columnColumn]).groups(rowCount: table.rowCount)
+        var sizes = [Int](repeating: 0, count: firstRows.count)
+        for group in groupOfRow { sizes[group] += 1 }
+        func labels(_ column: Column) -> [String] {
+            let present = Set(firstRows.compactMap { column.text(at: $0) })
+            let sorted = column.type == .number ? present.sorted { Double($0)! < Double($1)! } : present.sorted()
+            return sorted + (firstRows.contains { column.isMissing($0) } ? ["(missing)"] : [])
+        }
+        let rowLabels = labels(rowColumn), columnLabels = labels(columnColumn)
+        guard rowLabels.count <= 200, columnLabels.count <= 50 else {
+            throw Diagnostic(.badValue, "'\(rowLabels.count > 200 ? rowName : columnName)' has too many values for a crosstab (\(max(rowLabels.count, columnLabels.count)))",
+                             help: "count its values with 'counts', or group it: 'group \(rowName), \(columnName)'")
+        }
+        let rowIndex = Dictionary(uniqueKeysWithValues: rowLabels.enumerated().map { ($1, $0) })
+        let columnIndex = Dictionary(uniqueKeysWithValues: columnLabels.enumerated().map { ($1, $0) })
+        var counts = [[Int]](repeating: [Int](repeating: 0, count: columnLabels.count), count: rowLabels.count)
+        for (group, first) in firstRows.enumerated() {
+            counts[rowIndex[rowColumn.text(at: first) ?? "(missing)"]!][columnIndex[columnColumn.text(at: first) ?? "(missing)"]!] += sizes[group]
+        }
+        let rows = rowLabels.indices.map { i in [rowLabels[i]] + counts[i].map(String.init) + [String(counts[i].reduce(0, +))] }
+        let totals = ["total"] + columnLabels.indices.map { j in String(counts.reduce(0) { $0 + $1[j] }) } + [String(table.rowCount)]
+        let headers = ["\(rowName) \\ \(columnName)"] + columnLabels + ["total"]
+        step.output.blocks.append(.table(TextTable(headers: headers, rows: rows + [totals], rightAligned: headers.indices.map { $0 > 0 })))
+    }
+}
