@@ -61,7 +61,8 @@ enum Terminal {
     static var renderer: OutputRenderer {
         let colors = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
             && ProcessInfo.processInfo.environment["TERM"] != "dumb"
-        return OutputRenderer(width: terminalWidth(STDOUT_FILENO) ?? 120, colors: colors)
+        return OutputRenderer(width: terminalWidth(STDOUT_FILENO) ?? 120, colors: colors,
+                              ascii: ProcessInfo.processInfo.environment["MLW_ASCII"].map { !$0.isEmpty && $0 != "0" } ?? false)
     }
 
     static func terminalWidth(_ descriptor: Int32) -> Int? {
