@@ -26,6 +26,8 @@ public struct Expression: Sendable, Equatable, CustomStringConvertible {
         case not(Expression)
         case binary(BinaryOperator, Expression, Expression)
         case isMissing(Expression, negated: Bool)
+        /// `x in [a, b]`, `x not in [a, b]`.
+        case isIn(Expression, [Expression], negated: Bool)
         case call(String, [Expression])
     }
 
@@ -42,6 +44,7 @@ public struct Expression: Sendable, Equatable, CustomStringConvertible {
         case .number, .text, .boolean, .column: height = 1
         case .negate(let e), .not(let e), .isMissing(let e, _): height = e.height + 1
         case .binary(_, let a, let b): height = max(a.height, b.height) + 1
+        case .isIn(let e, let items, _): height = max(e.height, items.map(\.height).max() ?? 0) + 1
         case .call(_, let arguments): height = (arguments.map(\.height).max() ?? 0) + 1
         }
     }
@@ -55,6 +58,7 @@ public struct Expression: Sendable, Equatable, CustomStringConvertible {
         case .column(let name): return [name]
         case .negate(let e), .not(let e), .isMissing(let e, _): return e.columnReferences
         case .binary(_, let a, let b): return a.columnReferences + b.columnReferences
+        case .isIn(let e, let items, _): return e.columnReferences + items.flatMap(\.columnReferences)
         case .call(_, let arguments): return arguments.flatMap(\.columnReferences)
         }
     }
@@ -86,6 +90,10 @@ public struct Expression: Sendable, Equatable, CustomStringConvertible {
         case .isMissing(let operand, let negated):
             precedence = 4
             text = operand.render(parentPrecedence: precedence + 1) + (negated ? " is not missing" : " is missing")
+        case .isIn(let operand, let items, let negated):
+            precedence = 4
+            text = operand.render(parentPrecedence: precedence + 1) + (negated ? " not in [" : " in [")
+                + items.map { $0.render(parentPrecedence: 5) }.joined(separator: ", ") + "]"
         case .binary(let op, let lhs, let rhs):
             precedence = op.precedence
             // Left-associative operators need parentheses on a right operand of equal
@@ -117,7 +125,7 @@ public struct Expression: Sendable, Equatable, CustomStringConvertible {
 
 /// Words that cannot be bare column names inside expressions.
 public enum ExpressionKeywords {
-    public static let reserved: Set<String> = ["and", "or", "not", "is", "missing", "true", "false"]
+    public static let reserved: Set<String> = ["and", "or", "not", "is", "missing", "true", "false", "in"]
 }
 
 /// Operators with two operands, spelled as in the source.

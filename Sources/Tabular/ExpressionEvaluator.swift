@@ -43,6 +43,11 @@ public enum ExpressionFunctions {
         ("pow", 2...2, "first argument raised to the second"),
         ("if", 3...3, "if(condition, then, else): then where condition is true, else where false"),
         ("coalesce", 2...16, "the first argument that is not missing"),
+        ("log1p", 1...1, "log(1 + x), accurate for small x (missing for numbers ≤ -1)"),
+        ("lower", 1...1, "text in lower case"),
+        ("upper", 1...1, "text in upper case"),
+        ("length", 1...1, "the number of characters of text"),
+        ("contains", 2...2, "contains(text, part): whether the text holds the part"),
     ]
 
     public static var names: [String] { all.map(\.name) }
@@ -90,6 +95,16 @@ public struct ExpressionEvaluator {
         case .isMissing(let operand, _):
             _ = try type(of: operand)
             return .boolean
+        case .isIn(let operand, let items, _):
+            let left = try type(of: operand)
+            for item in items {
+                let right = try type(of: item)
+                if (left == .text) != (right == .text) {
+                    throw ExpressionError("cannot look for \(right.rawValue) among \(left.rawValue) values", at: item.range,
+                                          help: left == .text ? "text values are written in quotes: island in [\"Biscoe\", \"Dream\"]" : nil)
+                }
+            }
+            return .boolean
         case .binary(let op, let lhs, let rhs):
             if op.isLogical {
                 try expect(lhs, is: .boolean, context: "'\(op.rawValue)'")
@@ -130,6 +145,9 @@ public struct ExpressionEvaluator {
                 if Set(types).count == 1 { return types[0] }
                 if types.allSatisfy(\.isNumeric) { return .number }
                 throw ExpressionError("the arguments of 'coalesce' differ in type", at: expression.range)
+            case "lower", "upper", "length", "contains":
+                for argument in arguments { try expect(argument, is: .text, context: "'\(name)'") }
+                return name == "length" ? .number : name == "contains" ? .boolean : .text
             default:
                 for argument in arguments { try expect(argument, numeric: "'\(name)'") }
                 return .number
@@ -222,6 +240,15 @@ public struct ExpressionEvaluator {
             return .boolean(missing.map { ($0 != negated) ? 1 : 0 })
         case .binary(let op, let lhs, let rhs):
             return try binary(op, try values(lhs), try values(rhs))
+        case .isIn(let operand, let items, let negated):
+            // Missing stays missing (as a comparison with it would); else whether any item equals it.
+            var found = [UInt8](repeating: 0, count: rows)
+            let value = try values(operand)
+            for item in items {
+                guard case .boolean(let equal) = try binary(.equal, value, try values(item)) else { continue }
+                for row in 0..<rows where found[row] != 1 && equal[row] != 0 { found[row] = equal[row] }
+            }
+            return .boolean(found.map { $0 == Column.missingBoolean ? $0 : (($0 == 1) != negated ? 1 : 0) })
         case .call(let name, let arguments):
             return try call(name, arguments.map { try values($0) })
         }
@@ -301,6 +328,19 @@ public struct ExpressionEvaluator {
                 return (x * scale).rounded(.toNearestOrAwayFromZero) / scale
             })
         case "pow": return .number(zip(arguments[0].asNumbers, arguments[1].asNumbers).map { Foundation.pow($0, $1) })
+        case "log1p": return map1 { $0 <= -1 ? .nan : Foundation.log1p($0) }
+        case "lower", "upper":
+            guard case .text(let texts) = arguments[0] else { return .text([]) }
+            return .text(texts.map { $0.map { name == "lower" ? $0.lowercased() : $0.uppercased() } })
+        case "length":
+            guard case .text(let texts) = arguments[0] else { return .number([]) }
+            return .number(texts.map { $0.map { Double($0.count) } ?? .nan })
+        case "contains":
+            guard case .text(let texts) = arguments[0], case .text(let parts) = arguments[1] else { return .boolean([]) }
+            return .boolean(zip(texts, parts).map { text, part in
+                guard let text, let part else { return Column.missingBoolean }
+                return text.contains(part) ? 1 : 0
+            })
         case "min", "max":
             let columns = arguments.map(\.asNumbers)
             return .number((0..<rows).map { row in

@@ -108,7 +108,7 @@ public struct ExpressionParser {
                 i += 2
                 continue
             }
-            if "+-*/%^()<>=,".contains(c) {
+            if "+-*/%^()<>=,[]".contains(c) {
                 tokens.append(ExpressionToken(kind: .op(String(c)), range: SourceRange(i, i + 1)))
                 i += 1
                 continue
@@ -199,9 +199,30 @@ public struct ExpressionParser {
         return try parseComparison()
     }
 
-    // comparison = sum [ compare-op sum | "is" ["not"] "missing" ]
+    // comparison = sum [ compare-op sum | "is" ["not"] "missing" | ["not"] "in" "[" sum { "," sum } "]" ]
     private mutating func parseComparison() throws -> Expression {
         let left = try parseSum()
+        if isIdentifier("in") || (isIdentifier("not") && position + 1 < tokens.count && tokens[position + 1].kind == .identifier("in")) {
+            let negated = isIdentifier("not")
+            if negated { _ = advance() }
+            _ = advance()
+            guard isOperator("[") else {
+                throw ExpressionError(category: .syntax, "expected '[' after 'in'", at: current.range,
+                                      help: "list the values in brackets: island in [\"Dream\", \"Biscoe\"]")
+            }
+            _ = advance()
+            var items: [Expression] = []
+            while true {
+                if isOperator("]"), !items.isEmpty { break }
+                items.append(try parseSum())
+                if isOperator(",") { _ = advance(); continue }
+                guard isOperator("]") else {
+                    throw ExpressionError(category: .syntax, "expected ',' or ']' in the list after 'in'", at: current.range)
+                }
+            }
+            let end = advance().range
+            return try node(.isIn(left, items, negated: negated), .covering(left.range, end))
+        }
         if isIdentifier("is") {
             let isToken = advance()
             var negated = false

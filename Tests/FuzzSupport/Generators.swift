@@ -10,12 +10,15 @@ public enum Generators {
             case 1: return random.pick(["\"a\"", "\"\"", "\"q\\\"uote\"", "'single'", "\"é\"", "\"unterminated"])
             case 2: return random.pick(["true", "false"])
             case 3, 4: return columns.isEmpty ? "nowhere" : random.pick(columns)
-            case 5: return random.pick(["missing", "nowhere", "is", "not", "(", ")", ",", "#", "=", "$p", "@"])
+            case 5: return random.pick(["missing", "nowhere", "is", "not", "(", ")", ",", "#", "=", "$p", "@", "in", "[", "]"])
             default: return "-" + expression(columns: columns, functions: functions, &random, depth: depth + 1)
             }
         }
         let a = expression(columns: columns, functions: functions, &random, depth: depth + 1), b = expression(columns: columns, functions: functions, &random, depth: depth + 1)
-        switch random.below(9) {
+        switch random.below(10) {
+        case 9:
+            let items = (0..<random.below(4)).map { _ in expression(columns: columns, functions: functions, &random, depth: depth + 1) }
+            return "\(a) \(random.chance(0.3) ? "not " : "")in " + (random.chance(0.9) ? "[" + items.joined(separator: ", ") + "]" : items.joined(separator: ", "))
         case 0, 1: return "\(a) \(random.pick(["+", "-", "*", "/", "%", "^"])) \(b)"
         case 2: return "\(a) \(random.pick(["==", "!=", "<", "<=", ">", ">=", "="])) \(b)"
         case 3: return "\(a) \(random.pick(["and", "or"])) \(b)"

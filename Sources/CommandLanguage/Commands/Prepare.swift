@@ -9,7 +9,8 @@ extension CommandTable {
             summary: "add a column computed from others (or replace one of the same name)",
             details: """
             Expressions have arithmetic (+ - * / % ^), comparisons (== != < <= > >=),
-            and/or/not, 'is missing', and the functions abs, sqrt, log, log10, exp, round,
+            and/or/not, 'is missing', 'in [...]', and the functions abs, sqrt, log, log10,
+            log1p, exp, round, lower, upper, length, contains,
             floor, ceil, min, max, pow, if and coalesce. Text is written in quotes; a column
             whose name is not a plain word is written in backticks. See docs/expressions.md.
             """,
