@@ -145,6 +145,8 @@ public enum Command: Sendable, Equatable {
     case train(algorithm: String, name: String?, settings: [Setting])
     case evaluate
     case saveMetrics(path: PathArgument)
+    /// A table (the current one when nil) written as CSV, TSV or JSON Lines.
+    case saveTable(table: String?, path: PathArgument)
     case rules(model: String)
     case importance(model: String)
     case predict(model: String, table: String, path: PathArgument?)
@@ -205,7 +207,7 @@ public enum Command: Sendable, Equatable {
         case .split, .splitTestTable: return "split"
         case .train: return "train"
         case .evaluate: return "evaluate"
-        case .saveMetrics: return "save"
+        case .saveMetrics, .saveTable: return "save"
         case .rules: return "rules"
         case .importance: return "importance"
         case .predict: return "predict"

@@ -72,6 +72,9 @@ extension Command: CustomStringConvertible {
             return text
         case .evaluate: return "evaluate"
         case .saveMetrics(let path): return "save metrics to \(pathText(path))"
+        case .saveTable(let table, let path):
+            // A table named like the keyword is quoted, so it does not read back as `save metrics`.
+            return "save " + (table.map { ($0 == "metrics" ? quoted($0) : nameText($0)) + " " } ?? "") + "to \(pathText(path))"
         case .rules(let model): return "rules \(nameText(model))"
         case .importance(let model): return "importance \(nameText(model))"
         case .predict(let model, let table, let path):

@@ -4,7 +4,7 @@ import Learning
 import Scoring
 import Tabular
 
-/// The data stage: `load`, `tables`, `use`.
+/// The data stage: `load`, `tables`, `use`, `save`.
 extension Interpreter {
     /// Loads a CSV file as a table and makes it current; records the table name it chose.
     static func load(_ argument: PathArgument, name: String?, separator: String?, missing: [String], _ step: inout Step, _ context: EngineContext) throws {
@@ -16,8 +16,8 @@ extension Interpreter {
         let file = context.resolve(path)
         let result: CSVReadResult
         do {
-            result = try CSVReader.read(path: file, name: tableName, separator: separator?.utf8.first, missing: missing,
-                                        isCancelled: context.isCancelled)
+            result = try TableReader.read(path: file, name: tableName, separator: separator?.utf8.first, missing: missing,
+                                          isCancelled: context.isCancelled)
         } catch let error as CSVError where error.line == nil {
             // No such file, or one that cannot be opened: missing input (EX_NOINPUT).
             let unreadable = !FileManager.default.isReadableFile(atPath: file)
@@ -83,4 +83,35 @@ extension Interpreter {
         return Suggestions.best(FilePaths.fileName(of: path), among: entries).map { "did you mean '\(FilePaths.join(directory, $0))'?" }
     }
 
+    static func saveMetrics(_ argument: PathArgument, _ step: inout Step) throws {
+        let path = try argument.resolved(in: step.ws.parameters)
+        guard let evaluation = step.ws.evaluation else {
+            throw Diagnostic(.notReady, "there are no metrics yet", help: "run 'evaluate' first")
+        }
+        try writeFile(MetricsJSON.encode(evaluation, goals: step.ws.goals), to: path)
+        step.output.blocks.append(.success("wrote metrics of \(Plural.count(evaluation.rows.count, "model")) to \(path)"))
+    }
+
+    static func saveTable(_ name: String?, to argument: PathArgument, _ step: inout Step) throws {
+        let path = try argument.resolved(in: step.ws.parameters)
+        let table: Table
+        if let name {
+            guard let named = step.ws.table(named: name) else { throw noSuchTable(name, step.ws) }
+            table = named
+        } else {
+            table = try currentTable(step.ws)
+        }
+        let format = FilePaths.fileName(of: path).split(separator: ".").last.map { $0.lowercased() } ?? ""
+        let write: () throws -> Void
+        switch format {
+        case "csv": write = { try CSVWriter.write(table, to: path) }
+        case "tsv", "tab": write = { try CSVWriter.write(table, to: path, separator: UInt8(ascii: "\t")) }
+        case "jsonl", "ndjson": write = { try JSONLinesWriter.write(table, to: path) }
+        default:
+            throw Diagnostic(.badValue, "cannot tell which format to write '\(path)' in",
+                             help: "end the file name with .csv, .tsv or .jsonl")
+        }
+        try writeFile(to: path, write)
+        step.output.blocks.append(.success("wrote \(table.name) (\(Plural.count(table.rowCount, "row")) × \(Plural.count(table.columns.count, "column"))) to \(path)"))
+    }
 }

@@ -3,8 +3,8 @@ import Learning
 import Scoring
 import Tabular
 
-/// The model stage: `train`, `evaluate`, `save metrics`, and the inspections of a
-/// trained model (`rules`, `importance`).
+/// The model stage: `train`, `evaluate`, and the inspections of a trained model (`rules`,
+/// `importance`).
 extension Interpreter {
     static func train(_ algorithmName: String, _ requestedName: String?, _ given: [Command.Setting], _ step: inout Step,
                       _ context: EngineContext) throws {
@@ -58,15 +58,6 @@ extension Interpreter {
             for metric in row.metrics { step.fingerprint.add("\(row.model).\(metric.name)", Fingerprint.format(metric.value)) }
         }
         step.output.blocks += evaluation.output
-    }
-
-    static func saveMetrics(_ argument: PathArgument, _ step: inout Step) throws {
-        let path = try argument.resolved(in: step.ws.parameters)
-        guard let evaluation = step.ws.evaluation else {
-            throw Diagnostic(.notReady, "there are no metrics yet", help: "run 'evaluate' first")
-        }
-        try writeFile(MetricsJSON.encode(evaluation, goals: step.ws.goals), to: path)
-        step.output.blocks.append(.success("wrote metrics of \(Plural.count(evaluation.rows.count, "model")) to \(path)"))
     }
 
     /// `rules MODEL`: a tree as if/then rules, each leaf with its prediction and rows.

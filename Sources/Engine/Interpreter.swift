@@ -124,6 +124,7 @@ public enum Interpreter {
             case .train(let algorithm, let name, let settings): try train(algorithm, name, settings, &step, context)
             case .evaluate: try evaluate(&step)
             case .saveMetrics(let path): try saveMetrics(path, &step)
+            case .saveTable(let name, let path): try saveTable(name, to: path, &step)
             case .rules(let model): try rules(model, &step)
             case .importance(let model): try importance(model, &step)
             // deploy

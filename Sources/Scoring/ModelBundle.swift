@@ -258,7 +258,7 @@ public enum ModelBundle {
         let table: Table
         // New rows are read as the training file was: its missing-value markers too.
         let missing = model.dataSources.first?.missing ?? []
-        do { table = try CSVReader.read(path: input, name: "input", missing: missing).table } catch let error as CSVError {
+        do { table = try TableReader.read(path: input, name: "input", missing: missing).table } catch let error as CSVError {
             if error.line == nil, !FileManager.default.isReadableFile(atPath: input) { throw ScoringError.missing(error.description) }
             throw ScoringError.input("\(input): \(error.description)")
         }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Writes tables as RFC 4180 CSV (comma separated, quotes only where needed, `\n` lines).
+/// Writes tables as RFC 4180 CSV (comma separated, quotes only where needed, `\n` lines),
+/// or with another separator (tab for TSV).
 /// Numbers print as `NumberFormatting.shortest` does (they read back to the same value);
 /// missing values are empty fields. Row blocks are formatted in parallel straight into
 /// bytes; text is escaped once per distinct value, not once per cell.
@@ -13,20 +14,8 @@ public enum CSVWriter {
 
     /// Writes the CSV of `table` to `path` atomically: block by block into a temporary
     /// file beside it, renamed over `path` once complete.
-    public static func write(_ table: Table, to path: String) throws {
-        let temporary = path + ".tmp-\(getpid())"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw CSVError(line: nil, message: String(cString: strerror(errno))) }
-        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
-        do {
-            try write(table, to: handle)
-            try handle.synchronize()
-            try handle.close()
-            guard rename(temporary, path) == 0 else { throw CSVError(line: nil, message: String(cString: strerror(errno))) }
-        } catch {
-            unlink(temporary)
-            throw error
-        }
+    public static func write(_ table: Table, to path: String, separator: UInt8 = UInt8(ascii: ",")) throws {
+        try AtomicFile.write(formattedBlocks(table, separator: separator), to: path)
     }
 
     /// Writes the CSV of `table` to an open file (standard output, say), block by block.
@@ -45,7 +34,8 @@ public enum CSVWriter {
         case booleans([UInt8])
     }
 
-    private static func formattedBlocks(_ table: Table) -> [[UInt8]] {
+    private static func formattedBlocks(_ table: Table, separator: UInt8 = UInt8(ascii: ",")) -> [[UInt8]] {
+        let escape = { (field: String) in Self.escape(field, separator: separator) }
         let fields: [Field] = table.columns.map { column in
             switch column.data {
             case .number(let values): return .numbers(values)
@@ -56,7 +46,7 @@ public enum CSVWriter {
             case .boolean(let values): return .booleans(values)
             }
         }
-        let header = Array((table.columnNames.map(escape).joined(separator: ",") + "\n").utf8)
+        let header = Array((table.columnNames.map(escape).joined(separator: String(UnicodeScalar(separator))) + "\n").utf8)
         let rows = table.rowCount, q = fields.count
         let blockSize = max(4096, (rows + 63) / 64)
         let starts = Array(stride(from: 0, to: rows, by: blockSize))
@@ -103,7 +93,7 @@ public enum CSVWriter {
                 ends.withUnsafeBufferPointer { cellEnds in
                     for i in 0..<n {
                         for j in 0..<q {
-                            if j > 0 { out.append(UInt8(ascii: ",")) }
+                            if j > 0 { out.append(separator) }
                             let k = j * n + i
                             let from = k == 0 ? 0 : cellEnds[k - 1]
                             out.append(contentsOf: UnsafeBufferPointer(rebasing: cells[from..<cellEnds[k]]))
@@ -131,10 +121,87 @@ public enum CSVWriter {
         out[start...].reverse()
     }
 
-    static func escape(_ field: String) -> String {
-        if field.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) {
+    static func escape(_ field: String, separator: UInt8 = UInt8(ascii: ",")) -> String {
+        if field.utf8.contains(where: { $0 == separator || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) {
             return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return field
+    }
+}
+
+/// Writes a file whole or not at all: into a temporary file beside it, synced, then renamed
+/// over the path.
+public enum AtomicFile {
+    public static func write(_ blocks: [[UInt8]], to path: String) throws {
+        let temporary = FilePaths.join(FilePaths.directory(of: path), "." + FilePaths.fileName(of: path) + ".tmp-\(getpid())")
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw CSVError(line: nil, message: String(cString: strerror(errno))) }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        do {
+            for block in blocks { try handle.write(contentsOf: block) }
+            try handle.synchronize()
+            try handle.close()
+            guard rename(temporary, path) == 0 else { throw CSVError(line: nil, message: String(cString: strerror(errno))) }
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+    }
+}
+
+/// Writes tables as JSON Lines: one object per row, `{"column": value, ...}`, with numbers
+/// as numbers (missing and non-finite as null), booleans as true/false and text as strings.
+public enum JSONLinesWriter {
+    public static func write(_ table: Table, to path: String) throws {
+        try AtomicFile.write(lines(table), to: path)
+    }
+
+    /// The rows as JSON Lines, in blocks formatted in parallel.
+    public static func lines(_ table: Table) -> [[UInt8]] {
+        let keys = table.columnNames.map { Array((string($0) + ":").utf8) }
+        let texts: [[[UInt8]]?] = table.columns.map { column in
+            guard case .text(_, let dictionary) = column.data else { return nil }
+            return dictionary.map { Array(string($0).utf8) }
+        }
+        let blockSize = 8192
+        return Parallel.map(Array(stride(from: 0, to: table.rowCount, by: blockSize))) { start -> [UInt8] in
+            var out: [UInt8] = []
+            for row in start..<min(start + blockSize, table.rowCount) {
+                out.append(UInt8(ascii: "{"))
+                for (j, column) in table.columns.enumerated() {
+                    if j > 0 { out.append(UInt8(ascii: ",")) }
+                    out.append(contentsOf: keys[j])
+                    switch column.data {
+                    case .number(let values):
+                        let x = values[row]
+                        out.append(contentsOf: (x.isFinite ? NumberFormatting.shortest(x) : "null").utf8)
+                    case .boolean(let flags):
+                        out.append(contentsOf: (flags[row] == Column.missingBoolean ? "null" : flags[row] == 1 ? "true" : "false").utf8)
+                    case .text(let codes, _):
+                        let code = codes[row]
+                        if code < 0 { out.append(contentsOf: "null".utf8) } else { out.append(contentsOf: texts[j]![Int(code)]) }
+                    }
+                }
+                out.append(contentsOf: "}\n".utf8)
+            }
+            return out
+        }
+    }
+
+    /// A JSON string literal.
+    static func string(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out + "\""
     }
 }

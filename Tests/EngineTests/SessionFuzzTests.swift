@@ -17,7 +17,8 @@ struct SessionFuzzTests {
         static let readable = ["datasets/iris.csv", "datasets/penguins.csv", "datasets/airquality.csv", "datasets/house_votes84.csv",
                                "Tests/EngineTests/Fixtures/collide.csv", "Tests/EngineTests/Fixtures/odd_names.csv",
                                "Tests/EngineTests/Fixtures/one_row.csv", "Tests/EngineTests/Fixtures/overflow.csv",
-                               "x", "/", "/dev/null", "datasets", "nope.csv", "~/nope.csv", "sessions/penguins.mlw"]
+                               "x", "/", "/dev/null", "datasets", "nope.csv", "~/nope.csv", "sessions/penguins.mlw",
+                               "Tests/EngineTests/Fixtures/question_marks.csv"]
         static let names = ["t", "u", "my t", "a=b", "with", "x", "1st", "é", "m", "logistic", "linear", "model 2"]
         static let numbers = ["0", "1", "-1", "0.5", "0.8", "0.99", "2", "1e6", "1e999", "nan", "inf", "x", "3.5", "100000", "1e-9"]
 
@@ -119,7 +120,7 @@ struct SessionFuzzTests {
             switch choice {
             case 0:
                 line = "load " + quoted(random.chance(0.7) ? random.pick(Self.datasets).path : random.chance(0.6) ? random.pick(Self.readable)
-                                        : directory + "/" + random.pick(["out/p.csv", "out/m.json", "out/pipe/pipeline.mlw", "out/b/manifest.json"]))
+                                        : directory + "/" + random.pick(["out/p.csv", "out/m.json", "out/pipe/pipeline.mlw", "out/b/manifest.json", "out/t.jsonl", "out/t.tsv"]))
                 if random.chance(0.5) { line += " as " + name(random.pick(Self.names)) }
                 if random.chance(0.1) { line += " sep=" + random.pick(["\",\"", "\";\"", "\"\\t\"", "\"1\"", "\"\"", "tab", "\"\\\"\""]) }
             case 1: line = "use " + tableName()
@@ -164,7 +165,10 @@ struct SessionFuzzTests {
             /// The clean stage's verbs and the inspections that take their own selection.
             func cleanLine() -> String {
                 func value() -> String { random.pick(["\"?\"", "0", "-1", "missing", "\"x y\"", "true", "1e9", "\"\""]) }
-                switch random.below(16) {
+                switch random.below(17) {
+                case 16:
+                    return "save " + (random.chance(0.4) ? tableName() + " " : "") + "to "
+                        + quoted(directory + "/" + random.pick(["out/t.csv", "out/t.tsv", "out/t.jsonl", "out/t.dat", "out", "out/t.csv/x.csv"]))
                 case 11: return "counts \(column())" + (random.chance(0.4) ? " top=\(random.pick(Self.numbers))" : "") + (random.chance(0.3) ? " where " + expression(condition: true) : "")
                 case 12: return "hist \(column())" + (random.chance(0.4) ? " bins=\(random.pick(Self.numbers))" : "") + (random.chance(0.3) ? " where " + expression(condition: true) : "")
                 case 13: return "corr" + (random.chance(0.5) ? " " + random.pick(["pearson", "spearman"]) : "") + (random.chance(0.5) ? " " + columnList() : "")

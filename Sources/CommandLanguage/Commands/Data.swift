@@ -65,5 +65,33 @@ extension CommandTable {
             details: "Commands that read or change data work on the current table.",
             examples: ["use penguins"], kind: .dataStep, complete: { words in words.isEmpty ? [.table] : [] },
             parse: { c in .use(table: try c.only("a table name")) }),
+        CommandSpec(
+            name: "save", stage: .data, usage: "save [TABLE] to PATH  |  save metrics to PATH",
+            summary: "write a table (the current one unless named) as CSV, TSV or JSON Lines, or the last evaluation as JSON",
+            details: """
+            The format follows the file's extension: .csv, .tsv (tab-separated) or .jsonl
+            (one JSON object per row; missing values are null). The file is written whole or
+            not at all (a temporary file renamed into place). 'save metrics to PATH' writes
+            the last evaluation: the target, the task and each model's metrics. To save a
+            table named metrics, quote its name.
+            """,
+            examples: ["save to out/penguins_clean.csv", "save penguins to out/penguins.jsonl", "save metrics to out/metrics.json"],
+            kind: .fileWriting,
+            complete: { words in words.isEmpty ? [.table, .words(["to", "metrics"])] : (words.last == "to" ? [.path] : [.words(["to"])]) },
+            parse: { c in
+                if let token = c.current, token.kind == .word, token.text == "metrics" {
+                    c.index += 1
+                    try c.expectWord("to")
+                    let path = try c.path("a file path")
+                    try c.expectEnd()
+                    return .saveMetrics(path: path)
+                }
+                var table: String?
+                if !c.peekWord("to") { table = try c.value("a table name or 'to'").text }
+                try c.expectWord("to")
+                let path = try c.path("a file path")
+                try c.expectEnd()
+                return .saveTable(table: table, path: path)
+            }),
     ]
 }

@@ -42,19 +42,6 @@ extension CommandTable {
             examples: ["evaluate"], kind: .workspaceStep, complete: { _ in [] },
             parse: { c in try c.expectEnd(); return .evaluate }),
         CommandSpec(
-            name: "save", stage: .model, usage: "save metrics to PATH",
-            summary: "write the last evaluation as JSON",
-            details: "The JSON holds the target, the task and each model's metrics.",
-            examples: ["save metrics to out/metrics.json"], kind: .fileWriting,
-            complete: { words in words.isEmpty ? [.words(["metrics"])] : (words.count == 1 ? [.words(["to"])] : [.path]) },
-            parse: { c in
-                try c.expectWord("metrics")
-                try c.expectWord("to")
-                let path = try c.path("a file path")
-                try c.expectEnd()
-                return .saveMetrics(path: path)
-            }),
-        CommandSpec(
             name: "rules", stage: .model, usage: "rules MODEL",
             summary: "show a tree model as if/then rules",
             details: """
