@@ -86,9 +86,9 @@ public struct OutputRenderer: Sendable {
         output.blocks.map { block -> String in
             switch block {
             case .text(let text): return text
-            case .success(let text): return paint(text, "32")
-            case .note(let text): return paint(text, "2")
-            case .warning(let text): return paint("warning: " + text, "33")
+            case .success(let text): return paint(TextWidth.wrap(text, width: width), "32")
+            case .note(let text): return paint(TextWidth.wrap(text, width: width), "2")
+            case .warning(let text): return paint(TextWidth.wrap("warning: " + text, width: width), "33")
             case .table(let table): return render(table)
             case .chart(let chart): return render(chart)
             }
@@ -105,41 +105,47 @@ public struct OutputRenderer: Sendable {
         }.joined(separator: "\n")
     }
 
-    /// Aligned columns; columns that do not fit the width are left out and named.
+    /// Aligned columns, measured in terminal columns (wide characters count two). A table
+    /// wider than the terminal is shown in pages of columns, each repeating the first
+    /// column, rather than dropping any.
     public func render(_ table: TextTable) -> String {
         let columnCount = table.headers.count
         let maxCell = 40
-        func clip(_ s: String) -> String { s.count > maxCell ? String(s.prefix(maxCell - 1)) + "…" : s }
-        var widths = (0..<columnCount).map { c in
-            ([table.headers[c]] + table.rows.map { $0[c] }).map { clip($0).count }.max() ?? 0
+        func clip(_ s: String) -> String { TextWidth.clip(s, to: maxCell) }
+        let widths = (0..<columnCount).map { c in
+            ([table.headers[c]] + table.rows.map { $0[c] }).map { TextWidth.of(clip($0)) }.max() ?? 0
         }
-        var shown: [Int] = []
+        // Pages: as many columns as fit, the first column repeated on each later page.
+        var pages: [[Int]] = []
+        var page: [Int] = []
         var used = 0
         for c in 0..<columnCount {
-            let needed = widths[c] + (shown.isEmpty ? 0 : 2)
-            if used + needed > width, !shown.isEmpty { break }
-            shown.append(c)
-            used += needed
+            let needed = widths[c] + (page.isEmpty ? 0 : 2)
+            if used + needed > width, page.count > (pages.isEmpty ? 0 : 1) {
+                pages.append(page)
+                page = [0]
+                used = widths[0]
+            }
+            page.append(c)
+            used += widths[c] + (page.count == 1 ? 0 : 2)
         }
-        widths = widths.map { min($0, maxCell) }
-        func line(_ cells: [String], row: Int?, header: Bool) -> String {
+        if !page.isEmpty { pages.append(page) }
+        func line(_ cells: [String], _ shown: [Int], row: Int?, header: Bool) -> String {
             shown.map { c -> String in
-                let text = clip(cells[c])
-                let pad = String(repeating: " ", count: max(0, widths[c] - text.count))
-                var cell = table.rightAligned[c] ? pad + text : text + pad
+                var cell = TextWidth.pad(clip(cells[c]), to: widths[c], right: table.rightAligned[c])
                 if header { cell = paint(cell, "1") }
                 else if let row, table.dimCells.contains(TextTable.Cell(row: row, column: c)) { cell = paint(cell, "2") }
                 return cell
             }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
         }
-        var lines = [line(table.headers, row: nil, header: true)]
-        lines.append(shown.map { String(repeating: "─", count: widths[$0]) }.joined(separator: "  "))
-        for (r, row) in table.rows.enumerated() { lines.append(line(row, row: r, header: false)) }
-        if shown.count < columnCount {
-            lines.append(paint("… \(Plural.count(columnCount - shown.count, "more column")): " + table.headers[shown.count...].joined(separator: ", "), "2"))
-        }
-        return lines.joined(separator: "\n")
+        return pages.map { shown in
+            var lines = [line(table.headers, shown, row: nil, header: true)]
+            lines.append(shown.map { String(repeating: "─", count: widths[$0]) }.joined(separator: "  "))
+            for (r, row) in table.rows.enumerated() { lines.append(line(row, shown, row: r, header: false)) }
+            return lines.joined(separator: "\n")
+        }.joined(separator: "\n\n")
     }
+
 }
 
 import Foundation

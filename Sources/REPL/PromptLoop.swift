@@ -42,6 +42,8 @@ public struct PromptLoop {
             case .line(let line):
                 editor.remember(line)
                 LineEditor.clearInterrupt()
+                // The width is read again for every step: the terminal may have been resized.
+                loop.renderer.width = Self.terminalWidth() ?? loop.renderer.width
                 let outcome = editor.whileRunningCommand { loop.step(line) }
                 if case .quit = outcome { return 0 }
                 // At the prompt everything goes to the terminal; the terminal echoed ^C without a newline.
@@ -51,6 +53,12 @@ public struct PromptLoop {
                 editor.saveHistory()
             }
         }
+    }
+
+    /// The terminal's width in columns, when standard output is a terminal.
+    static func terminalWidth() -> Int? {
+        var size = winsize()
+        return ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : nil
     }
 
     /// Names valid now, and file paths, for TAB completion.

@@ -35,3 +35,22 @@ struct RowsAndCastTests {
         #expect(Column(name: "b", data: .boolean([1, 0, Column.missingBoolean])).cast(to: .number).column.numericValues!.prefix(2) == [1, 0])
     }
 }
+
+/// Terminal widths of text: wide characters, marks, clipping and wrapping.
+struct TextWidthTests {
+    @Test func wideCharactersTakeTwoColumnsAndMarksNone() {
+        #expect(TextWidth.of("abc") == 3)
+        #expect(TextWidth.of("日本語") == 6)
+        #expect(TextWidth.of("e\u{301}") == 1)
+        #expect(TextWidth.pad("日本", to: 6) == "日本  ")
+        #expect(TextWidth.of(TextWidth.clip("日本語テキスト", to: 7)) <= 7)
+    }
+
+    @Test func wrappingBreaksAtSpacesWithinTheWidth() {
+        let text = "one two three four five six seven eight nine ten eleven twelve"
+        let wrapped = TextWidth.wrap(text, width: 20)
+        #expect(wrapped.split(separator: "\n").allSatisfy { TextWidth.of(String($0)) <= 20 })
+        #expect(wrapped.replacingOccurrences(of: "\n  ", with: " ") == text)
+        #expect(TextWidth.wrap("short", width: 20) == "short")
+    }
+}

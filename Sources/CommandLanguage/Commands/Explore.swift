@@ -9,8 +9,8 @@ extension CommandTable {
             summary: "show the first N rows of the current table (10 by default), or of those where a condition holds",
             details: """
             Shows without changing anything: COLUMNS picks the columns to show, and 'where'
-            the rows (the expression language of 'filter'). Columns that do not fit the
-            terminal width are left out and named below the table.
+            the rows (the expression language of 'filter'). A table wider than the terminal
+            is shown in pages of columns, each repeating the first column.
             """,
             examples: ["head", "head 5", "head 3 species, bill_length_mm where island == \"Dream\""], kind: .inspection,
             complete: { words in words.count >= 1 && words.last != "where" ? [.column, .words(["where"])] : [.column] },
