@@ -31,16 +31,23 @@ enum Rendering {
         return TextTable(headers: ["column", "type", "missing", "notes"], rows: rows, rightAligned: [false, false, true, false])
     }
 
+    /// "12 (3.5%)", or "0".
+    static func missingText(_ missing: Int, of total: Int) -> String {
+        missing == 0 || total == 0 ? "\(missing)" : "\(missing) (" + String(format: "%.1f%%", Double(missing) / Double(total) * 100) + ")"
+    }
+
     static func describe(_ table: Table, columns names: [String]) -> [Output.Block] {
         let columns = names.compactMap { table.column(named: $0) }
         var blocks: [Output.Block] = []
         let numbers = columns.filter { $0.type == .number }
         if !numbers.isEmpty {
-            let headers = ["column", "count", "missing", "mean", "std", "min", "25%", "50%", "75%", "max"]
+            let headers = ["column", "count", "missing", "distinct", "zeros", "mean", "std", "min", "25%", "50%", "75%", "max", "skew", "kurt"]
             let rows = Parallel.map(numbers) { column -> [String] in
                 let s = Statistics.summarize(numbers: column.numericValues!)
                 let f = { (v: Double) in v.isNaN ? "·" : NumberFormatting.significant(v, digits: 5) }
-                return [column.name, "\(s.count)", "\(s.missing)", f(s.mean), f(s.std), f(s.min), f(s.q25), f(s.median), f(s.q75), f(s.max)]
+                let shape = { (v: Double) in v.isNaN ? "·" : String(format: "%.2f", v) }
+                return [column.name, "\(s.count)", missingText(s.missing, of: s.count + s.missing), (s.distinctIsExact ? "" : "≈") + "\(s.distinct)",
+                        "\(s.zeros)", f(s.mean), f(s.std), f(s.min), f(s.q25), f(s.median), f(s.q75), f(s.max), shape(s.skewness), shape(s.kurtosis)]
             }
             blocks.append(.table(TextTable(headers: headers, rows: rows, rightAligned: headers.indices.map { $0 > 0 })))
         }
@@ -56,7 +63,7 @@ enum Rendering {
                     codes = (0..<column.count).map { row in column.text(at: row).map { $0 == "true" ? 1 : 0 } ?? -1 }
                 }
                 let s = Statistics.summarize(codes: codes, dictionary: dictionary, top: 3)
-                return [column.name, column.type.rawValue, "\(s.count)", "\(s.missing)", "\(s.distinct)",
+                return [column.name, column.type.rawValue, "\(s.count)", missingText(s.missing, of: s.count + s.missing), "\(s.distinct)",
                         s.top.map { "\($0.value) (\($0.count))" }.joined(separator: ", ")]
             }
             blocks.append(.table(TextTable(headers: headers, rows: rows, rightAligned: [false, false, true, true, true, false])))

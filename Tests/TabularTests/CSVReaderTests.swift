@@ -153,6 +153,22 @@ struct CSVReaderTests {
         #expect(abs(summary.std - 0.8280661280) < 1e-9)
         #expect(summary.median == 5.8)
         #expect(summary.q25 == 5.1 && summary.q75 == 6.4)
+        // pandas 3.1: skew() 0.3149109566369741, kurt() -0.5520640413156371, nunique() 35.
+        #expect(abs(summary.skewness - 0.3149109566369741) < 1e-12)
+        #expect(abs(summary.kurtosis - -0.5520640413156371) < 1e-12)
+        #expect(summary.distinct == 35 && summary.distinctIsExact && summary.zeros == 0)
+    }
+
+    @Test func distinctValuesAreCountedExactlyThenEstimated() {
+        let small = Statistics.summarize(numbers: [0, -0.0, 1, 1, .nan, 2])
+        #expect(small.distinct == 3 && small.distinctIsExact && small.zeros == 2 && small.missing == 1)
+        #expect(small.kurtosis.isNaN == false && Statistics.summarize(numbers: [1, 2]).skewness.isNaN)
+        #expect(Statistics.summarize(numbers: [4, 4, 4, 4]).skewness.isNaN)
+        // 300,000 values with 150,000 different ones: past the exact limit, within 2%.
+        let many = (0..<300_000).map { Double($0 % 150_000) * 0.37 }
+        let estimate = Statistics.summarize(numbers: many)
+        #expect(!estimate.distinctIsExact)
+        #expect(abs(Double(estimate.distinct) - 150_000) / 150_000 < 0.02)
     }
 
     @Test func writerRoundTrips() throws {
