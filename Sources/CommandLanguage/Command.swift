@@ -129,6 +129,10 @@ public enum Command: Sendable, Equatable {
     /// A seeded random sample of rows (nil seed: chosen when it runs, then recorded).
     case sample(size: SampleSize, seed: UInt64?)
     case select(columns: [String])
+    /// Another table's columns added to each row with equal keys.
+    case join(table: String, keys: [String], kind: JoinKind)
+    /// Another table's rows added after the current table's.
+    case append(table: String)
     case rename(from: String, to: String)
     case cast(columns: [String], type: ColumnType)
     /// `replace VALUE with VALUE in COLUMNS`; nil is `missing`.
@@ -194,6 +198,8 @@ public enum Command: Sendable, Equatable {
         case .sort: return "sort"
         case .sample: return "sample"
         case .select: return "select"
+        case .join: return "join"
+        case .append: return "append"
         case .rename: return "rename"
         case .cast: return "cast"
         case .replace: return "replace"

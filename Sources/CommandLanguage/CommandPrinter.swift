@@ -39,6 +39,8 @@ extension Command: CustomStringConvertible {
             }
             return "sample \(amount)" + (seed.map { " seed=\($0)" } ?? "")
         case .select(let columns): return "select " + nameList(columns)
+        case .join(let table, let keys, let kind): return "join \(nameText(table)) on \(nameList(keys)) \(kind.rawValue)"
+        case .append(let table): return "append \(nameText(table))"
         case .rename(let from, let to): return "rename \(nameText(from)) to \(nameText(to))"
         case .cast(let columns, let type): return "cast \(nameList(columns)) to \(type.rawValue)"
         case .replace(let from, let to, let columns):

@@ -1,5 +1,6 @@
 import CommandLanguage
 import Learning
+import Scoring
 import Tabular
 
 /// The clean stage. Row steps (`filter`, `dropna`, `dedupe`, `sort`, `sample`) choose and
@@ -136,6 +137,126 @@ extension Interpreter {
             changes.append("\(name) to \(NumberFormatting.significant(lower, digits: 5))…\(NumberFormatting.significant(upper, digits: 5)) (\(Plural.count(count, "value")) changed)")
         }
         step.output.blocks.insert(.success("clipped " + (changes.isEmpty ? "nothing: no number columns" : changes.joined(separator: ", "))), at: 0)
+    }
+
+    static func join(_ otherName: String, on keys: [String], _ kind: JoinKind, _ step: inout Step) throws {
+        let table = try currentTable(step.ws)
+        guard let other = step.ws.table(named: otherName) else { throw noSuchTable(otherName, step.ws) }
+        for key in keys {
+            guard let mine = table.column(named: key) else {
+                throw Diagnostic(.noSuchColumn, "the join key '\(key)' is not a column of '\(table.name)'", help: Suggestions.didYouMean(key, among: table.columnNames))
+            }
+            guard let theirs = other.column(named: key) else {
+                throw Diagnostic(.noSuchColumn, "the join key '\(key)' is not a column of '\(other.name)'",
+                                 help: Suggestions.didYouMean(key, among: other.columnNames).map { $0 + " (rename it in '\(other.name)' to match)" }
+                                    ?? "its columns: " + other.columnNames.joined(separator: ", "))
+            }
+            guard mine.type == theirs.type else {
+                throw Diagnostic(.badValue, "the join key '\(key)' is \(mine.type.rawValue) in '\(table.name)' but \(theirs.type.rawValue) in '\(other.name)'",
+                                 help: "cast one to match, e.g. 'cast \(key) to \(theirs.type.rawValue)'")
+            }
+        }
+        if Set(keys).count < keys.count { throw Diagnostic(.badValue, "a join key is named twice") }
+        try checkCombinable(table, with: other, verb: "join", step.ws)
+        let result: JoinResult
+        do {
+            result = try table.joined(with: other, on: keys, kind: kind, maxCells: maxJoinCells)
+        } catch let tooLarge as JoinTooLarge {
+            throw Diagnostic(.badValue, "the join would make \(Plural.count(tooLarge.rows, "row")) × \(Plural.count(tooLarge.columns, "column")), more than mlw holds "
+                             + "(\(maxJoinCells / 1_000_000) million values): keys repeat in both tables",
+                             help: "'dedupe \(keys.joined(separator: ", "))' on '\(other.name)' keeps one row per key")
+        }
+        if result.matchedRows == 0, kind == .inner {
+            throw Diagnostic(.badValue, "no row of '\(table.name)' matches a row of '\(other.name)' on \(keys.joined(separator: ", ")): an inner join would leave none",
+                             help: "compare the keys' values: 'counts \(keys[0])' in each table")
+        }
+        let baked = step.ws.recipes[table.name]?.steps ?? []
+        restart(table.name, from: result.table, combinedWith: other.name, &step.ws)
+        let added = result.table.columns.count - table.columns.count
+        var summary = "joined \(other.name) on \(keys.joined(separator: ", ")) (\(kind.rawValue)): \(result.matchedRows) of \(Plural.count(table.rowCount, "row")) matched; "
+            + "\(Plural.count(result.table.rowCount, "row")) × \(Plural.count(result.table.columns.count, "column")) (\(added) added)"
+        if !result.renamed.isEmpty { summary += "; renamed " + result.renamed.map { "\($0.from) to \($0.to)" }.joined(separator: ", ") }
+        step.output.blocks.append(.success(summary))
+        if result.matchedRows == 0 {
+            step.output.blocks.append(.warning("no row matched: the \(Plural.count(added, "added column")) hold only missing values"))
+        }
+        if result.repeatedRows > 0 {
+            step.output.blocks.append(.warning("\(Plural.count(result.repeatedRows, "row")) matched more than one row of '\(other.name)' and repeat once per match; "
+                                               + "'dedupe \(keys.joined(separator: ", "))' on '\(other.name)' first keeps one match each"))
+        }
+        noteBakedSteps(baked, &step)
+    }
+
+    /// The most values a join may make: 500 million (4 GB of numbers).
+    static let maxJoinCells = 500_000_000
+
+    static func append(_ otherName: String, _ step: inout Step) throws {
+        let table = try currentTable(step.ws)
+        guard let other = step.ws.table(named: otherName) else { throw noSuchTable(otherName, step.ws) }
+        let lacking = table.columnNames.filter { other.column(named: $0) == nil }
+        let extra = other.columnNames.filter { table.column(named: $0) == nil }
+        guard lacking.isEmpty, extra.isEmpty else {
+            let parts = (lacking.isEmpty ? [] : ["'\(other.name)' lacks " + lacking.joined(separator: ", ")])
+                + (extra.isEmpty ? [] : ["'\(other.name)' has \(extra.joined(separator: ", ")) that '\(table.name)' lacks"])
+            throw Diagnostic(.badValue, "cannot append '\(other.name)' to '\(table.name)': " + parts.joined(separator: "; "),
+                             help: "append needs the same columns: rename, drop or derive them first")
+        }
+        let differing = table.columns.compactMap { mine -> String? in
+            let theirs = other.column(named: mine.name)!
+            return theirs.type == mine.type || theirs.missingCount == theirs.count ? nil : "\(mine.name) (\(mine.type.rawValue) here, \(theirs.type.rawValue) in '\(other.name)')"
+        }
+        guard differing.isEmpty else {
+            throw Diagnostic(.badValue, "cannot append '\(other.name)': columns of different types: " + differing.joined(separator: ", "),
+                             help: "cast them to match first")
+        }
+        try checkCombinable(table, with: other, verb: "append", step.ws)
+        // A column of the other table with no values at all reads as this table's type.
+        let aligned = Table(name: other.name, columns: other.columns.map { theirs in
+            let mine = table.column(named: theirs.name)!
+            return mine.type == theirs.type ? theirs : Column.missing(name: theirs.name, type: mine.type, count: theirs.count)
+        }, rowCount: other.rowCount)
+        let appended = table.appending(aligned)
+        let baked = step.ws.recipes[table.name]?.steps ?? []
+        restart(table.name, from: appended, combinedWith: other.name, &step.ws)
+        step.output.blocks.append(.success("appended \(Plural.count(other.rowCount, "row")) of \(other.name): \(table.name) has \(Plural.count(appended.rowCount, "row")) now"))
+        noteBakedSteps(baked, &step)
+    }
+
+    /// Join and append start the table's data again from the combined rows, so they come
+    /// before what needs the rows as loaded: a split, and steps that learn (whose fitted
+    /// values a model must apply to new rows).
+    private static func checkCombinable(_ table: Table, with other: Table, verb: String, _ ws: Workspace) throws {
+        if ws.splits[table.name] != nil {
+            throw Diagnostic(.notReady, "'\(table.name)' is split already; \(verb) before 'split'",
+                             help: "undo back to before the split, \(verb), then split again")
+        }
+        if let learned = ws.recipes[table.name]?.steps.first(where: \.isLearned) {
+            throw Diagnostic(.notReady, "'\(table.name)' has a step that learns from its rows ('\(learned.text)'); \(verb) before it",
+                             help: "undo back to before it, \(verb), then prepare again")
+        }
+        if other.rowCount == 0, verb == "append" {
+            throw Diagnostic(.badValue, "'\(other.name)' has no rows: nothing to append")
+        }
+    }
+
+    /// Makes a combined table the data a table starts from: its recipe input, with the
+    /// steps so far inside it, and the other table's sources in its lineage.
+    private static func restart(_ name: String, from combined: Table, combinedWith other: String, _ ws: inout Workspace) {
+        ws.store(combined)
+        ws.loaded[name] = combined
+        ws.rowOrigins[name] = nil
+        ws.recipes[name] = Recipe()
+        ws.preparations[name] = FittedRecipe()
+        ws.loadedSchemas[name] = combined.columns.map { SchemaField(name: $0.name, type: $0.type) }
+        let sources = [ws.sources[other]].compactMap { $0 } + (ws.combinedSources[other] ?? [])
+        ws.combinedSources[name, default: []] += sources.filter { !(ws.combinedSources[name] ?? []).contains($0) }
+    }
+
+    /// Says so when preparation steps became part of the data (the recipe starts again).
+    private static func noteBakedSteps(_ steps: [RecipeStep], _ step: inout Step) {
+        guard !steps.isEmpty else { return }
+        step.output.blocks.append(.note("the \(steps.count == 1 ? "step" : "\(steps.count) steps") before (\(steps.map(\.text).joined(separator: "; "))) "
+                                        + (steps.count == 1 ? "is" : "are") + " part of the data now: a model trained from here reads the combined columns"))
     }
 
     /// Keeps the given rows of a table, in the given order; its split and the loaded rows

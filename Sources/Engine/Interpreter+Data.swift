@@ -33,6 +33,7 @@ extension Interpreter {
         let checksum = result.checksum
         step.ws.sources[tableName] = DataSource(path: file, checksum: checksum, separator: separator, missing: missing.isEmpty ? nil : missing)
         step.ws.loaded[tableName] = table
+        step.ws.combinedSources[tableName] = nil
         step.ws.rowOrigins[tableName] = nil
         step.ws.recipes[tableName] = Recipe()
         step.ws.preparations[tableName] = FittedRecipe()

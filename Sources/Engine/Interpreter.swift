@@ -105,6 +105,8 @@ public enum Interpreter {
             case .sample(let size, let seed): try sample(size, seed: seed, &step, context)
             case .drop(let names): try drop(names, &step)
             case .select(let names): try select(names, &step)
+            case .join(let other, let keys, let kind): try join(other, on: keys, kind, &step)
+            case .append(let other): try append(other, &step)
             case .rename(let from, let to): try rename(from, to: to, &step)
             case .cast(let names, let type): try cast(names, to: type, &step)
             case .replace(let from, let to, let names): try replace(from, with: to, in: names, &step)

@@ -35,16 +35,29 @@ public enum PipelineExport {
     }
 
     /// The steps of `script` that shape the given tables: parameters, loads, data steps,
-    /// target, goal and split. Exploration, other tables' steps and models drop out.
+    /// target, goal and split, and those of the tables joined or appended to them up to
+    /// that join, each from its last load. Exploration, other tables' steps and models drop out.
     static func slice(for table: String, testTable: String?, script: [JournalEntry]) -> [JournalEntry] {
-        let tables = Set([table, testTable].compactMap { $0 })
-        return script.filter { entry in
+        // Backwards, so a table joined in counts from its join back to its load.
+        var tables = Set([table, testTable].compactMap { $0 })
+        var kept: [JournalEntry] = []
+        for entry in script.reversed() {
+            let keep: Bool
             switch entry.command.spec.pipeline {
-            case .always: return true
-            case .ofModelTables: return entry.table.map(tables.contains) ?? false
-            case .never: return false
+            case .always: keep = true
+            case .ofModelTables: keep = entry.table.map(tables.contains) ?? false
+            case .never: keep = false
+            }
+            guard keep else { continue }
+            kept.append(entry)
+            switch entry.command {
+            case .join(let other, _, _), .append(let other): tables.insert(other)
+            // What came before a table's load does not shape it.
+            case .load(_, let name?, _, _): tables.remove(name)
+            default: break
             }
         }
+        return kept.reversed()
     }
 
     /// Writes `pipeline.mlw` and a README into `path`.

@@ -125,7 +125,7 @@ enum Training {
             features: problem.featureNames, inputSchema: inputSchema, preparation: preparation,
             estimator: fitted, trainingRows: split?.trainingRows?.count ?? table.rowCount,
             lineage: slice.map(\.text) + [recorded.description],
-            dataSources: [table.name, split?.testTableName].compactMap { $0.flatMap { ws.sources[$0] } }))
+            dataSources: ([table.name, split?.testTableName].compactMap { $0.flatMap { ws.sources[$0] } } + (ws.combinedSources[table.name] ?? [])).uniqued()))
         model.table = table.name
 
         // The test set, prepared exactly as the training rows were.
@@ -242,5 +242,12 @@ extension Split {
     var testTableName: String? {
         if case .table(let name) = self { return name }
         return nil
+    }
+}
+
+extension Array where Element: Equatable {
+    /// The elements without repeats, in order of first appearance.
+    func uniqued() -> [Element] {
+        reduce(into: []) { kept, element in if !kept.contains(element) { kept.append(element) } }
     }
 }

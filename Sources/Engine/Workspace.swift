@@ -12,6 +12,8 @@ public struct Workspace: Sendable {
     public var current: String?
     /// Per table: where it was loaded from (for lineage and pipeline parameters).
     public var sources: [String: DataSource] = [:]
+    /// Per table: the sources of the tables joined or appended to it (lineage).
+    public var combinedSources: [String: [DataSource]] = [:]
     /// Per table: the table as loaded, the input its recipe is refitted on.
     public var loaded: [String: Table] = [:]
     /// Per table: for each current row, the row of the loaded table it came from (absent:

@@ -165,7 +165,15 @@ struct SessionFuzzTests {
             /// The clean stage's verbs and the inspections that take their own selection.
             func cleanLine() -> String {
                 func value() -> String { random.pick(["\"?\"", "0", "-1", "missing", "\"x y\"", "true", "1e9", "\"\""]) }
-                switch random.below(17) {
+                switch random.below(19) {
+                case 17:
+                    // Joins only of small tables: keys that repeat multiply rows.
+                    guard table?.rowCount ?? 0 < 2000 || wrong else { return "recipe" }
+                    let other = wrong || ws.tables.isEmpty ? nil : random.pick(ws.tables)
+                    let shared = other.map { other in columns.filter { other.column(named: $0) != nil } } ?? []
+                    let keys = shared.isEmpty ? columnList() : (0..<(1 + random.below(2))).map { _ in name(random.pick(shared)) }.joined(separator: ", ")
+                    return "join \(other.map { name($0.name) } ?? tableName()) on \(keys)" + (random.chance(0.5) ? " " + random.pick(["left", "inner", "outer"]) : "")
+                case 18: return "append " + (random.chance(0.5) && ws.current != nil ? name(ws.current!) : tableName())
                 case 16:
                     return "save " + (random.chance(0.4) ? tableName() + " " : "") + "to "
                         + quoted(directory + "/" + random.pick(["out/t.csv", "out/t.tsv", "out/t.jsonl", "out/t.dat", "out", "out/t.csv/x.csv"]))

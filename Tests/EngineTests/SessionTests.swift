@@ -152,6 +152,33 @@ struct SessionTests {
         #expect(FileManager.default.fileExists(atPath: directory + "/out/model/manifest.json"))
     }
 
+    @Test func pipelineOfAJoinedTableLoadsWhatItJoinsAndReproducesTheModel() throws {
+        _ = repositoryRoot
+        let directory = temporaryDirectory()
+        let session = Session()
+        try runAll(session, [
+            "load datasets/auto_mpg.csv as cars", "load datasets/auto_mpg.csv as specs", "select name, weight", "dedupe name",
+            "rename weight to listed_weight", "save to \"\(directory)/specs.csv\"", "load \"\(directory)/specs.csv\" as specs",
+            "load datasets/auto_mpg.csv as unused", "load datasets/auto_mpg.csv as late",
+            "filter model_year >= 1980", "use cars", "filter model_year < 1980", "append late", "join specs on name",
+            // Steps on a joined table after its join do not shape the model.
+            "use specs", "filter listed_weight > 3000", "use cars", "describe",
+            "drop name, origin, weight", "filter mpg is not missing", "target mpg", "impute numeric with median",
+            "split 0.8 seed=5", "train linear", "evaluate", "export pipeline to \"\(directory)/pipe\"",
+        ])
+        #expect(throws: Diagnostic.self) { try runAll(session, ["join specs on name"]) }  // split already
+        let script = try ScriptRunner.lines(of: directory + "/pipe/pipeline.mlw")
+        #expect(script.contains("load $data as late") && script.contains("filter model_year >= 1980"))
+        #expect(script.contains("load $specs_data as specs") && !script.contains("dedupe name"))  // before its last load
+        #expect(!script.contains { $0.contains("unused") || $0.contains("listed_weight > 3000") || $0 == "describe" })
+        #expect(session.workspace.models.last!.dataSources.map { FilePaths.fileName(of: $0.path) } == ["auto_mpg.csv", "specs.csv"])
+        let rerun = Session()
+        rerun.baseDirectory = directory + "/pipe"
+        let (code, _) = ScriptRunner(session: rerun, print: nil, printError: { Issue.record("\($0)") }).run(lines: script, source: "pipeline.mlw")
+        #expect(code == .ok)
+        #expect(rerun.workspace.evaluation!.rows.first! == session.workspace.evaluation!.rows.first!)
+    }
+
     @Test func regressionWithTestTable() throws {
         _ = repositoryRoot
         let session = Session()

@@ -77,6 +77,44 @@ extension CommandTable {
                 return .sample(size: size, seed: try c.seed())
             }),
         CommandSpec(
+            name: "join", stage: .clean, usage: "join TABLE on KEYS [left|inner]",
+            summary: "add another table's columns to each row with equal values in the key columns",
+            details: """
+            'left' (the default) keeps every row of the current table, with missing values
+            where the other table has no match; 'inner' keeps only the rows that match. A row
+            matching several rows repeats once per match. A missing key matches nothing. The
+            other table's columns follow, a taken name getting _TABLE appended. The joined rows
+            become the table's data: the steps before stay in it, and a model trained after
+            reads the joined columns, so rows it scores must carry them. Join before 'split'
+            and before steps that learn (impute, encode, scale, clip iqr).
+            """,
+            examples: ["join stores on store_id", "join regions on country, year inner"], kind: .dataStep,
+            complete: { words in words.isEmpty ? [.table] : (words.count == 1 ? [.words(["on"])] : [.column, .words(JoinKind.allCases.map(\.rawValue))]) },
+            parse: { c in
+                let table = try c.value("a table name").text
+                try c.expectWord("on")
+                let keys = try c.names("key column names", stopWords: Set(JoinKind.allCases.map(\.rawValue)))
+                if let last = keys.last, ["outer", "right", "full", "cross"].contains(last.lowercased()) {
+                    throw Diagnostic(.badValue, "joins are 'left' or 'inner', not '\(last)'",
+                                     help: "for a right join, 'use' the other table and join this one to it")
+                }
+                var kind = JoinKind.left
+                if let word = c.current, let chosen = JoinKind(rawValue: word.text), word.kind == .word { kind = chosen; _ = c.optionalValue() }
+                try c.expectEnd()
+                return .join(table: table, keys: keys, kind: kind)
+            }),
+        CommandSpec(
+            name: "append", stage: .clean, usage: "append TABLE",
+            summary: "add another table's rows after the current table's",
+            details: """
+            The other table needs the same columns (in any order) of the same types: cast or
+            drop first where they differ. The appended rows become the table's data, as after
+            'join': append before 'split' and before steps that learn.
+            """,
+            examples: ["append penguins_2010"], kind: .dataStep,
+            complete: { words in words.isEmpty ? [.table] : [] },
+            parse: { c in .append(table: try c.only("a table name")) }),
+        CommandSpec(
             name: "drop", stage: .clean, usage: "drop COLUMNS",
             summary: "remove columns from the current table",
             details: "", examples: ["drop year", "drop name, model_year"], kind: .dataStep,
