@@ -47,6 +47,22 @@ public struct RowView: Sendable, Equatable {
     }
 }
 
+/// How `outliers` decides a value lies far out.
+public enum OutlierMethod: Sendable, Equatable {
+    /// Beyond Tukey's fences: below Q1 - k·IQR or above Q3 + k·IQR.
+    case iqr(k: Double)
+    /// More than `z` standard deviations from the mean.
+    case zscore(z: Double)
+
+    /// As the command writes it: "method=iqr k=1.5".
+    public var text: String {
+        switch self {
+        case .iqr(let k): return "method=iqr k=\(NumberFormatting.shortest(k))"
+        case .zscore(let z): return "method=zscore z=\(NumberFormatting.shortest(z))"
+        }
+    }
+}
+
 /// How `corr` measures association.
 public enum CorrelationMethod: String, Sendable, Equatable, CaseIterable {
     /// Linear correlation of the values.
@@ -116,6 +132,8 @@ public enum Command: Sendable, Equatable {
     case corr(method: CorrelationMethod, columns: [String])
     /// Missing values per column and the commonest patterns of them.
     case missing(columns: [String])
+    /// Values far from the rest in number columns, and the rows that hold them.
+    case outliers(selector: ColumnSelector, method: OutlierMethod)
     /// Aggregates per group of rows with equal keys.
     case group(keys: [String], aggregates: [Aggregate])
     /// Counts of each pair of values of two columns.
@@ -188,6 +206,7 @@ public enum Command: Sendable, Equatable {
         case .hist: return "hist"
         case .corr: return "corr"
         case .missing: return "missing"
+        case .outliers: return "outliers"
         case .group: return "group"
         case .crosstab: return "crosstab"
         case .derive: return "derive"

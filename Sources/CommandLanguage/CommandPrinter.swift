@@ -23,6 +23,7 @@ extension Command: CustomStringConvertible {
         case .hist(let column, let bins, let condition): return "hist \(nameText(column)) bins=\(bins)" + (condition.map { " where \($0)" } ?? "")
         case .corr(let method, let columns): return "corr \(method.rawValue)" + (columns.isEmpty ? "" : " " + nameList(columns))
         case .missing(let columns): return columns.isEmpty ? "missing" : "missing " + nameList(columns)
+        case .outliers(let selector, let method): return "outliers \(selectorText(selector)) \(method.text)"
         case .group(let keys, let aggregates): return "group \(nameList(keys)) agg " + aggregates.map(\.text).joined(separator: ", ")
         case .crosstab(let rows, let columns): return "crosstab \(nameText(rows)) \(nameText(columns))"
         case .derive(let name, let expression): return "derive \(nameText(name)) = \(expression)"

@@ -59,7 +59,7 @@ extension Interpreter {
         let common = patterns.sorted { a, b in a.value != b.value ? a.value > b.value : a.key.lexicographicallyPrecedes(b.key) { !$0 && $1 } }.prefix(5)
         let rows = common.map { pattern, count -> [String] in
             let names = zip(tracked, pattern).filter { $0.1 }.map(\.0.name)
-            return [String(count), names.count <= 4 ? names.joined(separator: ", ") : names.prefix(3).joined(separator: ", ") + ", … (\(names.count) columns)"]
+            return [String(count), Rendering.nameList(names, width: 40)]
         }
         step.output.blocks.append(.table(TextTable(headers: ["rows", "missing together"], rows: rows, rightAligned: [true, false])))
         step.output.blocks.append(.note("\(Plural.count(affected, "row")) of \(table.rowCount) have a missing value, in \(Plural.count(patterns.count, "pattern"))"))
@@ -161,5 +161,107 @@ extension Interpreter {
         let totals = ["total"] + columnLabels.indices.map { j in String(counts.reduce(0) { $0 + $1[j] }) } + [String(table.rowCount)]
         let headers = ["\(rowName) \\ \(columnName)"] + columnLabels + ["total"]
         step.output.blocks.append(.table(TextTable(headers: headers, rows: rows + [totals], rightAligned: headers.indices.map { $0 > 0 })))
+    }
+}
+
+/// `outliers`: values beyond bounds from the quartiles or the mean, per number column.
+extension Interpreter {
+    static func outliers(_ selector: ColumnSelector, _ method: OutlierMethod, _ step: inout Step) throws {
+        let table = try currentTable(step.ws)
+        let columns: [Column]
+        switch selector {
+        case .columns(let names):
+            for name in names where table.column(named: name) == nil { throw noSuchColumn(name, table) }
+            columns = names.map { table.column(named: $0)! }
+            if let text = columns.first(where: { $0.type != .number }) {
+                throw Diagnostic(.badValue, "'\(text.name)' is \(text.type.rawValue); outliers are of number columns",
+                                 help: "its rare values show in 'counts \(Tabular.Expression.quoteIdentifier(text.name))'")
+            }
+        default:
+            columns = table.columns.filter { $0.type == .number }
+            guard !columns.isEmpty else { throw Diagnostic(.notReady, "'\(table.name)' has no number columns") }
+        }
+        let found = Parallel.map(columns) { OutlierScan(column: $0, method: method) }
+        let methodText: String
+        switch method {
+        case .iqr(let k): methodText = "beyond Q1 − \(NumberFormatting.shortest(k))·IQR and Q3 + \(NumberFormatting.shortest(k))·IQR"
+        case .zscore(let z): methodText = "more than \(NumberFormatting.shortest(z)) standard deviations from the mean"
+        }
+        let f = { (v: Double) in NumberFormatting.significant(v, digits: 5) }
+        let flagged = found.enumerated().filter { $0.element.count > 0 }.sorted { $0.element.count != $1.element.count ? $0.element.count > $1.element.count : $0.offset < $1.offset }
+        if flagged.isEmpty {
+            let scope = columns.count == 1 ? columns[0].name : Plural.count(columns.count, "column")
+            step.output.blocks.append(.text("no outliers \(methodText) in \(scope) (\(Plural.count(table.rowCount, "row")))"))
+        } else {
+            let rows = flagged.map { _, scan -> [String] in
+                [scan.column.name, f(scan.lower), f(scan.upper), "\(scan.below.count)", "\(scan.above.count)",
+                 String(format: "%.1f%%", Double(scan.count) / Double(max(1, scan.values)) * 100)]
+            }
+            step.output.blocks.append(.text("outliers \(methodText), \(Plural.count(table.rowCount, "row"))"))
+            step.output.blocks.append(.table(TextTable(headers: ["column", "low bound", "high bound", "below", "above", "share"], rows: rows,
+                                                       rightAligned: [false, true, true, true, true, true])))
+            let clean = found.filter { $0.count == 0 }.map(\.column.name)
+            if !clean.isEmpty, columns.count > 1 {
+                step.output.blocks.append(.note("none in " + (clean.count <= 6 ? clean.joined(separator: ", ") : Plural.count(clean.count, "other column"))))
+            }
+        }
+        // One column: the rows furthest out, and the filter that finds every one.
+        guard columns.count == 1, let scan = found.first, scan.count > 0 else { return }
+        let name = Tabular.Expression.quoteIdentifier(scan.column.name)
+        let values = scan.column.numericValues!
+        let extreme = (scan.below + scan.above).sorted { a, b in
+            let da = scan.distance(values[a]), db = scan.distance(values[b])
+            return da != db ? da > db : a < b
+        }.prefix(5)
+        let order = [scan.column] + table.columns.filter { $0.name != scan.column.name }
+        let shown = Table(name: table.name, columns: order.map { $0.gathering(Array(extreme)) }, rowCount: extreme.count)
+        step.output.blocks.append(.table(Rendering.rows(of: shown, limit: extreme.count, target: step.ws.target?.column)))
+        // Bounds taken from the outlying values themselves: exact, and as short as the data.
+        let parts = [scan.below.map { values[$0] }.max().map { "\(name) <= \(NumberFormatting.shortest($0))" },
+                     scan.above.map { values[$0] }.min().map { "\(name) >= \(NumberFormatting.shortest($0))" }]
+        let condition = parts.compactMap { $0 }.joined(separator: " or ")
+        var advice = "the \(extreme.count == scan.count ? "" : "\(extreme.count) most extreme of the ")\(Plural.count(scan.count, "outlying row")); "
+            + "all of them: 'head \(min(1000, max(scan.count, 1))) where \(condition)'"
+        if case .iqr(let k) = method { advice += "; to limit them: 'clip \(name) iqr k=\(NumberFormatting.shortest(k))'" }
+        step.output.blocks.append(.note(advice))
+    }
+}
+
+/// One column's outliers by one method: the bounds and the rows beyond each.
+struct OutlierScan {
+    let column: Column
+    var lower = Double.nan, upper = Double.nan
+    var below: [Int] = [], above: [Int] = []
+    /// Values present (not missing).
+    var values = 0
+    /// What one bound-width is worth, to compare how far out values lie.
+    private var scale = 1.0
+
+    var count: Int { below.count + above.count }
+
+    init(column: Column, method: OutlierMethod) {
+        self.column = column
+        let all = column.numericValues!
+        var present = all.filter { !$0.isNaN }
+        values = present.count
+        guard !present.isEmpty else { return }
+        switch method {
+        case .iqr(let k):
+            let q = Statistics.quantiles(selectingIn: &present, [0.25, 0.75])
+            let iqr = q[1] - q[0]
+            (lower, upper, scale) = (q[0] - k * iqr, q[1] + k * iqr, iqr)
+        case .zscore(let z):
+            let mean = Statistics.mean(present), std = Statistics.standardDeviation(present, mean: mean)
+            guard std.isFinite, std > 0 else { (lower, upper) = (mean, mean); return }
+            (lower, upper, scale) = (mean - z * std, mean + z * std, std)
+        }
+        for (row, x) in all.enumerated() where !x.isNaN {
+            if x < lower { below.append(row) } else if x > upper { above.append(row) }
+        }
+    }
+
+    /// How far beyond its bound a value lies, in scale units (0 inside).
+    func distance(_ x: Double) -> Double {
+        (x < lower ? lower - x : x > upper ? x - upper : 0) / (scale > 0 ? scale : 1)
     }
 }

@@ -95,6 +95,7 @@ public enum Interpreter {
             case .hist(let name, let bins, let condition): try hist(name, bins: bins, where: condition, &step)
             case .corr(let method, let names): try corr(method, names, &step)
             case .missing(let names): try missing(names, &step)
+            case .outliers(let selector, let method): try outliers(selector, method, &step)
             case .group(let keys, let aggregates): try group(keys, aggregates, &step)
             case .crosstab(let rows, let columns): try crosstab(rows, columns, &step)
             // clean

@@ -31,6 +31,20 @@ enum Rendering {
         return TextTable(headers: ["column", "type", "missing", "notes"], rows: rows, rightAligned: [false, false, true, false])
     }
 
+    /// Names joined with commas in at most `width` columns: as many as fit whole, then
+    /// "+N more" (a table would clip the text instead, hiding where two lists differ).
+    static func nameList(_ names: [String], width: Int) -> String {
+        let all = names.joined(separator: ", ")
+        guard TextWidth.of(all) > width else { return all }
+        var shown: [String] = []
+        for name in names {
+            let more = " +\(names.count - shown.count - 1) more"
+            if TextWidth.of((shown + [name]).joined(separator: ", ") + more) > width { break }
+            shown.append(name)
+        }
+        return shown.isEmpty ? "\(names.count) columns" : shown.joined(separator: ", ") + " +\(names.count - shown.count) more"
+    }
+
     /// "12 (3.5%)", or "0".
     static func missingText(_ missing: Int, of total: Int) -> String {
         missing == 0 || total == 0 ? "\(missing)" : "\(missing) (" + String(format: "%.1f%%", Double(missing) / Double(total) * 100) + ")"

@@ -180,8 +180,14 @@ struct SessionFuzzTests {
                 case 11: return "counts \(column())" + (random.chance(0.4) ? " top=\(random.pick(Self.numbers))" : "") + (random.chance(0.3) ? " where " + expression(condition: true) : "")
                 case 12: return "hist \(column())" + (random.chance(0.4) ? " bins=\(random.pick(Self.numbers))" : "") + (random.chance(0.3) ? " where " + expression(condition: true) : "")
                 case 13: return "corr" + (random.chance(0.5) ? " " + random.pick(["pearson", "spearman"]) : "") + (random.chance(0.5) ? " " + columnList() : "")
-                case 14: return random.chance(0.5) ? "missing" + (random.chance(0.3) ? " " + columnList() : "")
-                    : "crosstab \(column()) \(column())"
+                case 14:
+                    switch random.below(3) {
+                    case 0: return "missing" + (random.chance(0.3) ? " " + columnList() : "")
+                    case 1: return "crosstab \(column()) \(column())"
+                    default:
+                        return "outliers" + (random.chance(0.6) ? " " + selector() : "") + (random.chance(0.5) ? " method=" + random.pick(["iqr", "zscore", "mad"]) : "")
+                            + (random.chance(0.4) ? " " + random.pick(["k", "z"]) + "=" + random.pick(Self.numbers) : "")
+                    }
                 case 15:
                     let functions = ["count()", "sum", "mean", "median", "min", "max", "std", "distinct", "avg", "count"]
                     return "group \(columnList())" + (random.chance(0.7) ? " agg " + (0..<(1 + random.below(3))).map { _ in

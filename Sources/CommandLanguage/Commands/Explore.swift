@@ -97,6 +97,36 @@ extension CommandTable {
             complete: { _ in [.column] },
             parse: { c in .missing(columns: c.isAtEnd ? [] : try c.names("column names")) }),
         CommandSpec(
+            name: "outliers", stage: .explore, usage: "outliers [COLUMNS|numeric] [method=iqr|zscore] [k=N] [z=N]",
+            summary: "values far from the rest in number columns: how many, where the bounds lie, and the rows",
+            details: """
+            'iqr' (the default) counts values beyond Tukey's fences, Q1 - k·IQR and Q3 + k·IQR
+            (k=1.5, 3 for far out); 'zscore' those more than z standard deviations from the
+            mean (z=3). Every number column unless columns are named. For one column the most
+            extreme rows are shown, with the filter that finds them all. Changes nothing: limit
+            them with 'clip', drop them with 'filter'.
+            """,
+            examples: ["outliers", "outliers body_mass_g", "outliers numeric method=zscore z=4"], kind: .inspection,
+            complete: { _ in [.column, .words(["numeric", "method=", "k=", "z="])] },
+            parse: { c in
+                let keys: Set<String> = ["method", "k", "z"]
+                let startsWithSettings = c.current.map { $0.kind == .word && keys.contains($0.text) } ?? true
+                let selector: ColumnSelector = startsWithSettings ? .numeric : try c.selector(stopWords: keys)
+                guard selector != .categorical else {
+                    throw Diagnostic(.badValue, "outliers are of number columns, not categorical ones", help: "rare values of text show in 'counts COLUMN'")
+                }
+                let settings = try c.settings(SettingsSchema([
+                    SettingSpec("method", "how far out counts", forms: [.word(["iqr", "zscore"])], default: .value(.word("iqr"))),
+                    SettingSpec("k", "IQRs beyond the quartiles (iqr)", forms: [.number(0...100, excludingLower: true)], default: .value(.number(1.5))),
+                    SettingSpec("z", "standard deviations from the mean (zscore)", forms: [.number(0...100, excludingLower: true)], default: .value(.number(3))),
+                ]))
+                let value = { (key: String) in settings.first { $0.key == key } }
+                let zscore = value("method")?.value == .word("zscore")
+                if zscore, let k = value("k") { throw Diagnostic(.badOption, "k= is for method=iqr; method=zscore takes z=", at: k.range) }
+                if !zscore, let z = value("z") { throw Diagnostic(.badOption, "z= is for method=zscore; method=iqr takes k=", at: z.range, help: "outliers … method=zscore z=\(z.value.numberValue.map(NumberFormatting.shortest) ?? "3")") }
+                return .outliers(selector: selector, method: zscore ? .zscore(z: value("z")?.value.numberValue ?? 3) : .iqr(k: value("k")?.value.numberValue ?? 1.5))
+            }),
+        CommandSpec(
             name: "group", stage: .explore, usage: "group KEYS [agg FUNCTION(COLUMN), ...]",
             summary: "aggregates per group of rows with equal keys: count(), sum, mean, median, min, max, std, distinct",
             details: """
