@@ -132,6 +132,12 @@ public enum Command: Sendable, Equatable {
     case corr(method: CorrelationMethod, columns: [String])
     /// Missing values per column and the commonest patterns of them.
     case missing(columns: [String])
+    /// Bars per value of a column: its row count, or an aggregate of another column.
+    case bar(column: String, aggregate: Aggregate?, top: Int, condition: Expression?)
+    /// Box plots of number columns, one box per value of `by` (or one in all).
+    case box(columns: [String], by: String?, condition: Expression?)
+    /// Points of two number columns, marked by the value of `by`.
+    case scatter(x: String, y: String, by: String?, condition: Expression?)
     /// Values far from the rest in number columns, and the rows that hold them.
     case outliers(selector: ColumnSelector, method: OutlierMethod)
     /// Aggregates per group of rows with equal keys.
@@ -206,6 +212,9 @@ public enum Command: Sendable, Equatable {
         case .hist: return "hist"
         case .corr: return "corr"
         case .missing: return "missing"
+        case .bar: return "bar"
+        case .box: return "box"
+        case .scatter: return "scatter"
         case .outliers: return "outliers"
         case .group: return "group"
         case .crosstab: return "crosstab"

@@ -23,6 +23,12 @@ extension Command: CustomStringConvertible {
         case .hist(let column, let bins, let condition): return "hist \(nameText(column)) bins=\(bins)" + (condition.map { " where \($0)" } ?? "")
         case .corr(let method, let columns): return "corr \(method.rawValue)" + (columns.isEmpty ? "" : " " + nameList(columns))
         case .missing(let columns): return columns.isEmpty ? "missing" : "missing " + nameList(columns)
+        case .bar(let column, let aggregate, let top, let condition):
+            return "bar \(nameText(column))" + (aggregate.map { " " + $0.text } ?? "") + " top=\(top)" + (condition.map { " where \($0)" } ?? "")
+        case .box(let columns, let by, let condition):
+            return "box \(nameList(columns))" + (by.map { " by \(nameText($0))" } ?? "") + (condition.map { " where \($0)" } ?? "")
+        case .scatter(let x, let y, let by, let condition):
+            return "scatter \(nameText(x)) \(nameText(y))" + (by.map { " by \(nameText($0))" } ?? "") + (condition.map { " where \($0)" } ?? "")
         case .outliers(let selector, let method): return "outliers \(selectorText(selector)) \(method.text)"
         case .group(let keys, let aggregates): return "group \(nameList(keys)) agg " + aggregates.map(\.text).joined(separator: ", ")
         case .crosstab(let rows, let columns): return "crosstab \(nameText(rows)) \(nameText(columns))"

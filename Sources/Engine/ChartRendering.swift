@@ -9,8 +9,13 @@ extension OutputRenderer {
         case .bars(let bars): return render(bars)
         case .histogram(let histogram): return render(histogram)
         case .heatmap(let heatmap): return render(heatmap)
+        case .boxes(let boxes): return render(boxes)
+        case .scatter(let scatter): return render(scatter)
         }
     }
+
+    /// A chart's title in bold, wrapped at word boundaries.
+    func heading(_ title: String) -> String { paint(TextWidth.wrap(title, width: width), "1") }
 
     /// A bar `value / top` of `cells` wide, in eighths of a cell.
     func bar(_ value: Double, of top: Double, cells: Int) -> String {
@@ -30,8 +35,8 @@ extension OutputRenderer {
         let noteWidth = bars.annotations.isEmpty ? 0 : max(bars.annotationHeader.count, bars.annotations.map(\.count).max() ?? 0)
         let used = labelWidth + 2 + valueWidth + 2 + (noteWidth > 0 ? noteWidth + 2 : 0)
         let cells = max(10, min(40, width - used))
-        let top = bars.values.max() ?? 0
-        var lines = [paint(bars.title, "1")]
+        let top = bars.values.map(abs).max() ?? 0  // negative values: bars of their size, in red
+        var lines = [heading(bars.title)]
         lines.append(paint(bars.labelHeader.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + "  "
                            + String(repeating: " ", count: valueWidth - bars.valueHeader.count) + bars.valueHeader
                            + (noteWidth > 0 ? "  " + String(repeating: " ", count: noteWidth - bars.annotationHeader.count) + bars.annotationHeader : ""), "1"))
@@ -42,7 +47,7 @@ extension OutputRenderer {
                 let note = k < bars.annotations.count ? bars.annotations[k] : ""
                 line += String(repeating: " ", count: noteWidth - note.count) + note + "  "
             }
-            lines.append(line + paint(bar(bars.values[k], of: top, cells: cells), "36"))
+            lines.append(line + paint(bar(abs(bars.values[k]), of: top, cells: cells), bars.values[k] < 0 ? "31" : "36"))
         }
         return lines.map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }.joined(separator: "\n")
     }
@@ -54,7 +59,7 @@ extension OutputRenderer {
         let countWidth = counts.map(\.count).max() ?? 0
         let cells = max(10, min(50, width - (lowWidth + highWidth + countWidth + 8)))
         let top = Double(histogram.counts.max() ?? 0)
-        var lines = [paint(histogram.title, "1")]
+        var lines = [heading(histogram.title)]
         for k in histogram.counts.indices {
             let range = String(repeating: " ", count: lowWidth - edges[k].count) + edges[k] + (ascii ? " - " : " – ")
                 + edges[k + 1] + String(repeating: " ", count: highWidth - edges[k + 1].count)
@@ -72,24 +77,30 @@ extension OutputRenderer {
         let labelWidth = rowLabels.map(\.count).max() ?? 0
         let texts = heatmap.values.map { $0.map(cell) }
         let widths = columnLabels.indices.map { j in max(columnLabels[j].count, texts.map { $0[j].count }.max() ?? 0) }
-        // Columns that do not fit the width are left out and named, as in tables.
-        var shown = 0, used = labelWidth
-        while shown < widths.count, used + 2 + widths[shown] <= max(width, labelWidth + 2 + widths[0]) { used += 2 + widths[shown]; shown += 1 }
-        let top = heatmap.values.flatMap { $0 }.filter { !$0.isNaN }.map(abs).max() ?? 1
-        var lines = [paint(heatmap.title, "1")]
-        lines.append(paint(String(repeating: " ", count: labelWidth) + (0..<shown).map { j in
-            "  " + String(repeating: " ", count: widths[j] - columnLabels[j].count) + columnLabels[j]
-        }.joined(), "1"))
-        for (i, label) in rowLabels.enumerated() {
-            var line = label.padding(toLength: labelWidth, withPad: " ", startingAt: 0)
-            for j in 0..<shown {
-                let text = String(repeating: " ", count: widths[j] - texts[i][j].count) + texts[i][j]
-                line += "  " + shade(text, heatmap.values[i][j], top: heatmap.diverging ? 1 : top, diverging: heatmap.diverging)
-            }
-            lines.append(line)
+        // Columns that do not fit the width go on further pages, each repeating the row labels.
+        var pages: [Range<Int>] = []
+        var first = 0
+        while first < widths.count {
+            var last = first + 1, used = labelWidth + 2 + widths[first]
+            while last < widths.count, used + 2 + widths[last] <= width { used += 2 + widths[last]; last += 1 }
+            pages.append(first..<last)
+            first = last
         }
-        if shown < columnLabels.count {
-            lines.append(paint("… \(Plural.count(columnLabels.count - shown, "more column")): " + columnLabels[shown...].joined(separator: ", "), "2"))
+        let top = heatmap.values.flatMap { $0 }.filter { !$0.isNaN }.map(abs).max() ?? 1
+        var lines = [heading(heatmap.title)]
+        for (k, page) in pages.enumerated() {
+            if k > 0 { lines.append("") }
+            lines.append(paint(String(repeating: " ", count: labelWidth) + page.map { j in
+                "  " + String(repeating: " ", count: widths[j] - columnLabels[j].count) + columnLabels[j]
+            }.joined(), "1"))
+            for (i, label) in rowLabels.enumerated() {
+                var line = label.padding(toLength: labelWidth, withPad: " ", startingAt: 0)
+                for j in page {
+                    let text = String(repeating: " ", count: widths[j] - texts[i][j].count) + texts[i][j]
+                    line += "  " + shade(text, heatmap.values[i][j], top: heatmap.diverging ? 1 : top, diverging: heatmap.diverging)
+                }
+                lines.append(line)
+            }
         }
         return lines.joined(separator: "\n")
     }

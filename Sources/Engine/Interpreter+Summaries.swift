@@ -113,22 +113,29 @@ extension Interpreter {
             let texts = rows.compactMap { column.text(at: $0) }
             return (aggregate.function == .min ? texts.min() : texts.max()) ?? "·"
         }
+        if aggregate.function == .count { return String(rows.count) }
+        return format(aggregateValue(aggregate.function, rows, numbers ?? []))
+    }
+
+    /// One aggregate of numbers over some rows, missing values left out: NaN when none
+    /// remain (a sum of none is 0), or for the std of one value. `count` counts rows.
+    static func aggregateValue(_ function: Aggregate.Function, _ rows: [Int], _ numbers: [Double]) -> Double {
+        if function == .count { return Double(rows.count) }
         var present: [Double] = []
         present.reserveCapacity(rows.count)
-        if let numbers { for row in rows where !numbers[row].isNaN { present.append(numbers[row]) } }
-        guard !present.isEmpty else { return aggregate.function == .sum ? "0" : "·" }
-        switch aggregate.function {
-        case .count: return String(rows.count)
-        case .sum: return format(present.reduce(0, +))
-        case .mean: return format(Statistics.mean(present))
-        case .median: return format(Statistics.quantiles(selectingIn: &present, [0.5])[0])
-        case .min: return format(present.min()!)
-        case .max: return format(present.max()!)
+        for row in rows where !numbers[row].isNaN { present.append(numbers[row]) }
+        guard !present.isEmpty else { return function == .sum ? 0 : .nan }
+        switch function {
+        case .count: return Double(rows.count)
+        case .sum: return present.reduce(0, +)
+        case .mean: return Statistics.mean(present)
+        case .median: return Statistics.quantiles(selectingIn: &present, [0.5])[0]
+        case .min: return present.min()!
+        case .max: return present.max()!
         case .std:
-            guard present.count > 1 else { return "·" }
-            let mean = Statistics.mean(present)
-            return format((present.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(present.count - 1)).squareRoot())
-        case .distinct: return ""
+            guard present.count > 1 else { return .nan }
+            return Statistics.standardDeviation(present, mean: Statistics.mean(present))
+        case .distinct: return Double(Set(present.map { $0 == 0 ? 0 : $0 }).count)
         }
     }
 

@@ -60,6 +60,56 @@ public enum Chart: Sendable, Equatable {
     case histogram(Histogram)
     /// A matrix of values drawn as shaded cells (`corr`, `crosstab`).
     case heatmap(Heatmap)
+    /// Box plots of one number column on one scale (`box`).
+    case boxes(Boxes)
+    /// Points of two number columns (`scatter`).
+    case scatter(Scatter)
+
+    public struct Boxes: Sendable, Equatable {
+        public var title: String
+        /// The header of the labels (the `by` column), empty for a single box.
+        public var labelHeader: String
+        public var boxes: [Box]
+
+        /// One box: Tukey's summary of a group's values.
+        public struct Box: Sendable, Equatable {
+            public var label: String
+            public var count: Int
+            public var q1: Double, median: Double, q3: Double
+            /// Whisker ends: the furthest values within 1.5 IQR of the box.
+            public var low: Double, high: Double
+            /// Values beyond the whiskers (the most extreme 100 of each side at most).
+            public var outliers: [Double]
+            public var outlierCount: Int
+
+            public init(label: String, count: Int, q1: Double, median: Double, q3: Double, low: Double, high: Double, outliers: [Double], outlierCount: Int) {
+                (self.label, self.count, self.q1, self.median, self.q3, self.low, self.high) = (label, count, q1, median, q3, low, high)
+                (self.outliers, self.outlierCount) = (outliers, outlierCount)
+            }
+        }
+
+        public init(title: String, labelHeader: String, boxes: [Box]) {
+            self.title = title
+            self.labelHeader = labelHeader
+            self.boxes = boxes
+        }
+    }
+
+    public struct Scatter: Sendable, Equatable {
+        public var title: String
+        public var xLabel: String
+        public var yLabel: String
+        public var x: [Double]
+        public var y: [Double]
+        /// Per point, its index in `groupLabels`; empty without groups.
+        public var groups: [Int]
+        public var groupLabels: [String]
+
+        public init(title: String, xLabel: String, yLabel: String, x: [Double], y: [Double], groups: [Int] = [], groupLabels: [String] = []) {
+            (self.title, self.xLabel, self.yLabel, self.x, self.y) = (title, xLabel, yLabel, x, y)
+            (self.groups, self.groupLabels) = (groups, groupLabels)
+        }
+    }
 
     public struct Bars: Sendable, Equatable {
         public var title: String

@@ -178,6 +178,14 @@ struct SessionFuzzTests {
                     return "save " + (random.chance(0.4) ? tableName() + " " : "") + "to "
                         + quoted(directory + "/" + random.pick(["out/t.csv", "out/t.tsv", "out/t.jsonl", "out/t.dat", "out", "out/t.csv/x.csv"]))
                 case 11: return "counts \(column())" + (random.chance(0.4) ? " top=\(random.pick(Self.numbers))" : "") + (random.chance(0.3) ? " where " + expression(condition: true) : "")
+                case 12 where random.chance(0.5):
+                    let condition = random.chance(0.3) ? " where " + expression(condition: true) : ""
+                    switch random.below(3) {
+                    case 0: return "bar \(column())" + (random.chance(0.5) ? " " + random.pick(["count()", "mean", "median", "sum", "std", "min", "max", "distinct", "avg"]).appending(random.chance(0.9) ? "(\(column()))" : "") : "")
+                        + (random.chance(0.3) ? " top=\(random.pick(Self.numbers))" : "") + condition
+                    case 1: return "box \(columnList())" + (random.chance(0.5) ? " by \(column())" : "") + condition
+                    default: return "scatter \(column()) \(column())" + (random.chance(0.5) ? " by \(column())" : "") + condition
+                    }
                 case 12: return "hist \(column())" + (random.chance(0.4) ? " bins=\(random.pick(Self.numbers))" : "") + (random.chance(0.3) ? " where " + expression(condition: true) : "")
                 case 13: return "corr" + (random.chance(0.5) ? " " + random.pick(["pearson", "spearman"]) : "") + (random.chance(0.5) ? " " + columnList() : "")
                 case 14:

@@ -74,6 +74,63 @@ extension CommandTable {
                 return .hist(column: column, bins: bins, condition: try c.condition())
             }),
         CommandSpec(
+            name: "bar", stage: .explore, usage: "bar COLUMN [FUNCTION(COLUMN)] [top=N] [where CONDITION]",
+            summary: "a bar chart per value of a column: how many rows hold it, or an aggregate of another column",
+            details: """
+            Without a function, the row count of each value, in the order of the values (for
+            ordered values such as years; 'counts' orders by frequency). With one, such as
+            mean(body_mass_g), that aggregate over each value's rows, largest first. At most
+            top= bars (20): the values with the most rows. Missing values are a bar of their
+            own. Changes nothing.
+            """,
+            examples: ["bar cylinders", "bar species mean(body_mass_g)", "bar origin median(mpg) where model_year >= 1980"], kind: .inspection,
+            complete: { words in words.isEmpty ? [.column] : [.words(Aggregate.Function.allCases.map { $0.rawValue + "(" } + ["top=", "where"])] },
+            parse: { c in
+                let column = try c.value("a column name").text
+                var aggregate: Aggregate?
+                if let token = c.current, token.kind != .symbol, token.text.contains("("), token.text.hasSuffix(")") {
+                    aggregate = try c.aggregate()
+                    if aggregate?.function == .distinct || aggregate?.column == nil && aggregate?.function != .count {
+                        throw Diagnostic(.badValue, "bar takes count() or a function of a number column such as mean(x)", at: token.range)
+                    }
+                }
+                let top = try c.wholeOption("top", in: 1...200, fallback: 20)
+                return .bar(column: column, aggregate: aggregate, top: top, condition: try c.condition())
+            }),
+        CommandSpec(
+            name: "box", stage: .explore, usage: "box COLUMNS [by COLUMN] [where CONDITION]",
+            summary: "box plots of number columns: quartiles, whiskers and outliers, per value of another column",
+            details: """
+            The box spans the quartiles with the median marked; whiskers reach the furthest
+            values within 1.5 IQR of the box, and the values beyond are dots (Tukey). One
+            chart per column on its own scale, one box per value of 'by' (the 12 values with
+            the most rows), with the figures below. Changes nothing.
+            """,
+            examples: ["box body_mass_g by species", "box mpg, horsepower by origin where model_year >= 1975"], kind: .inspection,
+            complete: { words in words.last == "by" ? [.column] : [.column, .words(["by", "where"])] },
+            parse: { c in
+                let columns = try c.names("number column names", stopWords: ["by", "where"])
+                let by = c.takeWord("by") ? try c.value("a column to group by").text : nil
+                return .box(columns: columns, by: by, condition: try c.condition())
+            }),
+        CommandSpec(
+            name: "scatter", stage: .explore, usage: "scatter X Y [by COLUMN] [where CONDITION]",
+            summary: "a scatter plot of two number columns, in braille dots sized to the terminal",
+            details: """
+            X across, Y up; with 'by', each of up to 8 values of a column in its own colour
+            (letters when colours are off or MLW_ASCII=1). Rows missing either value are left
+            out and counted. Beyond 20,000 rows an evenly spaced 20,000 are drawn. Changes
+            nothing.
+            """,
+            examples: ["scatter flipper_length_mm body_mass_g", "scatter weight mpg by origin"], kind: .inspection,
+            complete: { words in words.count < 2 ? [.column] : (words.last == "by" ? [.column] : [.words(["by", "where"])]) },
+            parse: { c in
+                let x = try c.value("a column for the x axis").text
+                let y = try c.value("a column for the y axis").text
+                let by = c.takeWord("by") ? try c.value("a column to group by").text : nil
+                return .scatter(x: x, y: y, by: by, condition: try c.condition())
+            }),
+        CommandSpec(
             name: "corr", stage: .explore, usage: "corr [pearson|spearman] [COLUMNS]",
             summary: "correlations between number columns, as a shaded matrix",
             details: """

@@ -1,0 +1,30 @@
+import Testing
+@testable import Engine
+
+/// The terminal drawing of charts: where marks land for known values, in both alphabets.
+struct ChartRenderingTests {
+    @Test func aBoxPlotPlacesWhiskersQuartilesMedianAndOutliersOnOneScale() {
+        // One box from 0 to 100 over 21 cells: one cell is 5 units.
+        let box = Chart.Boxes.Box(label: "a", count: 9, q1: 25, median: 50, q3: 75, low: 10, high: 90, outliers: [0, 100], outlierCount: 2)
+        let chart = Chart.Boxes(title: "t", labelHeader: "", boxes: [box])
+        let line = OutputRenderer(width: 21, ascii: true).render(.boxes(chart)).split(separator: "\n")[1]
+        // 0 → 0, 10 → 2, 25 → 5, 50 → 10, 75 → 15, 90 → 18, 100 → 20.
+        #expect(line == "o |--[====#====]--| o")
+        let unicode = OutputRenderer(width: 21).render(.boxes(chart)).split(separator: "\n")[1]
+        #expect(unicode == "· ├──▒▒▒▒▒█▒▒▒▒▒──┤ ·")
+    }
+
+    @Test func scatterPointsLandInTheCornersTheirValuesName() {
+        let chart = Chart.Scatter(title: "t", xLabel: "x", yLabel: "y", x: [0, 10, 10], y: [0, 5, 5], groups: [0, 1, 1], groupLabels: ["p", "q"])
+        let lines = OutputRenderer(width: 24, ascii: true).render(.scatter(chart)).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // Title, 16 rows, the axis, its labels and the legend.
+        #expect(lines.count == 20)
+        #expect(lines[1].hasPrefix("  5 +") && lines[1].hasSuffix("b"))
+        #expect(lines[16].hasPrefix("  0 +a"))
+        #expect(lines[19] == "a p  b q")
+        // Braille without groups: the top-right dot of a cell and the bottom-left of another.
+        let braille = OutputRenderer(width: 24).render(.scatter(Chart.Scatter(title: "t", xLabel: "x", yLabel: "y", x: [0, 10], y: [0, 5])))
+            .split(separator: "\n").map(String.init)
+        #expect(braille[1].hasSuffix("\u{2808}") && braille[16].hasPrefix("  0 ┤\u{2840}"))
+    }
+}
