@@ -130,6 +130,10 @@ public enum Command: Sendable, Equatable {
     case hist(column: String, bins: Int, condition: Expression?)
     /// Correlations of number columns (all when none are named).
     case corr(method: CorrelationMethod, columns: [String])
+    /// One screen about a table: each column's type, gaps, spread and values, and warnings.
+    case profile(table: String?)
+    /// How each column relates to the target (its balance, then each feature's strength).
+    case relations(columns: [String])
     /// Missing values per column and the commonest patterns of them.
     case missing(columns: [String])
     /// Bars per value of a column: its row count, or an aggregate of another column.
@@ -211,6 +215,8 @@ public enum Command: Sendable, Equatable {
         case .counts: return "counts"
         case .hist: return "hist"
         case .corr: return "corr"
+        case .relations: return "relations"
+        case .profile: return "profile"
         case .missing: return "missing"
         case .bar: return "bar"
         case .box: return "box"

@@ -22,6 +22,8 @@ extension Command: CustomStringConvertible {
         case .counts(let column, let top, let condition): return "counts \(nameText(column)) top=\(top)" + (condition.map { " where \($0)" } ?? "")
         case .hist(let column, let bins, let condition): return "hist \(nameText(column)) bins=\(bins)" + (condition.map { " where \($0)" } ?? "")
         case .corr(let method, let columns): return "corr \(method.rawValue)" + (columns.isEmpty ? "" : " " + nameList(columns))
+        case .profile(let table): return "profile" + (table.map { " " + nameText($0) } ?? "")
+        case .relations(let columns): return columns.isEmpty ? "relations" : "relations " + nameList(columns)
         case .missing(let columns): return columns.isEmpty ? "missing" : "missing " + nameList(columns)
         case .bar(let column, let aggregate, let top, let condition):
             return "bar \(nameText(column))" + (aggregate.map { " " + $0.text } ?? "") + " top=\(top)" + (condition.map { " where \($0)" } ?? "")

@@ -113,4 +113,20 @@ extension OutputRenderer {
         }
         return lines.joined(separator: "\n")
     }
+
+    /// Heights as one character each: eighth blocks, or ASCII from '.' to '#'; nothing for 0.
+    func sparkline(_ heights: [Double]) -> String {
+        let top = heights.max() ?? 0
+        let levels: [Character] = ascii ? [".", ":", "-", "=", "+", "*", "%", "#"] : ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+        return String(heights.map { h -> Character in
+            guard top > 0, h > 0 else { return " " }
+            return levels[min(7, Int((h / top * 8).rounded(.up)) - 1)]
+        })
+    }
+
+    func render(_ chart: Chart.SparkTable) -> String {
+        var table = chart.table
+        for (row, heights) in chart.sparklines.enumerated() where row < table.rows.count { table.rows[row][chart.sparkColumn] = sparkline(heights) }
+        return heading(chart.title) + "\n" + render(table)
+    }
 }

@@ -11,6 +11,7 @@ extension OutputRenderer {
         case .heatmap(let heatmap): return render(heatmap)
         case .boxes(let boxes): return render(boxes)
         case .scatter(let scatter): return render(scatter)
+        case .sparkTable(let table): return render(table)
         }
     }
 
@@ -29,13 +30,13 @@ extension OutputRenderer {
     private func render(_ bars: Chart.Bars) -> String {
         let clip = { (s: String) in s.count > 30 ? String(s.prefix(29)) + "…" : s }
         let labels = bars.labels.map(clip)
-        let values = bars.values.map { NumberFormatting.significant($0, digits: 6) }
+        let values = bars.values.map { value in bars.decimals.map { String(format: "%.\($0)f", value) } ?? NumberFormatting.significant(value, digits: 6) }
         let labelWidth = max(bars.labelHeader.count, labels.map(\.count).max() ?? 0)
         let valueWidth = max(bars.valueHeader.count, values.map(\.count).max() ?? 0)
         let noteWidth = bars.annotations.isEmpty ? 0 : max(bars.annotationHeader.count, bars.annotations.map(\.count).max() ?? 0)
         let used = labelWidth + 2 + valueWidth + 2 + (noteWidth > 0 ? noteWidth + 2 : 0)
         let cells = max(10, min(40, width - used))
-        let top = bars.values.map(abs).max() ?? 0  // negative values: bars of their size, in red
+        let top = bars.maximum ?? bars.values.map(abs).max() ?? 0  // negative values: bars of their size, in red
         var lines = [heading(bars.title)]
         lines.append(paint(bars.labelHeader.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + "  "
                            + String(repeating: " ", count: valueWidth - bars.valueHeader.count) + bars.valueHeader

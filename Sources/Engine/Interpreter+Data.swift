@@ -95,13 +95,7 @@ extension Interpreter {
 
     static func saveTable(_ name: String?, to argument: PathArgument, _ step: inout Step) throws {
         let path = try argument.resolved(in: step.ws.parameters)
-        let table: Table
-        if let name {
-            guard let named = step.ws.table(named: name) else { throw noSuchTable(name, step.ws) }
-            table = named
-        } else {
-            table = try currentTable(step.ws)
-        }
+        let table = try tableNamed(name, or: step.ws)
         let format = FilePaths.fileName(of: path).split(separator: ".").last.map { $0.lowercased() } ?? ""
         let write: () throws -> Void
         switch format {

@@ -95,6 +95,8 @@ public enum Interpreter {
             case .hist(let name, let bins, let condition): try hist(name, bins: bins, where: condition, &step)
             case .corr(let method, let names): try corr(method, names, &step)
             case .missing(let names): try missing(names, &step)
+            case .relations(let names): try relations(names, &step)
+            case .profile(let name): try profile(name, &step)
             case .bar(let name, let aggregate, let top, let condition): try bar(name, aggregate, top: top, where: condition, &step)
             case .box(let names, let by, let condition): try box(names, by: by, where: condition, &step)
             case .scatter(let x, let y, let by, let condition): try scatter(x, y, by: by, where: condition, &step)
@@ -161,6 +163,13 @@ public enum Interpreter {
         guard let table = ws.currentTable else {
             throw Diagnostic(.notReady, "no table loaded", help: "load one first, e.g. 'load datasets/iris.csv'")
         }
+        return table
+    }
+
+    /// The table of that name, or the current one when no name is given.
+    static func tableNamed(_ name: String?, or ws: Workspace) throws -> Table {
+        guard let name else { return try currentTable(ws) }
+        guard let table = ws.table(named: name) else { throw noSuchTable(name, ws) }
         return table
     }
 

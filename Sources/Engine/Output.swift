@@ -64,6 +64,21 @@ public enum Chart: Sendable, Equatable {
     case boxes(Boxes)
     /// Points of two number columns (`scatter`).
     case scatter(Scatter)
+    /// A table with a small bar chart in one column's cells (`profile`).
+    case sparkTable(SparkTable)
+
+    public struct SparkTable: Sendable, Equatable {
+        public var title: String
+        /// The table; the cells of `sparkColumn` are drawn from `sparklines`.
+        public var table: TextTable
+        public var sparkColumn: Int
+        /// Per row, the heights of its bars (any scale: each row is drawn to its own largest).
+        public var sparklines: [[Double]]
+
+        public init(title: String, table: TextTable, sparkColumn: Int, sparklines: [[Double]]) {
+            (self.title, self.table, self.sparkColumn, self.sparklines) = (title, table, sparkColumn, sparklines)
+        }
+    }
 
     public struct Boxes: Sendable, Equatable {
         public var title: String
@@ -121,9 +136,15 @@ public enum Chart: Sendable, Equatable {
         public var values: [Double]
         /// Shown beside each value (a percentage, say); empty for none.
         public var annotations: [String]
+        /// The value a full bar stands for (nil: the largest value).
+        public var maximum: Double?
+        /// Decimals shown of each value (nil: up to six significant digits).
+        public var decimals: Int?
 
         public init(title: String, labelHeader: String, valueHeader: String, annotationHeader: String = "", labels: [String],
-                    values: [Double], annotations: [String] = []) {
+                    values: [Double], annotations: [String] = [], maximum: Double? = nil, decimals: Int? = nil) {
+            self.maximum = maximum
+            self.decimals = decimals
             self.title = title
             self.labelHeader = labelHeader
             self.valueHeader = valueHeader

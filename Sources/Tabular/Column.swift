@@ -179,7 +179,15 @@ public enum NumberFormatting {
         let magnitude = value == 0 ? 0 : Int(floor(log10(abs(value))))
         let decimals = max(0, min(12, digits - 1 - magnitude))
         if abs(value) >= 1e15 || (abs(value) < 1e-4 && value != 0) {
-            return String(format: "%.\(digits - 1)e", value)
+            // 1.2500e-05 → 1.25e-05: the mantissa without its trailing zeros.
+            let text = String(format: "%.\(digits - 1)e", value)
+            guard let e = text.firstIndex(of: "e") else { return text }
+            var mantissa = String(text[..<e])
+            if mantissa.contains(".") {
+                while mantissa.hasSuffix("0") { mantissa.removeLast() }
+                if mantissa.hasSuffix(".") { mantissa.removeLast() }
+            }
+            return mantissa + text[e...]
         }
         var text = String(format: "%.\(decimals)f", value)
         if text.contains(".") {

@@ -16,8 +16,9 @@ public enum Statistics {
         public var max: Double
         /// Values equal to zero.
         public var zeros: Int = 0
-        /// Different values (exact up to `exactDistinctLimit` values, else a HyperLogLog
-        /// estimate within about 1%, and `distinctIsExact` is false).
+        /// Different values (exact up to `exactDistinctLimit` values or `exactDistinctValues`
+        /// different ones, else a HyperLogLog estimate within about 1%, and `distinctIsExact`
+        /// is false).
         public var distinct: Int = 0
         public var distinctIsExact = true
         /// Sample skewness and excess kurtosis, bias-corrected as pandas' `skew()` and
@@ -28,6 +29,20 @@ public enum Statistics {
 
     /// Up to this many values, `distinct` is counted exactly.
     public static let exactDistinctLimit = 200_000
+    /// Past `exactDistinctLimit` values, still exact while no more different ones than this.
+    public static let exactDistinctValues = 65_536
+
+    /// Different values (-0 is 0): exact for up to `exactDistinctLimit` values or
+    /// `exactDistinctValues` different ones, else a HyperLogLog estimate.
+    static func distinctCount(_ values: [Double]) -> (count: Int, exact: Bool) {
+        var seen = Set<Double>(minimumCapacity: min(values.count, 1024))
+        let limit = values.count <= exactDistinctLimit ? Int.max : exactDistinctValues
+        for v in values {
+            seen.insert(v == 0 ? 0 : v)
+            if seen.count > limit { return (HyperLogLog(values).estimate, false) }
+        }
+        return (seen.count, true)
+    }
 
     /// `describe` figures of a text or boolean column.
     public struct TextSummary: Sendable, Equatable {
@@ -70,8 +85,7 @@ public enum Statistics {
             let g2 = m4 / (m2 * m2) - 3
             kurtosis = ((n + 1) * g2 + 6) * (n - 1) / ((n - 2) * (n - 3))
         }
-        let exact = present.count <= exactDistinctLimit
-        let distinct = exact ? Set(present.map { $0 == 0 ? 0 : $0 }).count : HyperLogLog(present).estimate
+        let (distinct, exact) = distinctCount(present)
         let quartiles = quantiles(selectingIn: &present, [0.25, 0.5, 0.75])
         return NumberSummary(count: present.count, missing: missing, mean: mean, std: std,
                              min: present.min()!, q25: quartiles[0], median: quartiles[1], q75: quartiles[2], max: present.max()!,

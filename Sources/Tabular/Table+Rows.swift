@@ -10,15 +10,45 @@ public struct RowKeys {
     /// Missing values are equal to each other; a number's -0 equals 0.
     /// - Complexity: O(rows × columns), rows hashed and compared only on equal hashes.
     public func firstOfEach(rowCount: Int) -> [Int] {
-        var seen: [UInt64: [Int]] = [:]
+        let hashes = rowHashes(rowCount: rowCount)
+        // The first row of each hash; rows whose hash is taken by a different row (rare)
+        // go to a list per hash.
+        var first: [UInt64: Int32] = [:]
+        first.reserveCapacity(rowCount)
+        var others: [UInt64: [Int]] = [:]
         var kept: [Int] = []
         for row in 0..<rowCount {
-            let key = hash(row)
-            if let candidates = seen[key], candidates.contains(where: { equal($0, row) }) { continue }
-            seen[key, default: []].append(row)
+            let key = hashes[row]
+            guard let earlier = first[key] else { first[key] = Int32(row); kept.append(row); continue }
+            if equal(Int(earlier), row) { continue }
+            if let candidates = others[key], candidates.contains(where: { equal($0, row) }) { continue }
+            others[key, default: []].append(row)
             kept.append(row)
         }
         return kept
+    }
+
+    /// Every row's hash, column by column (each column read once, in order).
+    func rowHashes(rowCount: Int) -> [UInt64] {
+        var hashes = [UInt64](repeating: 0xcbf2_9ce4_8422_2325, count: rowCount)
+        @inline(__always) func mix(_ h: inout UInt64, _ value: UInt64) {
+            h = (h ^ value) &* 0x9E37_79B9_7F4A_7C15
+            h ^= h >> 29
+        }
+        hashes.withUnsafeMutableBufferPointer { h in
+            for column in columns {
+                switch column.data {
+                case .number(let values):
+                    for row in 0..<rowCount {
+                        let v = values[row]
+                        mix(&h[row], v.isNaN ? 0x7ff8_0000_0000_0000 : (v == 0 ? 0 : v.bitPattern))
+                    }
+                case .text(let codes, _): for row in 0..<rowCount { mix(&h[row], UInt64(bitPattern: Int64(codes[row]))) }
+                case .boolean(let flags): for row in 0..<rowCount { mix(&h[row], UInt64(flags[row])) }
+                }
+            }
+        }
+        return hashes
     }
 
     private func hash(_ row: Int) -> UInt64 {
@@ -166,8 +196,20 @@ public enum Correlation {
     public static func pearson(_ vectors: [[Double]]) -> [[Double]] {
         let p = vectors.count
         let pairs = (0..<p).flatMap { i in (i..<p).map { (i, $0) } }
+        // Vectors without missing values: centred once, then each pair is one dot product.
+        let complete = Parallel.map(vectors) { v -> [Double]? in
+            guard !v.contains(where: \.isNaN) else { return nil }
+            let mean = Statistics.mean(v)
+            return v.map { $0 - mean }
+        }
         let values = Parallel.map(pairs) { i, j -> Double in
-            vectors[i].withUnsafeBufferPointer { x in
+            if let x = complete[i], let y = complete[j] {
+                guard x.count >= 2 else { return .nan }
+                let xx = dot(x, x), yy = dot(y, y)
+                guard xx > 0, yy > 0 else { return .nan }
+                return max(-1, min(1, dot(x, y) / (xx * yy).squareRoot()))
+            }
+            return vectors[i].withUnsafeBufferPointer { x in
                 vectors[j].withUnsafeBufferPointer { y in
                     var n = 0.0, sx = 0.0, sy = 0.0
                     for k in 0..<x.count where !x[k].isNaN && !y[k].isNaN { n += 1; sx += x[k]; sy += y[k] }
@@ -186,6 +228,26 @@ public enum Correlation {
         var matrix = [[Double]](repeating: [Double](repeating: .nan, count: p), count: p)
         for ((i, j), r) in zip(pairs, values) { matrix[i][j] = r; matrix[j][i] = r }
         return matrix
+    }
+
+    /// Σ x·y in four running sums (independent, so the loop pipelines and vectorises).
+    static func dot(_ a: [Double], _ b: [Double]) -> Double {
+        a.withUnsafeBufferPointer { x in
+            b.withUnsafeBufferPointer { y in
+                var s = SIMD4<Double>(repeating: 0)
+                let n = x.count, whole = n / 4 * 4
+                var k = 0
+                while k < whole {
+                    let u = SIMD4<Double>(x[k], x[k + 1], x[k + 2], x[k + 3])
+                    let v = SIMD4<Double>(y[k], y[k + 1], y[k + 2], y[k + 3])
+                    s += u * v
+                    k += 4
+                }
+                var tail = 0.0
+                while k < n { tail += x[k] * y[k]; k += 1 }
+                return s.sum() + tail
+            }
+        }
     }
 
     /// Spearman's correlation: Pearson's of the ranks (ties get their average rank;

@@ -190,6 +190,7 @@ struct SessionFuzzTests {
                 case 13: return "corr" + (random.chance(0.5) ? " " + random.pick(["pearson", "spearman"]) : "") + (random.chance(0.5) ? " " + columnList() : "")
                 case 14:
                     switch random.below(3) {
+                    case 0 where random.chance(0.5): return random.chance(0.5) ? "profile" + (random.chance(0.3) ? " " + tableName() : "") : "relations" + (random.chance(0.3) ? " " + columnList() : "")
                     case 0: return "missing" + (random.chance(0.3) ? " " + columnList() : "")
                     case 1: return "crosstab \(column()) \(column())"
                     default:

@@ -28,14 +28,30 @@ extension CommandTable {
             details: "", examples: ["schema"], kind: .inspection, complete: { _ in [] },
             parse: { c in try c.expectEnd(); return .schema }),
         CommandSpec(
+            name: "profile", stage: .explore, usage: "profile [TABLE]",
+            summary: "one screen about a table: each column's type, missing values, distribution and values, then warnings",
+            details: """
+            Per column: its type, missing values, distinct values, a bar per part of its
+            range (numbers: 8 equal bins from the smallest to the largest value; text: its
+            commonest values) and its range or commonest values. Then warnings: constant
+            columns, identifier-like ones, text with too many values to encode, heavy skew,
+            mostly missing columns, pairs of numbers correlated above 0.95, repeated rows,
+            and features that almost fix the target. The current table unless one is named.
+            Changes nothing.
+            """,
+            examples: ["profile", "profile holdout"], kind: .inspection,
+            complete: { words in words.isEmpty ? [.table] : [] },
+            parse: { c in .profile(table: c.isAtEnd ? nil : try c.only("a table name")) }),
+        CommandSpec(
             name: "describe", stage: .explore, usage: "describe [COLUMNS]",
             summary: "summary statistics of every column, or of the columns named",
             details: """
             Numbers: count, missing (and its share), distinct values, zeros, mean, standard
             deviation (n-1), minimum, quartiles, maximum, skewness and excess kurtosis
-            (bias-corrected, as pandas' skew() and kurt()). Above 200,000 values the distinct
-            count is an estimate within about 1%, marked ≈. Text and booleans: count, missing,
-            distinct values and the most frequent ones. Changes nothing.
+            (bias-corrected, as pandas' skew() and kurt()). Above 200,000 values holding more
+            than 65,536 different ones, the distinct count is an estimate within about 1%,
+            marked ≈. Text and booleans: count, missing, distinct values and the most frequent
+            ones. Changes nothing.
             """,
             examples: ["describe", "describe bill_length_mm, species"], kind: .inspection,
             complete: { _ in [.column] },
@@ -146,6 +162,23 @@ extension CommandTable {
                 if let token = c.current, token.kind == .word, let chosen = CorrelationMethod(rawValue: token.text) { method = chosen; c.index += 1 }
                 return .corr(method: method, columns: c.isAtEnd ? [] : try c.names("column names"))
             }),
+        CommandSpec(
+            name: "relations", stage: .explore, usage: "relations [COLUMNS]",
+            summary: "how each column relates to the target: its balance, then every feature's strength, strongest first",
+            details: """
+            Needs a target. First the target: its classes and their shares, or a histogram.
+            Then each feature (every column unless columns are named) by its uncertainty
+            coefficient U, the share of the target's entropy it accounts for (mutual
+            information over the target's entropy, numbers in 10 quantile bins, missing
+            values as a value of their own): 0 tells nothing, 1 everything. Beside it the
+            usual measure for the pair: Pearson's r for two numbers, the correlation ratio η
+            for numbers and classes, Cramér's V for classes and classes. A feature that
+            almost fixes the target is flagged: is it known when predicting, or does it leak
+            the answer? Changes nothing.
+            """,
+            examples: ["relations", "relations bill_length_mm, island"], kind: .inspection,
+            complete: { _ in [.column] },
+            parse: { c in .relations(columns: c.isAtEnd ? [] : try c.names("column names")) }),
         CommandSpec(
             name: "missing", stage: .explore, usage: "missing [COLUMNS]",
             summary: "missing values per column, and the commonest sets of columns missing together",
