@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Dependencies point one way: Tabular ← Learning ← Scoring ← Engine ← REPL ← mlw, with
-// CommandLanguage (Tabular, Learning) beside Scoring under Engine. Scoring applies a bundle's
+// CommandLanguage (Tabular, Learning) beside Scoring under Engine, and SQLiteSource
+// (Tabular, GRDB) under Engine. Scoring applies a bundle's
 // recipe and model to rows without the engine or the command parser (the batch scorer and
 // the server need only it). Only REPL sees libedit and the SIGINT flag (CInterrupt); only
 // mlw sees ArgumentParser.
@@ -15,6 +16,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -28,7 +30,10 @@ let package = Package(
         .target(name: "Learning", dependencies: ["Tabular", "CKernels"]),
         .target(name: "Scoring", dependencies: ["Tabular", "Learning"]),
         .target(name: "CommandLanguage", dependencies: ["Tabular", "Learning"]),
-        .target(name: "Engine", dependencies: ["Tabular", "Learning", "Scoring", "CommandLanguage"]),
+        // Tables read from SQLite files (GRDB over the system SQLite); the tracking store to
+        // come shares the dependency.
+        .target(name: "SQLiteSource", dependencies: ["Tabular", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Engine", dependencies: ["Tabular", "Learning", "Scoring", "CommandLanguage", "SQLiteSource"]),
         .target(name: "REPL", dependencies: ["Engine", "CommandLanguage", "Tabular", "CEditLine", "CInterrupt"]),
         .executableTarget(
             name: "mlw",
@@ -40,6 +45,7 @@ let package = Package(
         // The random-input harness shared by the test targets (seeded cases, watchdog, crash report).
         .target(name: "FuzzSupport", dependencies: ["Tabular"], path: "Tests/FuzzSupport"),
         .testTarget(name: "TabularTests", dependencies: ["Tabular", "FuzzSupport"]),
+        .testTarget(name: "SQLiteSourceTests", dependencies: ["SQLiteSource", "Tabular", "FuzzSupport"]),
         .testTarget(name: "CommandLanguageTests", dependencies: ["CommandLanguage", "Tabular", "FuzzSupport"]),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "Tabular"]),
         // The scorer on its own: bundles of every format version, with no engine or command language.

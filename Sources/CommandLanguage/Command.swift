@@ -18,6 +18,11 @@ public enum PathArgument: Sendable, Equatable {
     case literal(String)
     case parameter(String)
 
+    public var isParameter: Bool {
+        if case .parameter = self { return true }
+        return false
+    }
+
     /// The path, with a parameter looked up among the declared ones.
     public func resolved(in parameters: [String: String]) throws -> String {
         switch self {
@@ -45,6 +50,12 @@ public struct RowView: Sendable, Equatable {
         self.columns = columns
         self.condition = condition
     }
+}
+
+/// What `load sqlite:PATH` reads: a whole table (or view), or the rows of a query.
+public enum SQLiteSelection: Sendable, Equatable {
+    case table(String)
+    case query(String)
 }
 
 /// How `outliers` decides a value lies far out.
@@ -116,8 +127,9 @@ public enum GoalComparison: String, Sendable, Equatable {
 
 /// One parsed command: the syntax tree the engine executes and the journal prints.
 public enum Command: Sendable, Equatable {
-    /// `missing`: field values that mean missing besides the usual ones (`na="?"`).
-    case load(path: PathArgument, name: String?, separator: String?, missing: [String] = [])
+    /// `missing`: field values that mean missing besides the usual ones (`na="?"`);
+    /// `sqlite`: the path is a SQLite file, and this is what to read from it.
+    case load(path: PathArgument, name: String?, separator: String?, missing: [String] = [], sqlite: SQLiteSelection? = nil)
     case tables
     case use(table: String)
     case head(RowView)

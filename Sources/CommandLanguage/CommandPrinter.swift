@@ -6,8 +6,14 @@ import Tabular
 extension Command: CustomStringConvertible {
     public var description: String {
         switch self {
-        case .load(let path, let name, let separator, let missing):
-            var text = "load \(pathText(path))"
+        case .load(let path, let name, let separator, let missing, let sqlite):
+            // `sqlite:"file"` reads as one word and a string; `sqlite: $p` needs the space.
+            var text = "load " + (sqlite == nil ? "" : path.isParameter ? "sqlite: " : "sqlite:") + pathText(path)
+            switch sqlite {
+            case .table(let table)?: text += " table=\(nameText(table))"
+            case .query(let query)?: text += " query=\(quoted(query))"
+            case nil: break
+            }
             if let name { text += " as \(nameText(name))" }
             if let separator { text += " sep=\(quoted(separator))" }
             if missing.count == 1 { text += " na=\(quoted(missing[0]))" }

@@ -2,6 +2,7 @@ import CommandLanguage
 import Foundation
 import Learning
 import Scoring
+import SQLiteSource
 import Tabular
 
 /// The data stage: `load`, `tables`, `use`, `save`.
@@ -26,12 +27,54 @@ extension Interpreter {
         } catch let error as CSVError {
             throw Diagnostic(.dataError, "\(file): \(error.description)")
         }
-        let table = result.table
+        install(result.table, from: DataSource(path: file, checksum: result.checksum, separator: separator, missing: missing.isEmpty ? nil : missing),
+                warnings: result.warnings, &step)
+        step.recorded = .load(path: argument, name: tableName, separator: separator, missing: missing)
+    }
+
+    /// Loads a table or the rows of a query from a SQLite file. The data's checksum is a
+    /// hash of the rows read (the file may hold other tables that change).
+    static func loadSQLite(_ argument: PathArgument, _ selection: SQLiteSelection, name: String?, _ step: inout Step, _ context: EngineContext) throws {
+        let path = try argument.resolved(in: step.ws.parameters)
+        let file = context.resolve(path)
+        let tableName: String
+        switch selection {
+        case .table(let table): tableName = name ?? table
+        case .query: tableName = name!  // the parser asks for one
+        }
+        guard Tabular.Expression.isPlainIdentifier(tableName) || name != nil else {
+            throw Diagnostic(.badValue, "cannot name a table after '\(tableName)'", help: "name it: … as NAME")
+        }
+        let cancelled = context.isCancelled
+        let result: SQLiteReadResult
+        do {
+            switch selection {
+            case .table(let table): result = try SQLiteReader.read(path: file, table: table, name: tableName, isCancelled: { cancelled() })
+            case .query(let query): result = try SQLiteReader.read(path: file, query: query, name: tableName, isCancelled: { cancelled() })
+            }
+        } catch let error as SQLiteError {
+            throw Diagnostic(error.isMissingFile ? .missingInput : .dataError, error.message,
+                             help: error.help ?? (FileManager.default.fileExists(atPath: file) ? nil : pathSuggestion(file)))
+        } catch is CancellationError {
+            throw Interrupted()
+        }
+        let query: String
+        switch selection {
+        case .table(let table): query = "table \(table)"
+        case .query(let text): query = text
+        }
+        install(result.table, from: DataSource(path: file, checksum: result.table.contentHash, separator: nil, query: query),
+                warnings: result.warnings, &step)
+        step.recorded = .load(path: argument, name: tableName, separator: nil, missing: [], sqlite: selection)
+    }
+
+    /// Makes a freshly read table current, with its source, an empty recipe and no split.
+    private static func install(_ table: Table, from source: DataSource, warnings: [String], _ step: inout Step) {
+        let tableName = table.name
         let replacing = step.ws.table(named: tableName) != nil
         step.ws.store(table)
         step.ws.current = tableName
-        let checksum = result.checksum
-        step.ws.sources[tableName] = DataSource(path: file, checksum: checksum, separator: separator, missing: missing.isEmpty ? nil : missing)
+        step.ws.sources[tableName] = source
         step.ws.loaded[tableName] = table
         step.ws.combinedSources[tableName] = nil
         step.ws.rowOrigins[tableName] = nil
@@ -40,10 +83,9 @@ extension Interpreter {
         step.ws.loadedSchemas[tableName] = table.columns.map { SchemaField(name: $0.name, type: $0.type) }
         step.ws.splits[tableName] = nil
         step.ws.stepsBeforeSplit[tableName] = nil
-        step.fingerprint.add("file", checksum)
+        step.fingerprint.add("file", source.checksum)
         step.output.blocks.append(.success((replacing ? "reloaded " : "loaded ") + tableSummary(table)))
-        for warning in result.warnings { step.output.blocks.append(.warning(warning)) }
-        step.recorded = .load(path: argument, name: tableName, separator: separator, missing: missing)
+        for warning in warnings { step.output.blocks.append(.warning(warning)) }
     }
 
     static func tables(_ step: inout Step) throws {

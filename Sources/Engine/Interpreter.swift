@@ -83,7 +83,8 @@ public enum Interpreter {
         do {
             switch command {
             // data
-            case .load(let path, let name, let separator, let missing): try load(path, name: name, separator: separator, missing: missing, &step, context)
+            case .load(let path, let name, let separator, let missing, nil): try load(path, name: name, separator: separator, missing: missing, &step, context)
+            case .load(let path, let name, _, _, let selection?): try loadSQLite(path, selection, name: name, &step, context)
             case .tables: try tables(&step)
             case .use(let name): try use(name, &step)
             // explore

@@ -53,7 +53,7 @@ public enum PipelineExport {
             switch entry.command {
             case .join(let other, _, _), .append(let other): tables.insert(other)
             // What came before a table's load does not shape it.
-            case .load(_, let name?, _, _): tables.remove(name)
+            case .load(_, let name?, _, _, _): tables.remove(name)
             default: break
             }
         }
@@ -92,14 +92,14 @@ public enum PipelineExport {
         var pathParameters: Set<String> = []
         for entry in steps {
             if case .param(let name, _) = entry.command { sessionParameters.insert(name) }
-            if case .load(.parameter(let name), _, _, _) = entry.command { pathParameters.insert(name) }
+            if case .load(.parameter(let name), _, _, _, _) = entry.command { pathParameters.insert(name) }
         }
         // Each load of a literal path gets a parameter: `data` for the model's table,
         // `NAME_data` for others (never a name the session declared itself).
         var parameterOfPath: [String: String] = [:]
         var declared: [(name: String, path: String)] = []
         for entry in steps {
-            guard case .load(.literal(let path), let name?, _, _) = entry.command, parameterOfPath[path] == nil else { continue }
+            guard case .load(.literal(let path), let name?, _, _, _) = entry.command, parameterOfPath[path] == nil else { continue }
             var parameter = name == sourceTable ? "data" : "\(name)_data"
             var k = 2
             while sessionParameters.contains(parameter) || declared.contains(where: { $0.name == parameter }) {
@@ -111,8 +111,8 @@ public enum PipelineExport {
         }
         for entry in steps {
             switch entry.command {
-            case .load(.literal(let path), let name, let separator, let missing):
-                lines.append(Command.load(path: .parameter(parameterOfPath[path]!), name: name, separator: separator, missing: missing).description)
+            case .load(.literal(let path), let name, let separator, let missing, let sqlite):
+                lines.append(Command.load(path: .parameter(parameterOfPath[path]!), name: name, separator: separator, missing: missing, sqlite: sqlite).description)
             case .param(let name, let value) where pathParameters.contains(name):
                 lines.append(Command.param(name: name, value: inFolderTerms(value)).description)
             default:

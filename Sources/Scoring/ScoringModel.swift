@@ -21,12 +21,16 @@ public struct DataSource: Sendable, Equatable, Codable {
     /// Field values read as missing besides the usual ones (`load … na=`); new files are
     /// read with them too.
     public var missing: [String]?
+    /// For a SQLite source: the query that read it ("table NAME" for a whole table); the
+    /// checksum is then a hash of the rows read.
+    public var query: String?
 
-    public init(path: String, checksum: String, separator: String?, missing: [String]? = nil) {
+    public init(path: String, checksum: String, separator: String?, missing: [String]? = nil, query: String? = nil) {
         self.path = path
         self.checksum = checksum
         self.separator = separator
         self.missing = missing
+        self.query = query
     }
 }
 

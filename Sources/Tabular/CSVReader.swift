@@ -242,21 +242,7 @@ private struct CSVParse {
 
     /// Empty header names become `column_N`; repeated names get a numeric suffix.
     private func uniqueNames(_ fields: [String], warnings: inout [String]) -> [String] {
-        var seen = Set<String>()
-        var names: [String] = []
-        for (i, field) in fields.enumerated() {
-            var candidate = field.isEmpty ? "column_\(i + 1)" : field
-            if field.isEmpty { warnings.append("column \(i + 1) has no name; called it '\(candidate)'") }
-            if seen.contains(candidate) {
-                var suffix = 2
-                while seen.contains("\(candidate)_\(suffix)") { suffix += 1 }
-                warnings.append("column name '\(candidate)' is repeated; renamed the copy to '\(candidate)_\(suffix)'")
-                candidate = "\(candidate)_\(suffix)"
-            }
-            seen.insert(candidate)
-            names.append(candidate)
-        }
-        return names
+        ColumnNames.unique(fields, warnings: &warnings)
     }
 
     /// Cuts the body into chunks that each start at a record boundary. Without quotes in
@@ -694,5 +680,28 @@ private struct ChunkParser {
                 column.codes.append(column.interner.intern(p, n, sourceOffset: offset))
             }
         }
+    }
+}
+
+/// Column names as a source gives them, made usable.
+public enum ColumnNames {
+    /// Empty names become `column_N` (N counted from 1); a repeated name gets `_2`, `_3`, …
+    /// Each change adds a warning that says so.
+    public static func unique(_ fields: [String], warnings: inout [String]) -> [String] {
+        var seen = Set<String>()
+        var names: [String] = []
+        for (i, field) in fields.enumerated() {
+            var candidate = field.isEmpty ? "column_\(i + 1)" : field
+            if field.isEmpty { warnings.append("column \(i + 1) has no name; called it '\(candidate)'") }
+            if seen.contains(candidate) {
+                var suffix = 2
+                while seen.contains("\(candidate)_\(suffix)") { suffix += 1 }
+                warnings.append("column name '\(candidate)' is repeated; renamed the copy to '\(candidate)_\(suffix)'")
+                candidate = "\(candidate)_\(suffix)"
+            }
+            seen.insert(candidate)
+            names.append(candidate)
+        }
+        return names
     }
 }

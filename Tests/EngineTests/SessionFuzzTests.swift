@@ -118,6 +118,13 @@ struct SessionFuzzTests {
             // Once there are models, the steps that use them come up more often.
             let choice = !ws.models.isEmpty && random.chance(0.35) ? random.pick([23, 23, 24, 25, 26]) : random.below(31)
             switch choice {
+            case 0 where random.chance(0.15):
+                let file = quoted(random.chance(0.8) ? repositoryRoot + "/datasets/penguins.db" : random.pick(Self.datasets).path)
+                line = "load sqlite:" + file + " " + random.pick([
+                    "table=penguins", "table=gentoo", "table=nope", "query=\"SELECT * FROM penguins WHERE year > 2007\" as q",
+                    "query=\"SELECT species, count(*) AS n FROM penguins GROUP BY species\" as counts", "query=\"SELEC\" as q", "query=\"SELECT 1\"",
+                    "table=penguins as " + name(random.pick(Self.names)),
+                ])
             case 0:
                 line = "load " + quoted(random.chance(0.7) ? random.pick(Self.datasets).path : random.chance(0.6) ? random.pick(Self.readable)
                                         : directory + "/" + random.pick(["out/p.csv", "out/m.json", "out/pipe/pipeline.mlw", "out/b/manifest.json", "out/t.jsonl", "out/t.tsv"]))

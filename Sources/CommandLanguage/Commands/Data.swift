@@ -5,8 +5,9 @@ import Tabular
 extension CommandTable {
     static let dataCommands: [CommandSpec] = [
         CommandSpec(
-            name: "load", stage: .data, usage: "load PATH [as NAME] [sep=\",\"] [na=\"?\" | na=[\"?\", \"-\"]]",
-            summary: "read a CSV file into a table and make it current",
+            name: "load", stage: .data,
+            usage: "load PATH [as NAME] [sep=\",\"] [na=\"?\" | na=[\"?\", \"-\"]]  |  load sqlite:PATH table=NAME [as NAME]  |  load sqlite:PATH query=\"SELECT …\" as NAME",
+            summary: "read a CSV, TSV or JSON Lines file, or a table or query of a SQLite file, into a table and make it current",
             details: """
             The header names the columns. The separator is detected from the header line
             (comma, semicolon, tab or pipe) unless sep= is given. Quoted fields may hold
@@ -15,18 +16,52 @@ extension CommandTable {
             "-999": a column that holds numbers and "?" then loads as numbers). A model
             trained on the table reads new files with the same markers. Columns become
             numbers, booleans (true/false) or text. The table is named after the file
-            unless 'as NAME' is given.
+            unless 'as NAME' is given. Files ending .jsonl or .ndjson are JSON Lines (one
+            flat object per line).
+
+            'sqlite:PATH' reads a SQLite file, read-only: a whole table or view (table=), or
+            the rows of a SELECT (query=, which needs 'as NAME'). INTEGER and REAL values
+            become numbers, TEXT text, NULL missing; BLOB columns are refused. The session
+            records the query and a hash of the rows, so 'mlw replay --verify' notices when
+            the data behind it has changed.
             """,
-            examples: ["load datasets/iris.csv", "load \"data/my file.csv\" as raw sep=\";\"", "load survey.csv na=[\"?\", \"-\"]"],
+            examples: ["load datasets/iris.csv", "load \"data/my file.csv\" as raw sep=\";\"", "load survey.csv na=[\"?\", \"-\"]",
+                       "load sqlite:shop.db table=orders", "load sqlite:shop.db query=\"SELECT * FROM orders WHERE year >= 2020\" as recent"],
             kind: .dataStep,
-            complete: { words in words.isEmpty ? [.path] : [.words(["as", "sep=", "na="])] },
+            complete: { words in words.isEmpty ? [.path, .words(["sqlite:"])] : [.words(words[0].hasPrefix("sqlite:") ? ["as", "table=", "query="] : ["as", "sep=", "na="])] },
             parse: { c in
-                let path = try c.path("a file path")
+                // `sqlite:file.db` is one word; `sqlite:"my file.db"` and `sqlite: $p` two tokens.
+                var sqliteStart: SourceRange?
+                var path: PathArgument
+                if let token = c.current, token.kind == .word, token.text.hasPrefix("sqlite:") {
+                    sqliteStart = token.range
+                    if token.text == "sqlite:" {
+                        c.index += 1
+                        if c.peekWord("table") || c.peekWord("query") {
+                            throw Diagnostic(.missingArgument, "expected the path of a SQLite file after sqlite:", at: token.range, help: "usage: \(c.usage)")
+                        }
+                        path = try c.path("the path of a SQLite file after sqlite:")
+                    } else {
+                        c.index += 1
+                        path = .literal(String(token.text.dropFirst("sqlite:".count)))
+                    }
+                } else {
+                    path = try c.path("a file path")
+                }
                 var name: String?
                 var separator: String?
                 var missing: [String] = []
+                var selection: SQLiteSelection?
                 while !c.isAtEnd {
-                    if c.takeWord("as") {
+                    if sqliteStart != nil, c.peekWord("table") || c.peekWord("query") {
+                        let key = c.current!
+                        c.index += 1
+                        guard c.takeSymbol("=") else { throw Diagnostic(.badOption, "expected \(key.text)=…", at: c.current?.range ?? c.endRange) }
+                        let value = try c.value(key.text == "table" ? "a table name" : "a query in quotes")
+                        guard selection == nil else { throw Diagnostic(.badOption, "give table= or query=, once", at: key.range) }
+                        guard !value.text.trimmingCharacters(in: .whitespaces).isEmpty else { throw Diagnostic(.badValue, "\(key.text)= is empty", at: value.range) }
+                        selection = key.text == "table" ? .table(value.text) : .query(value.text)
+                    } else if c.takeWord("as") {
                         name = try c.value("a table name").text
                     } else if c.peekWord("sep") {
                         c.index += 1
@@ -51,7 +86,19 @@ extension CommandTable {
                         try c.expectEnd()
                     }
                 }
-                return .load(path: path, name: name, separator: separator, missing: missing)
+                if let sqliteStart {
+                    guard let selection else {
+                        throw Diagnostic(.missingArgument, "a SQLite file needs table=NAME or query=\"SELECT …\"", at: c.endRange, help: "usage: \(c.usage)")
+                    }
+                    if separator != nil || !missing.isEmpty {
+                        throw Diagnostic(.badOption, "sep= and na= are for text files; SQLite values have their types", at: sqliteStart)
+                    }
+                    if case .query = selection, name == nil {
+                        throw Diagnostic(.missingArgument, "name the table a query makes: … as NAME", at: c.endRange)
+                    }
+                    if case .literal(let text) = path, text.isEmpty { throw Diagnostic(.missingArgument, "expected a file path after sqlite:", at: sqliteStart) }
+                }
+                return .load(path: path, name: name, separator: separator, missing: missing, sqlite: selection)
             }),
         CommandSpec(
             name: "tables", stage: .data, usage: "tables",
