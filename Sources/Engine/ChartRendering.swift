@@ -54,7 +54,7 @@ extension OutputRenderer {
     }
 
     private func render(_ histogram: Chart.Histogram) -> String {
-        let edges = histogram.edges.map { NumberFormatting.significant($0, digits: 4) }
+        let edges = histogram.edges.map { histogram.dates ? Dates.format($0) : NumberFormatting.significant($0, digits: 4) }
         let lowWidth = edges.dropLast().map(\.count).max() ?? 0, highWidth = edges.dropFirst().map(\.count).max() ?? 0
         let counts = histogram.counts.map(String.init)
         let countWidth = counts.map(\.count).max() ?? 0

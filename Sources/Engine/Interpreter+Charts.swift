@@ -12,7 +12,7 @@ extension Interpreter {
         if let valueName = aggregate?.column {
             guard let valueColumn = whole.column(named: valueName) else { throw noSuchColumn(valueName, whole) }
             guard valueColumn.type.isNumeric else {
-                throw Diagnostic(.badValue, "\(aggregate!.function.rawValue)() needs numbers, and '\(valueName)' is text",
+                throw Diagnostic(.badValue, "\(aggregate!.function.rawValue)() needs numbers, and '\(valueName)' is \(valueColumn.type.rawValue)",
                                  help: "count its rows per value with 'crosstab \(Tabular.Expression.quoteIdentifier(name)) \(Tabular.Expression.quoteIdentifier(valueName))'")
             }
         }
@@ -83,7 +83,7 @@ extension Interpreter {
         let whole = try currentTable(step.ws)
         for name in [xName, yName] + [by].compactMap({ $0 }) where whole.column(named: name) == nil { throw noSuchColumn(name, whole) }
         for name in [xName, yName] where !whole.column(named: name)!.type.isNumeric {
-            throw Diagnostic(.badValue, "'\(name)' is text; a scatter plot needs number columns",
+            throw Diagnostic(.badValue, "'\(name)' is \(whole.column(named: name)!.type.rawValue); a scatter plot needs number columns",
                              help: by == nil ? "to mark points by it: 'scatter X Y by \(Tabular.Expression.quoteIdentifier(name))'" : nil)
         }
         let table = try subset(whole, where: condition)

@@ -69,11 +69,12 @@ extension Interpreter {
             func add(_ code: Int32) { if code < 0 { missing += 1 } else { perCode[Int(code)] += 1 } }
             if let rows { for row in rows { add(codes[row]) } } else { for code in codes { add(code) } }
             entries = perCode.enumerated().filter { $0.element > 0 }.map { (dictionary[$0.offset], $0.element, 0) }
-        case .number(let values):
+        case .number(let values), .date(let values):
             var counts: [Double: Int] = [:]
             func add(_ x: Double) { if x.isNaN { missing += 1 } else { counts[x == 0 ? 0 : x, default: 0] += 1 } }
             if let rows { for row in rows { add(values[row]) } } else { for x in values { add(x) } }
-            entries = counts.map { (NumberFormatting.shortest($0.key), $0.value, $0.key) }
+            let label = column.type == .date ? Dates.format : NumberFormatting.shortest
+            entries = counts.map { (label($0.key), $0.value, $0.key) }
         case .boolean(let flags):
             var perValue = [0, 0]
             func add(_ flag: UInt8) { if flag == Column.missingBoolean { missing += 1 } else { perValue[Int(flag)] += 1 } }
@@ -101,12 +102,16 @@ extension Interpreter {
     static func hist(_ name: String, bins: Int, where condition: Tabular.Expression?, _ step: inout Step) throws {
         let table = try currentTable(step.ws)
         guard let column = table.column(named: name) else { throw noSuchColumn(name, table) }
-        guard case .number(let all) = column.data else {
-            throw Diagnostic(.badValue, "'\(name)' is \(column.type.rawValue); a histogram needs a number column",
+        let all: [Double]
+        switch column.data {
+        case .number(let values), .date(let values): all = values
+        default:
+            throw Diagnostic(.badValue, "'\(name)' is \(column.type.rawValue); a histogram needs a number or date column",
                              help: "count its values with 'counts \(Tabular.Expression.quoteIdentifier(name))'")
         }
         let rows = try rows(where: condition, in: table)
         let values = (rows.map { $0.map { all[$0] } } ?? all).filter { !$0.isNaN }
+        let dates = column.type == .date
         let missing = (rows?.count ?? all.count) - values.count
         let scope = condition.map { " where \($0)" } ?? ""
         guard let low = values.min(), let high = values.max() else {
@@ -117,12 +122,19 @@ extension Interpreter {
                              help: "keep the finite rows with 'where abs(\(Tabular.Expression.quoteIdentifier(name))) < 1e308'")
         }
         let count = low == high ? 1 : bins
-        let width = (high - low) / Double(count)
-        let edges = (0...count).map { $0 == count ? high : low + Double($0) * width }
+        var width = (high - low) / Double(count)
+        var edges = (0...count).map { $0 == count ? high : low + Double($0) * width }
+        // Dates spanning days get bins of whole days, so each edge is a calendar date.
+        var start = low
+        if dates, high - low >= Double(count) * Dates.secondsPerDay {
+            start = (low / Dates.secondsPerDay).rounded(.down) * Dates.secondsPerDay
+            width = ((high - start) / Double(count) / Dates.secondsPerDay).rounded(.up) * Dates.secondsPerDay
+            edges = (0...count).map { start + Double($0) * width }
+        }
         var counts = [Int](repeating: 0, count: count)
-        for x in values { counts[min(count - 1, width > 0 ? Int((x - low) / width) : 0)] += 1 }
+        for x in values { counts[min(count - 1, width > 0 ? Int((x - start) / width) : 0)] += 1 }
         step.output.blocks.append(.chart(.histogram(Chart.Histogram(
             title: "\(name): \(Plural.count(values.count, "value"))\(scope)" + (missing > 0 ? " (\(missing) missing)" : ""),
-            edges: edges, counts: counts))))
+            edges: edges, counts: counts, dates: dates))))
     }
 }

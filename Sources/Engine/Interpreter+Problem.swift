@@ -110,6 +110,9 @@ extension Interpreter {
         guard present > 0 else { throw Diagnostic(.dataError, "'\(column.name)' has no values") }
         let missingNote = column.missingCount > 0 ? "; \(column.missingCount == 1 ? "1 row has" : "\(column.missingCount) rows have") no value" : ""
         switch column.data {
+        case .date:
+            throw Diagnostic(.badValue, "'\(column.name)' holds dates, which no model predicts",
+                             help: "predict a part of it, e.g. derive \(column.name)_month = month(\(column.name)), then target \(column.name)_month")
         case .text, .boolean:
             if requested == .regression {
                 throw Diagnostic(.badValue, "'\(column.name)' is \(column.type.rawValue), so it cannot be a regression target")

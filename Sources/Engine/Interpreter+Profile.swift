@@ -102,15 +102,12 @@ struct ColumnProfile {
         self.column = column
         let f = { (v: Double) in NumberFormatting.significant(v, digits: 5) }
         switch column.data {
-        case .number(let all):
+        case .number(let all), .date(let all):
             let s = Statistics.summarize(numbers: all)
             missing = s.missing
             distinct = s.distinct
             distinctIsExact = s.distinctIsExact
             guard s.count > 0 else { values = "no values"; return }
-            skewness = s.skewness.isNaN ? nil : s.skewness
-            minimum = s.min
-            values = "\(f(s.min)) … \(f(s.max)), median \(f(s.median))"
             if s.min.isFinite, s.max.isFinite, s.max > s.min {
                 var bins = [Double](repeating: 0, count: 8)
                 let width = (s.max - s.min) / 8
@@ -119,6 +116,13 @@ struct ColumnProfile {
             } else if s.min == s.max {
                 shape = [1]
             }
+            if column.type == .date {
+                values = "\(Dates.format(s.min)) … \(Dates.format(s.max))"
+                return
+            }
+            skewness = s.skewness.isNaN ? nil : s.skewness
+            minimum = s.min
+            values = "\(f(s.min)) … \(f(s.max)), median \(f(s.median))"
             if s.count > 20, s.distinct == s.count, s.distinctIsExact {
                 var previous = -Double.infinity, increasing = true
                 for x in all where !x.isNaN { if x <= previous || x != x.rounded() { increasing = false; break }; previous = x }

@@ -9,7 +9,7 @@ extension Interpreter {
         let table = try currentTable(step.ws)
         for name in names where table.column(named: name) == nil { throw noSuchColumn(name, table) }
         if let text = names.compactMap({ table.column(named: $0) }).first(where: { !$0.type.isNumeric }) {
-            throw Diagnostic(.badValue, "'\(text.name)' is text; correlation needs numbers",
+            throw Diagnostic(.badValue, "'\(text.name)' is \(text.type.rawValue); correlation needs numbers",
                              help: "see how it goes with another column with 'crosstab \(Tabular.Expression.quoteIdentifier(text.name)) COLUMN'")
         }
         let columns = names.isEmpty ? table.columns.filter(\.type.isNumeric) : names.map { table.column(named: $0)! }
@@ -69,10 +69,10 @@ extension Interpreter {
         let table = try currentTable(step.ws)
         for name in keys + aggregates.compactMap(\.column) where table.column(named: name) == nil { throw noSuchColumn(name, table) }
         for aggregate in aggregates {
-            guard let name = aggregate.column, let column = table.column(named: name), column.type == .text else { continue }
-            if ![.min, .max, .distinct].contains(aggregate.function) {
-                throw Diagnostic(.badValue, "\(aggregate.function.rawValue)() needs numbers, and '\(name)' is text",
-                                 help: "text takes count(), distinct(), min() and max()")
+            guard let name = aggregate.column, let column = table.column(named: name), column.type == .text || column.type == .date else { continue }
+            if ![.min, .max, .distinct, .count].contains(aggregate.function) {
+                throw Diagnostic(.badValue, "\(aggregate.function.rawValue)() needs numbers, and '\(name)' is \(column.type.rawValue)",
+                                 help: "\(column.type == .date ? "dates" : "text") take\(column.type == .date ? "" : "s") count(), distinct(), min() and max()")
             }
         }
         let keyColumns = keys.map { table.column(named: $0)! }
@@ -85,7 +85,13 @@ extension Interpreter {
         for (k, row) in order.enumerated() { position[row] = k }
         let sortedGroups = firstRows.indices.sorted { position[firstRows[$0]] < position[firstRows[$1]] }
         let values = Parallel.map(aggregates) { aggregate in
-            let numbers = aggregate.column.flatMap { table.column(named: $0) }.flatMap { $0.type == .text ? nil : $0.numericValues }
+            let numbers = aggregate.column.flatMap { table.column(named: $0) }.flatMap { column -> [Double]? in
+                switch column.data {
+                case .text: return nil
+                case .date(let seconds): return seconds
+                default: return column.numericValues
+                }
+            }
             return sortedGroups.map { group in Self.aggregate(aggregate, members[group], table, numbers: numbers) }
         }
         let cells = sortedGroups.enumerated().map { k, group in
@@ -114,7 +120,9 @@ extension Interpreter {
             return (aggregate.function == .min ? texts.min() : texts.max()) ?? "·"
         }
         if aggregate.function == .count { return String(rows.count) }
-        return format(aggregateValue(aggregate.function, rows, numbers ?? []))
+        let value = aggregateValue(aggregate.function, rows, numbers ?? [])
+        if column.type == .date { return value.isNaN ? "·" : Dates.format(value) }
+        return format(value)
     }
 
     /// One aggregate of numbers over some rows, missing values left out: NaN when none

@@ -161,11 +161,14 @@ public enum Chart: Sendable, Equatable {
         /// also its upper edge).
         public var edges: [Double]
         public var counts: [Int]
+        /// Whether the edges are dates (seconds since 1970, shown as ISO 8601).
+        public var dates: Bool
 
-        public init(title: String, edges: [Double], counts: [Int]) {
+        public init(title: String, edges: [Double], counts: [Int], dates: Bool = false) {
             self.title = title
             self.edges = edges
             self.counts = counts
+            self.dates = dates
         }
     }
 

@@ -65,7 +65,19 @@ enum Rendering {
             }
             blocks.append(.table(TextTable(headers: headers, rows: rows, rightAligned: headers.indices.map { $0 > 0 })))
         }
-        let others = columns.filter { $0.type != .number }
+        let dates = columns.filter { $0.type == .date }
+        if !dates.isEmpty {
+            let headers = ["column", "count", "missing", "distinct", "earliest", "median", "latest"]
+            let rows = Parallel.map(dates) { column -> [String] in
+                guard case .date(let seconds) = column.data else { return [] }
+                let s = Statistics.summarize(numbers: seconds)
+                let f = { (v: Double) in v.isNaN ? "·" : Dates.format(v) }
+                return [column.name, "\(s.count)", missingText(s.missing, of: s.count + s.missing), (s.distinctIsExact ? "" : "≈") + "\(s.distinct)",
+                        f(s.min), f(s.median), f(s.max)]
+            }
+            blocks.append(.table(TextTable(headers: headers, rows: rows, rightAligned: [false, true, true, true, true, true, true])))
+        }
+        let others = columns.filter { $0.type == .text || $0.type == .boolean }
         if !others.isEmpty {
             let headers = ["column", "type", "count", "missing", "distinct", "most frequent"]
             let rows = others.map { column -> [String] in

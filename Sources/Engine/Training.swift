@@ -66,6 +66,11 @@ enum Training {
             throw Diagnostic(.dataError, "feature '\(text.name)' is text; models need numbers",
                              help: "encode it with 'encode onehot \(Expression.quoteIdentifier(text.name))' or drop it with 'drop \(text.name)'")
         }
+        if let date = features.first(where: { $0.type == .date }) {
+            let name = Expression.quoteIdentifier(date.name)
+            throw Diagnostic(.dataError, "feature '\(date.name)' holds dates; models need numbers",
+                             help: "derive numbers from it, e.g. 'derive \(date.name)_month = month(\(name))' or days since a day with days_between, then 'drop \(name)'")
+        }
         // Missing and infinite cells, per feature, in one parallel pass.
         let counts = Parallel.map(features) { column -> (missing: Int, infinite: Int) in
             guard case .number(let values) = column.data else { return (column.missingCount, 0) }

@@ -43,6 +43,10 @@ public struct Imputer: Sendable {
 
     /// Learns the fill value from the given rows of `column`.
     public func fit(_ column: Column, rows: [Int]?) throws -> FittedImputer {
+        if column.type == .date {
+            throw LearningError("'\(column.name)' holds dates, which impute does not fill",
+                                help: "drop the rows without one (dropna \(column.name)), or derive its parts first: derive \(column.name)_year = year(\(column.name))")
+        }
         switch strategy {
         case .mean, .median:
             guard case .number(let values) = column.data else {
@@ -78,6 +82,8 @@ public struct Imputer: Sendable {
                 return FittedImputer(column: column.name, fill: .boolean(text == "true"))
             case .text:
                 return FittedImputer(column: column.name, fill: .text(text))
+            case .date:
+                preconditionFailure("dates are refused above")
             }
         }
     }
@@ -132,6 +138,9 @@ public struct OneHotEncoder: Sendable {
         case .number:
             throw LearningError("'\(column.name)' holds numbers; one-hot encoding is for categories",
                                 help: "encode text columns, e.g. 'encode onehot categorical'")
+        case .date:
+            throw LearningError("'\(column.name)' holds dates; one-hot encoding is for categories",
+                                help: "derive a part of the date first: derive \(column.name)_month = month(\(column.name))")
         }
         guard !categories.isEmpty else { throw LearningError("'\(column.name)' has no values to learn categories from") }
         return FittedOneHot(column: column.name, categories: categories)
@@ -259,6 +268,8 @@ extension Column {
             default: return self
             }
             return Column(name: name, data: .text(codes: codes.map { $0 == source ? target : $0 }, dictionary: dictionary))
+        case .date:
+            return self  // `FillValue.reading` refuses date columns before this is reached
         }
     }
 }

@@ -97,11 +97,17 @@ public enum RecipeStep: Sendable, Equatable {
             // At the prompt a value that does not convert is refused, naming two examples.
             for name in columns {
                 guard let column = table.column(named: name) else { throw PreparationError.input("there is no column '\(name)'") }
+                guard column.canCast(to: type) else {
+                    throw LearningError("'\(name)' is \(column.type.rawValue) and cannot become \(type.rawValue)",
+                                        help: type == .date ? "dates are read from text such as \"2024-03-31\"; cast to text first if the numbers are written that way"
+                                                            : "take a number from the date with year(...), month(...), day(...), weekday(...), hour(...) or days_between(start, end) in derive")
+                }
                 let failures = column.cast(to: type).failures
                 if !failures.isEmpty {
                     let shown = failures.prefix(2).map { "'\($0.text)' (row \($0.row + 1))" }.joined(separator: " and ")
                     throw LearningError("cannot cast '\(name)' to \(type.rawValue): \(Plural.count(failures.count, "value")) \(failures.count == 1 ? "does" : "do") not convert, e.g. \(shown)",
-                                        help: type == .number ? "if they stand for missing values, 'replace \"\(failures[0].text)\" with missing in \(Tabular.Expression.quoteIdentifier(name))' first" : nil)
+                                        help: type == .date ? "dates are read as in ISO 8601: 2024-03-31, 2024-03-31T14:30:00 or 2024-03-31 14:30:00+02:00"
+                                            : type == .number ? "if they stand for missing values, 'replace \"\(failures[0].text)\" with missing in \(Tabular.Expression.quoteIdentifier(name))' first" : nil)
                 }
             }
             return try applyEach(columns.map { FittedStep.cast(column: $0, type: type) }, to: table)
@@ -266,7 +272,11 @@ public enum FittedStep: Sendable, Equatable {
             }
             result.replaceColumn(at: table.index(of: from)!, with: [Column(name: to, data: column.data)])
         case .cast(let name, let type):
-            let (column, failures) = try required(name, in: table).cast(to: type)
+            let original = try required(name, in: table)
+            guard original.canCast(to: type) else {
+                throw PreparationError.input("column '\(name)' is \(original.type.rawValue), which does not convert to \(type.rawValue)")
+            }
+            let (column, failures) = original.cast(to: type)
             if let failure = failures.first {
                 throw PreparationError.input("column '\(name)' should convert to \(type.rawValue), but row \(failure.row + 1) has '\(failure.text)'")
             }
@@ -528,6 +538,9 @@ extension FillValue {
             return .boolean(text == "true")
         case .text:
             return .text(text)
+        case .date:
+            throw LearningError("'\(column.name)' holds dates, whose values replace does not change",
+                                help: "filter the rows instead, e.g. filter \(column.name) != \"\(text)\"")
         }
     }
 

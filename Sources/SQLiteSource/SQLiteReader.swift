@@ -155,7 +155,7 @@ private struct ColumnBuilder {
     }
 
     func column(named name: String, rows: Int) -> Tabular.Column {
-        if let texts { return Tabular.Column(name: name, texts: texts) }
+        if let texts { return Tabular.Column(name: name, texts: texts).inferringDates() }
         return Tabular.Column(name: name, numbers: numbers)
     }
 }

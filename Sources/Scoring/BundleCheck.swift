@@ -44,6 +44,7 @@ enum BundleCheck {
             case .number: return Column(name: field.name, numbers: [])
             case .text: return Column(name: field.name, texts: [])
             case .boolean: return Column(name: field.name, data: .boolean([]))
+            case .date: return Column(name: field.name, data: .date([]))
             }
         })
         for (k, step) in model.preparation.steps.enumerated() {
@@ -58,7 +59,7 @@ enum BundleCheck {
             guard let column = table.column(named: name) else {
                 throw fault("manifest.json", "lists the feature '\(name)', which its preparation does not make from the input columns")
             }
-            guard column.type.isNumeric else { throw fault("manifest.json", "lists the feature '\(name)', which is text after its preparation") }
+            guard column.type.isNumeric else { throw fault("manifest.json", "lists the feature '\(name)', which is \(column.type.rawValue) after its preparation") }
         }
     }
 

@@ -30,7 +30,7 @@ public enum Scorer {
                 throw ScoringError.input("the prepared input lacks the feature '\(name)'")
             }
             guard let values = column.numericValues else {
-                throw ScoringError.input("feature '\(name)' is text; encode it first")
+                throw ScoringError.input("feature '\(name)' is \(column.type.rawValue), not numbers")
             }
             return values
         }
@@ -80,6 +80,16 @@ public enum Scorer {
                     }
                 }
                 result.setColumn(Column(name: field.name, data: .boolean(flags)))
+            case .date:
+                var seconds: [Double] = []
+                for (row, text) in texts.enumerated() {
+                    guard let text else { seconds.append(.nan); continue }
+                    guard let value = Dates.parse(text) else {
+                        throw ScoringError.input("column '\(field.name)' should hold ISO 8601 dates, but row \(row + 1) has '\(text)'")
+                    }
+                    seconds.append(value)
+                }
+                result.setColumn(Column(name: field.name, data: .date(seconds)))
             }
         }
         return result

@@ -23,7 +23,7 @@ public enum Association {
             for (k, code) in kept.enumerated() { level[code] = Int32(k) }
             let used = ranked.count <= maxLevels ? ranked.count : maxLevels
             return (codes.map { $0 < 0 ? Int32(used) : level[Int($0)] }, used + 1)
-        case .number(let values):
+        case .number(let values), .date(let values):
             var present = values.filter { !$0.isNaN }
             guard !present.isEmpty else { return ([Int32](repeating: 0, count: values.count), 1) }
             // Bin edges from an evenly spaced 100,000 of the values past that many: bins

@@ -405,7 +405,7 @@ private struct CSVParse {
                     codes.append(contentsOf: column.codes.lazy.map { $0 < 0 ? -1 : remap[Int($0)] })
                 }
             }
-            return Column(name: name, data: .text(codes: codes, dictionary: dictionary))
+            return Column(name: name, data: .text(codes: codes, dictionary: dictionary)).inferringDates()
         }
     }
 }

@@ -32,6 +32,7 @@ public enum CSVWriter {
         case numbers([Double])
         case texts(codes: [Int32], escaped: [UInt8], ends: [Int])
         case booleans([UInt8])
+        case dates([Double])
     }
 
     private static func formattedBlocks(_ table: Table, separator: UInt8 = UInt8(ascii: ",")) -> [[UInt8]] {
@@ -44,6 +45,7 @@ public enum CSVWriter {
                 for value in dictionary { escaped.append(contentsOf: escape(value).utf8); ends.append(escaped.count) }
                 return .texts(codes: codes, escaped: escaped, ends: ends)
             case .boolean(let values): return .booleans(values)
+            case .date(let values): return .dates(values)
             }
         }
         let header = Array((table.columnNames.map(escape).joined(separator: String(UnicodeScalar(separator))) + "\n").utf8)
@@ -75,6 +77,12 @@ public enum CSVWriter {
                             }
                             ends[j * n + i] = scratch.count
                         }
+                    }
+                case .dates(let values):
+                    for i in 0..<n {
+                        let value = values[start + i]
+                        if !value.isNaN { scratch.append(contentsOf: Dates.format(value).utf8) }
+                        ends[j * n + i] = scratch.count
                     }
                 case .booleans(let values):
                     for i in 0..<n {
@@ -177,6 +185,8 @@ public enum JSONLinesWriter {
                         out.append(contentsOf: (x.isFinite ? NumberFormatting.shortest(x) : "null").utf8)
                     case .boolean(let flags):
                         out.append(contentsOf: (flags[row] == Column.missingBoolean ? "null" : flags[row] == 1 ? "true" : "false").utf8)
+                    case .date(let values):
+                        out.append(contentsOf: (values[row].isNaN ? "null" : "\"" + Dates.format(values[row]) + "\"").utf8)
                     case .text(let codes, _):
                         let code = codes[row]
                         if code < 0 { out.append(contentsOf: "null".utf8) } else { out.append(contentsOf: texts[j]![Int(code)]) }

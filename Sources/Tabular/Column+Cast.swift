@@ -10,8 +10,9 @@ extension Column {
 
     /// The column as `type`. Missing stays missing. Numbers read from text as `Double`
     /// does (surrounding spaces allowed); booleans from true/false, yes/no and 1/0 in any
-    /// case; booleans become 1 and 0; numbers become booleans only from 0 and 1; anything
-    /// becomes text as it prints.
+    /// case; dates from ISO 8601 text (`Dates.parse`); booleans become 1 and 0; numbers
+    /// become booleans only from 0 and 1; anything becomes text as it prints. Dates and
+    /// numbers or booleans do not convert into each other (`canCast`).
     /// - Returns: the converted column and the values that did not convert (missing in it).
     /// - Complexity: O(rows) from numbers; O(distinct values + rows) from text.
     public func cast(to type: ColumnType) -> (column: Column, failures: [CastFailure]) {
@@ -40,6 +41,15 @@ extension Column {
                 return .nan
             }
             return (Column(name: name, numbers: numbers), failures)
+        case (.text(let codes, let dictionary), .date):
+            let converted = dictionary.map { Dates.parse($0.trimmingCharacters(in: .whitespaces)) }
+            let seconds = codes.enumerated().map { row, code -> Double in
+                guard code >= 0 else { return .nan }
+                if let value = converted[Int(code)] { return value }
+                failures.append(CastFailure(row: row, text: dictionary[Int(code)]))
+                return .nan
+            }
+            return (Column(name: name, data: .date(seconds)), failures)
         case (.text(let codes, let dictionary), .boolean):
             let converted = dictionary.map(Self.booleanValue)
             let flags = codes.enumerated().map { row, code -> UInt8 in
@@ -52,6 +62,12 @@ extension Column {
         default:
             return (self, [])
         }
+    }
+
+    /// Whether `cast(to:)` converts this column's type to `type`: not between dates and
+    /// numbers or booleans (seconds since 1970 are no one's idea of a date's number).
+    public func canCast(to type: ColumnType) -> Bool {
+        self.type == type || self.type == .text || type == .text || (self.type != .date && type != .date)
     }
 
     /// 1 for true, yes and 1; 0 for false, no and 0 (any case, spaces around allowed).

@@ -5,9 +5,12 @@ public enum ColumnType: String, Sendable, Codable, CaseIterable {
     case number
     case text
     case boolean
+    /// Dates and times (see `Dates`).
+    case date
 
-    /// Numbers and booleans can feed a model directly; text must be encoded first.
-    public var isNumeric: Bool { self != .text }
+    /// Numbers and booleans can feed a model directly; text must be encoded first, and a
+    /// date's parts derived (year, month, …).
+    public var isNumeric: Bool { self == .number || self == .boolean }
 }
 
 /// Typed columnar storage. Missing values are encoded inside the storage so no
@@ -15,23 +18,26 @@ public enum ColumnType: String, Sendable, Codable, CaseIterable {
 /// - numbers: `Double.nan`
 /// - text: code `-1` (codes index `dictionary`, which holds each distinct value once)
 /// - booleans: `Column.missingBoolean`
+/// - dates: `Double.nan` (values are seconds since 1970-01-01 UTC)
 public enum ColumnData: Sendable, Equatable {
     case number([Double])
     case text(codes: [Int32], dictionary: [String])
     case boolean([UInt8])
+    case date([Double])
 
     public var type: ColumnType {
         switch self {
         case .number: return .number
         case .text: return .text
         case .boolean: return .boolean
+        case .date: return .date
         }
     }
 
     /// Equal contents, with missing numbers (NaN) equal to each other.
     public static func == (a: ColumnData, b: ColumnData) -> Bool {
         switch (a, b) {
-        case (.number(let x), .number(let y)):
+        case (.number(let x), .number(let y)), (.date(let x), .date(let y)):
             return x.count == y.count && zip(x, y).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
         case (.text(let xc, let xd), .text(let yc, let yd)):
             return xc.count == yc.count && zip(xc, yc).allSatisfy { p, q in
@@ -46,7 +52,7 @@ public enum ColumnData: Sendable, Equatable {
 
     public var count: Int {
         switch self {
-        case .number(let values): return values.count
+        case .number(let values), .date(let values): return values.count
         case .text(let codes, _): return codes.count
         case .boolean(let values): return values.count
         }
@@ -96,7 +102,7 @@ public struct Column: Sendable, Equatable {
     /// Whether the cell at `row` is missing.
     public func isMissing(_ row: Int) -> Bool {
         switch data {
-        case .number(let values): return values[row].isNaN
+        case .number(let values), .date(let values): return values[row].isNaN
         case .text(let codes, _): return codes[row] < 0
         case .boolean(let values): return values[row] == Column.missingBoolean
         }
@@ -106,18 +112,18 @@ public struct Column: Sendable, Equatable {
     /// - Complexity: O(n)
     public var missingCount: Int {
         switch data {
-        case .number(let values): return values.reduce(0) { $0 + ($1.isNaN ? 1 : 0) }
+        case .number(let values), .date(let values): return values.reduce(0) { $0 + ($1.isNaN ? 1 : 0) }
         case .text(let codes, _): return codes.reduce(0) { $0 + ($1 < 0 ? 1 : 0) }
         case .boolean(let values): return values.reduce(0) { $0 + ($1 == Column.missingBoolean ? 1 : 0) }
         }
     }
 
-    /// The value at `row` as a number (booleans are 0/1); nil when missing or text.
+    /// The value at `row` as a number (booleans are 0/1); nil when missing, text or a date.
     public func number(at row: Int) -> Double? {
         switch data {
         case .number(let values): return values[row].isNaN ? nil : values[row]
         case .boolean(let values): return values[row] == Column.missingBoolean ? nil : Double(values[row])
-        case .text: return nil
+        case .text, .date: return nil
         }
     }
 
@@ -126,6 +132,8 @@ public struct Column: Sendable, Equatable {
         switch data {
         case .number(let values):
             return values[row].isNaN ? nil : NumberFormatting.shortest(values[row])
+        case .date(let values):
+            return values[row].isNaN ? nil : Dates.format(values[row])
         case .text(let codes, let dictionary):
             return codes[row] < 0 ? nil : dictionary[Int(codes[row])]
         case .boolean(let values):
@@ -142,7 +150,28 @@ public struct Column: Sendable, Equatable {
         switch data {
         case .number(let values): return values
         case .boolean(let values): return values.map { $0 == Column.missingBoolean ? .nan : Double($0) }
-        case .text: return nil
+        case .text, .date: return nil
+        }
+    }
+
+    /// A text column whose every value reads as an ISO 8601 date or timestamp, as a date
+    /// column; any other column as it is. Readers call this as they finish a column.
+    /// - Complexity: O(distinct values + rows); O(1) when the first value is not a date.
+    public func inferringDates() -> Column {
+        guard case .text(let codes, let dictionary) = data, let seconds = Dates.allDates(dictionary) else { return self }
+        return Column(name: name, data: .date(codes.map { $0 < 0 ? .nan : seconds[Int($0)] }))
+    }
+
+    /// Values that order the rows as the column's values do (numbers and dates as they
+    /// are, booleans 0/1, text by its rank among the column's values), NaN for missing.
+    public var orderingValues: [Double] {
+        switch data {
+        case .number(let values), .date(let values): return values
+        case .boolean(let flags): return flags.map { $0 == Column.missingBoolean ? .nan : Double($0) }
+        case .text(let codes, let dictionary):
+            var rank = [Double](repeating: 0, count: dictionary.count)
+            for (position, code) in dictionary.indices.sorted(by: { dictionary[$0] < dictionary[$1] }).enumerated() { rank[code] = Double(position) }
+            return codes.map { $0 < 0 ? .nan : rank[Int($0)] }
         }
     }
 
@@ -152,6 +181,8 @@ public struct Column: Sendable, Equatable {
         switch data {
         case .number(let values):
             return Column(name: name, data: .number(rows.map { values[$0] }))
+        case .date(let values):
+            return Column(name: name, data: .date(rows.map { values[$0] }))
         case .text(let codes, let dictionary):
             return Column(name: name, data: .text(codes: rows.map { codes[$0] }, dictionary: dictionary))
         case .boolean(let values):

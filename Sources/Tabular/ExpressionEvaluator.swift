@@ -48,6 +48,14 @@ public enum ExpressionFunctions {
         ("upper", 1...1, "text in upper case"),
         ("length", 1...1, "the number of characters of text"),
         ("contains", 2...2, "contains(text, part): whether the text holds the part"),
+        ("date", 1...1, "date(text): the text read as an ISO 8601 date or timestamp (missing if it is not one)"),
+        ("make_date", 3...3, "make_date(year, month, day): that calendar date (missing if there is none)"),
+        ("year", 1...1, "the year of a date"),
+        ("month", 1...1, "the month of a date, 1 to 12"),
+        ("day", 1...1, "the day of the month of a date, 1 to 31"),
+        ("weekday", 1...1, "the day of the week of a date, 1 (Monday) to 7 (Sunday)"),
+        ("hour", 1...1, "the hour of a timestamp, 0 to 23"),
+        ("days_between", 2...2, "days_between(start, end): days from start to end (fractional for timestamps)"),
     ]
 
     public static var names: [String] { all.map(\.name) }
@@ -99,6 +107,10 @@ public struct ExpressionEvaluator {
             let left = try type(of: operand)
             for item in items {
                 let right = try type(of: item)
+                if left == .date || right == .date {
+                    try checkDateComparison(left, operand, right, item)
+                    continue
+                }
                 if (left == .text) != (right == .text) {
                     throw ExpressionError("cannot look for \(right.rawValue) among \(left.rawValue) values", at: item.range,
                                           help: left == .text ? "text values are written in quotes: island in [\"Biscoe\", \"Dream\"]" : nil)
@@ -117,6 +129,10 @@ public struct ExpressionEvaluator {
                 return .number
             }
             let left = try type(of: lhs), right = try type(of: rhs)
+            if left == .date || right == .date {
+                try checkDateComparison(left, lhs, right, rhs)
+                return .boolean
+            }
             if (left == .text) != (right == .text) {
                 throw ExpressionError("cannot compare \(left.rawValue) with \(right.rawValue)",
                                       at: SourceRange.covering(lhs.range, rhs.range),
@@ -140,6 +156,18 @@ public struct ExpressionEvaluator {
                 if a == b { return a }
                 if a.isNumeric && b.isNumeric { return .number }
                 throw ExpressionError("the branches of 'if' differ in type (\(a.rawValue) and \(b.rawValue))", at: expression.range)
+            case "date":
+                try expect(arguments[0], is: .text, context: "'date'")
+                return .date
+            case "make_date":
+                for argument in arguments { try expect(argument, numeric: "'make_date'") }
+                return .date
+            case "year", "month", "day", "weekday", "hour":
+                try expect(arguments[0], is: .date, context: "'\(name)'")
+                return .number
+            case "days_between":
+                for argument in arguments { try expect(argument, is: .date, context: "'days_between'") }
+                return .number
             case "coalesce":
                 let types = try arguments.map { try type(of: $0) }
                 if Set(types).count == 1 { return types[0] }
@@ -157,6 +185,10 @@ public struct ExpressionEvaluator {
 
     private func expect(_ expression: Expression, numeric context: String) throws {
         let found = try type(of: expression)
+        if found == .date {
+            throw ExpressionError("\(context) needs a number, but this is a date", at: expression.range,
+                                  help: "take a part of it (year, month, day, weekday, hour) or days_between(start, end)")
+        }
         if !found.isNumeric {
             throw ExpressionError("\(context) needs a number, but this is text", at: expression.range)
         }
@@ -165,8 +197,27 @@ public struct ExpressionEvaluator {
     private func expect(_ expression: Expression, is expected: ColumnType, context: String) throws {
         let found = try type(of: expression)
         if found != expected {
-            throw ExpressionError("\(context) needs a \(expected.rawValue), but this is \(found.rawValue)", at: expression.range,
-                                  help: expected == .boolean ? "write a comparison, such as: bill_length_mm > 40" : nil)
+            let help: String?
+            switch expected {
+            case .boolean: help = "write a comparison, such as: bill_length_mm > 40"
+            case .date where found == .text: help = "read text as a date with date(...), or cast the column: cast COLUMN to date"
+            default: help = nil
+            }
+            throw ExpressionError("\(context) needs a \(expected.rawValue), but this is \(found.rawValue)", at: expression.range, help: help)
+        }
+    }
+
+    /// A date compares with a date, or with a text literal that reads as one ("2020-01-31").
+    private func checkDateComparison(_ left: ColumnType, _ lhs: Expression, _ right: ColumnType, _ rhs: Expression) throws {
+        if left == right { return }
+        for (type, side) in [(left, lhs), (right, rhs)] where type != .date {
+            if case .text(let literal) = side.kind {
+                if Dates.parse(literal) != nil { continue }
+                throw ExpressionError("'\(literal)' is not a date", at: side.range,
+                                      help: "dates are written as in ISO 8601: \"2024-03-31\" or \"2024-03-31T14:30:00\"")
+            }
+            throw ExpressionError("cannot compare a date with \(type.rawValue)", at: SourceRange.covering(lhs.range, rhs.range),
+                                  help: type == .text ? "read text as a date with date(...)" : "compare a part of the date, such as year(...) > 2020")
         }
     }
 
@@ -193,10 +244,12 @@ public struct ExpressionEvaluator {
         case number([Double])
         case boolean([UInt8])
         case text([String?])
+        case date([Double])
 
         var columnData: ColumnData {
             switch self {
             case .number(let values): return .number(values)
+            case .date(let values): return .date(values)
             case .boolean(let values): return .boolean(values)
             case .text(let values): return Column(name: "", texts: values).data
             }
@@ -204,7 +257,7 @@ public struct ExpressionEvaluator {
 
         var asNumbers: [Double] {
             switch self {
-            case .number(let values): return values
+            case .number(let values), .date(let values): return values
             case .boolean(let values): return values.map { $0 == Column.missingBoolean ? .nan : Double($0) }
             case .text(let values): return values.map { _ in .nan }
             }
@@ -222,6 +275,7 @@ public struct ExpressionEvaluator {
             let column = table.column(named: name)!
             switch column.data {
             case .number(let values): return .number(values)
+            case .date(let values): return .date(values)
             case .boolean(let values): return .boolean(values)
             case .text(let codes, let dictionary): return .text(codes.map { $0 < 0 ? nil : dictionary[Int($0)] })
             }
@@ -233,7 +287,7 @@ public struct ExpressionEvaluator {
         case .isMissing(let operand, let negated):
             let missing: [Bool]
             switch try values(operand) {
-            case .number(let v): missing = v.map(\.isNaN)
+            case .number(let v), .date(let v): missing = v.map(\.isNaN)
             case .boolean(let v): missing = v.map { $0 == Column.missingBoolean }
             case .text(let v): missing = v.map { $0 == nil }
             }
@@ -284,6 +338,10 @@ public struct ExpressionEvaluator {
             return .number(out)
         }
         let m = Column.missingBoolean
+        // A date against text: the text (a literal, checked when typing) read as a date.
+        var a = a, b = b
+        if case .date = a, case .text(let y) = b { b = .date(y.map { $0.flatMap(Dates.parse) ?? .nan }) }
+        if case .text(let x) = a, case .date = b { a = .date(x.map { $0.flatMap(Dates.parse) ?? .nan }) }
         if case .text(let x) = a, case .text(let y) = b {
             return .boolean(zip(x, y).map { p, q in
                 guard let p, let q else { return m }
@@ -341,6 +399,30 @@ public struct ExpressionEvaluator {
                 guard let text, let part else { return Column.missingBoolean }
                 return text.contains(part) ? 1 : 0
             })
+        case "date":
+            guard case .text(let texts) = arguments[0] else { return .date([]) }
+            return .date(texts.map { $0.flatMap(Dates.parse) ?? .nan })
+        case "make_date":
+            let (years, months, days) = (arguments[0].asNumbers, arguments[1].asNumbers, arguments[2].asNumbers)
+            return .date((0..<rows).map { row in
+                let (y, m, d) = (years[row], months[row], days[row])
+                guard y == y.rounded(), m == m.rounded(), d == d.rounded(), abs(y) < 1e5, abs(m) < 1e5, abs(d) < 1e5 else { return .nan }
+                return Dates.date(year: Int(y), month: Int(m), day: Int(d)) ?? .nan
+            })
+        case "year", "month", "day", "weekday", "hour":
+            return map1 { seconds in
+                guard seconds.isFinite else { return .nan }
+                let c = Dates.components(seconds)
+                switch name {
+                case "year": return Double(c.year)
+                case "month": return Double(c.month)
+                case "day": return Double(c.day)
+                case "weekday": return Double(c.weekday)
+                default: return Double(c.hour)
+                }
+            }
+        case "days_between":
+            return .number(zip(arguments[0].asNumbers, arguments[1].asNumbers).map { ($1 - $0) / Dates.secondsPerDay })
         case "min", "max":
             let columns = arguments.map(\.asNumbers)
             return .number((0..<rows).map { row in
@@ -371,7 +453,7 @@ public struct ExpressionEvaluator {
 
     private static func isMissing(_ vector: Vector, _ row: Int) -> Bool {
         switch vector {
-        case .number(let v): return v[row].isNaN
+        case .number(let v), .date(let v): return v[row].isNaN
         case .boolean(let v): return v[row] == Column.missingBoolean
         case .text(let v): return v[row] == nil
         }
@@ -384,6 +466,8 @@ public struct ExpressionEvaluator {
             return .text((0..<rows).map { row in pickFirst(row).flatMap { $0 ? x[row] : y[row] } })
         case (.boolean(let x), .boolean(let y)):
             return .boolean((0..<rows).map { row in pickFirst(row).map { $0 ? x[row] : y[row] } ?? Column.missingBoolean })
+        case (.date(let x), .date(let y)):
+            return .date((0..<rows).map { row in pickFirst(row).map { $0 ? x[row] : y[row] } ?? .nan })
         default:
             let x = a.asNumbers, y = b.asNumbers
             return .number((0..<rows).map { row in pickFirst(row).map { $0 ? x[row] : y[row] } ?? .nan })

@@ -54,8 +54,8 @@ extension Table {
         hasher.combine(column.name)
         hasher.combine(column.type.rawValue)
         switch column.data {
-        case .number(let values):
-            // All NaNs hash alike; -0 and 0 hash alike.
+        case .number(let values), .date(let values):
+            // All NaNs hash alike; -0 and 0 hash alike. (The type was hashed above.)
             hasher.combine(hashLanes(values.count) { i in
                 let v = values[i]
                 return v.isNaN ? 0x7ff8_0000_0000_0000 : (v == 0 ? 0 : v.bitPattern)

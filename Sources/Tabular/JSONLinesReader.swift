@@ -122,7 +122,7 @@ public enum JSONLinesReader {
             }
             if isNumber && !numbers.isEmpty && numbers.count == rows.count { columns.append(Column(name: key, numbers: numbers)) }
             else if isBoolean && flags.count == rows.count { columns.append(Column(name: key, data: .boolean(flags))) }
-            else { columns.append(Column(name: key, texts: texts)) }
+            else { columns.append(Column(name: key, texts: texts).inferringDates()) }
         }
         guard !columns.isEmpty else { throw CSVError(line: nil, message: "the objects hold no keys") }
         var result = CSVReadResult(table: Table(name: name, columns: columns), separator: 0, warnings: [])
@@ -151,7 +151,7 @@ public enum TableReader {
                 guard case .text = column.data else { continue }
                 var replaced = column
                 for marker in missing { replaced = replaced.markingMissing(marker) }
-                result.table.setColumn(replaced)
+                result.table.setColumn(replaced.inferringDates())
             }
         }
         return result

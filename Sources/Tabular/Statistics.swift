@@ -202,6 +202,8 @@ public enum Statistics {
             for v in values where v != Column.missingBoolean { counts[Int(v)] += 1 }
             if counts[0] + counts[1] == 0 { return nil }
             return .boolean(counts[1] > counts[0])
+        case .date:
+            return nil  // imputation refuses date columns before it asks
         }
     }
 

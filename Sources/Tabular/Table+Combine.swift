@@ -94,6 +94,7 @@ extension Column {
         case .number: return Column(name: name, data: .number(Array(repeating: .nan, count: count)))
         case .text: return Column(name: name, data: .text(codes: Array(repeating: -1, count: count), dictionary: []))
         case .boolean: return Column(name: name, data: .boolean(Array(repeating: Column.missingBoolean, count: count)))
+        case .date: return Column(name: name, data: .date(Array(repeating: .nan, count: count)))
         }
     }
 
@@ -103,6 +104,8 @@ extension Column {
         switch data {
         case .number(let values):
             return Column(name: name, data: .number(rows.map { $0 < 0 ? .nan : values[$0] }))
+        case .date(let values):
+            return Column(name: name, data: .date(rows.map { $0 < 0 ? .nan : values[$0] }))
         case .text(let codes, let dictionary):
             return Column(name: name, data: .text(codes: rows.map { $0 < 0 ? -1 : codes[$0] }, dictionary: dictionary))
         case .boolean(let values):
@@ -115,6 +118,7 @@ extension Column {
     public func appending(_ other: Column) -> Column {
         switch (data, other.data) {
         case (.number(let a), .number(let b)): return Column(name: name, data: .number(a + b))
+        case (.date(let a), .date(let b)): return Column(name: name, data: .date(a + b))
         case (.boolean(let a), .boolean(let b)): return Column(name: name, data: .boolean(a + b))
         case (.text(let a, let dictionary), .text(let b, let otherDictionary)):
             var merged = dictionary
@@ -185,7 +189,7 @@ enum JoinKeys {
                 if let id = ids[key] { return id }
                 let id = Int32(ids.count); ids[key] = id; return id
             }
-            let an = a.numericValues!.map(code), bn = b.numericValues!.map(code)
+            let an = a.orderingValues.map(code), bn = b.orderingValues.map(code)
             return (an, bn, ids.count)
         }
     }

@@ -38,7 +38,7 @@ public struct RowKeys {
         hashes.withUnsafeMutableBufferPointer { h in
             for column in columns {
                 switch column.data {
-                case .number(let values):
+                case .number(let values), .date(let values):
                     for row in 0..<rowCount {
                         let v = values[row]
                         mix(&h[row], v.isNaN ? 0x7ff8_0000_0000_0000 : (v == 0 ? 0 : v.bitPattern))
@@ -55,7 +55,7 @@ public struct RowKeys {
         var hasher = FingerprintHasher()
         for column in columns {
             switch column.data {
-            case .number(let values): hasher.combine(values[row])
+            case .number(let values), .date(let values): hasher.combine(values[row])
             case .text(let codes, _): hasher.combine(UInt64(bitPattern: Int64(codes[row])))
             case .boolean(let flags): hasher.combine(UInt64(flags[row]))
             }
@@ -66,7 +66,7 @@ public struct RowKeys {
     private func equal(_ a: Int, _ b: Int) -> Bool {
         columns.allSatisfy { column in
             switch column.data {
-            case .number(let values): return values[a] == values[b] || (values[a].isNaN && values[b].isNaN)
+            case .number(let values), .date(let values): return values[a] == values[b] || (values[a].isNaN && values[b].isNaN)
             case .text(let codes, _): return codes[a] == codes[b]  // a dictionary holds each value once
             case .boolean(let flags): return flags[a] == flags[b]
             }
@@ -81,16 +81,7 @@ public struct RowOrder {
     let keys: [(values: [Double], descending: Bool)]
 
     public init(_ keys: [(column: Column, descending: Bool)]) {
-        self.keys = keys.map { column, descending in
-            switch column.data {
-            case .number(let values): return (values, descending)
-            case .boolean(let flags): return (flags.map { $0 == Column.missingBoolean ? .nan : Double($0) }, descending)
-            case .text(let codes, let dictionary):
-                var rank = [Double](repeating: 0, count: dictionary.count)
-                for (position, code) in dictionary.indices.sorted(by: { dictionary[$0] < dictionary[$1] }).enumerated() { rank[code] = Double(position) }
-                return (codes.map { $0 < 0 ? .nan : rank[Int($0)] }, descending)
-            }
-        }
+        self.keys = keys.map { column, descending in (column.orderingValues, descending) }
     }
 
     /// The rows in order: by each key in turn, missing values last whatever the direction,
@@ -155,7 +146,7 @@ extension RowKeys {
         switch column.data {
         case .text(let codes, let dictionary): return (codes.map { $0 + 1 }, dictionary.count + 1)
         case .boolean(let flags): return (flags.map { $0 == Column.missingBoolean ? 2 : Int32($0) }, 3)
-        case .number(let values):
+        case .number(let values), .date(let values):
             // Each distinct value gets the next id; missing gets the id after the last.
             var ids: [Double: Int32] = [:]
             var codes = [Int32](repeating: -1, count: values.count)

@@ -36,6 +36,7 @@ struct SessionFuzzTests {
         static let datasets: [(path: String, target: String)] = [
             ("datasets/iris.csv", "species"), ("datasets/penguins.csv", "species"), ("datasets/airquality.csv", "Ozone"),
             ("datasets/auto_mpg.csv", "mpg"), ("datasets/house_votes84.csv", "party"), ("datasets/breast_cancer.csv", "diagnosis"),
+            ("Tests/EngineTests/Fixtures/dates.csv", "amount"),
         ]
 
         /// The first lines of a session: a real table, usually its target and the usual

@@ -18,6 +18,7 @@ struct CSVFuzzTests {
             "é,ü\n日本,中文\n\"\u{1F600}\",x\n",
             "a|b|c\n1|2|3\n4|5|6\n",
             ",dup,dup\n1,2,3\n",
+            "d,t\n2024-02-29,2024-03-31T14:30:00+02:00\n1999-12-31,2024-03-31 14:30:00.5Z\n,\n",
         ]
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
         for name in ["penguins", "airquality", "auto_mpg"] {
@@ -28,7 +29,7 @@ struct CSVFuzzTests {
         return texts.map { Array($0.utf8) }
     }()
 
-    static let interesting: [UInt8] = Array("\",\n\r;\t|.-+0123456789eEnNaAtTfF ".utf8) + [0, 0xFF, 0xC3, 0xA9, 0xEF, 0xBB, 0xBF]
+    static let interesting: [UInt8] = Array("\",\n\r;\t|.-+:0123456789eEnNaAtTfFZ ".utf8) + [0, 0xFF, 0xC3, 0xA9, 0xEF, 0xBB, 0xBF]
 
     static func mutate(_ bytes: [UInt8], _ random: inout FuzzRandom) -> [UInt8] {
         var out = bytes

@@ -65,6 +65,7 @@ struct CombineTests {
                     case .number: return Column(name: "k\(k)", numbers: (0..<rows).map { _ in random.pick([0, -0.0, 1, 2.5, .nan]) })
                     case .text: return Column(name: "k\(k)", texts: (0..<rows).map { _ in random.pick(["a", "b", "é", nil]) })
                     case .boolean: return Column(name: "k\(k)", data: .boolean((0..<rows).map { _ in random.pick([0, 1, Column.missingBoolean]) }))
+                    case .date: return Column(name: "k\(k)", data: .date((0..<rows).map { _ in random.pick([0, 86_400, 86_400.5, .nan]) }))
                     }
                 }
                 columns.insert(Column(name: "v", numbers: (0..<rows).map(Double.init)), at: random.below(columns.count + 1))

@@ -139,21 +139,24 @@ extension CommandTable {
                 return .rename(from: from, to: try c.only("a new name"))
             }),
         CommandSpec(
-            name: "cast", stage: .clean, usage: "cast COLUMNS to number|text|boolean",
+            name: "cast", stage: .clean, usage: "cast COLUMNS to number|text|boolean|date",
             summary: "change the type of columns",
             details: """
             Text becomes numbers where it reads as one, booleans from true/false, yes/no and
-            1/0. A value that does not convert is an error that names it (turn stand-ins for
-            missing values into missing first, with 'replace "?" with missing in COLUMN').
+            1/0, dates from ISO 8601 (2024-03-31, 2024-03-31T14:30:00, with Z or an offset
+            such as +02:00, which is moved to UTC). A value that does not convert is an error
+            that names it (turn stand-ins for missing values into missing first, with
+            'replace "?" with missing in COLUMN'). Dates do not become numbers: take their
+            parts in derive (year, month, day, weekday, hour, days_between).
             """,
-            examples: ["cast year to text", "cast horsepower to number"], kind: .dataStep,
+            examples: ["cast year to text", "cast horsepower to number", "cast sold_on to date"], kind: .dataStep,
             complete: { words in words.last == "to" ? [.words(ColumnType.allCases.map(\.rawValue))] : [.column, .words(["to"])] },
             parse: { c in
                 let columns = try c.names("column names", stopWords: ["to"])
                 try c.expectWord("to")
-                let token = try c.value("number, text or boolean")
+                let token = try c.value("number, text, boolean or date")
                 guard let type = ColumnType(rawValue: token.text == "bool" ? "boolean" : token.text) else {
-                    throw Diagnostic(.badValue, "expected number, text or boolean, found '\(token.text)'", at: token.range,
+                    throw Diagnostic(.badValue, "expected number, text, boolean or date, found '\(token.text)'", at: token.range,
                                      help: Suggestions.didYouMean(token.text, among: ColumnType.allCases.map(\.rawValue)))
                 }
                 try c.expectEnd()

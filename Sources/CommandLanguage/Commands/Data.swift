@@ -15,13 +15,15 @@ extension CommandTable {
             missing values, and so are the values given with na= (a stand-in such as "?" or
             "-999": a column that holds numbers and "?" then loads as numbers). A model
             trained on the table reads new files with the same markers. Columns become
-            numbers, booleans (true/false) or text. The table is named after the file
+            numbers, booleans (true/false), dates (every value an ISO 8601 date or
+            timestamp, such as 2024-03-31 or 2024-03-31T14:30:00+02:00, kept in UTC) or
+            text. The table is named after the file
             unless 'as NAME' is given. Files ending .jsonl or .ndjson are JSON Lines (one
             flat object per line).
 
             'sqlite:PATH' reads a SQLite file, read-only: a whole table or view (table=), or
             the rows of a SELECT (query=, which needs 'as NAME'). INTEGER and REAL values
-            become numbers, TEXT text, NULL missing; BLOB columns are refused. The session
+            become numbers, TEXT text (or dates, as above), NULL missing; BLOB columns are refused. The session
             records the query and a hash of the rows, so 'mlw replay --verify' notices when
             the data behind it has changed.
             """,

@@ -76,10 +76,11 @@ extension CommandTable {
             }),
         CommandSpec(
             name: "hist", stage: .explore, usage: "hist COLUMN [bins=N] [where CONDITION]",
-            summary: "a histogram of a number column: how many values fall in each of N equal bins",
+            summary: "a histogram of a number or date column: how many values fall in each of N equal bins",
             details: """
             20 bins from the smallest to the largest value unless bins= says otherwise; a bin
-            holds its lower edge and not its upper one (the last holds both). The bars are
+            holds its lower edge and not its upper one (the last holds both). Dates that
+            span more days than there are bins get bins of whole days from a midnight. The bars are
             drawn with block characters, or # with MLW_ASCII=1. Changes nothing.
             """,
             examples: ["hist flipper_length_mm", "hist body_mass_g bins=10 where species == \"Gentoo\""], kind: .inspection,
