@@ -1,30 +1,55 @@
 #!/usr/bin/env python3
-"""Side-by-side load benchmark: pandas.read_csv against `mlw` loading the same file.
+"""Side-by-side load benchmark: pandas.read_csv and polars.read_csv against `mlw` loading
+the same file.
 
-Both run in fresh processes, alternating, on a warm page cache. pandas is timed inside its
-process around read_csv only (interpreter and import time excluded); mlw is timed as the
-whole process (`mlw replay` of a one-line script: start-up, parse, type inference, file
-checksum and data fingerprint), which is the harder comparison for mlw.
+All run in fresh processes, alternating, on a warm page cache. pandas and polars are timed
+inside their processes around read_csv only (interpreter and import time excluded); mlw is
+timed as the whole process (`mlw replay` of a one-line script: start-up, parse, type
+inference, file checksum and data fingerprint), which is the harder comparison for mlw.
+Peak memory is each process's maximum resident set (ru_maxrss), interpreter included.
 
 Usage: python3 bench/load_csv.py DATA.csv [--mlw .build/release/mlw] [--repeat 5]
-Prints one JSON line per implementation and a ratio line.
+Prints one JSON line per implementation and the ratios.
 """
-import os, subprocess, time
-from common import arguments, mlw_script, report
+import json, os, statistics, subprocess, time
+from common import arguments, mlw_script
 
-a = arguments("pandas.read_csv against mlw loading the same file").parse_args()
+a = arguments("pandas and polars read_csv against mlw loading the same file").parse_args()
 path = os.path.abspath(a.csv)
 script = mlw_script(f'load "{path}" as data\n')
-pandas_code = ("import time, pandas as pd\nt=time.perf_counter()\ndf=pd.read_csv(%r)\n"
-               "print(time.perf_counter()-t, len(df), df.shape[1])" % path)
+python_code = {
+    "pandas": "import time, pandas as pd\nt=time.perf_counter()\ndf=pd.read_csv(%r)\nprint(time.perf_counter()-t, len(df), df.shape[1])",
+    "polars": "import time, polars as pl\nt=time.perf_counter()\ndf=pl.read_csv(%r)\nprint(time.perf_counter()-t, df.height, df.width)",
+}
+
+
+def run(command):
+    """(stdout, seconds of the whole process, peak RSS in MB) of one fresh process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    out = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    if status != 0:
+        raise SystemExit(f"{command[0]} failed")
+    return out, time.perf_counter() - start, usage.ru_maxrss / 1024
+
 
 subprocess.run(["cat", a.csv], stdout=subprocess.DEVNULL, check=True)  # warm the page cache
-times = {"pandas": [], "mlw": []}
+times = {"pandas": [], "polars": [], "mlw": []}
+memory = {name: [] for name in times}
 for _ in range(a.repeat):
-    out = subprocess.run([a.python, "-c", pandas_code], capture_output=True, text=True, check=True).stdout.split()
-    times["pandas"].append(float(out[0]))
-    t = time.perf_counter()
-    subprocess.run([a.mlw, "replay", script, "-q"], check=True, stdout=subprocess.DEVNULL)
-    times["mlw"].append(time.perf_counter() - t)
-report("load_csv", times, file=os.path.basename(a.csv))
+    for impl, code in python_code.items():
+        out, _, rss = run([a.python, "-c", code % path])
+        times[impl].append(float(out.split()[0]))
+        memory[impl].append(rss)
+    _, seconds, rss = run([a.mlw, "replay", script, "-q"])
+    times["mlw"].append(seconds)
+    memory["mlw"].append(rss)
+for impl, runs in times.items():
+    print(json.dumps({"workload": "load_csv", "impl": impl, "median_s": round(statistics.median(runs), 4),
+                      "times_s": [round(x, 4) for x in runs], "peak_rss_mb": round(max(memory[impl])),
+                      "file": os.path.basename(a.csv)}))
+mlw = statistics.median(times["mlw"])
+print(json.dumps({"pandas_over_mlw": round(statistics.median(times["pandas"]) / mlw, 2),
+                  "polars_over_mlw": round(statistics.median(times["polars"]) / mlw, 2), "loadavg": os.getloadavg()}))
 os.unlink(script)

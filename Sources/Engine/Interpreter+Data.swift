@@ -17,8 +17,11 @@ extension Interpreter {
         let file = context.resolve(path)
         let result: CSVReadResult
         do {
+            let task = "loading " + FilePaths.fileName(of: file)
             result = try TableReader.read(path: file, name: tableName, separator: separator?.utf8.first, missing: missing,
-                                          isCancelled: context.isCancelled)
+                                          isCancelled: context.isCancelled, progress: context.progress.map { step in { bytes, total, rows in
+                                              step.report(ProgressUpdate(task: task, fraction: Double(bytes) / Double(max(total, 1)), count: rows, unit: "rows"))
+                                          } })
         } catch let error as CSVError where error.line == nil {
             // No such file, or one that cannot be opened: missing input (EX_NOINPUT).
             let unreadable = !FileManager.default.isReadableFile(atPath: file)
@@ -107,8 +110,8 @@ extension Interpreter {
 
     static func tableSummary(_ table: Table) -> String {
         var counts: [ColumnType: Int] = [:]
-        var missing = 0
-        for column in table.columns { counts[column.type, default: 0] += 1; missing += column.missingCount }
+        for column in table.columns { counts[column.type, default: 0] += 1 }
+        let missing = Parallel.map(table.columns) { $0.missingCount }.reduce(0, +)
         let types = ColumnType.allCases.compactMap { type in counts[type].map { "\(type.rawValue) \($0)" } }.joined(separator: ", ")
         return "\(table.name): \(Plural.count(table.rowCount, "row")) × \(Plural.count(table.columns.count, "column")) (\(types)), \(Plural.count(missing, "missing value"))"
     }

@@ -25,14 +25,17 @@ public struct EngineContext: Sendable {
     /// Where relative input paths start (a pipeline's folder under `mlw run`); nil: the
     /// current directory.
     public var baseDirectory: String?
+    /// Where long steps report how far they have got (nil: nowhere).
+    public var progress: StepProgress?
 
     public init(isCancelled: @escaping @Sendable () -> Bool = { false }, effectiveScript: [JournalEntry] = [],
                 makeSeed: @escaping @Sendable () -> UInt64 = { UInt64.random(in: 0..<1_000_000) },
-                baseDirectory: String? = nil) {
+                baseDirectory: String? = nil, progress: StepProgress? = nil) {
         self.isCancelled = isCancelled
         self.effectiveScript = effectiveScript
         self.makeSeed = makeSeed
         self.baseDirectory = baseDirectory
+        self.progress = progress
     }
 
     /// The file a path names: relative paths start at `baseDirectory` when there is one.

@@ -35,6 +35,8 @@ public final class Session {
     public var abandonsOnInterrupt = false
     /// Where relative input paths start (see `EngineContext.baseDirectory`).
     public var baseDirectory: String?
+    /// Shows how far long steps have got; told when each step ends.
+    public var progress: ProgressDisplay?
     /// False when no `undo` can follow (a headless script without one): earlier workspaces
     /// are then not kept, so memory holds only the current one, not every version of
     /// each changed column.
@@ -88,8 +90,10 @@ public final class Session {
         // A --set value wins over the script's declaration; the journal keeps the declaration.
         var toRun = command
         if case .param(let name, _) = command, let forced = overrides[name] { toRun = .param(name: name, value: forced) }
+        let stepProgress = progress.map(StepProgress.init)
         let context = EngineContext(isCancelled: isCancelled, effectiveScript: effective, makeSeed: makeSeed,
-                                    baseDirectory: baseDirectory)
+                                    baseDirectory: baseDirectory, progress: stepProgress)
+        defer { stepProgress?.end() }
         let step: StepResult
         do {
             step = try apply(toRun, context: context)

@@ -27,6 +27,10 @@ public struct PromptLoop {
         }
         session.isCancelled = { LineEditor.interruptRequested() }
         session.abandonsOnInterrupt = true
+        if isatty(STDERR_FILENO) == 1 {
+            let fallback = renderer.width
+            session.progress = TerminalProgress(width: { Self.terminalWidth() ?? fallback }, ascii: renderer.ascii)
+        }
         let loop = StepLoop(session: session, renderer: renderer)
         // \u{1} brackets the colour codes so libedit does not count them as columns.
         editor.setPrompt(renderer.colors ? "\u{1}\u{1B}[1;34m\u{1}mlw>\u{1}\u{1B}[0m\u{1} " : "mlw> ")

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Dispatch
 
 /// A 64-bit hash for data fingerprints in the journal (FNV-1a over text, a
@@ -103,27 +106,61 @@ public enum ContentChecksum {
     /// The checksum of `raw` as 16 hex digits.
     /// - Complexity: O(bytes), spread over all cores.
     public static func hexDigest(_ raw: UnsafeRawBufferPointer) -> String {
-        let block = 1 << 20
-        let blockCount = max(1, (raw.count + block - 1) / block)
-        let digests = Parallel.map(blockCount) { k -> UInt64 in
-            let start = k * block
-            let end = min(raw.count, start + block)
-            var hasher = FingerprintHasher()
-            var i = start
-            while i + 8 <= end {
-                hasher.combine(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                i += 8
-            }
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < end { tail |= UInt64(raw[i]) << shift; shift += 8; i += 1 }
-            hasher.combine(tail)
-            hasher.combine(UInt64(end - start))
-            return hasher.value
+        var scan = ChecksumScan(buffer: raw)
+        scan.advance(to: raw.count, releasing: false)
+        return scan.hexDigest
+    }
+
+    static let blockSize = 1 << 20
+
+    /// The digest of block `k` (bytes k MiB ..< k+1 MiB, or to the end).
+    static func blockDigest(_ raw: UnsafeRawBufferPointer, _ k: Int) -> UInt64 {
+        let start = k * blockSize
+        let end = min(raw.count, start + blockSize)
+        var hasher = FingerprintHasher()
+        var i = start
+        while i + 8 <= end {
+            hasher.combine(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            i += 8
         }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < end { tail |= UInt64(raw[i]) << shift; shift += 8; i += 1 }
+        hasher.combine(tail)
+        hasher.combine(UInt64(end - start))
+        return hasher.value
+    }
+}
+
+/// `ContentChecksum` computed while a reader moves through a buffer: the blocks behind
+/// the reader are hashed as it goes, and their pages may then be given back.
+struct ChecksumScan {
+    let buffer: UnsafeRawBufferPointer
+    private var digests: [UInt64] = []
+
+    init(buffer: UnsafeRawBufferPointer) { self.buffer = buffer }
+
+    /// Hashes the blocks that end at or before `offset` (every block when `offset` is the
+    /// end). With `releasing`, the pages of the hashed blocks leave memory: for a
+    /// read-only file mapping they stay in the page cache and come back if touched again.
+    mutating func advance(to offset: Int, releasing: Bool) {
+        let block = ContentChecksum.blockSize
+        let blockCount = offset >= buffer.count ? max(1, (buffer.count + block - 1) / block) : offset / block
+        guard blockCount > digests.count else { return }
+        let first = digests.count, raw = buffer
+        digests += Parallel.map(blockCount - first) { ContentChecksum.blockDigest(raw, first + $0) }
+        #if os(Linux)
+        if releasing, let base = buffer.baseAddress {
+            let end = min(buffer.count, blockCount * block) & ~(Int(getpagesize()) - 1)
+            if end > 0 { _ = madvise(UnsafeMutableRawPointer(mutating: base), end, MADV_DONTNEED) }
+        }
+        #endif
+    }
+
+    var hexDigest: String {
         var hasher = FingerprintHasher()
         for digest in digests { hasher.combine(digest) }
-        hasher.combine(UInt64(raw.count))
+        hasher.combine(UInt64(buffer.count))
         return hasher.hexDigest
     }
 }

@@ -140,9 +140,9 @@ public enum TableReader {
     }
 
     public static func read(path: String, name: String, separator: UInt8? = nil, missing: [String] = [],
-                            isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> CSVReadResult {
+                            isCancelled: @escaping @Sendable () -> Bool = { false }, progress: ReadProgress? = nil) throws -> CSVReadResult {
         guard isJSONLines(path) else {
-            return try CSVReader.read(path: path, name: name, separator: separator, missing: missing, isCancelled: isCancelled)
+            return try CSVReader.read(path: path, name: name, separator: separator, missing: missing, isCancelled: isCancelled, progress: progress)
         }
         var result = try JSONLinesReader.read(path: path, name: name, isCancelled: isCancelled)
         if !missing.isEmpty {

@@ -48,6 +48,9 @@ enum Terminal {
         }
         let session = Session(overrides: values)
         session.baseDirectory = baseDirectory
+        if isatty(STDERR_FILENO) == 1 {
+            session.progress = TerminalProgress(width: { Terminal.terminalWidth(STDERR_FILENO) ?? 80 }, ascii: renderer.ascii)
+        }
         session.keepsUndoHistory = lines.contains { JournalEntry.split($0).command.trimmingCharacters(in: .whitespaces) == "undo" }
         var runner = ScriptRunner(session: session, renderer: renderer, verify: verify, print: print, printError: Console.error)
         runner.timings = timings

@@ -231,4 +231,17 @@ struct TerminalTests {
         try screen.type("C-d")
         #expect(screen.waitForExit(), "mlw did not exit on Ctrl-D; the screen shows:\n\(screen.contents)")
     }
+
+    /// A long load shows a bar with its rows and rate on the terminal, which is gone when
+    /// the table is loaded. (Piped runs show none: their standard error is not a terminal.)
+    @Test
+    func longLoadsShowAProgressBarThatGoesAway() throws {
+        let (screen, _, big) = try Self.startLoadingBigFile()
+        #expect(screen.waitFor("rows/s", timeout: 20), "no progress bar; the screen shows:\n\(screen.contents)")
+        #expect(screen.contents.contains("loading big.csv  "), "\(big)")
+        #expect(screen.waitForPrompt(after: "loaded big", timeout: 60))
+        #expect(!screen.contents.contains("rows/s"), "the bar stayed; the screen shows:\n\(screen.contents)")
+        try screen.type("C-d")
+        #expect(screen.waitForExit())
+    }
 }

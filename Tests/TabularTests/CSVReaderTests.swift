@@ -226,3 +226,25 @@ struct MissingMarkerTests {
         }
     }
 }
+
+/// Chunks are parsed a wave at a time and copied into the columns between waves; a
+/// column whose type changes in a later wave is read again as text from its first chunk.
+struct WaveTests {
+    @Test func typesThatChangeInLaterChunksGiveWhatOneChunkGives() throws {
+        var lines = ["late_text,late_bool,empty_then_number,number_then_empty,mixed_numbers_and_booleans,first_text"]
+        for row in 0..<400 {
+            lines.append([row == 377 ? "x" : "\(row)", row > 350 ? "maybe" : (row.isMultiple(of: 2) ? "true" : "false"),
+                          row < 300 ? "" : "\(row).5", row < 100 ? "\(row)" : "", row < 200 ? "\(row)" : "true",
+                          row == 0 ? "a" : "\(row)"].joined(separator: ","))
+        }
+        let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
+        let single = try CSVReader.parse(bytes: bytes, name: "t", separator: nil, chunks: 1).table
+        #expect(single.columns.map(\.type) == [.text, .text, .number, .number, .text, .text])
+        #expect(single.column(named: "late_text")?.text(at: 5) == "5" && single.column(named: "late_text")?.text(at: 377) == "x")
+        #expect(single.column(named: "mixed_numbers_and_booleans")?.text(at: 250) == "true")
+        #expect(single.column(named: "empty_then_number")?.missingCount == 300)
+        for chunks in [2, 3, 5, 8, 13, 40] {
+            #expect(try CSVReader.parse(bytes: bytes, name: "t", separator: nil, chunks: chunks).table == single, "\(chunks) chunks")
+        }
+    }
+}
