@@ -115,29 +115,3 @@ struct DatesTests {
         }
     }
 }
-
-/// The byte-level number reader (eight digits at a time) against the C library's strtod,
-/// on random decimals of every length, at every position relative to the buffer's end.
-struct NumberParsingTests {
-    @Test func randomDecimalsReadAsStrtodReadsThem() {
-        Fuzz.run("NumberParsing", cases: Fuzz.cases(default: 20_000)) { _, random in
-            var text = random.chance(0.3) ? "-" : ""
-            let integer = random.below(21), fraction = random.chance(0.6) ? random.below(19) : -1
-            for k in 0..<integer { text.append(Character(String(k == 0 && integer > 1 && random.chance(0.8) ? 1 + random.below(9) : random.below(10)))) }
-            if fraction >= 0 { text += "." + String((0..<fraction).map { _ in Character(String(random.below(10))) }) }
-            if random.chance(0.1) { text += "e" + String(random.below(40) - 20) }
-            let expected = Double(text)
-            let padding = random.below(12)
-            // The field followed by a separator and some padding, or ending the buffer.
-            let bytes = Array(text.utf8) + (padding == 0 ? [] : [UInt8(ascii: ",")] + Array(repeating: UInt8(ascii: "7"), count: padding - 1))
-            bytes.withUnsafeBufferPointer { buffer in
-                let parsed = NumberParsing.parseDouble(buffer.baseAddress!, text.utf8.count)
-                #expect(parsed == expected || (parsed?.isNaN == true && expected?.isNaN == true), "\(text)")
-                if let (value, end) = NumberParsing.plainDecimalField(buffer.baseAddress!, from: 0, limit: buffer.count, separator: UInt8(ascii: ",")) {
-                    #expect(value == expected, "\(text)")
-                    #expect(end == text.utf8.count, "\(text)")
-                }
-            }
-        }
-    }
-}
