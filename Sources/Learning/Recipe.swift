@@ -104,7 +104,10 @@ public enum RecipeStep: Sendable, Equatable {
                 }
                 let failures = column.cast(to: type).failures
                 if !failures.isEmpty {
-                    let shown = failures.prefix(2).map { "'\($0.text)' (row \($0.row + 1))" }.joined(separator: " and ")
+                    // Two different values when there are two: the same one twice says less.
+                    var examples = [failures[0]]
+                    if let other = failures.first(where: { $0.text != failures[0].text }) ?? failures.dropFirst().first { examples.append(other) }
+                    let shown = examples.map { "'\($0.text)' (row \($0.row + 1))" }.joined(separator: " and ")
                     throw LearningError("cannot cast '\(name)' to \(type.rawValue): \(Plural.count(failures.count, "value")) \(failures.count == 1 ? "does" : "do") not convert, e.g. \(shown)",
                                         help: type == .date ? "dates are read as in ISO 8601: 2024-03-31, 2024-03-31T14:30:00 or 2024-03-31 14:30:00+02:00"
                                             : type == .number ? "if they stand for missing values, 'replace \"\(failures[0].text)\" with missing in \(Tabular.Expression.quoteIdentifier(name))' first" : nil)

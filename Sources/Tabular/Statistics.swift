@@ -82,7 +82,9 @@ public enum Statistics {
     /// Quartiles interpolate linearly between order statistics (pandas' default).
     /// - Complexity: O(n): quartiles come from selection, not a full sort.
     public static func summarize(numbers values: [Double]) -> NumberSummary {
-        var present = values.filter { !$0.isNaN }
+        // Without missing values the column itself is read (selection below copies it only
+        // if it has to reorder it).
+        var present = values.contains(where: \.isNaN) ? values.filter { !$0.isNaN } : values
         let missing = values.count - present.count
         guard !present.isEmpty else {
             return NumberSummary(count: 0, missing: missing, mean: .nan, std: .nan, min: .nan, q25: .nan,
@@ -309,18 +311,18 @@ enum RadixSelect {
 
     /// The values of the given ranks (0-based, sorted, each < values.count; no NaN).
     static func orderStatistics(_ values: [Double], _ ranks: [Int]) -> [Double] {
-        var keys = values.map(key)
-        return select(&keys, ranks, shift: 48).map { k in
+        // Keys are made as they are read, never stored for the whole column.
+        return select(values.lazy.map(key), ranks, shift: 48).map { k in
             Double(bitPattern: k & (1 << 63) != 0 ? k & ~(1 << 63) : ~k)
         }
     }
 
     /// Keys of the given ranks among `keys`, looking at the 16 bits at `shift` (the higher
     /// bits are the same for all of them).
-    private static func select(_ keys: inout [UInt64], _ ranks: [Int], shift: UInt64) -> [UInt64] {
+    private static func select<Keys: Collection>(_ keys: Keys, _ ranks: [Int], shift: UInt64) -> [UInt64] where Keys.Element == UInt64 {
         if keys.count <= 4096 {
-            keys.sort()
-            return ranks.map { keys[$0] }
+            let sorted = keys.sorted()
+            return ranks.map { sorted[$0] }
         }
         var counts = [Int](repeating: 0, count: 1 << 16)
         counts.withUnsafeMutableBufferPointer { c in
@@ -352,9 +354,9 @@ enum RadixSelect {
         }
         var result: [UInt64] = []
         for (g, group) in groups.enumerated() {
-            var part = Array(UnsafeBufferPointer(start: storage + starts[g], count: sizes[g]))
+            let part = Array(UnsafeBufferPointer(start: storage + starts[g], count: sizes[g]))
             // At the last 16 bits every key of the group is the same number.
-            result += shift == 0 ? group.ranks.map { _ in part[0] } : select(&part, group.ranks, shift: shift - 16)
+            result += shift == 0 ? group.ranks.map { _ in part[0] } : select(part, group.ranks, shift: shift - 16)
         }
         return result
     }
