@@ -112,7 +112,13 @@ public struct Column: Sendable, Equatable {
     /// - Complexity: O(n)
     public var missingCount: Int {
         switch data {
-        case .number(let values), .date(let values): return values.reduce(0) { $0 + ($1.isNaN ? 1 : 0) }
+        case .number(let values), .date(let values):
+            // A plain loop over the buffer, which the compiler turns into vector compares.
+            return values.withUnsafeBufferPointer { buffer in
+                var missing = 0
+                for x in buffer { missing &+= x != x ? 1 : 0 }
+                return missing
+            }
         case .text(let codes, _): return codes.reduce(0) { $0 + ($1 < 0 ? 1 : 0) }
         case .boolean(let values): return values.reduce(0) { $0 + ($1 == Column.missingBoolean ? 1 : 0) }
         }
