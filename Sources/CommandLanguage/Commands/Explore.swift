@@ -80,8 +80,8 @@ extension CommandTable {
             details: """
             20 bins from the smallest to the largest value unless bins= says otherwise; a bin
             holds its lower edge and not its upper one (the last holds both). Dates that
-            span more days than there are bins get bins of whole days from a midnight. The bars are
-            drawn with block characters, or # with MLW_ASCII=1. Changes nothing.
+            span more days than there are bins get bins of whole days from a midnight. The
+            bars are drawn with block characters, or # with MLW_ASCII=1. Changes nothing.
             """,
             examples: ["hist flipper_length_mm", "hist body_mass_g bins=10 where species == \"Gentoo\""], kind: .inspection,
             complete: { words in words.isEmpty ? [.column] : [.words(["bins=", "where"])] },
