@@ -20,8 +20,7 @@ extension Interpreter {
 
     static func dropna(_ names: [String], _ step: inout Step) throws {
         let table = try currentTable(step.ws)
-        for name in names where table.column(named: name) == nil { throw noSuchColumn(name, table) }
-        let columns = names.isEmpty ? table.columns : names.map { table.column(named: $0)! }
+        let columns = try columns(names, of: table)
         let kept = (0..<table.rowCount).filter { row in !columns.contains { $0.isMissing(row) } }
         keepRows(kept, of: table, &step.ws)
         step.output.blocks.append(.success("kept \(kept.count) of \(Plural.count(table.rowCount, "row")) (\(table.rowCount - kept.count) with a missing value dropped)"))
@@ -29,8 +28,7 @@ extension Interpreter {
 
     static func dedupe(_ names: [String], _ step: inout Step) throws {
         let table = try currentTable(step.ws)
-        for name in names where table.column(named: name) == nil { throw noSuchColumn(name, table) }
-        let columns = names.isEmpty ? table.columns : names.map { table.column(named: $0)! }
+        let columns = try columns(names, of: table)
         let kept = RowKeys(columns).firstOfEach(rowCount: table.rowCount)
         keepRows(kept, of: table, &step.ws)
         step.output.blocks.append(.success("kept \(kept.count) of \(Plural.count(table.rowCount, "row")) (\(Plural.count(table.rowCount - kept.count, "repeated row")) dropped)"))

@@ -33,8 +33,7 @@ extension Interpreter {
 
     static func missing(_ names: [String], _ step: inout Step) throws {
         let table = try currentTable(step.ws)
-        for name in names where table.column(named: name) == nil { throw noSuchColumn(name, table) }
-        let columns = names.isEmpty ? table.columns : names.map { table.column(named: $0)! }
+        let columns = try columns(names, of: table)
         let counts = Parallel.map(columns) { $0.missingCount }
         let gappy = zip(columns, counts).filter { $0.1 > 0 }
         guard !gappy.isEmpty else {
@@ -43,7 +42,7 @@ extension Interpreter {
         }
         let n = Double(max(1, table.rowCount))
         step.output.blocks.append(.chart(.bars(Chart.Bars(
-            title: "missing values: \(Plural.count(gappy.count, "column")) of \(columns.count) have some",
+            title: "missing values: \(Plural.count(gappy.count, "column")) of \(columns.count) \(gappy.count == 1 ? "has" : "have") some",
             labelHeader: "column", valueHeader: "missing", annotationHeader: "share",
             labels: gappy.map(\.0.name), values: gappy.map { Double($0.1) }, annotations: gappy.map { String(format: "%.1f%%", Double($0.1) / n * 100) }))))
         // The sets of columns missing together, commonest first.

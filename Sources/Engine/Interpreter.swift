@@ -187,6 +187,16 @@ public enum Interpreter {
         Diagnostic(.noSuchColumn, "no column '\(name)' in '\(table.name)'", help: Suggestions.didYouMean(name, among: table.columnNames))
     }
 
+    /// The named columns of `table`, or all of them when no names are given.
+    /// - Throws: `noSuchColumn` for the first name that is not a column.
+    static func columns(_ names: [String], of table: Table) throws -> [Column] {
+        if names.isEmpty { return table.columns }
+        return try names.map { name in
+            guard let column = table.column(named: name) else { throw noSuchColumn(name, table) }
+            return column
+        }
+    }
+
     static func noSuchModel(_ name: String, _ ws: Workspace) -> Diagnostic {
         Diagnostic(.noSuchModel, "no model '\(name)'",
                    help: Suggestions.didYouMean(name, among: ws.models.map(\.name))

@@ -1,3 +1,5 @@
+import Tabular
+
 /// Evaluation metrics on a test partition, with scikit-learn's definitions.
 public enum Metrics {
     /// Names of the metrics each task reports, in display order.
@@ -52,16 +54,8 @@ public enum Metrics {
     }
 
     static func binaryAUC(positives: [Bool], scores: [Double]) -> Double {
-        let order = scores.indices.sorted { scores[$0] < scores[$1] }
-        var ranks = [Double](repeating: 0, count: scores.count)
-        var i = 0
-        while i < order.count {
-            var j = i
-            while j + 1 < order.count, scores[order[j + 1]] == scores[order[i]] { j += 1 }
-            let average = Double(i + j) / 2 + 1
-            for k in i...j { ranks[order[k]] = average }
-            i = j + 1
-        }
+        // Ties share their average rank; a NaN score gets none, so the AUC is NaN, not arbitrary.
+        let ranks = Correlation.ranks(scores)
         let positiveCount = positives.filter { $0 }.count
         let negativeCount = positives.count - positiveCount
         guard positiveCount > 0, negativeCount > 0 else { return .nan }

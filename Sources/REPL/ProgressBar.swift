@@ -52,11 +52,13 @@ public final class TerminalProgress: ProgressDisplay, @unchecked Sendable {
         var parts = [String(Int((fraction * 100).rounded(.down))) + "%", "\(grouped(update.count)) \(update.unit)"]
         if elapsed > 0 { parts.append("\(compact(Double(update.count) / elapsed)) \(update.unit)/s") }
         let room = width - 1
+        // The least a name and a bar need: 8 columns of name, 10 of bar, and their gaps.
+        let nameAndBar = 2 + 8 + 2 + 10
         // The rate goes first when even a short name and bar would not fit.
-        while parts.count > 2, TextWidth.of(parts.joined(separator: "  ")) + 2 + 8 + 2 + 10 > room { parts.removeLast() }
+        while parts.count > 2, TextWidth.of(parts.joined(separator: "  ")) + nameAndBar > room { parts.removeLast() }
         let figures = "  " + parts.joined(separator: "  ")
         let left = room - TextWidth.of(figures)
-        guard left >= 2 + 8 + 2 + 10 else { return String(parts.joined(separator: "  ").prefix(max(0, room))) }
+        guard left >= nameAndBar else { return String(parts.joined(separator: "  ").prefix(max(0, room))) }
         var task = update.task
         let cells = max(10, min(30, left - TextWidth.of(task) - 2))
         let keep = left - cells - 2

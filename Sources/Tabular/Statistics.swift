@@ -344,7 +344,7 @@ enum RadixSelect {
         let storage = UnsafeMutablePointer<UInt64>.allocate(capacity: sizes.reduce(0, +))
         defer { storage.deallocate() }
         var starts = [Int](repeating: 0, count: groups.count)
-        for g in 1..<max(1, groups.count) where g < groups.count { starts[g] = starts[g - 1] + sizes[g - 1] }
+        for g in groups.indices.dropFirst() { starts[g] = starts[g - 1] + sizes[g - 1] }
         var filled = starts
         groupOf.withUnsafeBufferPointer { table in
             for k in keys {
