@@ -148,7 +148,7 @@ enum NumberParsing {
         }
         // At most 15 digits: the mantissa is exact and below 2^53, so one division by an
         // exact power of ten is correctly rounded.
-        var value = Double(mantissa)
+        var value = Double(Int64(bitPattern: mantissa))
         if fractionDigits > 0 { value /= powerOfTen(fractionDigits) }
         return (negative ? -value : value, i)
     }
