@@ -31,7 +31,7 @@ extension Interpreter {
             throw Diagnostic(.dataError, "\(file): \(error.description)")
         }
         install(result.table, from: DataSource(path: file, checksum: result.checksum, separator: separator, missing: missing.isEmpty ? nil : missing),
-                warnings: result.warnings, &step)
+                warnings: result.warnings, contentHash: result.contentHash, missingCounts: result.missingCounts, &step)
         step.recorded = .load(path: argument, name: tableName, separator: separator, missing: missing)
     }
 
@@ -66,13 +66,16 @@ extension Interpreter {
         case .table(let table): query = "table \(table)"
         case .query(let text): query = text
         }
-        install(result.table, from: DataSource(path: file, checksum: result.table.contentHash, separator: nil, query: query),
-                warnings: result.warnings, &step)
+        let contentHash = result.table.contentHash
+        install(result.table, from: DataSource(path: file, checksum: contentHash, separator: nil, query: query),
+                warnings: result.warnings, contentHash: contentHash, &step)
         step.recorded = .load(path: argument, name: tableName, separator: nil, missing: [], sqlite: selection)
     }
 
     /// Makes a freshly read table current, with its source, an empty recipe and no split.
-    private static func install(_ table: Table, from source: DataSource, warnings: [String], _ step: inout Step) {
+    /// A reader may have taken the table's content hash and missing counts already.
+    private static func install(_ table: Table, from source: DataSource, warnings: [String], contentHash: String? = nil,
+                                missingCounts: [Int]? = nil, _ step: inout Step) {
         let tableName = table.name
         let replacing = step.ws.table(named: tableName) != nil
         step.ws.store(table)
@@ -87,7 +90,8 @@ extension Interpreter {
         step.ws.splits[tableName] = nil
         step.ws.stepsBeforeSplit[tableName] = nil
         step.fingerprint.add("file", source.checksum)
-        step.output.blocks.append(.success((replacing ? "reloaded " : "loaded ") + tableSummary(table)))
+        step.currentTableHash = contentHash
+        step.output.blocks.append(.success((replacing ? "reloaded " : "loaded ") + tableSummary(table, missingCounts: missingCounts)))
         for warning in warnings { step.output.blocks.append(.warning(warning)) }
     }
 
@@ -108,10 +112,10 @@ extension Interpreter {
         step.output.blocks.append(.success("using \(tableSummary(table))"))
     }
 
-    static func tableSummary(_ table: Table) -> String {
+    static func tableSummary(_ table: Table, missingCounts: [Int]? = nil) -> String {
         var counts: [ColumnType: Int] = [:]
         for column in table.columns { counts[column.type, default: 0] += 1 }
-        let missing = Parallel.map(table.columns) { $0.missingCount }.reduce(0, +)
+        let missing = (missingCounts ?? Parallel.map(table.columns) { $0.missingCount }).reduce(0, +)
         let types = ColumnType.allCases.compactMap { type in counts[type].map { "\(type.rawValue) \($0)" } }.joined(separator: ", ")
         return "\(table.name): \(Plural.count(table.rowCount, "row")) × \(Plural.count(table.columns.count, "column")) (\(types)), \(Plural.count(missing, "missing value"))"
     }

@@ -36,6 +36,10 @@ public struct CSVReadResult: Sendable {
     public var warnings: [String]
     /// `ContentChecksum` of the file's bytes (set by `read(path:)`).
     public var checksum: String = ""
+    /// The table's `contentHash` and each column's `missingCount`, when the reader took
+    /// them as it built the columns (nil: compute them).
+    public var contentHash: String?
+    public var missingCounts: [Int]?
 }
 
 /// Reads CSV files into typed columnar tables.
@@ -246,10 +250,12 @@ private struct CSVParse {
         checksum.advance(to: buffer.count, releasing: false)
         // The first column's problem, as one chunk would have found it whatever the chunking.
         if let problem = builders.lazy.compactMap(\.problem).first { throw problem }
-        let columns = Parallel.map(builders) { $0.column(rows: rows) }
-        var result = CSVReadResult(table: columnCount == 0 ? Table(name: name, columns: []) : Table(name: name, columns: columns),
-                                   separator: separator, warnings: warnings)
+        let finished = Parallel.map(builders) { $0.column(rows: rows) }
+        let table = columnCount == 0 ? Table(name: name, columns: []) : Table(name: name, columns: finished.map(\.column))
+        var result = CSVReadResult(table: table, separator: separator, warnings: warnings)
         result.checksum = checksum.hexDigest
+        result.contentHash = table.contentHash(valueDigests: finished.map(\.valuesDigest))
+        result.missingCounts = zip(finished, table.columns).map { $0.missing ?? $1.missingCount }
         return result
     }
 
@@ -380,7 +386,9 @@ private struct CSVParse {
 
 /// One column of the table being assembled from the chunks' values. Its type is the
 /// first type a chunk found, until a chunk disagrees (then text); its storage has room
-/// for every row the file can hold and is trimmed to the rows read at the end.
+/// for every row the file can hold and is trimmed to the rows read at the end. As it
+/// copies values in (in row order), it counts the missing ones and takes the digest of
+/// the values for the table's fingerprint, while they are in cache.
 private final class ColumnBuilder: @unchecked Sendable {
     let name: String
     private(set) var kind: ColumnKind = .undetermined
@@ -390,6 +398,10 @@ private final class ColumnBuilder: @unchecked Sendable {
     private var codes: [Int32] = []
     private var dictionary: [String] = []
     private var lookup: [String: Int32] = [:]
+    /// `ValueDigest.word` of each dictionary entry.
+    private var valueHashes: [UInt64] = []
+    private var missing = 0
+    private var digest = ValueDigest()
     /// Text that is not UTF-8, in the first chunk that has it.
     private(set) var problem: CSVError?
 
@@ -408,17 +420,30 @@ private final class ColumnBuilder: @unchecked Sendable {
     /// Takes `kind`, the rows before `offset` missing (those chunks had no values).
     func become(_ newKind: ColumnKind, at offset: Int) {
         kind = newKind == .conflict ? .text : newKind
-        numbers = []; booleans = []; codes = []; dictionary = []; lookup = [:]
+        numbers = []; booleans = []; codes = []; dictionary = []; lookup = [:]; valueHashes = []
+        missing = 0
+        digest = ValueDigest()
+        switch kind {
+        case .number: numbers = Self.uninitialized(capacity)
+        case .boolean: booleans = Self.uninitialized(capacity)
+        default: codes = Self.uninitialized(capacity)
+        }
+        appendMissing(offset, at: 0)
+    }
+
+    /// Rows `offset ..< offset + count` are missing.
+    private func appendMissing(_ count: Int, at offset: Int) {
+        missing += count
         switch kind {
         case .number:
-            numbers = Self.uninitialized(capacity)
-            numbers.withUnsafeMutableBufferPointer { $0.baseAddress!.update(repeating: .nan, count: offset) }
+            numbers.withUnsafeMutableBufferPointer { ($0.baseAddress! + offset).update(repeating: .nan, count: count) }
+            digest.add(count) { _ in ValueDigest.word(Double.nan) }
         case .boolean:
-            booleans = Self.uninitialized(capacity)
-            booleans.withUnsafeMutableBufferPointer { $0.baseAddress!.update(repeating: Column.missingBoolean, count: offset) }
+            booleans.withUnsafeMutableBufferPointer { ($0.baseAddress! + offset).update(repeating: Column.missingBoolean, count: count) }
+            digest.add(count) { _ in UInt64(Column.missingBoolean) }
         default:
-            codes = Self.uninitialized(capacity)
-            codes.withUnsafeMutableBufferPointer { $0.baseAddress!.update(repeating: -1, count: offset) }
+            codes.withUnsafeMutableBufferPointer { ($0.baseAddress! + offset).update(repeating: -1, count: count) }
+            digest.add(count) { _ in ValueDigest.missingText }
         }
     }
 
@@ -428,23 +453,32 @@ private final class ColumnBuilder: @unchecked Sendable {
             guard part.kind != .undetermined else { return }
             become(part.kind, at: offset)
         }
-        let undetermined = part.kind == .undetermined
+        if part.kind == .undetermined { appendMissing(count, at: offset); return }
+        // Locals, so the loops below need no exclusivity checks on the class's properties.
+        var digest = self.digest, missing = 0
+        defer { self.digest = digest; self.missing += missing }
         switch kind {
         case .number:
             numbers.withUnsafeMutableBufferPointer { target in
-                if undetermined { (target.baseAddress! + offset).update(repeating: .nan, count: count) }
-                else { (target.baseAddress! + offset).update(from: part.numbers, count: count) }
+                let out = target.baseAddress! + offset, source = part.numbers
+                digest.add(count) { i in
+                    let value = source[i]
+                    out[i] = value
+                    missing &+= value.isNaN ? 1 : 0
+                    return ValueDigest.word(value)
+                }
             }
         case .boolean:
             booleans.withUnsafeMutableBufferPointer { target in
-                if undetermined { (target.baseAddress! + offset).update(repeating: Column.missingBoolean, count: count) }
-                else { (target.baseAddress! + offset).update(from: part.booleans, count: count) }
+                let out = target.baseAddress! + offset, source = part.booleans
+                digest.add(count) { i in
+                    let value = source[i]
+                    out[i] = value
+                    missing &+= value == Column.missingBoolean ? 1 : 0
+                    return UInt64(value)
+                }
             }
         default:
-            if undetermined {
-                codes.withUnsafeMutableBufferPointer { ($0.baseAddress! + offset).update(repeating: -1, count: count) }
-                return
-            }
             guard problem == nil else { return }
             let (local, invalid) = part.interner.strings()
             if let invalid {
@@ -456,28 +490,42 @@ private final class ColumnBuilder: @unchecked Sendable {
                 let code = Int32(dictionary.count)
                 lookup[value] = code
                 dictionary.append(value)
+                valueHashes.append(ValueDigest.word(value))
                 return code
             }
-            let isIdentity = remap.enumerated().allSatisfy { Int32($0.offset) == $0.element }
             codes.withUnsafeMutableBufferPointer { target in
                 let out = target.baseAddress! + offset, source = part.codes
-                if isIdentity { out.update(from: source, count: count); return }
                 remap.withUnsafeBufferPointer { map in
-                    for i in 0..<count { let code = source[i]; out[i] = code < 0 ? -1 : map[Int(code)] }
+                    valueHashes.withUnsafeBufferPointer { hashes in
+                        digest.add(count) { i in
+                            let local = source[i]
+                            guard local >= 0 else { out[i] = -1; missing &+= 1; return ValueDigest.missingText }
+                            let code = map[Int(local)]
+                            out[i] = code
+                            return hashes[Int(code)]
+                        }
+                    }
                 }
             }
         }
     }
 
-    /// The finished column of `rows` rows (a column no chunk saw a value in is numbers).
-    func column(rows: Int) -> Column {
+    /// The finished column of `rows` rows (a column no chunk saw a value in is numbers),
+    /// with its missing count and values digest when it has the type the builder built.
+    func column(rows: Int) -> (column: Column, missing: Int?, valuesDigest: UInt64?) {
         switch kind {
-        case .undetermined: return Column(name: name, numbers: [Double](repeating: .nan, count: rows))
-        case .number: numbers.removeLast(capacity - rows); return Column(name: name, data: .number(numbers))
-        case .boolean: booleans.removeLast(capacity - rows); return Column(name: name, data: .boolean(booleans))
+        case .undetermined: return (Column(name: name, numbers: [Double](repeating: .nan, count: rows)), rows, nil)
+        case .number:
+            numbers.removeLast(capacity - rows)
+            return (Column(name: name, data: .number(numbers)), missing, digest.value)
+        case .boolean:
+            booleans.removeLast(capacity - rows)
+            return (Column(name: name, data: .boolean(booleans)), missing, digest.value)
         default:
             codes.removeLast(capacity - rows)
-            return Column(name: name, data: .text(codes: codes, dictionary: dictionary)).inferringDates()
+            let column = Column(name: name, data: .text(codes: codes, dictionary: dictionary)).inferringDates()
+            // A column that became dates is digested as dates, later.
+            return column.type == .text ? (column, missing, digest.value) : (column, nil, nil)
         }
     }
 }

@@ -43,53 +43,103 @@ public struct FingerprintHasher: Sendable {
 extension Table {
     /// A fingerprint of names, types and every value; equal tables give equal digests.
     /// - Complexity: O(rows × columns)
-    public var contentHash: String {
+    public var contentHash: String { contentHash(valueDigests: nil) }
+
+    /// `contentHash`, with the `valuesDigest` of some columns already known (a reader takes
+    /// them while it builds the columns, so the values need not be read again).
+    public func contentHash(valueDigests known: [UInt64?]?) -> String {
         // Columns hash in parallel; their digests combine in column order.
-        let digests = Parallel.map(columns) { Table.hash($0) }
+        let digests = Parallel.map(columns.count) { c in
+            Table.digest(of: columns[c], values: known?[c] ?? Table.valuesDigest(columns[c]))
+        }
         var hasher = FingerprintHasher()
         hasher.combine(UInt64(rowCount))
         for digest in digests { hasher.combine(digest) }
         return hasher.hexDigest
     }
 
-    private static func hash(_ column: Column) -> UInt64 {
+    private static func digest(of column: Column, values: UInt64) -> UInt64 {
         var hasher = FingerprintHasher()
         hasher.combine(column.name)
         hasher.combine(column.type.rawValue)
-        switch column.data {
-        case .number(let values), .date(let values):
-            // All NaNs hash alike; -0 and 0 hash alike. (The type was hashed above.)
-            hasher.combine(hashLanes(values.count) { i in
-                let v = values[i]
-                return v.isNaN ? 0x7ff8_0000_0000_0000 : (v == 0 ? 0 : v.bitPattern)
-            })
-        case .text(let codes, let dictionary):
-            // Hash the values, not the codes: two encodings of the same data agree.
-            let valueHashes = dictionary.map { value -> UInt64 in
-                var h = FingerprintHasher()
-                h.combine(value)
-                return h.value
-            }
-            hasher.combine(hashLanes(codes.count) { i in codes[i] < 0 ? UInt64.max : valueHashes[Int(codes[i])] })
-        case .boolean(let values):
-            hasher.combine(hashLanes(values.count) { i in UInt64(values[i]) })
-        }
+        hasher.combine(values)
         return hasher.value
     }
 
-    /// Hashes `count` words in four interleaved lanes: one long multiply chain would
-    /// make every step wait on the previous one; four chains keep the multiplier busy.
+    /// The digest of a column's values alone, in row order (what `ValueDigest` computes).
+    static func valuesDigest(_ column: Column) -> UInt64 {
+        var digest = ValueDigest()
+        switch column.data {
+        case .number(let values), .date(let values):
+            values.withUnsafeBufferPointer { v in digest.add(v.count) { ValueDigest.word(v[$0]) } }
+        case .text(let codes, let dictionary):
+            // Hash the values, not the codes: two encodings of the same data agree.
+            let valueHashes = dictionary.map(ValueDigest.word)
+            codes.withUnsafeBufferPointer { c in
+                digest.add(c.count) { i in c[i] < 0 ? ValueDigest.missingText : valueHashes[Int(c[i])] }
+            }
+        case .boolean(let values):
+            values.withUnsafeBufferPointer { v in digest.add(v.count) { UInt64(v[$0]) } }
+        }
+        return digest.value
+    }
+}
+
+/// The digest of a column's values, fed in row order and in pieces: one word per value
+/// (`word(_:)`), hashed in four interleaved lanes, since one long multiply chain would make
+/// every step wait on the previous one. Words 4k..4k+3 go to lanes a, b, c, d; the last
+/// `count % 4` words all go to lane a, once the count is known.
+struct ValueDigest {
+    private var a = FingerprintHasher(), b = FingerprintHasher(), c = FingerprintHasher(), d = FingerprintHasher()
+    /// Words of the group of four not yet complete.
+    private var pending: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    private(set) var count = 0
+
+    /// Every NaN alike, and -0 as 0.
     @inline(__always)
-    private static func hashLanes(_ count: Int, _ word: (Int) -> UInt64) -> UInt64 {
-        var a = FingerprintHasher(), b = FingerprintHasher(), c = FingerprintHasher(), d = FingerprintHasher()
+    static func word(_ value: Double) -> UInt64 { value.isNaN ? 0x7ff8_0000_0000_0000 : (value == 0 ? 0 : value.bitPattern) }
+
+    static func word(_ text: String) -> UInt64 {
+        var hasher = FingerprintHasher()
+        hasher.combine(text)
+        return hasher.value
+    }
+
+    static let missingText = UInt64.max
+
+    /// Adds `n` words, `word(0)`, `word(1)`, … in that order, each called once (so `word`
+    /// may also copy the value it reads).
+    @inline(__always)
+    mutating func add(_ n: Int, _ word: (Int) -> UInt64) {
         var i = 0
-        while i + 4 <= count {
+        while i < n, count & 3 != 0 { take(word(i)); i += 1 }  // completes a pending group
+        let grouped = i
+        while i + 4 <= n {
             a.combine(word(i)); b.combine(word(i + 1)); c.combine(word(i + 2)); d.combine(word(i + 3))
             i += 4
         }
-        while i < count { a.combine(word(i)); i += 1 }
+        count += i - grouped
+        while i < n { take(word(i)); i += 1 }
+    }
+
+    private mutating func take(_ word: UInt64) {
+        switch count & 3 {
+        case 0: pending.0 = word
+        case 1: pending.1 = word
+        case 2: pending.2 = word
+        default: a.combine(pending.0); b.combine(pending.1); c.combine(pending.2); d.combine(word)
+        }
+        count += 1
+    }
+
+    var value: UInt64 {
+        var lanes = (a, b, c, d)
+        let left = count & 3
+        if left > 0 { lanes.0.combine(pending.0) }
+        if left > 1 { lanes.0.combine(pending.1) }
+        if left > 2 { lanes.0.combine(pending.2) }
         var result = FingerprintHasher()
-        for lane in [a, b, c, d] { result.combine(lane.value) }
+        for lane in [lanes.0, lanes.1, lanes.2, lanes.3] { result.combine(lane.value) }
         result.combine(UInt64(count))
         return result.value
     }

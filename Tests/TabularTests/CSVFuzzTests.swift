@@ -62,7 +62,7 @@ struct CSVFuzzTests {
     }
 
     func outcome(_ bytes: [UInt8], separator: UInt8?, missing: [String] = [], chunks: Int?) -> Outcome {
-        do { return .table(try CSVReader.parse(bytes: bytes, name: "t", separator: separator, missing: missing, chunks: chunks).table) } catch let error as CSVError {
+        do { return .table(try CSVReader.parse(bytes: bytes, name: "t", separator: separator, missing: missing, chunks: chunks).checkedTable) } catch let error as CSVError {
             return .failure(line: error.line, message: error.message)
         } catch {
             Issue.record("not a CSVError: \(error)")

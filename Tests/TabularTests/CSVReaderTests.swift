@@ -4,7 +4,7 @@ import Testing
 
 struct CSVReaderTests {
     func read(_ text: String, separator: UInt8? = nil) throws -> Table {
-        try CSVReader.parse(bytes: Array(text.utf8), name: "t", separator: separator).table
+        try CSVReader.parse(bytes: Array(text.utf8), name: "t", separator: separator).checkedTable
     }
 
     @Test func typesAreInferredPerColumn() throws {
@@ -221,7 +221,7 @@ struct MissingMarkerTests {
         #expect(marked.column(named: "c")?.type == .boolean && marked.column(named: "c")!.missingCount == 1)
         // A marker that looks like a number is not read as one, whatever the chunking.
         for chunks in 1...4 {
-            let chunked = try CSVReader.parse(bytes: bytes, name: "t", separator: nil, missing: ["?", "-999"], chunks: chunks).table
+            let chunked = try CSVReader.parse(bytes: bytes, name: "t", separator: nil, missing: ["?", "-999"], chunks: chunks).checkedTable
             #expect(chunked == marked)
         }
     }
@@ -238,13 +238,13 @@ struct WaveTests {
                           row == 0 ? "a" : "\(row)"].joined(separator: ","))
         }
         let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
-        let single = try CSVReader.parse(bytes: bytes, name: "t", separator: nil, chunks: 1).table
+        let single = try CSVReader.parse(bytes: bytes, name: "t", separator: nil, chunks: 1).checkedTable
         #expect(single.columns.map(\.type) == [.text, .text, .number, .number, .text, .text])
         #expect(single.column(named: "late_text")?.text(at: 5) == "5" && single.column(named: "late_text")?.text(at: 377) == "x")
         #expect(single.column(named: "mixed_numbers_and_booleans")?.text(at: 250) == "true")
         #expect(single.column(named: "empty_then_number")?.missingCount == 300)
         for chunks in [2, 3, 5, 8, 13, 40] {
-            #expect(try CSVReader.parse(bytes: bytes, name: "t", separator: nil, chunks: chunks).table == single, "\(chunks) chunks")
+            #expect(try CSVReader.parse(bytes: bytes, name: "t", separator: nil, chunks: chunks).checkedTable == single, "\(chunks) chunks")
         }
     }
 }

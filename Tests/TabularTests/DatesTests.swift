@@ -63,14 +63,14 @@ struct DatesTests {
 
     @Test func readersTurnDateTextIntoDates() throws {
         let csv = "d,t,mixed,code\n2024-01-31,2024-01-31T08:00:00Z,2024-01-31,2024-01\n,2024-02-01 09:30:00+01:00,soon,2024-02\n"
-        let table = try CSVReader.parse(bytes: Array(csv.utf8), name: "t").table
+        let table = try CSVReader.parse(bytes: Array(csv.utf8), name: "t").checkedTable
         #expect(table.column(named: "d")?.data == .date([Dates.parse("2024-01-31")!, .nan]))
         #expect(table.column(named: "t")?.data == .date([Dates.parse("2024-01-31T08:00:00")!, Dates.parse("2024-02-01T08:30:00")!]))
         // One value that is not a date keeps the column text; so do year-months.
         #expect(table.column(named: "mixed")?.type == .text)
         #expect(table.column(named: "code")?.type == .text)
         // Written out and read back, they are the same dates.
-        let again = try CSVReader.parse(bytes: Array(CSVWriter.csv(table).utf8), name: "t").table
+        let again = try CSVReader.parse(bytes: Array(CSVWriter.csv(table).utf8), name: "t").checkedTable
         #expect(again.column(named: "t") == table.column(named: "t"))
         #expect(again.column(named: "d") == table.column(named: "d"))
     }
