@@ -96,3 +96,32 @@ struct CSVFuzzTests {
         }
     }
 }
+
+/// The loader's number reader has two forms: one for fields with 40 bytes of buffer ahead,
+/// which checks no bounds per digit, and one near the end of the buffer. On random
+/// number-like fields both give the same answer, and every number they accept is exactly
+/// what the general parser reads.
+struct NumberFieldFuzzTests {
+    @Test func bothFormsOfTheFieldReaderAgree() {
+        let alphabet = Array("0123456789012345678901234567890123456789.-+e \r\n,;x".utf8)
+        Fuzz.run("NumberFieldFuzz", cases: Fuzz.cases(default: 20_000)) { _, random in
+            let length = random.below(random.chance(0.1) ? 45 : 14)
+            var field = (0..<length).map { _ in random.pick(alphabet) }
+            if random.chance(0.3) { field.append(random.pick(Array(",;\n".utf8))) }
+            let separator = random.pick(Array(",;".utf8))
+            Fuzz.describe("field \(String(decoding: field, as: UTF8.self).debugDescription), separator \(UnicodeScalar(separator))")
+            // The same field, once with room after it and once at the very end of the buffer.
+            let padded = field + [UInt8](repeating: UInt8(ascii: "7"), count: NumberParsing.windowSize)
+            let windowed = padded.withUnsafeBufferPointer { NumberParsing.plainDecimalFieldInWindow($0.baseAddress!, from: 0, separator: separator) }
+            let nearEnd = padded.withUnsafeBufferPointer { NumberParsing.plainDecimalFieldNearEnd($0.baseAddress!, from: 0, limit: $0.count, separator: separator) }
+            let atEnd = field.withUnsafeBufferPointer { buffer in
+                buffer.baseAddress.flatMap { NumberParsing.plainDecimalFieldNearEnd($0, from: 0, limit: buffer.count, separator: separator) }
+            }
+            #expect(windowed?.0.bitPattern == nearEnd?.0.bitPattern && windowed?.1 == nearEnd?.1)
+            for (value, end) in [windowed, atEnd].compactMap({ $0 }) {
+                let general = field.withUnsafeBufferPointer { NumberParsing.parseDouble($0.baseAddress!, end) }
+                #expect(general?.bitPattern == value.bitPattern, "read \(value), the general parser \(String(describing: general))")
+            }
+        }
+    }
+}
