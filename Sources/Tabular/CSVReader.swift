@@ -653,11 +653,11 @@ private final class ChunkRegion: @unchecked Sendable {
 }
 
 /// What one chunk learned about one column. Its values live in the chunk's region (the
-/// column's slot), `count` of them; a struct, read and written in place through a pointer.
+/// column's slot), one per record, written at the record's index (every record has every
+/// field, so no count of its own is kept); a struct, read and written in place through a
+/// pointer.
 private struct ChunkColumn {
     var kind: ColumnKind = .undetermined
-    var pendingMissing = 0  // missing cells seen while the kind was undetermined
-    var count = 0
     var slot: UnsafeMutableRawPointer
     var interner = ByteInterner()
 
@@ -717,6 +717,7 @@ private struct ChunkParser {
         var rows = 0
         var fieldStart = 0, fieldEnd = 0
         let base = buffer.baseAddress!
+        let fused = fastNumbers && textColumns == nil
         while position < range.upperBound {
             // Blank lines (including a lone CR) are skipped, as most CSV readers do.
             if base[position] == newline { position += 1; continue }
@@ -728,10 +729,9 @@ private struct ChunkParser {
             while true {
                 // Fused fast path: a plain decimal in a column already typed as numbers is
                 // parsed while scanning for its end, instead of scanned twice.
-                if fastNumbers, textColumns == nil, field < columnCount, columns[field].kind == .number,
+                if fused, field < columnCount, columns[field].kind == .number,
                    let (value, end) = NumberParsing.plainDecimalField(base, from: position, limit: range.upperBound, separator: separator) {
-                    columns[field].numbers[columns[field].count] = value
-                    columns[field].count += 1
+                    columns[field].numbers[rows] = value
                     field += 1
                     if end >= range.upperBound { position = end; break }
                     let terminator = base[end]
@@ -753,10 +753,10 @@ private struct ChunkParser {
                     if textColumns == nil || forcedText[field] {
                         if fieldStart < 0 {
                             scratch.withUnsafeBufferPointer { s in
-                                store(s.baseAddress!, fieldEnd, offset: recordStart, into: &columns[field], forceText: forcedText[field])
+                                store(s.baseAddress!, fieldEnd, offset: recordStart, into: &columns[field], row: rows, forceText: forcedText[field])
                             }
                         } else {
-                            store(base + fieldStart, fieldEnd - fieldStart, offset: fieldStart, into: &columns[field], forceText: forcedText[field])
+                            store(base + fieldStart, fieldEnd - fieldStart, offset: fieldStart, into: &columns[field], row: rows, forceText: forcedText[field])
                         }
                     }
                 }
@@ -797,39 +797,37 @@ private struct ChunkParser {
         return nil
     }
 
+    /// Stores record `row`'s field in its column. While a column's kind is undetermined its
+    /// fields so far were all missing, so they are written when the first value decides it.
     @inline(__always)
-    private func store(_ p: UnsafePointer<UInt8>, _ n: Int, offset: Int, into column: inout ChunkColumn, forceText: Bool) {
+    private func store(_ p: UnsafePointer<UInt8>, _ n: Int, offset: Int, into column: inout ChunkColumn, row: Int, forceText: Bool) {
         let missing = isMissing(p, n)
         switch column.kind {
         case .number:
-            if missing { column.numbers[column.count] = .nan; column.count += 1; return }
-            if let value = NumberParsing.parseDouble(p, n) { column.numbers[column.count] = value; column.count += 1 }
-            else { column.kind = .conflict }
+            if missing { column.numbers[row] = .nan; return }
+            if let value = NumberParsing.parseDouble(p, n) { column.numbers[row] = value } else { column.kind = .conflict }
         case .boolean:
-            if missing { column.booleans[column.count] = Column.missingBoolean; column.count += 1; return }
-            if let value = parseBoolean(p, n) { column.booleans[column.count] = value; column.count += 1 }
-            else { column.kind = .conflict }
+            if missing { column.booleans[row] = Column.missingBoolean; return }
+            if let value = parseBoolean(p, n) { column.booleans[row] = value } else { column.kind = .conflict }
         case .text:
-            column.codes[column.count] = missing ? -1 : column.interner.intern(p, n, sourceOffset: offset)
-            column.count += 1
+            column.codes[row] = missing ? -1 : column.interner.intern(p, n, sourceOffset: offset)
         case .conflict:
             return
         case .undetermined:
-            if missing { column.pendingMissing += 1; return }
+            if missing { return }
             if !forceText, let value = NumberParsing.parseDouble(p, n) {
                 column.kind = .number
-                column.numbers.update(repeating: .nan, count: column.pendingMissing)
-                column.numbers[column.pendingMissing] = value
+                column.numbers.update(repeating: .nan, count: row)
+                column.numbers[row] = value
             } else if !forceText, let value = parseBoolean(p, n) {
                 column.kind = .boolean
-                column.booleans.update(repeating: Column.missingBoolean, count: column.pendingMissing)
-                column.booleans[column.pendingMissing] = value
+                column.booleans.update(repeating: Column.missingBoolean, count: row)
+                column.booleans[row] = value
             } else {
                 column.kind = .text
-                column.codes.update(repeating: -1, count: column.pendingMissing)
-                column.codes[column.pendingMissing] = column.interner.intern(p, n, sourceOffset: offset)
+                column.codes.update(repeating: -1, count: row)
+                column.codes[row] = column.interner.intern(p, n, sourceOffset: offset)
             }
-            column.count = column.pendingMissing + 1
         }
     }
 }
