@@ -216,10 +216,20 @@ private struct CSVParse {
         let names = uniqueNames(headerFields, warnings: &warnings)
         let bodyStart = position
 
-        let chunks = chunkBoundaries(from: bodyStart, separator: separator)
+        // Newlines bound each chunk's record count, so memory is allocated once. Chunks are
+        // first cut at line ends and checked for quotes in the same parallel pass (the first
+        // to touch the whole file); a quote anywhere means cutting again, as the tokenizer reads.
+        var chunks = chunkBoundaries(from: bodyStart, separator: separator, quoted: false)
+        let lineCounts = Parallel.map(chunks) { range in
+            let scan = scanLines(buffer, range)
+            return scan.hasQuote ? nil : scan.newlines
+        }
+        var estimates = lineCounts.map { ($0 ?? 0) + 1 }
+        if lineCounts.contains(nil) {
+            chunks = chunkBoundaries(from: bodyStart, separator: separator, quoted: true)
+            estimates = Parallel.map(chunks) { countNewlines(buffer, $0) + 1 }
+        }
         let columnCount = names.count
-        // Newlines bound each chunk's record count, so memory is allocated once.
-        let estimates = Parallel.map(chunks) { countNewlines(buffer, $0) + 1 }
         // Chunks are parsed a wave at a time, one per core, each into a region reused by
         // the next wave; between waves their values are copied to the final columns. Fresh
         // memory (which the kernel must zero) is then the table and one wave's regions.
@@ -319,8 +329,9 @@ private struct CSVParse {
     }
 
     /// Cuts the body into chunks that each start at a record boundary. Without quotes in
-    /// the body any newline is a boundary; with quotes a sequential scan tracks quoting.
-    private func chunkBoundaries(from bodyStart: Int, separator: UInt8) -> [Range<Int>] {
+    /// the body (`quoted` false) any newline is a boundary; with quotes a sequential scan
+    /// tracks quoting.
+    private func chunkBoundaries(from bodyStart: Int, separator: UInt8, quoted hasQuotes: Bool) -> [Range<Int>] {
         let chunkBytes = 8 << 20  // a wave of chunks this size stays in the caches and memory
         let bodyLength = buffer.count - bodyStart
         let cores = ProcessInfo.processInfo.activeProcessorCount
@@ -329,7 +340,6 @@ private struct CSVParse {
         if chunkCount <= 1 || bodyLength <= 0 { return [bodyStart..<buffer.count] }
         let target = bodyLength / chunkCount
         let base = buffer.baseAddress!
-        let hasQuotes = memchr(base + bodyStart, Int32(quote), bodyLength) != nil
         var bounds = [bodyStart]
         if !hasQuotes {
             for k in 1..<chunkCount {
@@ -535,17 +545,36 @@ private enum FieldOutcome { case fieldEnd, recordEnd, bufferEnd }
 /// Where the chunk scanner is within a record.
 private enum ScanState { case fieldStart, unquoted, quoted, afterQuote }
 
-/// Newlines in `range` (memchr is vectorised, so this costs little next to parsing).
-private func countNewlines(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
-    let base = buffer.baseAddress!
+/// Newlines in `range`, and whether it holds a quote: one pass, 16 bytes at a time.
+func scanLines(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> (newlines: Int, hasQuote: Bool) {
+    let base = UnsafeRawPointer(buffer.baseAddress!)
+    let newlines = SIMD16<UInt8>(repeating: newline), quotes = SIMD16<UInt8>(repeating: quote)
+    let ones = SIMD16<UInt8>(repeating: 1)
     var count = 0
-    var position = range.lowerBound
-    while position < range.upperBound,
-          let found = memchr(base + position, Int32(newline), range.upperBound - position) {
-        count += 1
-        position = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base + 1
+    var quoteSeen = SIMDMask<SIMD16<Int8>>(repeating: false)
+    var i = range.lowerBound
+    // Per-lane counts fit a byte for 255 steps.
+    while i + 16 * 255 <= range.upperBound {
+        var lanes = SIMD16<UInt8>()
+        for _ in 0..<255 {
+            let bytes = base.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+            lanes &+= ones.replacing(with: 0, where: bytes .!= newlines)
+            quoteSeen .|= bytes .== quotes
+            i += 16
+        }
+        count += Int(SIMD16<UInt16>(truncatingIfNeeded: lanes).wrappedSum())
     }
-    return count
+    var hasQuote = any(quoteSeen)
+    while i < range.upperBound {
+        if buffer[i] == newline { count += 1 } else if buffer[i] == quote { hasQuote = true }
+        i += 1
+    }
+    return (count, hasQuote)
+}
+
+/// Newlines in `range`.
+private func countNewlines(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
+    scanLines(buffer, range).newlines
 }
 
 /// Splits fields, honouring quotes (`""` inside quotes is one quote character).

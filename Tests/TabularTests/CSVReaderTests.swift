@@ -248,3 +248,24 @@ struct WaveTests {
         }
     }
 }
+
+/// The pass that sizes the chunks: its newline count bounds the records a chunk's memory
+/// holds, so it must be exact, and one quote anywhere must be seen.
+struct LineScanTests {
+    @Test func newlinesAndQuotesAreFoundAtEveryOffset() {
+        var state: UInt64 = 99
+        func next() -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int(state >> 33) }
+        for length in [0, 1, 15, 16, 17, 4079, 4080, 4081, 8160, 8161, 20_000] {
+            var bytes = (0..<length).map { _ in UInt8(ascii: next() % 7 == 0 ? "\n" : "a") }
+            let quoteAt = length > 0 ? next() % length : 0
+            for withQuote in [false, true] {
+                if withQuote && length > 0 { bytes[quoteAt] = UInt8(ascii: "\"") }
+                for range in [0..<length, min(3, length)..<length, 0..<max(0, length - 5)] {
+                    let scan = bytes.withUnsafeBufferPointer { scanLines($0, range) }
+                    #expect(scan.newlines == bytes[range].filter { $0 == UInt8(ascii: "\n") }.count, "length \(length), range \(range)")
+                    #expect(scan.hasQuote == bytes[range].contains(UInt8(ascii: "\"")), "length \(length), range \(range)")
+                }
+            }
+        }
+    }
+}
