@@ -26,7 +26,7 @@ extension OutputRenderer {
 
     func render(_ chart: Chart.Boxes) -> String {
         let labelled = !chart.labelHeader.isEmpty
-        let labels = chart.boxes.map { TextWidth.clip($0.label, to: 24) }
+        let labels = chart.boxes.map { TextWidth.cell($0.label, width: 24) }
         let labelWidth = labelled ? max(TextWidth.of(chart.labelHeader), labels.map { TextWidth.of($0) }.max() ?? 0) : 0
         let cells = max(20, min(100, width - (labelled ? labelWidth + 2 : 0)))
         let ends = chart.boxes.flatMap { [$0.low, $0.high] + $0.outliers }

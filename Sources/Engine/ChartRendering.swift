@@ -28,21 +28,20 @@ extension OutputRenderer {
     }
 
     private func render(_ bars: Chart.Bars) -> String {
-        let clip = { (s: String) in s.count > 30 ? String(s.prefix(29)) + "…" : s }
-        let labels = bars.labels.map(clip)
+        let labels = bars.labels.map { TextWidth.cell($0, width: 30) }
         let values = bars.values.map { value in bars.decimals.map { String(format: "%.\($0)f", value) } ?? NumberFormatting.significant(value, digits: 6) }
-        let labelWidth = max(bars.labelHeader.count, labels.map(\.count).max() ?? 0)
+        let labelWidth = max(TextWidth.of(bars.labelHeader), labels.map(TextWidth.of).max() ?? 0)
         let valueWidth = max(bars.valueHeader.count, values.map(\.count).max() ?? 0)
         let noteWidth = bars.annotations.isEmpty ? 0 : max(bars.annotationHeader.count, bars.annotations.map(\.count).max() ?? 0)
         let used = labelWidth + 2 + valueWidth + 2 + (noteWidth > 0 ? noteWidth + 2 : 0)
         let cells = max(10, min(40, width - used))
         let top = bars.maximum ?? bars.values.map(abs).max() ?? 0  // negative values: bars of their size, in red
         var lines = [heading(bars.title)]
-        lines.append(paint(bars.labelHeader.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + "  "
+        lines.append(paint(TextWidth.pad(bars.labelHeader, to: labelWidth) + "  "
                            + String(repeating: " ", count: valueWidth - bars.valueHeader.count) + bars.valueHeader
                            + (noteWidth > 0 ? "  " + String(repeating: " ", count: noteWidth - bars.annotationHeader.count) + bars.annotationHeader : ""), "1"))
         for (k, label) in labels.enumerated() {
-            var line = label.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + "  "
+            var line = TextWidth.pad(label, to: labelWidth) + "  "
                 + String(repeating: " ", count: valueWidth - values[k].count) + values[k] + "  "
             if noteWidth > 0 {
                 let note = k < bars.annotations.count ? bars.annotations[k] : ""
@@ -73,11 +72,11 @@ extension OutputRenderer {
 
     private func render(_ heatmap: Chart.Heatmap) -> String {
         let cell = { (v: Double) -> String in v.isNaN ? "·" : String(format: "%.\(heatmap.decimals)f", v) }
-        let clip = { (s: String) in s.count > 24 ? String(s.prefix(23)) + "…" : s }
+        let clip = { (s: String) in TextWidth.cell(s, width: 24) }
         let rowLabels = heatmap.rowLabels.map(clip), columnLabels = heatmap.columnLabels.map(clip)
-        let labelWidth = rowLabels.map(\.count).max() ?? 0
+        let labelWidth = rowLabels.map(TextWidth.of).max() ?? 0
         let texts = heatmap.values.map { $0.map(cell) }
-        let widths = columnLabels.indices.map { j in max(columnLabels[j].count, texts.map { $0[j].count }.max() ?? 0) }
+        let widths = columnLabels.indices.map { j in max(TextWidth.of(columnLabels[j]), texts.map { $0[j].count }.max() ?? 0) }
         // Columns that do not fit the width go on further pages, each repeating the row labels.
         var pages: [Range<Int>] = []
         var first = 0
@@ -92,10 +91,10 @@ extension OutputRenderer {
         for (k, page) in pages.enumerated() {
             if k > 0 { lines.append("") }
             lines.append(paint(String(repeating: " ", count: labelWidth) + page.map { j in
-                "  " + String(repeating: " ", count: widths[j] - columnLabels[j].count) + columnLabels[j]
+                "  " + TextWidth.pad(columnLabels[j], to: widths[j], right: true)
             }.joined(), "1"))
             for (i, label) in rowLabels.enumerated() {
-                var line = label.padding(toLength: labelWidth, withPad: " ", startingAt: 0)
+                var line = TextWidth.pad(label, to: labelWidth)
                 for j in page {
                     let text = String(repeating: " ", count: widths[j] - texts[i][j].count) + texts[i][j]
                     line += "  " + shade(text, heatmap.values[i][j], top: heatmap.diverging ? 1 : top, diverging: heatmap.diverging)

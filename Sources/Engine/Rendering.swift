@@ -144,7 +144,7 @@ public struct OutputRenderer: Sendable {
     public func render(_ table: TextTable) -> String {
         let columnCount = table.headers.count
         let maxCell = 40
-        func clip(_ s: String) -> String { TextWidth.clip(s, to: maxCell) }
+        func clip(_ s: String) -> String { TextWidth.cell(s, width: maxCell) }
         let widths = (0..<columnCount).map { c in
             ([table.headers[c]] + table.rows.map { $0[c] }).map { TextWidth.of(clip($0)) }.max() ?? 0
         }

@@ -30,6 +30,27 @@ public enum TextWidth {
         return right ? padding + text : text + padding
     }
 
+    /// `text` with control characters written as escapes (`\n`, `\t`, `\r`, `\u{1B}`), so
+    /// a value with a line break (a quoted CSV field may hold one) never breaks the lines of
+    /// a table or a chart.
+    public static func printable(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F: out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// `printable(text)` clipped to `width` columns: what a cell or a label shows.
+    public static func cell(_ text: String, width: Int) -> String { clip(printable(text), to: width) }
+
     /// The longest prefix of `text` that fits `width` columns, with "…" when cut.
     public static func clip(_ text: String, to width: Int) -> String {
         guard of(text) > width else { return text }

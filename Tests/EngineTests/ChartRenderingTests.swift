@@ -1,5 +1,7 @@
 import Testing
 @testable import Engine
+import Tabular
+import Foundation
 
 /// The terminal drawing of charts: where marks land for known values, in both alphabets.
 struct ChartRenderingTests {
@@ -26,5 +28,20 @@ struct ChartRenderingTests {
         let braille = OutputRenderer(width: 24).render(.scatter(Chart.Scatter(title: "t", xLabel: "x", yLabel: "y", x: [0, 10], y: [0, 5])))
             .split(separator: "\n").map(String.init)
         #expect(braille[1].hasSuffix("\u{2808}") && braille[16].hasPrefix("  0 ┤\u{2840}"))
+    }
+
+    /// A value with a line break (a quoted CSV field may hold one) is shown escaped, so it
+    /// never breaks a table's or a chart's lines; wide characters count two columns.
+    @Test func lineBreaksInValuesAreEscapedAndWideLabelsAlign() {
+        let renderer = OutputRenderer(width: 80, ascii: true)
+        let table = renderer.render(TextTable(headers: ["note", "n"], rows: [["multi\nline", "1"], ["tab\there\u{7}", "2"], ["plain", "3"]]))
+        #expect(table.split(separator: "\n").count == 5)
+        #expect(table.contains("multi\\nline") && table.contains("tab\\there\\u{7}"))
+        let bars = renderer.render(.bars(Chart.Bars(title: "t", labelHeader: "note", valueHeader: "count", labels: ["日本", "multi\nline", "ab"], values: [1, 2, 3])))
+        let lines = bars.split(separator: "\n").map(String.init)
+        #expect(lines.count == 5)
+        // The counts end in the same terminal column whatever the label's characters.
+        let ends = lines.dropFirst(2).map { line in TextWidth.of(String(line.prefix { $0 != "#" }).trimmingCharacters(in: .whitespaces)) }
+        #expect(Set(ends).count == 1, "\(lines)")
     }
 }
