@@ -53,9 +53,13 @@ public struct Imputer: Sendable {
                 throw LearningError("cannot take the \(strategy == .mean ? "mean" : "median") of '\(column.name)': it is \(column.type.rawValue)",
                                     help: "use 'mode' or a value for text and boolean columns")
             }
+            if strategy == .mean {
+                let (mean, count) = presentMean(values, rows: rows)
+                guard count > 0 else { throw LearningError("'\(column.name)' has no values to learn a fill value from") }
+                return FittedImputer(column: column.name, fill: .number(mean))
+            }
             var present = presentValues(values, rows: rows)
             guard !present.isEmpty else { throw LearningError("'\(column.name)' has no values to learn a fill value from") }
-            if strategy == .mean { return FittedImputer(column: column.name, fill: .number(Statistics.mean(present))) }
             return FittedImputer(column: column.name, fill: .number(Statistics.quantiles(selectingIn: &present, [0.5])[0]))
         case .mode:
             let sample = rows.map { column.gathering($0) } ?? column
@@ -103,8 +107,11 @@ public struct FittedImputer: Sendable, Equatable, Codable {
     public func apply(_ input: Column) -> Column {
         switch (input.data, fill) {
         case (.number(let values), .number(let v)):
+            // A column with nothing to fill is returned as it is: no copy, no fresh memory.
+            guard values.contains(where: \.isNaN) else { return input }
             return Column(name: input.name, data: .number(values.mapIntoHugePages { $0.isNaN ? v : $0 }))
         case (.boolean(let values), .boolean(let v)):
+            guard values.contains(Column.missingBoolean) else { return input }
             return Column(name: input.name, data: .boolean(values.map { $0 == Column.missingBoolean ? (v ? 1 : 0) : $0 }))
         case (.text(let codes, var dictionary), .text(let v)):
             guard codes.contains(where: { $0 < 0 }) else { return input }  // nothing to fill: no new category
@@ -182,6 +189,35 @@ public struct FittedOneHot: Sendable, Equatable, Codable {
     }
 }
 
+/// The mean and count of the non-missing values among `rows` (all rows when nil), read in
+/// place: bit for bit `Statistics.mean(presentValues(values, rows: rows))`, the same
+/// compensated sum in the same order, without copying the values out first.
+func presentMean(_ values: [Double], rows: [Int]?) -> (mean: Double, count: Int) {
+    var sum = 0.0, compensation = 0.0, count = 0
+    @inline(__always) func add(_ v: Double) {
+        let t = sum + v
+        if abs(sum) >= abs(v) { compensation += (sum - t) + v } else { compensation += (v - t) + sum }
+        sum = t
+        count += 1
+    }
+    values.withUnsafeBufferPointer { v in
+        if let rows { for row in rows where !v[row].isNaN { add(v[row]) } }
+        else { for x in v where !x.isNaN { add(x) } }
+    }
+    return (count == 0 ? .nan : (sum + compensation) / Double(count), count)
+}
+
+/// The sum of squared deviations from `mean` of the non-missing values among `rows`, in
+/// order (as a loop over `presentValues` would add them).
+func presentSquaredDeviations(_ values: [Double], rows: [Int]?, from mean: Double) -> Double {
+    var squares = 0.0
+    values.withUnsafeBufferPointer { v in
+        if let rows { for row in rows where !v[row].isNaN { squares += (v[row] - mean) * (v[row] - mean) } }
+        else { for x in v where !x.isNaN { squares += (x - mean) * (x - mean) } }
+    }
+    return squares
+}
+
 /// The non-missing values among `rows` (all rows when nil), without copying the column.
 func presentValues(_ values: [Double], rows: [Int]?) -> [Double] {
     guard let rows else { return values.filter { !$0.isNaN } }
@@ -203,12 +239,9 @@ public struct StandardScaler: Sendable {
         guard case .number(let values) = column.data else {
             throw LearningError("'\(column.name)' is \(column.type.rawValue); only number columns can be scaled")
         }
-        let present = presentValues(values, rows: rows)
-        guard !present.isEmpty else { throw LearningError("'\(column.name)' has no values to learn a scale from") }
-        let mean = Statistics.mean(present)
-        var squares = 0.0
-        for v in present { squares += (v - mean) * (v - mean) }
-        let deviation = (squares / Double(present.count)).squareRoot()
+        let (mean, count) = presentMean(values, rows: rows)
+        guard count > 0 else { throw LearningError("'\(column.name)' has no values to learn a scale from") }
+        let deviation = (presentSquaredDeviations(values, rows: rows, from: mean) / Double(count)).squareRoot()
         return FittedScaler(column: column.name, mean: mean, deviation: deviation > 0 ? deviation : 1)
     }
 }

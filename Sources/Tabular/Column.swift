@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 
 /// The type a column holds, as the user sees it.
@@ -65,12 +66,21 @@ public struct Column: Sendable, Equatable {
     public static let missingBoolean: UInt8 = 255
 
     public var name: String
-    public var data: ColumnData
+    public var data: ColumnData {
+        didSet { digestCache = DigestCache() }
+    }
+    /// `Table.valuesDigest` of `data` once taken: each data step fingerprints the whole
+    /// table, and most of its columns are the previous step's, unchanged. Copies of the
+    /// column share it (they share the values); changing `data` starts a new one.
+    private(set) var digestCache = DigestCache()
 
     public init(name: String, data: ColumnData) {
         self.name = name
         self.data = data
     }
+
+    /// Equal names and values (a digest taken or not makes no difference).
+    public static func == (lhs: Column, rhs: Column) -> Bool { lhs.name == rhs.name && lhs.data == rhs.data }
 
     public init(name: String, numbers: [Double]) {
         self.init(name: name, data: .number(numbers))
@@ -233,4 +243,10 @@ public enum NumberFormatting {
         }
         return text
     }
+}
+
+/// Holds a column's values digest once computed; 0 means not yet (a digest of 0 is merely
+/// computed again each time).
+final class DigestCache: Sendable {
+    let stored = Atomic<UInt64>(0)
 }

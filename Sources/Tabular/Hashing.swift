@@ -50,7 +50,8 @@ extension Table {
     public func contentHash(valueDigests known: [UInt64?]?) -> String {
         // Columns hash in parallel; their digests combine in column order.
         let digests = Parallel.map(columns.count) { c in
-            Table.digest(of: columns[c], values: known?[c] ?? Table.valuesDigest(columns[c]))
+            if let digest = known?[c] { columns[c].digestCache.stored.store(digest, ordering: .relaxed) }
+            return Table.digest(of: columns[c], values: known?[c] ?? Table.cachedValuesDigest(columns[c]))
         }
         var hasher = FingerprintHasher()
         hasher.combine(UInt64(rowCount))
@@ -64,6 +65,15 @@ extension Table {
         hasher.combine(column.type.rawValue)
         hasher.combine(values)
         return hasher.value
+    }
+
+    /// `valuesDigest`, taken once per column value (`Column.digestCache`).
+    static func cachedValuesDigest(_ column: Column) -> UInt64 {
+        let cached = column.digestCache.stored.load(ordering: .relaxed)
+        if cached != 0 { return cached }
+        let digest = valuesDigest(column)
+        column.digestCache.stored.store(digest, ordering: .relaxed)
+        return digest
     }
 
     /// The digest of a column's values alone, in row order (what `ValueDigest` computes).

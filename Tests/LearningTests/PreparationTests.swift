@@ -35,6 +35,39 @@ struct PreparationTests {
 }
 
 /// The clean stage's column steps, fitted and applied, and their bundle form.
+/// The mean and spread that imputation and scaling learn are read in place, without
+/// copying the present values out; the figures must be bit for bit those of the copy (they
+/// reach the fingerprints that replays compare).
+struct InPlaceStatisticsTests {
+    @Test func meanAndSquaredDeviationsMatchTheCopiedValuesBitForBit() {
+        var state: UInt64 = 11
+        func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 11 }
+        for n in [0, 1, 2, 7, 100, 5_000] {
+            let values = (0..<n).map { _ -> Double in
+                let r = next() % 10
+                return r == 0 ? .nan : Double(Int64(next() % 2_000_001) - 1_000_000) * pow(10, Double(Int(next() % 7) - 3))
+            }
+            for rows in [nil, (0..<n).filter { _ in next() % 3 != 0 }, (0..<n).reversed().map { $0 }] as [[Int]?] {
+                let present = presentValues(values, rows: rows)
+                let (mean, count) = presentMean(values, rows: rows)
+                #expect(count == present.count)
+                #expect(mean.bitPattern == Statistics.mean(present).bitPattern || (mean.isNaN && present.isEmpty))
+                var squares = 0.0
+                for v in present { squares += (v - mean) * (v - mean) }
+                #expect(presentSquaredDeviations(values, rows: rows, from: mean).bitPattern == squares.bitPattern)
+            }
+        }
+    }
+
+    @Test func aColumnWithNothingToFillIsKeptAsItIs() throws {
+        let full = Column(name: "x", numbers: [1, 2, 3])
+        let imputer = try Imputer(strategy: .mean).fit(full, rows: nil)
+        #expect(imputer.apply(full) == full)
+        let holed = Column(name: "x", numbers: [1, .nan, 3])
+        #expect(imputer.apply(holed) == Column(name: "x", numbers: [1, 2, 3]))
+    }
+}
+
 struct CleanStepTests {
     @Test func replaceClipAndCastApplyAsWritten() throws {
         let column = Column(name: "c", numbers: [1, -999, 5, .nan, 100])

@@ -41,6 +41,22 @@ struct SHA256Tests {
         }
     }
 
+    /// A column's digest is taken once and kept with its values; changing the values in
+    /// place (not only replacing the column) must not leave the old digest behind.
+    @Test func contentHashFollowsValuesChangedInPlace() {
+        var table = Table(name: "t", columns: [Column(name: "x", numbers: [1, 2, 3]), Column(name: "s", texts: ["a", nil, "b"])])
+        let before = table.contentHash
+        var column = table.columns[0]
+        let copy = column
+        column.data = .number([1, 2, 4])
+        table.setColumn(column)
+        #expect(table.contentHash != before)
+        #expect(table.contentHash == Table(name: "t", columns: [Column(name: "x", numbers: [1, 2, 4]), table.columns[1]]).contentHash)
+        // The unchanged copy keeps its digest, which is still right for it.
+        #expect(Table(name: "t", columns: [copy, table.columns[1]]).contentHash == before)
+        #expect(Table.cachedValuesDigest(copy) == Table.valuesDigest(copy))
+    }
+
     @Test func contentHashSeesEveryValue() {
         let a = Table(name: "t", columns: [Column(name: "x", numbers: [1, 2, 3])])
         var b = a
