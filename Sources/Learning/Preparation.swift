@@ -166,7 +166,9 @@ public struct FittedOneHot: Sendable, Equatable, Codable {
 
     public var outputNames: [String] { categories.map { "\(column)_\($0)" } }
 
-    /// - Complexity: O(rows × categories), one vectorisable pass per category.
+    /// - Complexity: O(rows × categories) to fill the indicators with zeros, then O(rows):
+    ///   the codes are read twice in all (not once per category, which at 10,000,000 rows
+    ///   and 50 categories meant reading 2 GB).
     public func apply(_ input: Column) -> [Column] {
         var position: [String: Int] = [:]
         for (k, category) in categories.enumerated() { position[category] = k }
@@ -178,13 +180,31 @@ public struct FittedOneHot: Sendable, Equatable, Codable {
             guard case .text(let c, let d) = Column(name: input.name, texts: texts).data else { return [] }
             codes = c; dictionary = d
         }
-        // Per category: a lookup from dictionary code to 0/1, then one map over the codes.
-        let categoryOfCode = dictionary.map { position[$0] ?? -1 }
-        return categories.indices.map { k in
-            let indicator = categoryOfCode.map { $0 == k ? 1.0 : 0.0 }
-            return indicator.withUnsafeBufferPointer { lookup in
-                Column(name: outputNames[k], numbers: codes.mapIntoHugePages { $0 < 0 ? 0 : lookup[Int($0)] })
+        // The rows of each category, grouped by a counting sort over the codes; then each
+        // indicator is zeros with ones at its category's rows.
+        let categoryOfCode = dictionary.map { Int32(position[$0] ?? -1) }
+        var starts = [Int](repeating: 0, count: categories.count + 1)
+        var rowsByCategory = [Int32](repeating: 0, count: codes.count)
+        categoryOfCode.withUnsafeBufferPointer { category in
+            for code in codes where code >= 0 && category[Int(code)] >= 0 { starts[Int(category[Int(code)]) + 1] += 1 }
+            for k in categories.indices { starts[k + 1] += starts[k] }
+            var next = starts
+            rowsByCategory.withUnsafeMutableBufferPointer { grouped in
+                for (row, code) in codes.enumerated() where code >= 0 {
+                    let k = Int(category[Int(code)])
+                    if k >= 0 { grouped[next[k]] = Int32(row); next[k] += 1 }
+                }
             }
+        }
+        return Parallel.map(categories.count) { k in
+            let indicator = [Double](unsafeUninitializedCapacity: codes.count) { buffer, initialized in
+                HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
+                guard let base = buffer.baseAddress else { initialized = 0; return }
+                base.initialize(repeating: 0, count: codes.count)
+                for i in starts[k]..<starts[k + 1] { base[Int(rowsByCategory[i])] = 1 }
+                initialized = codes.count
+            }
+            return Column(name: outputNames[k], numbers: indicator)
         }
     }
 }

@@ -68,6 +68,37 @@ struct InPlaceStatisticsTests {
     }
 }
 
+/// One-hot indicators against their definition (1 where the row's value is the category,
+/// else 0; missing and unseen values all zeros), on random columns whose dictionaries
+/// order the categories differently from the encoder.
+struct OneHotDefinitionTests {
+    @Test func indicatorsMatchTheDefinitionOnRandomColumns() {
+        var state: UInt64 = 5
+        func next(_ bound: Int) -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int(state >> 33) % bound }
+        for trial in 0..<40 {
+            let values = ["a", "b", "c", "d", "é", "日本"]
+            var generator = FixedShuffle.generator(trial)
+            let categories = Array(values.shuffled(using: &generator).prefix(1 + next(5)))
+            let column = Column(name: "x", texts: (0..<(next(300))).map { _ in next(8) == 0 ? nil : values[next(values.count)] })
+            let encoded = FittedOneHot(column: "x", categories: categories).apply(column)
+            #expect(encoded.map(\.name) == categories.map { "x_\($0)" })
+            for (k, indicator) in encoded.enumerated() {
+                let expected = (0..<column.count).map { column.text(at: $0) == categories[k] ? 1.0 : 0.0 }
+                #expect(indicator.data == .number(expected), "trial \(trial), category \(categories[k])")
+            }
+        }
+    }
+}
+
+/// A seeded generator for `shuffled(using:)`.
+enum FixedShuffle {
+    struct Generator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state }
+    }
+    static func generator(_ seed: Int) -> Generator { Generator(state: UInt64(seed) &+ 1) }
+}
+
 struct CleanStepTests {
     @Test func replaceClipAndCastApplyAsWritten() throws {
         let column = Column(name: "c", numbers: [1, -999, 5, .nan, 100])
