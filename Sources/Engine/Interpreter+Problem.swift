@@ -147,6 +147,12 @@ enum ClassLabels {
             var perCode = [Int](repeating: 0, count: dictionary.count)
             for code in codes where code >= 0 { perCode[Int(code)] += 1 }
             for (code, count) in perCode.enumerated() where count > 0 { counts[dictionary[code], default: 0] += count }
+        } else if case .number(let values) = column.data {
+            // Count each distinct value, then write it once (formatting every row's number
+            // took 0.5 s at 10,000,000 rows). Values that print alike share a label.
+            var perValue: [UInt64: Int] = [:]
+            for value in values where !value.isNaN { perValue[value.bitPattern, default: 0] += 1 }
+            for (bits, count) in perValue { counts[NumberFormatting.shortest(Double(bitPattern: bits)), default: 0] += count }
         } else {
             for row in 0..<column.count { if let text = column.text(at: row) { counts[text, default: 0] += 1 } }
         }

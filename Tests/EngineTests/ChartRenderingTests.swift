@@ -45,3 +45,22 @@ struct ChartRenderingTests {
         #expect(Set(ends).count == 1, "\(lines)")
     }
 }
+
+/// A target's classes are counted per distinct number and each written once: the same
+/// labels and counts as writing every row's value, with 0 and -0 and missing values among
+/// them.
+struct ClassLabelTests {
+    @Test func numberClassesMatchCountingEveryRowsText() {
+        var state: UInt64 = 3
+        func next(_ bound: Int) -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int(state >> 33) % bound }
+        let pool: [Double] = [0, -0.0, 1, 1.5, 2, -3, 1e21, .nan]
+        for _ in 0..<30 {
+            let column = Column(name: "y", numbers: (0..<next(200)).map { _ in pool[next(pool.count)] })
+            var expected: [String: Int] = [:]
+            for row in 0..<column.count { if let text = column.text(at: row) { expected[text, default: 0] += 1 } }
+            let classes = ClassLabels.from(column)
+            #expect(Dictionary(uniqueKeysWithValues: classes.counts.map { ($0.label, $0.count) }) == expected)
+            #expect(classes.labels == expected.keys.sorted(by: ClassLabels.precedes))
+        }
+    }
+}
