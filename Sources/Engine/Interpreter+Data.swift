@@ -31,7 +31,7 @@ extension Interpreter {
             throw Diagnostic(.dataError, "\(file): \(error.description)")
         }
         install(result.table, from: DataSource(path: file, checksum: result.checksum, separator: separator, missing: missing.isEmpty ? nil : missing),
-                warnings: result.warnings, contentHash: result.contentHash, missingCounts: result.missingCounts, &step)
+                warnings: result.warnings, missingCounts: result.missingCounts, &step)
         step.recorded = .load(path: argument, name: tableName, separator: separator, missing: missing)
     }
 
@@ -66,16 +66,15 @@ extension Interpreter {
         case .table(let table): query = "table \(table)"
         case .query(let text): query = text
         }
-        let contentHash = result.table.contentHash
-        install(result.table, from: DataSource(path: file, checksum: contentHash, separator: nil, query: query),
-                warnings: result.warnings, contentHash: contentHash, &step)
+        install(result.table, from: DataSource(path: file, checksum: result.table.contentHash, separator: nil, query: query),
+                warnings: result.warnings, &step)
         step.recorded = .load(path: argument, name: tableName, separator: nil, missing: [], sqlite: selection)
     }
 
     /// Makes a freshly read table current, with its source, an empty recipe and no split.
-    /// A reader may have taken the table's content hash and missing counts already.
-    private static func install(_ table: Table, from source: DataSource, warnings: [String], contentHash: String? = nil,
-                                missingCounts: [Int]? = nil, _ step: inout Step) {
+    /// A reader may have counted the missing values already.
+    private static func install(_ table: Table, from source: DataSource, warnings: [String], missingCounts: [Int]? = nil,
+                                _ step: inout Step) {
         let tableName = table.name
         let replacing = step.ws.table(named: tableName) != nil
         step.ws.store(table)
@@ -90,7 +89,6 @@ extension Interpreter {
         step.ws.splits[tableName] = nil
         step.ws.stepsBeforeSplit[tableName] = nil
         step.fingerprint.add("file", source.checksum)
-        step.currentTableHash = contentHash
         step.output.blocks.append(.success((replacing ? "reloaded " : "loaded ") + tableSummary(table, missingCounts: missingCounts)))
         for warning in warnings { step.output.blocks.append(.warning(warning)) }
     }

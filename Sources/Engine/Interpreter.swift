@@ -71,9 +71,6 @@ struct Step {
     var output = Output()
     var recorded: Command
     var fingerprint = Fingerprint()
-    /// The current table's `contentHash`, when the handler already has it (a reader takes
-    /// it while building the table); set only by a handler that leaves the table as it was.
-    var currentTableHash: String?
 }
 
 /// Executes commands: `apply(command, to: workspace)` returns a new workspace and what
@@ -159,7 +156,7 @@ public enum Interpreter {
         if command.spec.fingerprintsData, let table = step.ws.currentTable {
             step.fingerprint.add("rows", "\(table.rowCount)")
             step.fingerprint.add("cols", "\(table.columns.count)")
-            step.fingerprint.add("data", step.currentTableHash ?? table.contentHash)
+            step.fingerprint.add("data", table.contentHash)
         }
         return StepResult(workspace: step.ws, output: step.output, recorded: step.recorded, fingerprint: step.fingerprint)
     }

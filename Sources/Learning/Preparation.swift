@@ -213,18 +213,12 @@ public struct FittedOneHot: Sendable, Equatable, Codable {
 /// place: bit for bit `Statistics.mean(presentValues(values, rows: rows))`, the same
 /// compensated sum in the same order, without copying the values out first.
 func presentMean(_ values: [Double], rows: [Int]?) -> (mean: Double, count: Int) {
-    var sum = 0.0, compensation = 0.0, count = 0
-    @inline(__always) func add(_ v: Double) {
-        let t = sum + v
-        if abs(sum) >= abs(v) { compensation += (sum - t) + v } else { compensation += (v - t) + sum }
-        sum = t
-        count += 1
-    }
+    var sum = Statistics.CompensatedSum(), count = 0
     values.withUnsafeBufferPointer { v in
-        if let rows { for row in rows where !v[row].isNaN { add(v[row]) } }
-        else { for x in v where !x.isNaN { add(x) } }
+        if let rows { for row in rows where !v[row].isNaN { sum.add(v[row]); count += 1 } }
+        else { for x in v where !x.isNaN { sum.add(x); count += 1 } }
     }
-    return (count == 0 ? .nan : (sum + compensation) / Double(count), count)
+    return (count == 0 ? .nan : sum.value / Double(count), count)
 }
 
 /// The sum of squared deviations from `mean` of the non-missing values among `rows`, in

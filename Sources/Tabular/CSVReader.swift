@@ -36,9 +36,8 @@ public struct CSVReadResult: Sendable {
     public var warnings: [String]
     /// `ContentChecksum` of the file's bytes (set by `read(path:)`).
     public var checksum: String = ""
-    /// The table's `contentHash` and each column's `missingCount`, when the reader took
-    /// them as it built the columns (nil: compute them).
-    public var contentHash: String?
+    /// Each column's `missingCount`, when the reader counted them as it built the columns
+    /// (nil: compute them).
     public var missingCounts: [Int]?
 }
 
@@ -264,7 +263,8 @@ private struct CSVParse {
         let table = columnCount == 0 ? Table(name: name, columns: []) : Table(name: name, columns: finished.map(\.column))
         var result = CSVReadResult(table: table, separator: separator, warnings: warnings)
         result.checksum = checksum.hexDigest
-        result.contentHash = table.contentHash(valueDigests: finished.map(\.valuesDigest))
+        // The digests the builders took serve the data fingerprint of the load step.
+        for (column, known) in zip(table.columns, finished) { if let digest = known.valuesDigest { column.keepValuesDigest(digest) } }
         result.missingCounts = zip(finished, table.columns).map { $0.missing ?? $1.missingCount }
         return result
     }
@@ -469,25 +469,10 @@ private final class ColumnBuilder: @unchecked Sendable {
         defer { self.digest = digest; self.missing += missing }
         switch kind {
         case .number:
-            numbers.withUnsafeMutableBufferPointer { target in
-                let out = target.baseAddress! + offset, source = part.numbers
-                digest.add(count) { i in
-                    let value = source[i]
-                    out[i] = value
-                    missing &+= value.isNaN ? 1 : 0
-                    return ValueDigest.word(value)
-                }
-            }
+            missing = Self.copy(count, from: part.numbers, to: &numbers, at: offset, digest: &digest, isMissing: \.isNaN, word: ValueDigest.word)
         case .boolean:
-            booleans.withUnsafeMutableBufferPointer { target in
-                let out = target.baseAddress! + offset, source = part.booleans
-                digest.add(count) { i in
-                    let value = source[i]
-                    out[i] = value
-                    missing &+= value == Column.missingBoolean ? 1 : 0
-                    return UInt64(value)
-                }
-            }
+            missing = Self.copy(count, from: part.booleans, to: &booleans, at: offset, digest: &digest,
+                                isMissing: { $0 == Column.missingBoolean }, word: { UInt64($0) })
         default:
             guard problem == nil else { return }
             let (local, invalid) = part.interner.strings()
@@ -518,6 +503,23 @@ private final class ColumnBuilder: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// Copies `count` values to `target[offset...]`, digesting each; returns how many were missing.
+    @inline(__always)
+    private static func copy<T>(_ count: Int, from source: UnsafePointer<T>, to target: inout [T], at offset: Int,
+                                digest: inout ValueDigest, isMissing: (T) -> Bool, word: (T) -> UInt64) -> Int {
+        var missing = 0
+        target.withUnsafeMutableBufferPointer { buffer in
+            let out = buffer.baseAddress! + offset
+            digest.add(count) { i in
+                let value = source[i]
+                out[i] = value
+                missing &+= isMissing(value) ? 1 : 0
+                return word(value)
+            }
+        }
+        return missing
     }
 
     /// The finished column of `rows` rows (a column no chunk saw a value in is numbers),

@@ -250,3 +250,10 @@ public enum NumberFormatting {
 final class DigestCache: Sendable {
     let stored = Atomic<UInt64>(0)
 }
+
+extension Column {
+    /// Keeps `digest` as the values digest of this column (and its copies): the caller
+    /// (`Table.cachedValuesDigest`, or a reader that took it while building the values)
+    /// vouches that it is `Table.valuesDigest(self)`.
+    func keepValuesDigest(_ digest: UInt64) { digestCache.stored.store(digest, ordering: .relaxed) }
+}

@@ -28,8 +28,7 @@ public struct FingerprintHasher: Sendable {
 
     /// Mixes in a number by its bit pattern.
     public mutating func combine(_ value: Double) {
-        // All NaNs hash alike; -0 and 0 hash alike.
-        combine(value.isNaN ? 0x7ff8_0000_0000_0000 : (value == 0 ? 0 : value.bitPattern))
+        combine(ValueDigest.word(value))  // all NaNs alike; -0 as 0
     }
 
     public var value: UInt64 { state }
@@ -43,16 +42,9 @@ public struct FingerprintHasher: Sendable {
 extension Table {
     /// A fingerprint of names, types and every value; equal tables give equal digests.
     /// - Complexity: O(rows × columns)
-    public var contentHash: String { contentHash(valueDigests: nil) }
-
-    /// `contentHash`, with the `valuesDigest` of some columns already known (a reader takes
-    /// them while it builds the columns, so the values need not be read again).
-    public func contentHash(valueDigests known: [UInt64?]?) -> String {
+    public var contentHash: String {
         // Columns hash in parallel; their digests combine in column order.
-        let digests = Parallel.map(columns.count) { c in
-            if let digest = known?[c] { columns[c].digestCache.stored.store(digest, ordering: .relaxed) }
-            return Table.digest(of: columns[c], values: known?[c] ?? Table.cachedValuesDigest(columns[c]))
-        }
+        let digests = Parallel.map(columns) { Table.digest(of: $0, values: Table.cachedValuesDigest($0)) }
         var hasher = FingerprintHasher()
         hasher.combine(UInt64(rowCount))
         for digest in digests { hasher.combine(digest) }
@@ -72,7 +64,7 @@ extension Table {
         let cached = column.digestCache.stored.load(ordering: .relaxed)
         if cached != 0 { return cached }
         let digest = valuesDigest(column)
-        column.digestCache.stored.store(digest, ordering: .relaxed)
+        column.keepValuesDigest(digest)
         return digest
     }
 

@@ -191,13 +191,25 @@ public enum Statistics {
 
     /// Sum with Neumaier compensation.
     public static func compensatedSum(_ values: [Double]) -> Double {
-        var sum = 0.0, compensation = 0.0
-        for v in values {
+        var sum = CompensatedSum()
+        for v in values { sum.add(v) }
+        return sum.value
+    }
+
+    /// A running sum with Neumaier compensation, for values that are not in one array.
+    public struct CompensatedSum: Sendable {
+        private var sum = 0.0, compensation = 0.0
+
+        public init() {}
+
+        @inline(__always)
+        public mutating func add(_ v: Double) {
             let t = sum + v
             if abs(sum) >= abs(v) { compensation += (sum - t) + v } else { compensation += (v - t) + sum }
             sum = t
         }
-        return sum + compensation
+
+        public var value: Double { sum + compensation }
     }
 
     /// Sample standard deviation by the two-pass formula (numerically stable).
