@@ -174,10 +174,11 @@ public struct ArgumentCursor {
     }
 
     /// Names separated by commas (or spaces) up to the end or one of `stopWords`.
-    mutating func names(_ what: String, stopWords: Set<String> = []) throws -> [String] {
+    mutating func names(_ what: String, stopWords: Set<String> = [], stopAtSettings: Bool = false) throws -> [String] {
         var names: [String] = []
         while let token = current {
             if token.kind == .word, stopWords.contains(token.text) { break }
+            if stopAtSettings, token.kind == .word, index + 1 < tokens.count, tokens[index + 1].kind == .symbol, tokens[index + 1].text == "=" { break }
             if token.kind == .symbol {
                 if token.text == "," { index += 1; continue }
                 throw Diagnostic(.unexpectedInput, "unexpected '\(token.text)'", at: token.range, help: "usage: \(usage)")
@@ -191,13 +192,15 @@ public struct ArgumentCursor {
         return names
     }
 
-    /// A column list or one of the words `numeric` / `categorical`.
+    /// A column list or one of the words `numeric`, `categorical` or `indicators`, up to
+    /// the end, one of `stopWords` or a `key=value` setting.
     mutating func selector(stopWords: Set<String> = []) throws -> ColumnSelector {
         if let token = current, token.kind == .word {
             if token.text == "numeric" { index += 1; return .numeric }
             if token.text == "categorical" { index += 1; return .categorical }
+            if token.text == "indicators" { index += 1; return .indicators }
         }
-        return .columns(try names("columns, 'numeric' or 'categorical'", stopWords: stopWords))
+        return .columns(try names("columns, 'numeric', 'categorical' or 'indicators'", stopWords: stopWords, stopAtSettings: true))
     }
 
     mutating func number(_ what: String) throws -> (value: Double, range: SourceRange) {

@@ -3,10 +3,13 @@ import Tabular
 
 /// Which columns a preparation command applies to. The target is never included.
 public enum ColumnSelector: Sendable, Equatable {
-    /// Every number and boolean column.
+    /// Every number and boolean column the data measured: not the target, and not the
+    /// 0/1 indicator columns an encoding or an imputation made.
     case numeric
     /// Every text column.
     case categorical
+    /// The 0/1 indicator columns the preparation made (one-hot levels, missing flags).
+    case indicators
     case columns([String])
 }
 
@@ -178,9 +181,11 @@ public enum Command: Sendable, Equatable {
     /// `replace VALUE with VALUE in COLUMNS`; nil is `missing`.
     case replace(from: String?, to: String?, columns: [String])
     case clip(columns: [String], bounds: ClipBounds)
-    case impute(selector: ColumnSelector, strategy: ImputeStrategy)
-    case encodeOneHot(selector: ColumnSelector)
-    case scaleStandard(selector: ColumnSelector)
+    /// `impute SELECTOR with STRATEGY [indicator]`.
+    case impute(selector: ColumnSelector, strategy: ImputeStrategy, indicator: Bool)
+    /// A verb with methods (`encode onehot`, `scale robust`, `transform log`, `bin quantile`):
+    /// see `PreparationMethods`.
+    case prepare(verb: String, method: String, selector: ColumnSelector, settings: [Setting])
     case recipe
     case target(column: String, task: Task?)
     case goal(metric: String, comparison: GoalComparison, threshold: Double)
@@ -251,8 +256,7 @@ public enum Command: Sendable, Equatable {
         case .replace: return "replace"
         case .clip: return "clip"
         case .impute: return "impute"
-        case .encodeOneHot: return "encode"
-        case .scaleStandard: return "scale"
+        case .prepare(let verb, _, _, _): return verb
         case .recipe: return "recipe"
         case .target: return "target"
         case .goal: return "goal"

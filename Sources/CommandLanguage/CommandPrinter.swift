@@ -61,7 +61,7 @@ extension Command: CustomStringConvertible {
         case .replace(let from, let to, let columns):
             return "replace \(valueText(from)) with \(valueText(to)) in \(nameList(columns))"
         case .clip(let columns, let bounds): return "clip \(nameList(columns)) \(bounds.text)"
-        case .impute(let selector, let strategy):
+        case .impute(let selector, let strategy, let indicator):
             let how: String
             switch strategy {
             case .mean: how = "mean"
@@ -69,9 +69,15 @@ extension Command: CustomStringConvertible {
             case .mode: how = "mode"
             case .value(let value): how = Double(value) != nil && !value.contains(" ") ? value : quoted(value)
             }
-            return "impute \(selectorText(selector)) with \(how)"
-        case .encodeOneHot(let selector): return "encode onehot \(selectorText(selector))"
-        case .scaleStandard(let selector): return "scale standard \(selectorText(selector))"
+            return "impute \(selectorText(selector)) with \(how)" + (indicator ? " indicator" : "")
+        case .prepare(let verb, let method, let selector, let settings):
+            // `bin` names its columns first (bin age quantile bins=4), the others their method.
+            var text = verb == "bin" ? "bin \(selectorText(selector)) \(method)" : "\(verb) \(method) \(selectorText(selector))"
+            let schema = PreparationMethods.named(verb, method)?.settings
+            for setting in settings {
+                text += " \(setting.key)=" + (schema?.spec(setting.key)?.text(of: setting.value) ?? "\(setting.value)")
+            }
+            return text
         case .recipe: return "recipe"
         case .target(let column, let task): return "target \(nameText(column))" + (task.map { " \($0.rawValue)" } ?? "")
         case .goal(let metric, let comparison, let threshold):
@@ -124,7 +130,7 @@ public func quoted(_ text: String) -> String {
 /// A name printed bare when it lexes back as one word that is not a keyword.
 public func nameText(_ name: String) -> String {
     let reserved: Set<String> = ["numeric", "categorical", "with", "to", "on", "as", "stratify", "where", "in", "desc",
-                                 "between", "and", "iqr", "missing"]
+                                 "between", "and", "iqr", "missing", "indicators", "indicator", "equal", "quantile"]
     let plain = !name.isEmpty && !reserved.contains(name) && name.allSatisfy { c in
         !(c == " " || c == "\t" || c == "#" || c == "\"" || c == "'" || c == "`" || c == "$" || Lexer.symbolCharacters.contains(c))
     }
@@ -148,6 +154,7 @@ func selectorText(_ selector: ColumnSelector) -> String {
     switch selector {
     case .numeric: return "numeric"
     case .categorical: return "categorical"
+    case .indicators: return "indicators"
     case .columns(let names): return nameList(names)
     }
 }

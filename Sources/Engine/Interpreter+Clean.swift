@@ -129,7 +129,7 @@ extension Interpreter {
         let (fitted, after) = try prepare(.clip(columns: columns, bounds: bounds), table, &step)
         var changes: [String] = []
         for (name, fittedStep) in zip(columns, fitted) {
-            guard case .clip(_, let lower, let upper) = fittedStep else { continue }
+            guard let (lower, upper) = fittedStep.as(FittedClip.self).map({ ($0.lower, $0.upper) }) else { continue }
             let old = table.column(named: name)!.numericValues!, new = after.column(named: name)!.numericValues!
             let count = zip(old, new).filter { $0 != $1 && !($0.isNaN && $1.isNaN) }.count
             changes.append("\(name) to \(NumberFormatting.significant(lower, digits: 5))…\(NumberFormatting.significant(upper, digits: 5)) (\(Plural.count(count, "value")) changed)")
@@ -243,8 +243,7 @@ extension Interpreter {
         ws.store(combined)
         ws.loaded[name] = combined
         ws.rowOrigins[name] = nil
-        ws.recipes[name] = Recipe()
-        ws.preparations[name] = FittedRecipe()
+        ws.resetPreparation(of: name)
         ws.loadedSchemas[name] = combined.columns.map { SchemaField(name: $0.name, type: $0.type) }
         let sources = [ws.sources[other]].compactMap { $0 } + (ws.combinedSources[other] ?? [])
         ws.combinedSources[name, default: []] += sources.filter { !(ws.combinedSources[name] ?? []).contains($0) }

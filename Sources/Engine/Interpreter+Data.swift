@@ -83,8 +83,7 @@ extension Interpreter {
         step.ws.loaded[tableName] = table
         step.ws.combinedSources[tableName] = nil
         step.ws.rowOrigins[tableName] = nil
-        step.ws.recipes[tableName] = Recipe()
-        step.ws.preparations[tableName] = FittedRecipe()
+        step.ws.resetPreparation(of: tableName)
         step.ws.loadedSchemas[tableName] = table.columns.map { SchemaField(name: $0.name, type: $0.type) }
         step.ws.splits[tableName] = nil
         step.ws.stepsBeforeSplit[tableName] = nil

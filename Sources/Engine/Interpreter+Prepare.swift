@@ -13,7 +13,7 @@ extension Interpreter {
             throw Diagnostic(.badValue, "'\(name)' is the target; derive a new column instead")
         }
         let replaced = table.column(named: name) != nil
-        let column = try prepare(.derive(name: name, expression: expression), table, &step).table.column(named: name)!
+        let column = try prepare(RecipeStep(DeriveStep(name: name, expression: expression)), table, &step).table.column(named: name)!
         step.output.blocks.append(.success("\(replaced ? "replaced" : "added") \(name) (\(column.type.rawValue), \(column.missingCount) missing)"))
         if case .number(let values) = column.data {
             let infinite = values.reduce(0) { $0 + ($1.isInfinite ? 1 : 0) }
@@ -23,49 +23,78 @@ extension Interpreter {
         }
     }
 
-    static func impute(_ selector: ColumnSelector, _ strategy: ImputeStrategy, _ step: inout Step) throws {
+    static func impute(_ selector: ColumnSelector, _ strategy: ImputeStrategy, indicator: Bool, _ step: inout Step) throws {
         let table = try currentTable(step.ws)
         let names = try resolve(selector, in: table, step.ws, purpose: "impute")
         let missing = names.map { table.column(named: $0)!.missingCount }
-        let fitted = try prepare(.impute(columns: names, strategy: strategy), table, &step).fitted
+        let fitted = try prepare(RecipeStep(ImputeStep(columns: names, strategy: strategy, indicator: indicator)), table, &step).fitted
         var filled: [String] = []
         for (k, fitted) in fitted.enumerated() {
-            guard case .impute(let imputer) = fitted else { continue }
+            guard let imputer = fitted.as(FittedImputer.self) else { continue }
             if missing[k] > 0 || selector != .numeric && selector != .categorical {
-                filled.append("\(imputer.column) (\(missing[k]) with \(imputer.fill.displayText))")
+                filled.append("\(imputer.name) (\(missing[k]) with \(imputer.fill.displayText))")
             }
         }
         step.output.blocks.insert(.success(filled.isEmpty ? "nothing to fill: no missing values in \(Plural.count(names.count, "column"))"
                                            : "filled " + filled.joined(separator: ", ")), at: 0)
+        let flags = fitted.compactMap { $0.as(FittedImputer.self)?.indicator }
+        if indicator {
+            step.output.blocks.insert(.note(flags.isEmpty ? "no indicator columns: no column had missing values in the fitting rows"
+                                            : "added \(Plural.count(flags.count, "indicator column")): " + listText(flags)), at: 1)
+        }
     }
 
-    static func encodeOneHot(_ selector: ColumnSelector, _ step: inout Step) throws {
+    /// A verb with methods (`encode onehot`, `scale robust`, …): resolves the columns the
+    /// method takes and its settings, fits it through `prepare`, and says what it made.
+    static func prepareColumns(_ verb: String, _ methodName: String, _ selector: ColumnSelector, _ given: [Command.Setting], _ step: inout Step) throws {
+        guard let method = PreparationMethods.named(verb, methodName) else {
+            throw Diagnostic(.badValue, "unknown \(verb) method '\(methodName)'")
+        }
         let table = try currentTable(step.ws)
-        let names = try resolve(selector, in: table, step.ws, purpose: "encode")
-        let fitted = try prepare(.oneHot(columns: names), table, &step).fitted
-        let encoders = fitted.compactMap { step -> FittedOneHot? in if case .oneHot(let e) = step { return e }; return nil }
-        let made = encoders.map { "\($0.column) → \($0.categories.count)" }
-        var blocks: [Output.Block] = []
-        switch names.count {
-        case 0: blocks.append(.success("no text columns to encode"))
-        case 1...4: blocks.append(.success("encoded " + made.joined(separator: ", ") + " columns"))
+        var names = try resolve(selector, in: table, step.ws, purpose: verb)
+        if method.takes == .numbers, selector == .numeric { names = names.filter { table.column(named: $0)!.type == .number } }
+        let settings = try learning { try method.settings.resolve(given.map { ($0.key, $0.value) }, algorithm: "\(verb) \(methodName)") }
+        var target: String?
+        if method.needsTarget {
+            guard let chosen = step.ws.target, table.column(named: chosen.column) != nil else {
+                throw Diagnostic(.notReady, "\(verb) \(methodName) learns from the target, and none is chosen",
+                                 help: "choose the column to predict first: target COLUMN")
+            }
+            target = chosen.column
+        }
+        let fitted = try prepare(method.step(columns: names, settings: settings, target: target), table, &step).fitted
+        step.output.blocks.insert(contentsOf: outcome(of: verb, methodName, names: names, fitted: fitted, table: table, step.ws), at: 0)
+        if verb == "encode" { warnAboutIdentifiers(fitted, table, &step) }
+    }
+
+    /// What a method step made, as the lines that open its output.
+    private static func outcome(of verb: String, _ method: String, names: [String], fitted: [FittedStep], table: Table, _ ws: Workspace) -> [Output.Block] {
+        switch verb {
+        case "encode":
+            let made = fitted.map { part -> (column: String, count: Int) in
+                (part.column ?? "", part.as(FittedOneHot.self)?.outputNames.count ?? 1)
+            }
+            let total = made.reduce(0) { $0 + $1.count }
+            let list = made.map { "\($0.column) → \($0.count)" }
+            switch names.count {
+            case 0: return [.success("no text columns to encode")]
+            case 1...4: return [.success("encoded " + list.joined(separator: ", ") + " column" + (total == 1 ? "" : "s"))]
+            default:
+                return [.success("encoded \(names.count) text columns into \(Plural.count(total, "column"))"), .note(list.joined(separator: ", "))]
+            }
+        case "scale":
+            return [.success("scaled \(Plural.count(names.count, "column")) \(ScaleMethod(rawValue: method)?.outcome ?? "")")]
         default:
-            blocks.append(.success("encoded \(names.count) text columns into \(Plural.count(encoders.reduce(0) { $0 + $1.categories.count }, "column"))"))
-            blocks.append(.note(made.joined(separator: ", ")))
-        }
-        step.output.blocks.insert(contentsOf: blocks, at: 0)
-        // A column with nearly as many categories as rows is an identifier, not a feature.
-        let rows = step.ws.splits[table.name]?.trainingRows?.count ?? table.rowCount
-        for encoder in encoders where encoder.categories.count > 20 && encoder.categories.count * 4 > rows {
-            step.output.blocks.append(.warning("'\(encoder.column)' has \(encoder.categories.count) categories in \(rows) rows: its columns mostly single out rows, which a model learns by heart; consider 'drop \(Tabular.Expression.quoteIdentifier(encoder.column))' first"))
+            return [.success("\(verb) \(method): \(Plural.count(names.count, "column"))")]
         }
     }
 
-    static func scaleStandard(_ selector: ColumnSelector, _ step: inout Step) throws {
-        let table = try currentTable(step.ws)
-        let names = try resolve(selector, in: table, step.ws, purpose: "scale").filter { table.column(named: $0)!.type == .number || selector != .numeric }
-        _ = try prepare(.scale(columns: names), table, &step)
-        step.output.blocks.insert(.success("scaled \(Plural.count(names.count, "column")) to mean 0 and standard deviation 1"), at: 0)
+    /// A column with nearly as many categories as rows is an identifier, not a feature.
+    private static func warnAboutIdentifiers(_ fitted: [FittedStep], _ table: Table, _ step: inout Step) {
+        let rows = step.ws.splits[table.name]?.trainingRows?.count ?? table.rowCount
+        for encoder in fitted.compactMap({ $0.as(FittedOneHot.self) }) where encoder.categories.count > 20 && encoder.categories.count * 4 > rows {
+            step.output.blocks.append(.warning("'\(encoder.name)' has \(encoder.categories.count) categories in \(rows) rows: its columns mostly single out rows, which a model learns by heart; consider 'drop \(Tabular.Expression.quoteIdentifier(encoder.name))' first"))
+        }
     }
 
     /// `recipe`: the current table's preparation, each step as asked and what it learned.
@@ -78,15 +107,17 @@ extension Interpreter {
         }
         // Each step's fitted parts follow one another in the stored preparation.
         var fitted = (step.ws.preparations[table.name] ?? FittedRecipe()).steps[...]
+        let counts = step.ws.fittedCounts[table.name] ?? []
         var lines: [String] = []
         for (k, recipeStep) in steps.enumerated() {
-            let parts = fitted.prefix(recipeStep.fittedCount)
-            fitted = fitted.dropFirst(recipeStep.fittedCount)
+            let count = k < counts.count ? counts[k] : 0
+            let parts = fitted.prefix(count)
+            fitted = fitted.dropFirst(count)
             let beforeSplit = recipeStep.isLearned && k < (step.ws.stepsBeforeSplit[table.name] ?? 0)
             lines.append("\(String(k + 1).leftPadded(3))  \(recipeStep.text)" + (beforeSplit ? "  (before the split: learned from every row)" : ""))
             guard recipeStep.isLearned else { continue }
             let shown = 12
-            for part in parts.prefix(shown) { lines.append("       " + part.learnedText) }
+            for part in parts.prefix(shown) where !part.learnedText.isEmpty { lines.append("       " + part.learnedText) }
             if parts.count > shown { lines.append("       … \(parts.count - shown) more") }
         }
         step.output.blocks.append(.text(lines.joined(separator: "\n")))
@@ -123,11 +154,23 @@ extension Interpreter {
         let target = ws.target?.column
         switch selector {
         case .numeric:
-            return table.columns.filter { $0.type.isNumeric && $0.name != target }.map(\.name)
+            let indicators = ws.numericIncludesIndicators ? [] : ws.indicatorColumns(of: table.name)
+            return table.columns.filter { $0.type.isNumeric && $0.name != target && !indicators.contains($0.name) }.map(\.name)
         case .categorical:
             return table.columns.filter { $0.type == .text && $0.name != target }.map(\.name)
+        case .indicators:
+            let indicators = ws.indicatorColumns(of: table.name)
+            return table.columns.filter { $0.type.isNumeric && $0.name != target && indicators.contains($0.name) }.map(\.name)
         case .columns(let names):
-            for name in names where table.column(named: name) == nil { throw noSuchColumn(name, table) }
+            for name in names where table.column(named: name) == nil {
+                // A column an earlier step replaced is named with the step, not just missed.
+                let replacedBy = ws.preparations[table.name]?.steps.last { $0.column == name && ($0.as(FittedOneHot.self) != nil) }
+                if let encoder = replacedBy?.as(FittedOneHot.self) {
+                    throw Diagnostic(.noSuchColumn, "'\(name)' was one-hot encoded into \(listText(encoder.outputNames)), so it is no longer a column",
+                                     help: "select its indicators by name, or 'indicators' for all of them")
+                }
+                throw noSuchColumn(name, table)
+            }
             if let target, names.contains(target) {
                 throw Diagnostic(.badValue, "'\(target)' is the target; \(purpose) works on features only")
             }
@@ -136,37 +179,9 @@ extension Interpreter {
     }
 }
 
-extension RecipeStep {
-    /// The command verb that adds the step.
-    var verb: String {
-        switch self {
-        case .derive: return "derive"
-        case .drop: return "drop"
-        case .select: return "select"
-        case .rename: return "rename"
-        case .cast: return "cast"
-        case .replace: return "replace"
-        case .clip: return "clip"
-        case .impute: return "impute"
-        case .oneHot: return "encode"
-        case .scale: return "scale"
-        }
-    }
-}
-
-extension FittedStep {
-    /// What the step learned, for `recipe`.
-    var learnedText: String {
-        switch self {
-        case .derive, .drop, .rename, .cast, .replace: return ""
-        case .clip(let column, let lower, let upper):
-            return "\(column): \(NumberFormatting.significant(lower, digits: 5)) to \(NumberFormatting.significant(upper, digits: 5))"
-        case .impute(let imputer): return "\(imputer.column) ← \(imputer.fill.displayText)"
-        case .oneHot(let encoder):
-            let shown = encoder.categories.prefix(8).joined(separator: ", ") + (encoder.categories.count > 8 ? ", …" : "")
-            return "\(encoder.column): \(Plural.count(encoder.categories.count, "category", plural: "categories")) (\(shown))"
-        case .scale(let scaler):
-            return "\(scaler.column): mean \(NumberFormatting.significant(scaler.mean, digits: 4)), sd \(NumberFormatting.significant(scaler.deviation, digits: 4))"
-        }
+extension Workspace {
+    /// The 0/1 indicator columns the table's preparation made (one-hot levels, missing flags).
+    func indicatorColumns(of table: String) -> Set<String> {
+        preparations[table]?.indicatorColumns ?? []
     }
 }

@@ -8,7 +8,7 @@ extension Interpreter {
     static func target(_ name: String, _ task: Task?, _ step: inout Step) throws {
         let table = try currentTable(step.ws)
         guard let column = table.column(named: name) else {
-            let encoded = (step.ws.preparations[table.name]?.steps ?? []).contains { if case .oneHot(let e) = $0 { return e.column == name }; return false }
+            let encoded = (step.ws.preparations[table.name]?.steps ?? []).contains { $0.as(FittedOneHot.self)?.name == name }
             if encoded {
                 throw Diagnostic(.noSuchColumn, "'\(name)' was one-hot encoded, so it is no longer a column",
                                  help: "run 'undo' back to before 'encode', set the target first, then encode: the target is never encoded")

@@ -123,9 +123,8 @@ public enum Interpreter {
             case .clip(let names, let bounds): try clip(names, bounds, &step)
             // prepare
             case .derive(let name, let expression): try derive(name, expression, &step)
-            case .impute(let selector, let strategy): try impute(selector, strategy, &step)
-            case .encodeOneHot(let selector): try encodeOneHot(selector, &step)
-            case .scaleStandard(let selector): try scaleStandard(selector, &step)
+            case .impute(let selector, let strategy, let indicator): try impute(selector, strategy, indicator: indicator, &step)
+            case .prepare(let verb, let method, let selector, let settings): try prepareColumns(verb, method, selector, settings, &step)
             case .recipe: try recipe(&step)
             // problem
             case .target(let name, let task): try target(name, task, &step)

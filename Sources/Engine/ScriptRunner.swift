@@ -53,6 +53,7 @@ public struct ScriptRunner {
             return (.dataError, 0)
         }
         loop.recordedVersion = recordedVersion
+        session.followRules(ofFingerprintVersion: recordedVersion)
         for (index, line) in lines.enumerated() {
             progress?(index + 1, lines.count)
             let started = DispatchTime.now().uptimeNanoseconds

@@ -52,6 +52,12 @@ public final class Session {
         workspace.parameters = overrides
     }
 
+    /// Gives the workspace the meaning commands had when a journal of that fingerprint
+    /// version was recorded, so it replays as it ran (see `Fingerprint.version`).
+    public func followRules(ofFingerprintVersion version: Int) {
+        if version <= 2 { workspace.numericIncludesIndicators = true }
+    }
+
     public var journalPath: String? { journal?.path }
 
     /// Runs a parsed command; also returns the fingerprint it produced, for replays. A

@@ -25,6 +25,12 @@ public struct Workspace: Sendable {
     /// Per table: what those steps learned (from the training rows once a split exists),
     /// as applied to the current table and carried by every model trained on it.
     public var preparations: [String: FittedRecipe] = [:]
+    /// Per table: how many fitted steps each recipe step made, in order (`recipe` shows
+    /// each step's own).
+    public var fittedCounts: [String: [Int]] = [:]
+    /// Whether `numeric` also selects the 0/1 indicator columns an encoding or imputation
+    /// made, as it did in journals of fingerprints v1 and v2 (which replay with it).
+    public var numericIncludesIndicators = false
     /// Per table: the columns as loaded (the input schema a model asks for).
     public var loadedSchemas: [String: [SchemaField]] = [:]
     /// Per table: how its rows are divided into training and test rows.
@@ -68,6 +74,15 @@ public struct Workspace: Sendable {
     mutating func addPreparation(_ step: RecipeStep, fitted: [FittedStep], to table: String) {
         recipes[table, default: Recipe()].steps.append(step)
         preparations[table, default: FittedRecipe()].steps += fitted
+        fittedCounts[table, default: []].append(fitted.count)
+    }
+
+    /// Starts a table's preparation again (a fresh load, or a combination that makes the
+    /// steps so far part of the data).
+    mutating func resetPreparation(of table: String) {
+        recipes[table] = Recipe()
+        preparations[table] = FittedRecipe()
+        fittedCounts[table] = []
     }
 
     /// The loaded rows behind the table's current rows: its recipe's input.

@@ -42,7 +42,7 @@ struct RecipeTests {
         var present = fold.compactMap { input.column(named: "bill_length_mm")!.number(at: $0) }
         let median = Statistics.quantiles(selectingIn: &present, [0.5])[0]
         let fill = fitted.steps.compactMap { step -> Double? in
-            if case .impute(let imputer) = step, imputer.column == "bill_length_mm", case .number(let v) = imputer.fill { return v }
+            if let imputer = step.as(FittedImputer.self), imputer.name == "bill_length_mm", case .number(let v) = imputer.fill { return v }
             return nil
         }
         #expect(fill == [median])

@@ -27,7 +27,7 @@ struct PreparationTests {
         let training = Column(name: "c", texts: ["b", "a", "b"])
         let encoder = try OneHotEncoder().fit(training, rows: nil)
         #expect(encoder.categories == ["a", "b"])
-        let later = encoder.apply(Column(name: "c", texts: ["a", "z", nil, "b"]))
+        let later = try encoder.apply(Column(name: "c", texts: ["a", "z", nil, "b"])).columns
         #expect(later.map(\.name) == ["c_a", "c_b"])
         #expect(later[0].numericValues == [1, 0, 0, 0])
         #expect(later[1].numericValues == [0, 0, 0, 1])
@@ -72,7 +72,7 @@ struct InPlaceStatisticsTests {
 /// else 0; missing and unseen values all zeros), on random columns whose dictionaries
 /// order the categories differently from the encoder.
 struct OneHotDefinitionTests {
-    @Test func indicatorsMatchTheDefinitionOnRandomColumns() {
+    @Test func indicatorsMatchTheDefinitionOnRandomColumns() throws {
         var state: UInt64 = 5
         func next(_ bound: Int) -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int(state >> 33) % bound }
         for trial in 0..<40 {
@@ -80,7 +80,7 @@ struct OneHotDefinitionTests {
             var generator = FixedShuffle.generator(trial)
             let categories = Array(values.shuffled(using: &generator).prefix(1 + next(5)))
             let column = Column(name: "x", texts: (0..<(next(300))).map { _ in next(8) == 0 ? nil : values[next(values.count)] })
-            let encoded = FittedOneHot(column: "x", categories: categories).apply(column)
+            let encoded = try FittedOneHot(column: "x", categories: categories).apply(column).columns
             #expect(encoded.map(\.name) == categories.map { "x_\($0)" })
             for (k, indicator) in encoded.enumerated() {
                 let expected = (0..<column.count).map { column.text(at: $0) == categories[k] ? 1.0 : 0.0 }

@@ -30,18 +30,23 @@ extension CommandTable {
                 return .derive(name: name.text, expression: try c.expression(from: start))
             }),
         CommandSpec(
-            name: "impute", stage: .prepare, usage: "impute SELECTOR with mean|median|mode|VALUE",
+            name: "impute", stage: .prepare, usage: "impute SELECTOR with mean|median|mode|VALUE [indicator]",
             summary: "fill missing values with a statistic learned from the training rows, or a value",
             details: """
-            SELECTOR is a list of columns, 'numeric' (number and boolean columns) or
-            'categorical' (text columns); the target is never included. Once a split
-            exists the statistic is learned from the training rows only. The learned value
-            is stored with every model trained afterwards and applied again at prediction.
+            SELECTOR is a list of columns, 'numeric' (the measured number and boolean
+            columns), 'categorical' (text columns) or 'indicators'; the target is never
+            included. Once a split exists the statistic is learned from the training rows
+            only. The learned value is stored with every model trained afterwards and applied
+            again at prediction. With 'indicator', each column that had missing values in
+            the training rows gets a 0/1 column COLUMN_missing beside it, 1 where a value was
+            filled, so a model can learn from the gap itself.
             """,
-            examples: ["impute numeric with median", "impute categorical with mode", "impute sex with \"unknown\""],
+            examples: ["impute numeric with median", "impute categorical with mode", "impute sex with \"unknown\"",
+                       "impute age with median indicator"],
             kind: .dataStep,
             complete: { words in
                 if words.last == "with" { return [.words(["mean", "median", "mode"])] }
+                if words.count >= 2, words[words.count - 2] == "with" { return [.words(["indicator"])] }
                 return words.isEmpty ? [.words(["numeric", "categorical"]), .column] : [.column, .words(["with"])]
             },
             parse: { c in
@@ -55,40 +60,32 @@ extension CommandTable {
                 case (.word, "mode"): strategy = .mode
                 default: strategy = .value(token.text)
                 }
+                let indicator = c.takeWord("indicator")
                 try c.expectEnd()
-                return .impute(selector: selector, strategy: strategy)
+                return .impute(selector: selector, strategy: strategy, indicator: indicator)
             }),
-        CommandSpec(
-            name: "encode", stage: .prepare, usage: "encode onehot SELECTOR",
-            summary: "replace text columns by one 0/1 column per category",
+        methodCommand(
+            "encode", summary: "replace text columns by numbers: one-hot indicators, ordinal codes, frequencies or target means",
             details: """
-            Categories are learned from the training rows once a split exists. A new column
-            is named COLUMN_CATEGORY. At prediction, unseen categories and missing values
-            encode as all zeros. The columns are dense (8 bytes per row and category): an
-            encoding that needs more than a quarter of the machine's memory is refused, and
-            a column with nearly as many categories as rows (an identifier) gets a warning.
+            Levels are learned from the training rows once a split exists. A level not seen
+            in training is handled as the method's 'unseen' setting says. One-hot columns are
+            dense (8 bytes per row and level): an encoding that needs more than a quarter of
+            the machine's memory is refused, and a column with nearly as many levels as rows
+            (an identifier) gets a warning. Methods and their settings:
             """,
-            examples: ["encode onehot categorical", "encode onehot island, sex"], kind: .dataStep,
-            complete: { words in words.isEmpty ? [.words(["onehot"])] : [.words(["categorical"]), .column] },
-            parse: { c in
-                try c.expectWord("onehot")
-                return .encodeOneHot(selector: try c.selector())
-            }),
-        CommandSpec(
-            name: "scale", stage: .prepare, usage: "scale standard SELECTOR",
-            summary: "centre number columns and divide by their standard deviation",
-            details: "Mean and standard deviation are learned from the training rows once a split exists.",
-            examples: ["scale standard numeric", "scale standard bill_length_mm"], kind: .dataStep,
-            complete: { words in words.isEmpty ? [.words(["standard"])] : [.words(["numeric"]), .column] },
-            parse: { c in
-                try c.expectWord("standard")
-                return .scaleStandard(selector: try c.selector())
-            }),
+            examples: ["encode onehot categorical", "encode onehot island, sex drop=first", "encode onehot city min_frequency=0.01 unseen=other"]),
+        methodCommand(
+            "scale", summary: "centre and divide number columns by a spread learned from the training rows",
+            details: """
+            The centre and spread are learned from the training rows once a split exists;
+            'numeric' leaves out booleans and the 0/1 indicator columns. Methods:
+            """,
+            examples: ["scale standard numeric", "scale robust income", "scale minmax bill_length_mm"]),
         CommandSpec(
             name: "recipe", stage: .prepare, usage: "recipe",
             summary: "show the current table's preparation steps and what each learned",
             details: """
-            Every derive, drop, impute, encode and scale since the table was loaded, as it
+            Every derive, drop, impute, encode, scale and transform since the table was loaded, as it
             was asked for, with the values it learned: fill values, categories, means and
             standard deviations. Learned steps learn from the training rows once a split
             exists (a step before the split learned from every row, which leaks the test
@@ -98,4 +95,53 @@ extension CommandTable {
             examples: ["recipe"], kind: .inspection, complete: { _ in [] },
             parse: { c in try c.expectEnd(); return .recipe }),
     ]
+}
+
+extension CommandTable {
+    /// The entry of a verb whose methods `PreparationMethods` lists: `VERB METHOD SELECTOR
+    /// [key=value …]`, or for `bin` `bin SELECTOR METHOD [key=value …]`. Usage, help,
+    /// completion and parsing all read the methods and their settings from there.
+    static func methodCommand(_ verb: String, summary: String, details: String, examples: [String]) -> CommandSpec {
+        let methods = PreparationMethods.methods(of: verb)
+        let names = methods.map(\.name)
+        let columnsFirst = verb == "bin"
+        let options = methods.contains { !$0.settings.specs.isEmpty } ? " [key=value ...]" : ""
+        let usage = columnsFirst ? "\(verb) SELECTOR \(names.joined(separator: "|"))" + options
+                                 : "\(verb) \(names.joined(separator: "|")) SELECTOR" + options
+        return CommandSpec(
+            name: verb, stage: .prepare, usage: usage, summary: summary,
+            details: details + "\n" + PreparationMethods.reference(of: verb),
+            examples: examples, kind: .dataStep,
+            complete: { words in
+                let method = columnsFirst ? words.first(where: names.contains) : words.first
+                guard let method, let found = PreparationMethods.named(verb, method) else {
+                    return columnsFirst && !words.isEmpty ? [.words(names), .column] : columnsFirst ? [.words(["numeric"]), .column] : [.words(names)]
+                }
+                let used = Set(words.compactMap { $0.split(separator: "=").first.map(String.init) })
+                let settings = found.settings.keys.filter { !used.contains($0) }.map { $0 + "=" }
+                let selectors = found.takes == .numbers ? ["numeric", "indicators"] : ["categorical"]
+                return [.words(settings + (words.count <= 1 && !columnsFirst ? selectors : [])), .column]
+            },
+            parse: { c in
+                func methodWord() throws -> PreparationMethod {
+                    let token = try c.value("a method (\(names.joined(separator: ", ")))")
+                    guard let method = PreparationMethods.named(verb, token.text) else {
+                        throw Diagnostic(.badValue, "unknown \(verb) method '\(token.text)'", at: token.range,
+                                         help: Suggestions.didYouMean(token.text, among: names) ?? "methods: " + names.joined(separator: ", "))
+                    }
+                    return method
+                }
+                let method: PreparationMethod, selector: ColumnSelector
+                if columnsFirst {
+                    selector = try c.selector(stopWords: Set(names))
+                    method = try methodWord()
+                } else {
+                    method = try methodWord()
+                    selector = try c.selector()
+                }
+                let settings = try c.settings(method.settings)
+                return .prepare(verb: verb, method: method.name, selector: selector,
+                                settings: settings.map { Command.Setting(key: $0.key, value: $0.value) })
+            })
+    }
 }
