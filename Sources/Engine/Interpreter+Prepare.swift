@@ -46,21 +46,31 @@ extension Interpreter {
 
     /// A verb with methods (`encode onehot`, `scale robust`, …): resolves the columns the
     /// method takes and its settings, fits it through `prepare`, and says what it made.
-    static func prepareColumns(_ verb: String, _ methodName: String, _ selector: ColumnSelector, _ given: [Command.Setting], _ step: inout Step) throws {
+    static func prepareColumns(_ verb: String, _ methodName: String, _ selector: ColumnSelector, _ given: [Command.Setting], _ step: inout Step,
+                               _ context: EngineContext) throws {
         guard let method = PreparationMethods.named(verb, methodName) else {
             throw Diagnostic(.badValue, "unknown \(verb) method '\(methodName)'")
         }
         let table = try currentTable(step.ws)
         var names = try resolve(selector, in: table, step.ws, purpose: verb)
         if method.takes == .numbers, selector == .numeric { names = names.filter { table.column(named: $0)!.type == .number } }
-        let settings = try learning { try method.settings.resolve(given.map { ($0.key, $0.value) }, algorithm: "\(verb) \(methodName)") }
-        var target: String?
+        let settings = try learning {
+            try method.settings.resolve(given.map { ($0.key, $0.value) }, algorithm: "\(verb) \(methodName)", makeSeed: context.makeSeed)
+        }
+        // A seed chosen now is recorded, so a replay deals the same folds.
+        let seeds = method.settings.specs.filter { $0.defaultValue == .randomSeed && !given.map(\.key).contains($0.key) }
+        if !seeds.isEmpty {
+            step.recorded = .prepare(verb: verb, method: methodName, selector: selector,
+                                     settings: given + seeds.map { Command.Setting(key: $0.key, value: settings[$0.key]!) })
+        }
+        var target: PreparationTarget?
         if method.needsTarget {
             guard let chosen = step.ws.target, table.column(named: chosen.column) != nil else {
                 throw Diagnostic(.notReady, "\(verb) \(methodName) learns from the target, and none is chosen",
                                  help: "choose the column to predict first: target COLUMN")
             }
-            target = chosen.column
+            guard chosen.task != .clustering else { throw Diagnostic(.notReady, "\(verb) \(methodName) needs a target to predict") }
+            target = PreparationTarget(column: chosen.column, classification: chosen.task == .classification)
         }
         let fitted = try prepare(method.step(columns: names, settings: settings, target: target), table, &step).fitted
         step.output.blocks.insert(contentsOf: outcome(of: verb, methodName, names: names, fitted: fitted, table: table, step.ws), at: 0)
@@ -72,7 +82,7 @@ extension Interpreter {
         switch verb {
         case "encode":
             let made = fitted.map { part -> (column: String, count: Int) in
-                (part.column ?? "", part.as(FittedOneHot.self)?.outputNames.count ?? 1)
+                (part.column ?? "", part.as(FittedOneHot.self)?.outputNames.count ?? part.as(FittedLevelEncoding.self)?.outputs.count ?? 1)
             }
             let total = made.reduce(0) { $0 + $1.count }
             let list = made.map { "\($0.column) → \($0.count)" }
@@ -84,6 +94,14 @@ extension Interpreter {
             }
         case "scale":
             return [.success("scaled \(Plural.count(names.count, "column")) \(ScaleMethod(rawValue: method)?.outcome ?? "")")]
+        case "bin":
+            let made = fitted.compactMap { $0.as(FittedBins.self) }.map { "\($0.name) → \($0.edges.count - 1)" }
+            return [.success("binned \(Plural.count(names.count, "column"))" + (made.isEmpty ? "" : ": " + made.joined(separator: ", ")) + " bins")]
+        case "transform":
+            var blocks: [Output.Block] = [.success("transformed \(Plural.count(names.count, "column")) with \(method)")]
+            let lambdas = fitted.compactMap { part in part.as(FittedPowerTransform.self).flatMap { t in t.lambda.map { "\(t.name) λ=\(NumberFormatting.significant($0, digits: 4))" } } }
+            if !lambdas.isEmpty { blocks.append(.note(lambdas.joined(separator: ", "))) }
+            return blocks
         default:
             return [.success("\(verb) \(method): \(Plural.count(names.count, "column"))")]
         }

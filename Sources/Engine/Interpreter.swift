@@ -124,7 +124,7 @@ public enum Interpreter {
             // prepare
             case .derive(let name, let expression): try derive(name, expression, &step)
             case .impute(let selector, let strategy, let indicator): try impute(selector, strategy, indicator: indicator, &step)
-            case .prepare(let verb, let method, let selector, let settings): try prepareColumns(verb, method, selector, settings, &step)
+            case .prepare(let verb, let method, let selector, let settings): try prepareColumns(verb, method, selector, settings, &step, context)
             case .recipe: try recipe(&step)
             // problem
             case .target(let name, let task): try target(name, task, &step)

@@ -118,3 +118,43 @@ struct TargetStepTests {
         guard case .shown = session.run("predict logistic on raw") else { Issue.record("predict at the prompt failed"); return }
     }
 }
+
+/// Every transform's parity: the preparation a bundle carries, applied to the raw rows,
+/// gives bit for bit the features training produced. Cross-fitted steps (encode target)
+/// give the training rows out-of-fold values by design, so those compare on the test rows.
+struct TransformParityTests {
+    static let variants: [[String]] = [
+        ["impute numeric with median indicator", "impute sex with mode indicator",
+         "encode onehot island drop=first min_frequency=60 unseen=other", "transform yeo-johnson body_mass_g",
+         "transform log1p bill_depth_mm", "bin flipper_length_mm quantile bins=4", "encode onehot flipper_length_mm, sex",
+         "scale robust numeric", "scale minmax indicators"],
+        ["impute numeric with mean", "impute categorical with mode", "encode ordinal island", "encode frequency sex",
+         "transform yeo-johnson numeric standardize=false", "scale standard numeric"],
+        ["impute numeric with median", "impute categorical with mode", "encode target island seed=3", "encode onehot sex drop=if_binary",
+         "bin year equal bins=2", "transform sqrt flipper_length_mm", "clip bill_length_mm iqr k=1.5"],
+    ]
+
+    @Test(arguments: variants)
+    func aBundlesPreparationGivesTheFeaturesTrainingMade(steps: [String]) throws {
+        _ = repositoryRoot
+        let folder = NSTemporaryDirectory() + "mlw-parity-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let session = Session()
+        try runAll(session, ["load datasets/penguins.csv", "target species", "split 0.75 stratify seed=11"] + steps
+                   + ["train logistic max_iter=2000", "export model logistic to \"\(folder)/model\" force"])
+        let ws = session.workspace
+        let model = try ModelBundle.load(folder + "/model")
+        let raw = try #require(ws.recipeInput(of: "penguins"))
+        let prepared = try Scorer.prepare(raw, for: model)
+        let trained = try #require(ws.currentTable)
+        let crossFitted = steps.contains { $0.hasPrefix("encode target") }
+        let rows = crossFitted ? try #require(ws.splits["penguins"]?.testRows) : Array(0..<trained.rowCount)
+        for feature in model.features {
+            let made = try #require(prepared.column(named: feature)?.numericValues, "\(feature) is not made")
+            let learned = try #require(trained.column(named: feature)?.numericValues)
+            let same = rows.allSatisfy { made[$0].bitPattern == learned[$0].bitPattern }
+            #expect(same, "\(feature) differs: \(steps)")
+        }
+        #expect(model.features.count >= 6)
+    }
+}

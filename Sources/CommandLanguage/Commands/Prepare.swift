@@ -81,6 +81,24 @@ extension CommandTable {
             'numeric' leaves out booleans and the 0/1 indicator columns. Methods:
             """,
             examples: ["scale standard numeric", "scale robust income", "scale minmax bill_length_mm"]),
+        methodCommand(
+            "transform", summary: "replace number columns by a function of them: log, log1p, sqrt or a fitted power transform",
+            details: """
+            Skewed amounts (incomes, prices, counts) become closer to symmetric, which suits
+            linear models. log, log1p and sqrt refuse values outside their domain, naming
+            the row, at the prompt and at prediction; yeo-johnson takes any number and
+            learns its λ from the training rows once a split exists. Missing stays missing.
+            Functions:
+            """,
+            examples: ["transform log1p income", "transform yeo-johnson numeric", "transform yeo-johnson price standardize=false"]),
+        methodCommand(
+            "bin", summary: "replace number columns by the index of their bin (0, 1, …), edges learned from the training rows",
+            details: """
+            Values beyond the outer edges fall in the first or last bin; repeated quantiles
+            are merged, so a column may get fewer bins than asked. Missing stays missing.
+            'encode onehot' then makes one indicator per bin. Methods:
+            """,
+            examples: ["bin age quantile bins=4", "bin income equal bins=10"]),
         CommandSpec(
             name: "recipe", stage: .prepare, usage: "recipe",
             summary: "show the current table's preparation steps and what each learned",

@@ -13,14 +13,14 @@ public struct PreparationMethod: Sendable {
     public let takes: ColumnKind
     /// Whether it learns from the target (which must then be set).
     public let needsTarget: Bool
-    private let make: @Sendable (_ columns: [String], _ settings: Settings, _ target: String?) -> RecipeStep
+    private let make: @Sendable (_ columns: [String], _ settings: Settings, _ target: PreparationTarget?) -> RecipeStep
 
     public enum ColumnKind: Sendable {
         case numbers, categories
     }
 
     init(_ verb: String, _ name: String, _ summary: String, takes: ColumnKind, settings: SettingsSchema = SettingsSchema([]),
-         needsTarget: Bool = false, make: @escaping @Sendable ([String], Settings, String?) -> RecipeStep) {
+         needsTarget: Bool = false, make: @escaping @Sendable ([String], Settings, PreparationTarget?) -> RecipeStep) {
         self.verb = verb
         self.name = name
         self.summary = summary
@@ -30,10 +30,21 @@ public struct PreparationMethod: Sendable {
         self.make = make
     }
 
-    /// The recipe step for these columns and resolved settings (`target`: the target
-    /// column, for the methods that need it).
-    public func step(columns: [String], settings: Settings, target: String?) -> RecipeStep {
+    /// The recipe step for these columns and resolved settings (`target`: the target, for
+    /// the methods that need it).
+    public func step(columns: [String], settings: Settings, target: PreparationTarget?) -> RecipeStep {
         make(columns, settings, target)
+    }
+}
+
+/// The target a method learns from.
+public struct PreparationTarget: Sendable {
+    public var column: String
+    public var classification: Bool
+
+    public init(column: String, classification: Bool) {
+        self.column = column
+        self.classification = classification
     }
 }
 
@@ -44,6 +55,25 @@ public enum PreparationMethods {
                           settings: OneHotOptions.settings) { columns, settings, _ in
             RecipeStep(OneHotStep(columns: columns, options: OneHotOptions(settings)))
         },
+        PreparationMethod("encode", "ordinal", "each level's rank among the sorted levels (0, 1, …; unseen -1)", takes: .categories,
+                          settings: unseenSettings) { columns, settings, _ in
+            RecipeStep(LevelEncodingStep(columns: columns, method: .ordinal, unseen: UnseenLevelPolicy(rawValue: settings.word("unseen"))!))
+        },
+        PreparationMethod("encode", "frequency", "each level's share of the training rows (unseen 0)", takes: .categories,
+                          settings: unseenSettings) { columns, settings, _ in
+            RecipeStep(LevelEncodingStep(columns: columns, method: .frequency, unseen: UnseenLevelPolicy(rawValue: settings.word("unseen"))!))
+        },
+        PreparationMethod("encode", "target", "each level's target mean, shrunk to the overall mean, cross-fitted on the training rows (unseen: the overall mean)",
+                          takes: .categories, settings: SettingsSchema([
+                            SettingSpec("folds", "folds of the cross-fitting that encodes the training rows", forms: [.whole(2...100)], default: .value(.whole(5))),
+                            SettingSpec("smooth", "shrinkage towards the overall mean: auto (empirical Bayes) or a weight in rows",
+                                        forms: [.word(["auto"]), .number(0...1e9)], default: .value(.word("auto"))),
+                            SettingSpec("seed", "seed of the folds", forms: [.whole(0...Int.max)], default: .randomSeed),
+                          ] + unseenSettings.specs), needsTarget: true) { columns, settings, target in
+            RecipeStep(TargetEncodingStep(columns: columns, target: target!.column, classification: target!.classification,
+                                          folds: settings.whole("folds")!, smooth: settings["smooth"]?.numberValue,
+                                          seed: UInt64(settings.whole("seed")!), unseen: UnseenLevelPolicy(rawValue: settings.word("unseen"))!))
+        },
         PreparationMethod("scale", "standard", "subtract the mean, divide by the standard deviation", takes: .numbers) { columns, _, _ in
             RecipeStep(ScaleStep(columns: columns, method: .standard))
         },
@@ -53,7 +83,40 @@ public enum PreparationMethods {
         PreparationMethod("scale", "robust", "subtract the median, divide by the interquartile range", takes: .numbers) { columns, _, _ in
             RecipeStep(ScaleStep(columns: columns, method: .robust))
         },
+        PreparationMethod("transform", "log", "the natural logarithm (values above 0)", takes: .numbers) { columns, _, _ in
+            RecipeStep(TransformStep(columns: columns, function: .log))
+        },
+        PreparationMethod("transform", "log1p", "log(1 + x), for counts and amounts that can be 0", takes: .numbers) { columns, _, _ in
+            RecipeStep(TransformStep(columns: columns, function: .log1p))
+        },
+        PreparationMethod("transform", "sqrt", "the square root (values of 0 or more)", takes: .numbers) { columns, _, _ in
+            RecipeStep(TransformStep(columns: columns, function: .sqrt))
+        },
+        PreparationMethod("transform", "yeo-johnson", "a power transform with λ learned to make the values most normal, for any numbers",
+                          takes: .numbers, settings: SettingsSchema([
+                            SettingSpec("standardize", "scale to mean 0 and standard deviation 1 afterwards (as scikit-learn's PowerTransformer)",
+                                        forms: [.boolean], default: .value(.boolean(true))),
+                          ])) { columns, settings, _ in
+            RecipeStep(TransformStep(columns: columns, function: .yeoJohnson, standardize: settings["standardize"] == .boolean(true)))
+        },
+        PreparationMethod("bin", "equal", "bins of equal width between the training rows' minimum and maximum", takes: .numbers,
+                          settings: binSettings) { columns, settings, _ in
+            RecipeStep(BinStep(columns: columns, method: .equal, bins: settings.whole("bins")!))
+        },
+        PreparationMethod("bin", "quantile", "bins of equal counts, edges at the training rows' quantiles", takes: .numbers,
+                          settings: binSettings) { columns, settings, _ in
+            RecipeStep(BinStep(columns: columns, method: .quantile, bins: settings.whole("bins")!))
+        },
     ]
+
+    static let unseenSettings = SettingsSchema([
+        SettingSpec("unseen", "a level not seen in training: ignore (the unseen value) or error", forms: [.word(UnseenLevelPolicy.allCases.map(\.rawValue))],
+                    default: .value(.word("ignore"))),
+    ])
+
+    static let binSettings = SettingsSchema([
+        SettingSpec("bins", "how many bins", forms: [.whole(2...1000)], default: .value(.whole(5))),
+    ])
 
     public static func named(_ verb: String, _ name: String) -> PreparationMethod? {
         all.first { $0.verb == verb && $0.name == name }

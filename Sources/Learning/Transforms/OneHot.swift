@@ -99,20 +99,20 @@ public struct OneHotEncoder: Sendable {
         self.options = options
     }
 
+    /// The most distinct values a number column may have to be one-hot encoded.
+    static let mostNumberLevels = 100
+
     /// Learns the levels present in the given rows (all rows when nil), sorted, and which
     /// are rare and which indicator is dropped.
     public func fit(_ column: Column, rows: [Int]?) throws -> FittedOneHot {
-        if column.type == .number {
-            throw LearningError("'\(column.name)' holds numbers; one-hot encoding is for categories",
-                                help: "encode text columns, e.g. 'encode onehot categorical', or make bins first: bin \(column.name) quantile bins=5")
+        let (levels, levelCounts) = try fittedLevels(column, rows: rows)
+        // A number column is encoded when it holds a few codes (a bin, a rating); a
+        // measurement would make a column per value.
+        if column.type == .number, levels.count > Self.mostNumberLevels {
+            throw LearningError("'\(column.name)' holds \(levels.count) different numbers; one-hot encoding is for categories (at most \(Self.mostNumberLevels) values of a number column)",
+                                help: "make bins first: bin \(Tabular.Expression.quoteIdentifier(column.name)) quantile bins=5, then encode them")
         }
-        if column.type == .date {
-            throw LearningError("'\(column.name)' holds dates; one-hot encoding is for categories",
-                                help: "derive a part of the date first: derive \(column.name)_month = month(\(column.name))")
-        }
-        let counts = levelCounts(column, rows: rows)
-        let levels = counts.keys.sorted()
-        guard !levels.isEmpty else { throw LearningError("'\(column.name)' has no values to learn categories from") }
+        let counts = Dictionary(uniqueKeysWithValues: zip(levels, levelCounts))
         var frequent = levels, infrequent: [String] = []
         if let minFrequency = options.minFrequency {
             let fitted = rows?.count ?? column.count
@@ -132,19 +132,6 @@ public struct OneHotEncoder: Sendable {
             }
         }
         return FittedOneHot(column: column.name, categories: frequent, infrequent: infrequent, dropped: dropped, unseen: options.unseen)
-    }
-
-    /// How often each level occurs among `rows` (missing values left out).
-    private func levelCounts(_ column: Column, rows: [Int]?) -> [String: Int] {
-        let (codes, dictionary) = column.levelCodes()
-        var counts = [Int](repeating: 0, count: dictionary.count)
-        codes.withUnsafeBufferPointer { c in
-            if let rows { for row in rows where c[row] >= 0 { counts[Int(c[row])] += 1 } }
-            else { for code in c where code >= 0 { counts[Int(code)] += 1 } }
-        }
-        var result: [String: Int] = [:]
-        for (k, level) in dictionary.enumerated() where counts[k] > 0 { result[level, default: 0] += counts[k] }
-        return result
     }
 }
 
@@ -239,7 +226,10 @@ public struct FittedOneHot: FittedTransform {
 
     public func check(against table: Table) throws {
         let column = try requiredColumn(name, in: table)
-        guard column.type != .number else { throw PreparationError.corrupt("it one-hot encodes '\(column.name)', a number column") }
+        guard column.type != .date else { throw PreparationError.corrupt("it one-hot encodes '\(column.name)', a date column") }
+        if column.type == .number, let wrong = (categories + infrequent + dropped).first(where: { Double($0) == nil }) {
+            throw PreparationError.corrupt("it one-hot encodes '\(column.name)', a number column, but its level '\(wrong)' is not a number")
+        }
         let known = categories + infrequent + dropped
         guard !outputNames.isEmpty, Set(known).count == known.count else {
             throw PreparationError.corrupt("its categories are empty or repeated")
