@@ -39,6 +39,7 @@ extension EngineError {
         case .corrupt(let message): self = .corrupt(message)
         case .missing(let message): self = .missing(message)
         case .cannotWrite(let message): self = .cannotWrite(message)
+        case .row: self = .input(error.description)
         }
     }
 }

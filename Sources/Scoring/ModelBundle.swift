@@ -252,16 +252,20 @@ public enum ModelBundle {
         }
     }
 
-    /// Scores a CSV file with a bundle: the input columns plus predictions.
-    public static func predict(bundle path: String, input: String) throws -> Table {
+    /// Scores a CSV or JSON Lines file with a bundle: its rows as read (every CSV column
+    /// as text, so the output echoes each value as written), with predictions, and the rows
+    /// that could not be scored, handled as `policy` says.
+    /// - Throws: `ScoringError` (a damaged bundle, an unreadable input, a missing column,
+    ///   or under `fail` the first row that cannot be scored).
+    public static func predict(bundle path: String, input: String, policy: RowErrorPolicy = .fail) throws -> ScoredRows {
         let model = try load(path)
         let table: Table
         // New rows are read as the training file was: its missing-value markers too.
         let missing = model.dataSources.first?.missing ?? []
-        do { table = try TableReader.read(path: input, name: "input", missing: missing).table } catch let error as CSVError {
+        do { table = try TableReader.read(path: input, name: "input", missing: missing, asText: true).table } catch let error as CSVError {
             if error.line == nil, !FileManager.default.isReadableFile(atPath: input) { throw ScoringError.missing(error.description) }
             throw ScoringError.input("\(input): \(error.description)")
         }
-        return try Scorer.scoredTable(model, rawTable: table)
+        return try Scorer.scoredRows(model, rawTable: table, policy: policy, markers: Set(CSVReader.missingMarkers + missing))
     }
 }

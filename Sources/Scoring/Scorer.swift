@@ -43,6 +43,17 @@ public enum Scorer {
     /// stand in for it.
     /// - Throws: `ScoringError.input` naming every missing column at once, or a value of the wrong type.
     public static func conform(_ table: Table, to schema: [SchemaField], keeping extra: [String] = []) throws -> Table {
+        let (conformed, problems) = try conform(table, to: schema, keeping: extra, markers: [], collecting: false)
+        precondition(problems.isEmpty, "problems are thrown unless collected")
+        return conformed
+    }
+
+    /// As `conform(_:to:keeping:)`. With `collecting`, a value that does not convert is
+    /// missing and its row a `RowProblem`, instead of an error; `markers` are values that
+    /// mean missing in columns read as text (`CSVReader.missingMarkers` and the training
+    /// file's own).
+    static func conform(_ table: Table, to schema: [SchemaField], keeping extra: [String], markers: Set<String>,
+                        collecting: Bool) throws -> (table: Table, problems: [RowProblem]) {
         let missing = schema.map(\.name).filter { table.column(named: $0) == nil }
         if !missing.isEmpty {
             let listed = missing.prefix(10).map { "'\($0)'" }.joined(separator: ", ") + (missing.count > 10 ? ", …" : "")
@@ -52,19 +63,26 @@ public enum Scorer {
         }
         let kept = schema.map(\.name) + extra.filter { name in !schema.contains { $0.name == name } && table.column(named: name) != nil }
         var result = Table(name: table.name, columns: kept.map { table.column(named: $0)! }, rowCount: table.rowCount)
+        var problems: [RowProblem] = []
+        func refuse(_ row: Int, _ field: SchemaField, _ text: String, _ wanted: String) throws {
+            let problem = RowProblem(row: row, column: field.name, value: text, reason: "'\(field.name)' should hold \(wanted)")
+            guard collecting else { throw ScoringError.row(problem) }
+            problems.append(problem)
+        }
         for field in schema {
             let column = table.column(named: field.name)!
-            if column.type == field.type { continue }
-            let texts = (0..<column.count).map { column.text(at: $0) }
+            if column.type == field.type && (field.type != .text || markers.isEmpty) { continue }
+            let texts = (0..<column.count).map { row in column.text(at: row).flatMap { markers.contains($0) ? nil : $0 } }
             switch field.type {
             case .text:
                 result.setColumn(Column(name: field.name, texts: texts))
             case .number:
                 var numbers: [Double] = []
+                numbers.reserveCapacity(texts.count)
                 for (row, text) in texts.enumerated() {
                     guard let text else { numbers.append(.nan); continue }
-                    guard let value = Double(text) else {
-                        throw ScoringError.input("column '\(field.name)' should hold numbers, but row \(row + 1) has '\(text)'")
+                    guard let value = NumberParsing.parseDouble(text) else {
+                        try refuse(row, field, text, "numbers"); numbers.append(.nan); continue
                     }
                     numbers.append(value)
                 }
@@ -76,7 +94,7 @@ public enum Scorer {
                     case nil: flags.append(Column.missingBoolean)
                     case "true", "1": flags.append(1)
                     case "false", "0": flags.append(0)
-                    default: throw ScoringError.input("column '\(field.name)' should hold true/false, but row \(row + 1) has '\(text!)'")
+                    default: try refuse(row, field, text!, "true/false"); flags.append(Column.missingBoolean)
                     }
                 }
                 result.setColumn(Column(name: field.name, data: .boolean(flags)))
@@ -84,15 +102,13 @@ public enum Scorer {
                 var seconds: [Double] = []
                 for (row, text) in texts.enumerated() {
                     guard let text else { seconds.append(.nan); continue }
-                    guard let value = Dates.parse(text) else {
-                        throw ScoringError.input("column '\(field.name)' should hold ISO 8601 dates, but row \(row + 1) has '\(text)'")
-                    }
+                    guard let value = Dates.parse(text) else { try refuse(row, field, text, "ISO 8601 dates"); seconds.append(.nan); continue }
                     seconds.append(value)
                 }
                 result.setColumn(Column(name: field.name, data: .date(seconds)))
             }
         }
-        return result
+        return (result, problems)
     }
 
     /// The raw rows conformed and prepared as the model was trained.
@@ -113,20 +129,130 @@ public enum Scorer {
     /// The input table plus `prediction` and, for classifiers, `probability_<class>`.
     public static func scoredTable(_ model: ScoringModel, rawTable: Table) throws -> Table {
         let prediction = try score(model, rawTable: rawTable)
-        var output = rawTable
-        output.removeColumns(named: Set(["prediction"] + model.classes.map { "probability_\($0)" }))
+        var output = withPredictions(rawTable, prediction, model, at: Array(0..<rawTable.rowCount))
         output.name = rawTable.name
+        return output
+    }
+
+    /// Scores raw rows, doing with a row that cannot be scored (a value that does not
+    /// convert, a value a step refuses, a feature left missing) what `policy` says: `fail`
+    /// throws naming the first, `skip` leaves it out of the output, `null` keeps it with an
+    /// empty prediction. The output keeps the input's columns as they were read.
+    /// - Parameter markers: values that mean missing in input columns read as text.
+    /// - Throws: `ScoringError.input` (a missing column; any row problem under `fail`).
+    public static func scoredRows(_ model: ScoringModel, rawTable: Table, policy: RowErrorPolicy, markers: Set<String> = []) throws -> ScoredRows {
+        let (conformed, conformProblems) = try conform(rawTable, to: model.inputSchema, keeping: [], markers: markers, collecting: policy != .fail)
+        var problems = conformProblems
+        var bad = Set(problems.map(\.row))
+        var report = PreparationReport()
+        // A step refuses the rows it cannot take all at once; they are set aside and the
+        // rest prepared again (every fitted step works row by row).
+        var prepared: Table, good: [Int]
+        while true {
+            good = (0..<rawTable.rowCount).filter { !bad.contains($0) }
+            let subset = good.count == rawTable.rowCount ? conformed : conformed.gathering(good)
+            report = PreparationReport()
+            do {
+                prepared = try model.preparation.apply(to: subset, report: &report)
+                break
+            } catch PreparationError.rows(let rows, let column, let reason) {
+                for row in rows.map({ good[$0] }) {
+                    let problem = RowProblem(row: row, column: column, value: rawTable.column(named: column)?.text(at: row), reason: reason)
+                    guard policy != .fail else { throw ScoringError.row(problem) }
+                    problems.append(problem)
+                    bad.insert(row)
+                }
+            } catch let error as PreparationError {
+                throw ScoringError.input(error.description)
+            }
+        }
+        // Features left missing or infinite.
+        let vectors = try featureVectors(prepared, features: model.features)
+        var unusable = Set<Int>()
+        for (j, values) in vectors.enumerated() {
+            for (k, value) in values.enumerated() where !value.isFinite && !unusable.contains(k) {
+                let reason = value.isNaN ? "feature '\(model.features[j])' is missing; the model needs every feature"
+                                         : "feature '\(model.features[j])' is infinite; the model needs finite numbers"
+                let problem = RowProblem(row: good[k], column: model.features[j], value: rawTable.column(named: model.features[j])?.text(at: good[k]),
+                                         reason: reason)
+                guard policy != .fail else { throw ScoringError.row(problem) }
+                unusable.insert(k)
+                problems.append(problem)
+            }
+        }
+        let scorable = (0..<good.count).filter { !unusable.contains($0) }
+        let (matrix, _) = DesignMatrix.gathering(vectors, rows: scorable.count == good.count ? nil : scorable)
+        let prediction = model.estimator.predict(matrix)
+        let scoredRows = scorable.map { good[$0] }
+        problems.sort { $0.row < $1.row }
+        let output = policy == .skip ? rawTable.gathering(scoredRows) : rawTable
+        let at = policy == .skip ? Array(0..<scoredRows.count) : scoredRows
+        return ScoredRows(table: withPredictions(output, prediction, model, at: at), problems: problems, unseenLevels: report.unseenLevels)
+    }
+
+    /// `table` plus `prediction` and, for classifiers, `probability_<class>`: the
+    /// predictions at rows `at` (in order), missing elsewhere.
+    static func withPredictions(_ table: Table, _ prediction: Prediction, _ model: ScoringModel, at rows: [Int]) -> Table {
+        var output = table
+        output.removeColumns(named: Set(["prediction"] + model.classes.map { "probability_\($0)" }))
+        let n = table.rowCount
         switch prediction {
         case .classes(let probabilities, let k):
-            output.setColumn(Column(name: "prediction", texts: prediction.classIndices.map { model.classes[$0] }))
+            var labels = [String?](repeating: nil, count: n)
+            for (i, c) in prediction.classIndices.enumerated() { labels[rows[i]] = model.classes[c] }
+            output.setColumn(Column(name: "prediction", texts: labels))
             for (c, label) in model.classes.enumerated() {
-                output.setColumn(Column(name: "probability_\(label)", numbers: (0..<rawTable.rowCount).map { probabilities[$0 * k + c] }))
+                var values = [Double](repeating: .nan, count: n)
+                for i in rows.indices { values[rows[i]] = probabilities[i * k + c] }
+                output.setColumn(Column(name: "probability_\(label)", numbers: values))
             }
-        case .values(let values):
+        case .values(let predicted):
+            var values = [Double](repeating: .nan, count: n)
+            for i in rows.indices { values[rows[i]] = predicted[i] }
             output.setColumn(Column(name: "prediction", numbers: values))
         case .clusters(let ids):
-            output.setColumn(Column(name: "prediction", numbers: ids.map(Double.init)))
+            var values = [Double](repeating: .nan, count: n)
+            for i in rows.indices { values[rows[i]] = Double(ids[i]) }
+            output.setColumn(Column(name: "prediction", numbers: values))
         }
         return output
     }
+}
+
+/// What `mlw predict` does with a row it cannot score.
+public enum RowErrorPolicy: String, Sendable, CaseIterable {
+    /// Stop at the first, naming it (exit 65).
+    case fail
+    /// Leave the row out of the output.
+    case skip
+    /// Keep the row, with an empty prediction.
+    case null
+}
+
+/// A row of the input that could not be scored.
+public struct RowProblem: Sendable, Equatable {
+    /// 0-based, among the input's rows.
+    public var row: Int
+    public var column: String
+    /// The input's value in that column, when the input has the column.
+    public var value: String?
+    public var reason: String
+
+    public init(row: Int, column: String, value: String?, reason: String) {
+        self.row = row
+        self.column = column
+        self.value = value
+        self.reason = reason
+    }
+
+    /// The reason and the value found.
+    public var text: String { reason + (value.map { ", found '\($0)'" } ?? "") }
+}
+
+/// Scored rows, the rows that could not be scored, and per column how many rows held a
+/// level not seen in training (encoded as the model's `unseen` setting says).
+public struct ScoredRows: Sendable {
+    public var table: Table
+    public var problems: [RowProblem]
+    public var unseenLevels: [String: Int]
 }

@@ -9,16 +9,19 @@ public enum ScoringError: Error, Equatable, Sendable, CustomStringConvertible {
     case missing(String)
     /// A bundle cannot be written (73).
     case cannotWrite(String)
+    /// One row of the input cannot be scored (65); the others could be.
+    case row(RowProblem)
 
     public var description: String {
         switch self {
         case .input(let message), .corrupt(let message), .missing(let message), .cannotWrite(let message): return message
+        case .row(let problem): return "row \(problem.row + 1): \(problem.text)"
         }
     }
 
     public var exitStatus: Int32 {
         switch self {
-        case .input, .corrupt: return 65
+        case .input, .corrupt, .row: return 65
         case .missing: return 66
         case .cannotWrite: return 73
         }

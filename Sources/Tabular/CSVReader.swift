@@ -60,7 +60,9 @@ public enum CSVReader {
     /// - Complexity: O(bytes), spread over all cores.
     ///   - progress: called between parts of a long read with the bytes read so far, the
     ///     file's size and the records read so far.
-    public static func read(path: String, name: String, separator: UInt8? = nil, missing: [String] = [],
+    /// - Parameter asText: every column read as text, each value as written (unquoted), and
+    ///   only an empty field missing: what `mlw predict` echoes, byte for byte.
+    public static func read(path: String, name: String, separator: UInt8? = nil, missing: [String] = [], asText: Bool = false,
                             isCancelled: @escaping @Sendable () -> Bool = { false }, progress: ReadProgress? = nil) throws -> CSVReadResult {
         if let separator { try check(separator: separator) }
         // Non-blocking, so a named pipe with no writer cannot hang open(); cleared below.
@@ -75,7 +77,7 @@ public enum CSVReader {
         case S_IFIFO, S_IFSOCK:
             // A pipe (`/dev/stdin`, `<(cmd)`, a named pipe): read it to its end, then parse.
             let bytes = try readStream(fd, path: path, isCancelled: isCancelled)
-            return try parse(bytes: bytes, name: name, separator: separator, missing: missing, isCancelled: isCancelled)
+            return try parse(bytes: bytes, name: name, separator: separator, missing: missing, asText: asText, isCancelled: isCancelled)
         default:
             throw CSVError(line: nil, message: "'\(path)' is a device, not a CSV file")
         }
@@ -88,20 +90,21 @@ public enum CSVReader {
         let buffer = UnsafeBufferPointer(start: mapping.assumingMemoryBound(to: UInt8.self), count: size)
         var parse = CSVParse(buffer: buffer, name: name, separator: separator, isCancelled: isCancelled)
         parse.missing = missing
+        parse.asText = asText
         parse.releasesParsedPages = true
         parse.progress = progress.map { report in { bytes, rows in report(bytes, size, rows) } }
         return try parse.run()
     }
 
     /// Parses CSV bytes into a table.
-    public static func parse(bytes: [UInt8], name: String, separator: UInt8? = nil, missing: [String] = [],
+    public static func parse(bytes: [UInt8], name: String, separator: UInt8? = nil, missing: [String] = [], asText: Bool = false,
                              isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> CSVReadResult {
-        try parse(bytes: bytes, name: name, separator: separator, missing: missing, chunks: nil, isCancelled: isCancelled)
+        try parse(bytes: bytes, name: name, separator: separator, missing: missing, chunks: nil, asText: asText, isCancelled: isCancelled)
     }
 
     /// As `parse(bytes:…)`; `chunks` forces that many parallel chunks whatever the size
     /// (tests check that any chunking gives what one chunk gives).
-    static func parse(bytes: [UInt8], name: String, separator: UInt8?, missing: [String] = [], chunks: Int?,
+    static func parse(bytes: [UInt8], name: String, separator: UInt8?, missing: [String] = [], chunks: Int?, asText: Bool = false,
                       isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> CSVReadResult {
         if let separator { try check(separator: separator) }
         guard !bytes.isEmpty else { throw CSVError(line: nil, message: "the file is empty (no header line)") }
@@ -109,6 +112,7 @@ public enum CSVReader {
             var parse = CSVParse(buffer: buffer, name: name, separator: separator, isCancelled: isCancelled)
             parse.forcedChunks = chunks
             parse.missing = missing
+            parse.asText = asText
             return try parse.run()
         }
     }
@@ -170,6 +174,8 @@ private struct CSVParse {
     var forcedChunks: Int?
     /// Field values that mean "missing" besides the usual ones.
     var missing: [String] = []
+    /// Every column text, no type inferred (dates neither).
+    var asText = false
     /// The buffer is a read-only file mapping whose pages can be given back once parsed.
     var releasesParsedPages = false
     /// Called between waves with the bytes parsed so far and the records read.
@@ -234,7 +240,7 @@ private struct CSVParse {
         // memory (which the kernel must zero) is then the table and one wave's regions.
         let wave = max(1, ProcessInfo.processInfo.activeProcessorCount)
         let regions = (0..<min(wave, chunks.count)).map { _ in ChunkRegion(rows: estimates.max() ?? 1, columns: columnCount) }
-        let builders = names.map { ColumnBuilder(name: $0, capacity: estimates.reduce(0, +)) }
+        let builders = names.map { ColumnBuilder(name: $0, capacity: estimates.reduce(0, +), infersDates: !asText) }
         var checksum = ChecksumScan(buffer: UnsafeRawBufferPointer(buffer))
         var chunkOffsets: [Int] = []
         var rows = 0
@@ -242,7 +248,8 @@ private struct CSVParse {
             let indices = first..<min(chunks.count, first + wave)
             let results = Parallel.map(indices.count) { j in
                 var parser = ChunkParser(buffer: buffer, separator: separator, columnCount: columnCount, missing: missing, isCancelled: isCancelled)
-                return parser.parse(range: chunks[first + j], region: regions[j], textColumns: nil)
+                parser.onlyEmptyIsMissing = asText
+                return parser.parse(range: chunks[first + j], region: regions[j], textColumns: asText ? Set(0..<columnCount) : nil)
             }
             if results.contains(where: { $0.interrupted }) || isCancelled() { throw Interrupted() }
             if let failure = results.compactMap(\.failure).first {
@@ -415,9 +422,13 @@ private final class ColumnBuilder: @unchecked Sendable {
     /// Text that is not UTF-8, in the first chunk that has it.
     private(set) var problem: CSVError?
 
-    init(name: String, capacity: Int) {
+    /// Whether a finished text column whose values all read as dates becomes dates.
+    let infersDates: Bool
+
+    init(name: String, capacity: Int, infersDates: Bool = true) {
         self.name = name
         self.capacity = capacity
+        self.infersDates = infersDates
     }
 
     /// An array of `count` trivial values, not yet written. Every value is written (by a
@@ -535,7 +546,8 @@ private final class ColumnBuilder: @unchecked Sendable {
             return (Column(name: name, data: .boolean(booleans)), missing, digest.value)
         default:
             codes.removeLast(capacity - rows)
-            let column = Column(name: name, data: .text(codes: codes, dictionary: dictionary)).inferringDates()
+            let text = Column(name: name, data: .text(codes: codes, dictionary: dictionary))
+            let column = infersDates ? text.inferringDates() : text
             // A column that became dates is digested as dates, later.
             return column.type == .text ? (column, missing, digest.value) : (column, nil, nil)
         }
@@ -718,6 +730,8 @@ private struct ChunkParser {
     let fastNumbers: Bool
     /// The caller's missing-value markers, as bytes.
     let extraMissing: [[UInt8]]
+    /// Only an empty field is missing; `NA` and the other markers are text as written.
+    var onlyEmptyIsMissing = false
 
     init(buffer: UnsafeBufferPointer<UInt8>, separator: UInt8, columnCount: Int, missing: [String],
          isCancelled: @escaping @Sendable () -> Bool) {
@@ -806,6 +820,7 @@ private struct ChunkParser {
     @inline(__always)
     private func isMissing(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         if n == 0 { return true }
+        if onlyEmptyIsMissing { return false }
         for marker in extraMissing where marker.count == n {
             if marker.withUnsafeBufferPointer({ memcmp($0.baseAddress!, p, n) == 0 }) { return true }
         }
@@ -883,5 +898,43 @@ public enum ColumnNames {
             names.append(candidate)
         }
         return names
+    }
+}
+
+extension CSVReader {
+    /// The line of the file on which each of `rows` (0-based data records) starts, for
+    /// messages about rows: records may span lines (quoted line breaks) and blank lines
+    /// are skipped, so it is counted, not computed. Nil for what is not a regular file (a
+    /// pipe cannot be read twice).
+    public static func lineNumbers(of rows: Set<Int>, inFile path: String) -> [Int: Int]? {
+        guard !rows.isEmpty else { return [:] }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size > 0 else { return nil }
+        let size = Int(info.st_size)
+        guard let mapping = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapping != MAP_FAILED else { return nil }
+        defer { munmap(mapping, size) }
+        let bytes = UnsafeBufferPointer(start: mapping.assumingMemoryBound(to: UInt8.self), count: size)
+        var result: [Int: Int] = [:]
+        var line = 1, record = -1  // the header is record -1
+        var i = 0
+        let last = rows.max()!
+        while i < size, record <= last {
+            // At a line start: a blank line is no record.
+            if bytes[i] == newline { line += 1; i += 1; continue }
+            if bytes[i] == carriageReturn, i + 1 >= size || bytes[i + 1] == newline { i += 1; continue }
+            if rows.contains(record) { result[record] = line }
+            var quoted = false
+            while i < size {
+                let byte = bytes[i]
+                i += 1
+                if byte == UInt8(ascii: "\"") { quoted.toggle() }
+                else if byte == newline { line += 1; if !quoted { break } }
+            }
+            record += 1
+        }
+        return result
     }
 }

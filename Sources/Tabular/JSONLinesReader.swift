@@ -139,10 +139,13 @@ public enum TableReader {
         return name.hasSuffix(".jsonl") || name.hasSuffix(".ndjson")
     }
 
-    public static func read(path: String, name: String, separator: UInt8? = nil, missing: [String] = [],
+    /// - Parameter asText: CSV columns read as text, each value as written (JSON Lines keep
+    ///   their JSON types).
+    public static func read(path: String, name: String, separator: UInt8? = nil, missing: [String] = [], asText: Bool = false,
                             isCancelled: @escaping @Sendable () -> Bool = { false }, progress: ReadProgress? = nil) throws -> CSVReadResult {
         guard isJSONLines(path) else {
-            return try CSVReader.read(path: path, name: name, separator: separator, missing: missing, isCancelled: isCancelled, progress: progress)
+            return try CSVReader.read(path: path, name: name, separator: separator, missing: missing, asText: asText,
+                                      isCancelled: isCancelled, progress: progress)
         }
         var result = try JSONLinesReader.read(path: path, name: name, isCancelled: isCancelled)
         if !missing.isEmpty {

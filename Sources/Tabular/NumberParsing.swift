@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// Parsing of decimal numbers straight from bytes, without building strings.
-enum NumberParsing {
+public enum NumberParsing {
     /// Exact powers of ten representable as Double (10^0 ... 10^22). A switch of
     /// literals, not a static array: a lazily initialised static costs a `swift_once`
     /// check on every call in this hot loop.

@@ -74,8 +74,9 @@ enum Terminal {
     }
 
     /// Ends the process with an engine error's message and status.
-    static func fail(_ error: EngineError) -> ExitCode {
+    static func fail(_ error: EngineError, help: String? = nil) -> ExitCode {
         Console.error("error: \(error)")
+        if let help { Console.error("help: \(help)") }
         return ExitCode(error.exitStatus)
     }
 
@@ -294,12 +295,22 @@ struct Predict: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write the scored rows here (default: standard output).")
     var output: String?
 
+    @Option(name: .customLong("on-error"),
+            help: "A row that cannot be scored (a value that does not convert, a value a step refuses, a feature left missing): fail (stop, naming it), skip (leave it out) or null (keep it with an empty prediction).")
+    var onError: RowErrorPolicy = .fail
+
     func run() throws {
         Console.prepareProcess()
-        let scored: Table
-        do { scored = try ModelBundle.predict(bundle: bundle, input: input) } catch let error as ScoringError {
+        let result: ScoredRows
+        do { result = try ModelBundle.predict(bundle: bundle, input: input, policy: onError) } catch ScoringError.row(let problem) {
+            let place = CSVReader.lineNumbers(of: [problem.row], inFile: input)?[problem.row].map { "line \($0) (row \(problem.row + 1))" } ?? "row \(problem.row + 1)"
+            throw Terminal.fail(EngineError.input("\(input): \(place): \(problem.text)"),
+                                help: "--on-error skip leaves such rows out, --on-error null keeps them with an empty prediction")
+        } catch let error as ScoringError {
             throw Terminal.fail(EngineError(error))
         }
+        let scored = result.table
+        for line in Self.report(result, input: input, policy: onError) { Console.error(line) }
         guard let output else {
             for block in CSVWriter.blocks(scored) { Console.outBytes(block) }
             return
@@ -310,4 +321,27 @@ struct Predict: ParsableCommand {
         }
         Console.error("wrote \(Plural.count(scored.rowCount, "prediction")) to \(output)")
     }
+
+    /// What standard error says about rows that were not scored and levels never seen in
+    /// training: counts, then the first few rows by line.
+    static func report(_ result: ScoredRows, input: String, policy: RowErrorPolicy) -> [String] {
+        var lines: [String] = []
+        for (column, count) in result.unseenLevels.sorted(by: { $0.key < $1.key }) {
+            lines.append("note: '\(column)': \(Plural.count(count, "row")) with a level not seen in training, encoded as the model's 'unseen' setting says")
+        }
+        guard !result.problems.isEmpty else { return lines }
+        let rows = Set(result.problems.map(\.row))
+        let what = policy == .skip ? "left out" : "given no prediction"
+        lines.append("warning: \(Plural.count(rows.count, "row")) could not be scored and \(rows.count == 1 ? "was" : "were") \(what) (--on-error \(policy.rawValue)):")
+        let shown = result.problems.prefix(10)
+        let lineOf = CSVReader.lineNumbers(of: Set(shown.map(\.row)), inFile: input)
+        for problem in shown {
+            let place = lineOf?[problem.row].map { "line \($0)" } ?? "row \(problem.row + 1)"
+            lines.append("  \(place): \(problem.text)")
+        }
+        if result.problems.count > shown.count { lines.append("  … \(Plural.count(result.problems.count - shown.count, "more problem"))") }
+        return lines
+    }
 }
+
+extension RowErrorPolicy: ExpressibleByArgument {}

@@ -106,9 +106,11 @@ struct SessionTests {
         try runAll(session, penguinsScript + [
             "load datasets/penguins.csv as fresh", "use penguins",
             "predict logistic on fresh to \"\(directory)/prompt.csv\"", "export model logistic to \"\(directory)/bundle\""])
-        let fromBundle = try ModelBundle.predict(bundle: directory + "/bundle", input: "datasets/penguins.csv")
+        let fromBundle = try ModelBundle.predict(bundle: directory + "/bundle", input: "datasets/penguins.csv").table
         let fromPrompt = try CSVReader.read(path: directory + "/prompt.csv", name: "input").table
-        #expect(CSVWriter.csv(fromBundle) == CSVWriter.csv(fromPrompt))
+        let names = fromPrompt.columnNames.filter { $0 == "prediction" || $0.hasPrefix("probability_") }
+        #expect(names.count == 4 && fromBundle.rowCount == fromPrompt.rowCount)
+        for name in names { #expect(fromBundle.column(named: name) == fromPrompt.column(named: name), "\(name)") }
         #expect(fromBundle.column(named: "probability_Gentoo") != nil)
         // The manifest is plain, versioned JSON with flat preparation steps.
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/bundle/manifest.json"))) as! [String: Any]

@@ -16,12 +16,18 @@ struct BundleFormatTests {
         ("penguins-tree-v3", "datasets/penguins.csv"),
         ("auto-tree-v3", "datasets/auto_mpg.csv"),
         ("auto-clean-v3", "datasets/auto_mpg.csv"),  // select, rename, replace, cast and clip steps
+        ("auto-features-v3", "datasets/auto_mpg.csv"),  // indicator, log, yeo-johnson, bin, onehot drop=first, target encoding
     ])
     func everyVersionPredictsAsWhenItWasWritten(bundle: String, input: String) throws {
         _ = repositoryRoot
-        let scored = try ModelBundle.predict(bundle: fixtures + "/" + bundle, input: input)
-        let recorded = try String(contentsOfFile: fixtures + "/\(bundle)-predictions.csv", encoding: .utf8)
-        #expect(CSVWriter.csv(scored) == recorded)
+        let scored = try ModelBundle.predict(bundle: fixtures + "/" + bundle, input: input).table
+        let recorded = try CSVReader.read(path: fixtures + "/\(bundle)-predictions.csv", name: "recorded").table
+        expectSamePredictions(scored, recorded)
+        // The input's columns come back as they were written.
+        let raw = try CSVReader.read(path: input, name: "input", asText: true).table
+        for column in raw.columns {
+            #expect(scored.column(named: column.name)?.data == column.data, "\(column.name) is not echoed as written")
+        }
     }
 
     /// A version 1 bundle's one check still holds: model.json against the hash in its manifest.
@@ -110,5 +116,23 @@ struct BundleFormatTests {
             sums += SHA256.hexDigest(of: [UInt8](try Data(contentsOf: URL(fileURLWithPath: bundle + "/" + name)))) + "  \(name)\n"
         }
         try sums.write(toFile: bundle + "/SHA256SUMS", atomically: true, encoding: .utf8)
+    }
+}
+
+/// The prediction and probability columns of two scored tables agree: labels as text,
+/// numbers as the same doubles (the recorded side was written to CSV and read back).
+func expectSamePredictions(_ scored: Table, _ recorded: Table, sourceLocation: SourceLocation = #_sourceLocation) {
+    let names = recorded.columnNames.filter { $0 == "prediction" || $0.hasPrefix("probability_") }
+    #expect(!names.isEmpty, sourceLocation: sourceLocation)
+    #expect(scored.rowCount == recorded.rowCount, sourceLocation: sourceLocation)
+    for name in names {
+        guard let made = scored.column(named: name), let kept = recorded.column(named: name) else {
+            Issue.record("no column \(name)", sourceLocation: sourceLocation); continue
+        }
+        let same = (0..<kept.count).allSatisfy { row in
+            if let a = made.number(at: row), let b = kept.number(at: row) { return a == b }
+            return made.text(at: row) == kept.text(at: row)
+        }
+        #expect(same, "\(name) differs", sourceLocation: sourceLocation)
     }
 }

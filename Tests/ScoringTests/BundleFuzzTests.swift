@@ -63,7 +63,7 @@ struct BundleFuzzTests {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let bundles = ["penguins-v2": "datasets/penguins.csv", "auto-v2": "datasets/auto_mpg.csv",
                        "penguins-tree-v3": "datasets/penguins.csv", "auto-tree-v3": "datasets/auto_mpg.csv",
-                       "auto-clean-v3": "datasets/auto_mpg.csv"]
+                       "auto-clean-v3": "datasets/auto_mpg.csv", "auto-features-v3": "datasets/auto_mpg.csv"]
         let inputs = try bundles.mapValues { try CSVReader.read(path: $0, name: "input").table }
         Fuzz.run("BundleFuzz", cases: Fuzz.cases(default: 3000) / 6) { index, random in
             let kind = random.pick(bundles.keys.sorted())
@@ -98,6 +98,46 @@ struct BundleFuzzTests {
                 #expect(scored.column(named: "prediction")?.count == inputs[kind]!.rowCount)
             } catch is ScoringError {} catch {
                 Issue.record("scoring a loaded bundle failed with an error that is not a ScoringError: \(error)")
+            }
+        }
+    }
+
+    /// Damaged input rows (values that do not convert, that a step refuses, levels never
+    /// seen, gaps) are scored as each policy says, never a crash: `fail` names one row,
+    /// `skip` leaves exactly the problem rows out, `null` keeps every row and leaves only
+    /// the problem rows without a prediction.
+    @Test func damagedRowsAreFailedSkippedOrNulledAsAsked() throws {
+        _ = repositoryRoot
+        let model = try ModelBundle.load(fixtures + "/auto-features-v3")
+        let raw = try CSVReader.read(path: "datasets/auto_mpg.csv", name: "input", asText: true).table
+        let junk = ["abc", "-1", "0", "", "NA", "1e400", "-0", "Mars", "7", "2,5", " 12", "nan", "日本", "99999999999999999999"]
+        let markers = Set(CSVReader.missingMarkers)
+        Fuzz.run("ScoringRowFuzz", cases: Fuzz.cases(default: 3000) / 10) { index, random in
+            var table = raw.gathering((0..<(1 + random.below(40))).map { _ in random.below(raw.rowCount) })
+            for _ in 0..<random.below(6) {
+                let name = random.pick(table.columnNames.filter { $0 != "mpg" })
+                var texts = (0..<table.rowCount).map { table.column(named: name)!.text(at: $0) }
+                texts[random.below(texts.count)] = random.pick(junk)
+                table.setColumn(Column(name: name, texts: texts.map { $0 == "" ? nil : $0 }))
+            }
+            Fuzz.describe("\(table.rowCount) rows")
+            for policy in RowErrorPolicy.allCases {
+                do {
+                    let result = try Scorer.scoredRows(model, rawTable: table, policy: policy, markers: markers)
+                    let bad = Set(result.problems.map(\.row))
+                    let predictions = try #require(result.table.column(named: "prediction"))
+                    switch policy {
+                    case .fail: #expect(bad.isEmpty && predictions.missingCount == 0)
+                    case .skip: #expect(result.table.rowCount + bad.count == table.rowCount && predictions.missingCount == 0)
+                    case .null:
+                        #expect(result.table.rowCount == table.rowCount)
+                        #expect((0..<table.rowCount).allSatisfy { (predictions.number(at: $0) == nil) == bad.contains($0) })
+                    }
+                } catch ScoringError.row(let problem) {
+                    #expect(policy == .fail && problem.row < table.rowCount)
+                } catch {
+                    Issue.record("\(policy): not a row problem: \(error)")
+                }
             }
         }
     }

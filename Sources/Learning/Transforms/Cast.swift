@@ -56,7 +56,8 @@ public struct FittedCast: FittedTransform {
         }
         let (column, failures) = original.cast(to: type)
         if let failure = failures.first {
-            throw PreparationError.input("column '\(name)' should convert to \(type.rawValue), but row \(failure.row + 1) has '\(failure.text)'")
+            throw PreparationError.rows(failures.map(\.row), column: name,
+                                        reason: "'\(name)' should convert to \(type.rawValue)")
         }
         var result = table
         result.setColumn(column)

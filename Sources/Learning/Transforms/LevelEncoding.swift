@@ -129,10 +129,11 @@ public struct FittedLevelEncoding: FittedTransform {
             throw PreparationError.input("encoding '\(name)' makes the column '\(clash)', which the data already has")
         }
         let indices = levelIndices(column)
-        if let row = indices.firstIndex(of: -2) {
+        if indices.contains(-2) {
             let count = indices.reduce(0) { $0 + ($1 == -2 ? 1 : 0) }
             if unseen == .error {
-                throw PreparationError.input("'\(name)' has \(Plural.count(count, "row")) with a level not seen in training, first '\(column.text(at: row) ?? "")' (row \(row + 1)); the model was fitted with unseen=error")
+                throw PreparationError.rows(indices.indices.filter { indices[$0] == -2 }, column: name,
+                                            reason: "'\(name)' has a level not seen in training (the model was fitted with unseen=error)")
             }
             report.unseenLevels[name, default: 0] += count
         }

@@ -178,11 +178,11 @@ public struct FittedOneHot: FittedTransform {
         let columnOfCode = dictionary.map { position[$0] ?? -2 }
         var starts = [Int](repeating: 0, count: outputs.count + 1)
         var rowsByColumn = [Int32](repeating: 0, count: codes.count)
-        var unseenRows = 0, firstUnseen: Int?
+        var unseenRows = 0
         columnOfCode.withUnsafeBufferPointer { target in
-            for (row, code) in codes.enumerated() where code >= 0 {
+            for code in codes where code >= 0 {
                 var k = target[Int(code)]
-                if k == -2 { unseenRows += 1; firstUnseen = firstUnseen ?? row; k = unseenTarget }
+                if k == -2 { unseenRows += 1; k = unseenTarget }
                 if k >= 0 { starts[Int(k) + 1] += 1 }
             }
             for k in outputs.indices { starts[k + 1] += starts[k] }
@@ -195,8 +195,9 @@ public struct FittedOneHot: FittedTransform {
                 }
             }
         }
-        if unseen == .error, let row = firstUnseen {
-            throw PreparationError.input("'\(name)' has \(Plural.count(unseenRows, "row")) with a level not seen in training, first '\(dictionary[Int(codes[row])])' (row \(row + 1)); the model was fitted with unseen=error")
+        if unseen == .error, unseenRows > 0 {
+            let rows = codes.indices.filter { codes[$0] >= 0 && columnOfCode[Int(codes[$0])] == -2 }
+            throw PreparationError.rows(rows, column: name, reason: "'\(name)' has a level not seen in training (the model was fitted with unseen=error)")
         }
         let columns = Parallel.map(outputs.count) { k in
             let indicator = [Double](unsafeUninitializedCapacity: codes.count) { buffer, initialized in

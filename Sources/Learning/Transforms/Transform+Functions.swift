@@ -200,8 +200,9 @@ public struct FittedPowerTransform: FittedTransform {
         guard case .number(let values) = input.data else {
             throw PreparationError.input("column '\(name)' should hold numbers to be transformed")
         }
-        if let (test, text) = function.domain, let bad = values.firstIndex(where: { !$0.isNaN && !test($0) }) {
-            throw PreparationError.input("\(function.rawValue) of '\(name)' takes values \(text), but row \(bad + 1) has \(NumberFormatting.shortest(values[bad]))")
+        if let (test, text) = function.domain, values.contains(where: { !$0.isNaN && !test($0) }) {
+            throw PreparationError.rows(values.indices.filter { !values[$0].isNaN && !test(values[$0]) }, column: name,
+                                        reason: "\(function.rawValue) of '\(name)' takes values \(text)")
         }
         let transformed: [Double]
         switch function {

@@ -7,10 +7,16 @@ public enum PreparationError: Error, Equatable, Sendable, CustomStringConvertibl
     case input(String)
     /// The step itself is damaged (a bundle's manifest edited by hand, say).
     case corrupt(String)
+    /// These rows (0-based, in order) hold values of `column` the step cannot take, for
+    /// the same `reason`. The other rows could be prepared: `mlw predict --on-error
+    /// skip|null` scores them.
+    case rows([Int], column: String, reason: String)
 
     public var description: String {
         switch self {
         case .input(let message), .corrupt(let message): return message
+        case .rows(let rows, _, let reason):
+            return "\(reason) (row \(rows[0] + 1)" + (rows.count > 1 ? " and \(Plural.count(rows.count - 1, "other row")))" : ")")
         }
     }
 }
