@@ -102,7 +102,7 @@ struct SessionFuzzTests {
                 return pool.isEmpty || wrong ? random.pick(Self.names) : name(random.pick(pool))
             }
             func columnList() -> String { (0..<(1 + random.below(3))).map { _ in column(features) }.joined(separator: random.chance(0.8) ? ", " : " ") }
-            func selector() -> String { random.chance(0.6) ? random.pick(["numeric", "categorical"]) : columnList() }
+            func selector() -> String { random.chance(0.6) ? random.pick(["numeric", "categorical", "indicators"]) : columnList() }
             func tableName() -> String { ws.tables.isEmpty || wrong ? random.pick(Self.names) : name(random.pick(ws.tables.map(\.name))) }
             func model() -> String { ws.models.isEmpty || wrong ? random.pick(Self.names) : name(random.pick(ws.models.map(\.name))) }
             func expression(condition: Bool) -> String {
@@ -139,8 +139,20 @@ struct SessionFuzzTests {
             case 8, 9: line = "filter " + expression(condition: true)
             case 10: line = "drop " + (random.chance(0.05) ? columns.map(name).joined(separator: ", ") : columnList())
             case 11, 12: line = "impute \(selector()) with " + (wrong ? random.pick(["0", "\"unknown\"", "true", "x", "1e999", "mean"]) : random.pick(["median", "mode", "mean"]))
-            case 13, 14: line = "encode onehot " + (random.chance(0.7) ? "categorical" : selector())
-            case 15: line = "scale standard " + (random.chance(0.7) ? "numeric" : selector())
+                + (random.chance(0.3) ? " indicator" : "")
+            case 13, 14, 15:
+                // Every method of every verb in the registry (new ones are reached unasked), with its settings.
+                let method = random.pick(PreparationMethods.all)
+                let columnsPart = random.chance(0.6) ? (method.takes == .numbers ? "numeric" : random.pick(["categorical", "indicators"])) : selector()
+                line = method.verb == "bin" ? "bin \(columnsPart) \(method.name)" : "\(method.verb) \(wrong ? random.pick(["nope", method.name]) : method.name) \(columnsPart)"
+                for _ in 0..<random.below(3) {
+                    guard !method.settings.specs.isEmpty, !wrong || random.chance(0.5) else {
+                        line += " " + random.pick(["drop", "bins", "folds", "smooth", "unseen", "nope"]) + "=" + random.pick(Self.numbers + ["first", "auto", "none"])
+                        continue
+                    }
+                    let spec = random.pick(method.settings.specs)
+                    line += " \(spec.key)=" + settingValue(spec)
+                }
             case 16: line = "target " + column() + (random.chance(0.3) ? " " + random.pick(["classification", "regression", "clustering"]) : "")
             case 17: line = "goal " + (wrong ? random.pick(["speed", "rmse", "accuracy"]) : ws.target?.task == .regression ? random.pick(["rmse", "mae", "r2"]) : random.pick(["accuracy", "f1_macro", "auc"]))
                 + " " + random.pick([">=", "<="]) + " " + (wrong ? random.pick(Self.numbers) : random.pick(["0.5", "0.9", "0.99", "3", "10"]))
