@@ -252,20 +252,35 @@ public enum ModelBundle {
         }
     }
 
-    /// Scores a CSV or JSON Lines file with a bundle: its rows as read (every CSV column
-    /// as text, so the output echoes each value as written), with predictions, and the rows
-    /// that could not be scored, handled as `policy` says.
+    /// Scores a CSV or JSON Lines file with a bundle: its rows with predictions, and the
+    /// rows that could not be scored, handled as `policy` says. A CSV input's bytes are
+    /// kept with the result, so its records can be written back as they were.
     /// - Throws: `ScoringError` (a damaged bundle, an unreadable input, a missing column,
     ///   or under `fail` the first row that cannot be scored).
     public static func predict(bundle path: String, input: String, policy: RowErrorPolicy = .fail) throws -> ScoredRows {
         let model = try load(path)
-        let table: Table
-        // New rows are read as the training file was: its missing-value markers too.
+        // New rows are read as the training file was: its missing-value markers too, and
+        // the model's text columns as text whatever they look like.
         let missing = model.dataSources.first?.missing ?? []
-        do { table = try TableReader.read(path: input, name: "input", missing: missing, asText: true).table } catch let error as CSVError {
+        let textColumns = Set(model.inputSchema.filter { $0.type == .text }.map(\.name))
+        var records: CSVRecords?
+        let read: CSVReadResult
+        do {
+            if TableReader.isJSONLines(input) {
+                read = try TableReader.read(path: input, name: "input", missing: missing, textColumns: textColumns)
+            } else {
+                let bytes = try CSVRecords(path: input)
+                records = bytes
+                read = bytes.isStream ? try CSVReader.parse(bytes: bytes.bytes, name: "input", missing: missing, textColumns: textColumns)
+                                      : try CSVReader.read(path: input, name: "input", missing: missing, textColumns: textColumns)
+            }
+        } catch let error as CSVError {
             if error.line == nil, !FileManager.default.isReadableFile(atPath: input) { throw ScoringError.missing(error.description) }
             throw ScoringError.input("\(input): \(error.description)")
         }
-        return try Scorer.scoredRows(model, rawTable: table, policy: policy, markers: Set(CSVReader.missingMarkers + missing))
+        var scored = try Scorer.scoredRows(model, rawTable: read.table, policy: policy)
+        scored.records = records
+        scored.separator = read.separator
+        return scored
     }
 }

@@ -43,16 +43,14 @@ public enum Scorer {
     /// stand in for it.
     /// - Throws: `ScoringError.input` naming every missing column at once, or a value of the wrong type.
     public static func conform(_ table: Table, to schema: [SchemaField], keeping extra: [String] = []) throws -> Table {
-        let (conformed, problems) = try conform(table, to: schema, keeping: extra, markers: [], collecting: false)
+        let (conformed, problems) = try conform(table, to: schema, keeping: extra, collecting: false)
         precondition(problems.isEmpty, "problems are thrown unless collected")
         return conformed
     }
 
     /// As `conform(_:to:keeping:)`. With `collecting`, a value that does not convert is
-    /// missing and its row a `RowProblem`, instead of an error; `markers` are values that
-    /// mean missing in columns read as text (`CSVReader.missingMarkers` and the training
-    /// file's own).
-    static func conform(_ table: Table, to schema: [SchemaField], keeping extra: [String], markers: Set<String>,
+    /// missing and its row a `RowProblem`, instead of an error.
+    static func conform(_ table: Table, to schema: [SchemaField], keeping extra: [String],
                         collecting: Bool) throws -> (table: Table, problems: [RowProblem]) {
         let missing = schema.map(\.name).filter { table.column(named: $0) == nil }
         if !missing.isEmpty {
@@ -71,8 +69,8 @@ public enum Scorer {
         }
         for field in schema {
             let column = table.column(named: field.name)!
-            if column.type == field.type && (field.type != .text || markers.isEmpty) { continue }
-            let texts = (0..<column.count).map { row in column.text(at: row).flatMap { markers.contains($0) ? nil : $0 } }
+            if column.type == field.type { continue }
+            let texts = (0..<column.count).map { column.text(at: $0) }
             switch field.type {
             case .text:
                 result.setColumn(Column(name: field.name, texts: texts))
@@ -138,10 +136,10 @@ public enum Scorer {
     /// convert, a value a step refuses, a feature left missing) what `policy` says: `fail`
     /// throws naming the first, `skip` leaves it out of the output, `null` keeps it with an
     /// empty prediction. The output keeps the input's columns as they were read.
-    /// - Parameter markers: values that mean missing in input columns read as text.
-    /// - Throws: `ScoringError.input` (a missing column; any row problem under `fail`).
-    public static func scoredRows(_ model: ScoringModel, rawTable: Table, policy: RowErrorPolicy, markers: Set<String> = []) throws -> ScoredRows {
-        let (conformed, conformProblems) = try conform(rawTable, to: model.inputSchema, keeping: [], markers: markers, collecting: policy != .fail)
+    /// - Throws: `ScoringError.input` (a missing column) or `ScoringError.row` (under
+    ///   `fail`, the first row that cannot be scored).
+    public static func scoredRows(_ model: ScoringModel, rawTable: Table, policy: RowErrorPolicy) throws -> ScoredRows {
+        let (conformed, conformProblems) = try conform(rawTable, to: model.inputSchema, keeping: [], collecting: policy != .fail)
         var problems = conformProblems
         var bad = Set(problems.map(\.row))
         var report = PreparationReport()
@@ -185,9 +183,10 @@ public enum Scorer {
         let prediction = model.estimator.predict(matrix)
         let scoredRows = scorable.map { good[$0] }
         problems.sort { $0.row < $1.row }
-        let output = policy == .skip ? rawTable.gathering(scoredRows) : rawTable
+        let rows = policy == .skip ? scoredRows : Array(0..<rawTable.rowCount)
         let at = policy == .skip ? Array(0..<scoredRows.count) : scoredRows
-        return ScoredRows(table: withPredictions(output, prediction, model, at: at), problems: problems, unseenLevels: report.unseenLevels)
+        let predictions = withPredictions(Table(name: rawTable.name, columns: [], rowCount: rows.count), prediction, model, at: at)
+        return ScoredRows(input: rawTable, rows: rows, predictions: predictions, problems: problems, unseenLevels: report.unseenLevels)
     }
 
     /// `table` plus `prediction` and, for classifiers, `probability_<class>`: the
@@ -252,7 +251,33 @@ public struct RowProblem: Sendable, Equatable {
 /// Scored rows, the rows that could not be scored, and per column how many rows held a
 /// level not seen in training (encoded as the model's `unseen` setting says).
 public struct ScoredRows: Sendable {
-    public var table: Table
+    /// The rows as read.
+    public var input: Table
+    /// The input rows the output holds, in order (every row, or under `skip` the scored ones).
+    public var rows: [Int]
+    /// `prediction` and `probability_<class>`, one row per output row (missing where a row
+    /// could not be scored).
+    public var predictions: Table
     public var problems: [RowProblem]
     public var unseenLevels: [String: Int]
+    /// The input's bytes, when it was CSV: the output echoes its records as written.
+    public var records: CSVRecords?
+    public var separator = UInt8(ascii: ",")
+
+    /// The output rows as a table: the input's columns (as read, typed) and the predictions.
+    public var table: Table {
+        var output = rows.count == input.rowCount ? input : input.gathering(rows)
+        output.removeColumns(named: Set(predictions.columnNames))
+        for column in predictions.columns { output.setColumn(column) }
+        return output
+    }
+
+    /// The output as CSV bytes: each input record as written (when the input's bytes are
+    /// at hand and its records are the rows read) and the prediction fields after it.
+    public func csvBlocks() -> [[UInt8]] {
+        if let records, records.records.count == input.rowCount, !input.columnNames.contains(where: predictions.columnNames.contains) {
+            return CSVWriter.blocks(predictions, after: records, rows: rows, separator: separator)
+        }
+        return CSVWriter.blocks(table)
+    }
 }

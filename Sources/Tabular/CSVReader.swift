@@ -60,9 +60,9 @@ public enum CSVReader {
     /// - Complexity: O(bytes), spread over all cores.
     ///   - progress: called between parts of a long read with the bytes read so far, the
     ///     file's size and the records read so far.
-    /// - Parameter asText: every column read as text, each value as written (unquoted), and
-    ///   only an empty field missing: what `mlw predict` echoes, byte for byte.
-    public static func read(path: String, name: String, separator: UInt8? = nil, missing: [String] = [], asText: Bool = false,
+    /// - Parameter textColumns: columns read as text whatever their values look like (a
+    ///   model's text inputs: `02134` stays `02134`), and never as dates.
+    public static func read(path: String, name: String, separator: UInt8? = nil, missing: [String] = [], textColumns: Set<String> = [],
                             isCancelled: @escaping @Sendable () -> Bool = { false }, progress: ReadProgress? = nil) throws -> CSVReadResult {
         if let separator { try check(separator: separator) }
         // Non-blocking, so a named pipe with no writer cannot hang open(); cleared below.
@@ -77,7 +77,7 @@ public enum CSVReader {
         case S_IFIFO, S_IFSOCK:
             // A pipe (`/dev/stdin`, `<(cmd)`, a named pipe): read it to its end, then parse.
             let bytes = try readStream(fd, path: path, isCancelled: isCancelled)
-            return try parse(bytes: bytes, name: name, separator: separator, missing: missing, asText: asText, isCancelled: isCancelled)
+            return try parse(bytes: bytes, name: name, separator: separator, missing: missing, textColumns: textColumns, isCancelled: isCancelled)
         default:
             throw CSVError(line: nil, message: "'\(path)' is a device, not a CSV file")
         }
@@ -90,21 +90,21 @@ public enum CSVReader {
         let buffer = UnsafeBufferPointer(start: mapping.assumingMemoryBound(to: UInt8.self), count: size)
         var parse = CSVParse(buffer: buffer, name: name, separator: separator, isCancelled: isCancelled)
         parse.missing = missing
-        parse.asText = asText
+        parse.textColumns = textColumns
         parse.releasesParsedPages = true
         parse.progress = progress.map { report in { bytes, rows in report(bytes, size, rows) } }
         return try parse.run()
     }
 
     /// Parses CSV bytes into a table.
-    public static func parse(bytes: [UInt8], name: String, separator: UInt8? = nil, missing: [String] = [], asText: Bool = false,
+    public static func parse(bytes: [UInt8], name: String, separator: UInt8? = nil, missing: [String] = [], textColumns: Set<String> = [],
                              isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> CSVReadResult {
-        try parse(bytes: bytes, name: name, separator: separator, missing: missing, chunks: nil, asText: asText, isCancelled: isCancelled)
+        try parse(bytes: bytes, name: name, separator: separator, missing: missing, chunks: nil, textColumns: textColumns, isCancelled: isCancelled)
     }
 
     /// As `parse(bytes:…)`; `chunks` forces that many parallel chunks whatever the size
     /// (tests check that any chunking gives what one chunk gives).
-    static func parse(bytes: [UInt8], name: String, separator: UInt8?, missing: [String] = [], chunks: Int?, asText: Bool = false,
+    static func parse(bytes: [UInt8], name: String, separator: UInt8?, missing: [String] = [], chunks: Int?, textColumns: Set<String> = [],
                       isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> CSVReadResult {
         if let separator { try check(separator: separator) }
         guard !bytes.isEmpty else { throw CSVError(line: nil, message: "the file is empty (no header line)") }
@@ -112,7 +112,7 @@ public enum CSVReader {
             var parse = CSVParse(buffer: buffer, name: name, separator: separator, isCancelled: isCancelled)
             parse.forcedChunks = chunks
             parse.missing = missing
-            parse.asText = asText
+            parse.textColumns = textColumns
             return try parse.run()
         }
     }
@@ -131,7 +131,7 @@ extension CSVReader {
     /// Reads a pipe to its end, polling `isCancelled` while waiting for data.
     /// A named pipe that no process has opened for writing reads as end-of-file at once
     /// (Linux reports no hang-up for it); that is refused, since waiting could be forever.
-    static func readStream(_ fd: Int32, path: String, isCancelled: @Sendable () -> Bool) throws -> [UInt8] {
+    public static func readStream(_ fd: Int32, path: String, isCancelled: @Sendable () -> Bool) throws -> [UInt8] {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         var sawWriter = false
@@ -174,8 +174,8 @@ private struct CSVParse {
     var forcedChunks: Int?
     /// Field values that mean "missing" besides the usual ones.
     var missing: [String] = []
-    /// Every column text, no type inferred (dates neither).
-    var asText = false
+    /// Columns read as text whatever their values look like, and never as dates.
+    var textColumns: Set<String> = []
     /// The buffer is a read-only file mapping whose pages can be given back once parsed.
     var releasesParsedPages = false
     /// Called between waves with the bytes parsed so far and the records read.
@@ -240,7 +240,8 @@ private struct CSVParse {
         // memory (which the kernel must zero) is then the table and one wave's regions.
         let wave = max(1, ProcessInfo.processInfo.activeProcessorCount)
         let regions = (0..<min(wave, chunks.count)).map { _ in ChunkRegion(rows: estimates.max() ?? 1, columns: columnCount) }
-        let builders = names.map { ColumnBuilder(name: $0, capacity: estimates.reduce(0, +), infersDates: !asText) }
+        let builders = names.map { ColumnBuilder(name: $0, capacity: estimates.reduce(0, +), infersDates: !textColumns.contains($0)) }
+        let alwaysText = names.indices.filter { textColumns.contains(names[$0]) }
         var checksum = ChecksumScan(buffer: UnsafeRawBufferPointer(buffer))
         var chunkOffsets: [Int] = []
         var rows = 0
@@ -248,8 +249,8 @@ private struct CSVParse {
             let indices = first..<min(chunks.count, first + wave)
             let results = Parallel.map(indices.count) { j in
                 var parser = ChunkParser(buffer: buffer, separator: separator, columnCount: columnCount, missing: missing, isCancelled: isCancelled)
-                parser.onlyEmptyIsMissing = asText
-                return parser.parse(range: chunks[first + j], region: regions[j], textColumns: asText ? Set(0..<columnCount) : nil)
+                parser.alwaysText = alwaysText
+                return parser.parse(range: chunks[first + j], region: regions[j], textColumns: nil)
             }
             if results.contains(where: { $0.interrupted }) || isCancelled() { throw Interrupted() }
             if let failure = results.compactMap(\.failure).first {
@@ -730,8 +731,8 @@ private struct ChunkParser {
     let fastNumbers: Bool
     /// The caller's missing-value markers, as bytes.
     let extraMissing: [[UInt8]]
-    /// Only an empty field is missing; `NA` and the other markers are text as written.
-    var onlyEmptyIsMissing = false
+    /// Columns stored as text whatever their values look like.
+    var alwaysText: [Int] = []
 
     init(buffer: UnsafeBufferPointer<UInt8>, separator: UInt8, columnCount: Int, missing: [String],
          isCancelled: @escaping @Sendable () -> Bool) {
@@ -756,6 +757,7 @@ private struct ChunkParser {
         }
         var forcedText = [Bool](repeating: false, count: columnCount)
         if let textColumns { for c in textColumns { forcedText[c] = true } }
+        for c in alwaysText { forcedText[c] = true }
         let tokenizer = Tokenizer(buffer: UnsafeBufferPointer(rebasing: buffer[0..<range.upperBound]), separator: separator)
         var scratch: [UInt8] = []
         var position = range.lowerBound
@@ -820,7 +822,6 @@ private struct ChunkParser {
     @inline(__always)
     private func isMissing(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         if n == 0 { return true }
-        if onlyEmptyIsMissing { return false }
         for marker in extraMissing where marker.count == n {
             if marker.withUnsafeBufferPointer({ memcmp($0.baseAddress!, p, n) == 0 }) { return true }
         }

@@ -27,6 +27,14 @@ public enum CSVWriter {
     /// writes them itself.
     public static func blocks(_ table: Table) -> [[UInt8]] { formattedBlocks(table) }
 
+    /// Each of `rows` of an input as it was written, followed by row i of `table`'s
+    /// columns (the header likewise): appended columns that leave the input byte for byte.
+    /// - Precondition: `rows.count == table.rowCount`.
+    public static func blocks(_ table: Table, after input: CSVRecords, rows: [Int], separator: UInt8) -> [[UInt8]] {
+        precondition(rows.count == table.rowCount, "one input record per row")
+        return input.withBytes { bytes in formattedBlocks(table, separator: separator, echo: (bytes, input.header, input.records, rows)) }
+    }
+
     /// A column ready for formatting; text holds each distinct value escaped, concatenated.
     private enum Field {
         case numbers([Double])
@@ -35,7 +43,10 @@ public enum CSVWriter {
         case dates([Double])
     }
 
-    private static func formattedBlocks(_ table: Table, separator: UInt8 = UInt8(ascii: ",")) -> [[UInt8]] {
+    /// - Parameter echo: input bytes whose header and records (`records[rows[i]]` for row
+    ///   i) start each line, before a separator and the table's fields.
+    private static func formattedBlocks(_ table: Table, separator: UInt8 = UInt8(ascii: ","),
+                                        echo: (bytes: UnsafeBufferPointer<UInt8>, header: Range<Int>, records: [Range<Int>], rows: [Int])? = nil) -> [[UInt8]] {
         let escape = { (field: String) in Self.escape(field, separator: separator) }
         let fields: [Field] = table.columns.map { column in
             switch column.data {
@@ -48,7 +59,8 @@ public enum CSVWriter {
             case .date(let values): return .dates(values)
             }
         }
-        let header = Array((table.columnNames.map(escape).joined(separator: String(UnicodeScalar(separator))) + "\n").utf8)
+        var header = Array((table.columnNames.map(escape).joined(separator: String(UnicodeScalar(separator))) + "\n").utf8)
+        if let echo { header = Array(UnsafeBufferPointer(rebasing: echo.bytes[echo.header])) + [separator] + header }
         let rows = table.rowCount, q = fields.count
         let blockSize = max(4096, (rows + 63) / 64)
         let starts = Array(stride(from: 0, to: rows, by: blockSize))
@@ -96,10 +108,14 @@ public enum CSVWriter {
                 }
             }
             var out: [UInt8] = []
-            out.reserveCapacity(scratch.count + n * q)
+            out.reserveCapacity(scratch.count + n * q + (echo.map { e in (start..<(start + n)).reduce(0) { $0 + e.records[e.rows[$1]].count + 1 } } ?? 0))
             scratch.withUnsafeBufferPointer { cells in
                 ends.withUnsafeBufferPointer { cellEnds in
                     for i in 0..<n {
+                        if let echo {
+                            out.append(contentsOf: UnsafeBufferPointer(rebasing: echo.bytes[echo.records[echo.rows[start + i]]]))
+                            out.append(separator)
+                        }
                         for j in 0..<q {
                             if j > 0 { out.append(separator) }
                             let k = j * n + i

@@ -139,12 +139,12 @@ public enum TableReader {
         return name.hasSuffix(".jsonl") || name.hasSuffix(".ndjson")
     }
 
-    /// - Parameter asText: CSV columns read as text, each value as written (JSON Lines keep
-    ///   their JSON types).
-    public static func read(path: String, name: String, separator: UInt8? = nil, missing: [String] = [], asText: Bool = false,
+    /// - Parameter textColumns: CSV columns read as text whatever their values look like
+    ///   (JSON Lines keep their JSON types).
+    public static func read(path: String, name: String, separator: UInt8? = nil, missing: [String] = [], textColumns: Set<String> = [],
                             isCancelled: @escaping @Sendable () -> Bool = { false }, progress: ReadProgress? = nil) throws -> CSVReadResult {
         guard isJSONLines(path) else {
-            return try CSVReader.read(path: path, name: name, separator: separator, missing: missing, asText: asText,
+            return try CSVReader.read(path: path, name: name, separator: separator, missing: missing, textColumns: textColumns,
                                       isCancelled: isCancelled, progress: progress)
         }
         var result = try JSONLinesReader.read(path: path, name: name, isCancelled: isCancelled)

@@ -309,17 +309,17 @@ struct Predict: ParsableCommand {
         } catch let error as ScoringError {
             throw Terminal.fail(EngineError(error))
         }
-        let scored = result.table
         for line in Self.report(result, input: input, policy: onError) { Console.error(line) }
+        let blocks = result.csvBlocks()
         guard let output else {
-            for block in CSVWriter.blocks(scored) { Console.outBytes(block) }
+            for block in blocks { Console.outBytes(block) }
             return
         }
-        do { try CSVWriter.write(scored, to: output) } catch {
+        do { try AtomicFile.write(blocks, to: output) } catch {
             Console.error("error: cannot write '\(output)': \(error.localizedDescription)")  // e.g. "No such file or directory"
             throw ExitCode(73)  // EX_CANTCREAT
         }
-        Console.error("wrote \(Plural.count(scored.rowCount, "prediction")) to \(output)")
+        Console.error("wrote \(Plural.count(result.rows.count, "prediction")) to \(output)")
     }
 
     /// What standard error says about rows that were not scored and levels never seen in

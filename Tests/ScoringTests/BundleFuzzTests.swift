@@ -109,9 +109,8 @@ struct BundleFuzzTests {
     @Test func damagedRowsAreFailedSkippedOrNulledAsAsked() throws {
         _ = repositoryRoot
         let model = try ModelBundle.load(fixtures + "/auto-features-v3")
-        let raw = try CSVReader.read(path: "datasets/auto_mpg.csv", name: "input", asText: true).table
+        let raw = try CSVReader.read(path: "datasets/auto_mpg.csv", name: "input").table
         let junk = ["abc", "-1", "0", "", "NA", "1e400", "-0", "Mars", "7", "2,5", " 12", "nan", "日本", "99999999999999999999"]
-        let markers = Set(CSVReader.missingMarkers)
         Fuzz.run("ScoringRowFuzz", cases: Fuzz.cases(default: 3000) / 10) { index, random in
             var table = raw.gathering((0..<(1 + random.below(40))).map { _ in random.below(raw.rowCount) })
             for _ in 0..<random.below(6) {
@@ -123,14 +122,14 @@ struct BundleFuzzTests {
             Fuzz.describe("\(table.rowCount) rows")
             for policy in RowErrorPolicy.allCases {
                 do {
-                    let result = try Scorer.scoredRows(model, rawTable: table, policy: policy, markers: markers)
+                    let result = try Scorer.scoredRows(model, rawTable: table, policy: policy)
                     let bad = Set(result.problems.map(\.row))
-                    let predictions = try #require(result.table.column(named: "prediction"))
+                    let predictions = try #require(result.predictions.column(named: "prediction"))
                     switch policy {
                     case .fail: #expect(bad.isEmpty && predictions.missingCount == 0)
-                    case .skip: #expect(result.table.rowCount + bad.count == table.rowCount && predictions.missingCount == 0)
+                    case .skip: #expect(result.rows.count + bad.count == table.rowCount && predictions.missingCount == 0 && result.rows.allSatisfy { !bad.contains($0) })
                     case .null:
-                        #expect(result.table.rowCount == table.rowCount)
+                        #expect(result.rows == Array(0..<table.rowCount))
                         #expect((0..<table.rowCount).allSatisfy { (predictions.number(at: $0) == nil) == bad.contains($0) })
                     }
                 } catch ScoringError.row(let problem) {
