@@ -72,7 +72,8 @@ extension Command: CustomStringConvertible {
             return "impute \(selectorText(selector)) with \(how)" + (indicator ? " indicator" : "")
         case .prepare(let verb, let method, let selector, let settings):
             // `bin` names its columns first (bin age quantile bins=4), the others their method.
-            var text = verb == "bin" ? "bin \(selectorText(selector)) \(method)" : "\(verb) \(method) \(selectorText(selector))"
+            var text = verb == "bin" ? "bin \(selectorText(selector)) \(method)"
+                : method.isEmpty ? "\(verb) \(selectorText(selector))" : "\(verb) \(method) \(selectorText(selector))"
             let schema = PreparationMethods.named(verb, method)?.settings
             for setting in settings {
                 text += " \(setting.key)=" + (schema?.spec(setting.key)?.text(of: setting.value) ?? "\(setting.value)")

@@ -97,6 +97,12 @@ extension Interpreter {
         case "bin":
             let made = fitted.compactMap { $0.as(FittedBins.self) }.map { "\($0.name) → \($0.edges.count - 1)" }
             return [.success("binned \(Plural.count(names.count, "column"))" + (made.isEmpty ? "" : ": " + made.joined(separator: ", ")) + " bins")]
+        case "dateparts":
+            let made = fitted.compactMap { $0.as(FittedDateParts.self) }.map { "\($0.name) → " + $0.outputNames.joined(separator: ", ") }
+            return [.success("took the parts of \(Plural.count(names.count, "date column")): " + made.joined(separator: "; "))]
+        case "interact", "poly":
+            let made = fitted.compactMap { $0.as(FittedProducts.self) }.flatMap(\.outputNames)
+            return [.success("added \(Plural.count(made.count, "column")): " + listText(made))]
         case "transform":
             var blocks: [Output.Block] = [.success("transformed \(Plural.count(names.count, "column")) with \(method)")]
             let lambdas = fitted.compactMap { part in part.as(FittedPowerTransform.self).flatMap { t in t.lambda.map { "\(t.name) λ=\(NumberFormatting.significant($0, digits: 4))" } } }
@@ -133,7 +139,6 @@ extension Interpreter {
             fitted = fitted.dropFirst(count)
             let beforeSplit = recipeStep.isLearned && k < (step.ws.stepsBeforeSplit[table.name] ?? 0)
             lines.append("\(String(k + 1).leftPadded(3))  \(recipeStep.text)" + (beforeSplit ? "  (before the split: learned from every row)" : ""))
-            guard recipeStep.isLearned else { continue }
             let shown = 12
             for part in parts.prefix(shown) where !part.learnedText.isEmpty { lines.append("       " + part.learnedText) }
             if parts.count > shown { lines.append("       … \(parts.count - shown) more") }
@@ -145,7 +150,7 @@ extension Interpreter {
         case .table(let test)?: note = "learned from all \(Plural.count(table.rowCount, "row")) of '\(table.name)' (\(test) is the test set)"
         case nil: note = "no split yet: the learned steps learned from all \(Plural.count(table.rowCount, "row")), which a later split would leak"
         }
-        step.output.blocks.append(.note(note))
+        if steps.contains(where: \.isLearned) { step.output.blocks.append(.note(note)) }
     }
 
     /// Fits one recipe step on the table's training rows, applies it to every row, and

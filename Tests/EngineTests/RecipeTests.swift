@@ -129,7 +129,8 @@ struct TransformParityTests {
          "transform log1p bill_depth_mm", "bin flipper_length_mm quantile bins=4", "encode onehot flipper_length_mm, sex",
          "scale robust numeric", "scale minmax indicators"],
         ["impute numeric with mean", "impute categorical with mode", "encode ordinal island", "encode frequency sex",
-         "transform yeo-johnson numeric standardize=false", "scale standard numeric"],
+         "transform yeo-johnson numeric standardize=false", "poly bill_length_mm, bill_depth_mm degree=3",
+         "interact flipper_length_mm body_mass_g", "scale standard numeric"],
         ["impute numeric with median", "impute categorical with mode", "encode target island seed=3", "encode onehot sex drop=if_binary",
          "bin year equal bins=2", "transform sqrt flipper_length_mm", "clip bill_length_mm iqr k=1.5"],
     ]

@@ -127,3 +127,55 @@ struct CleanStepTests {
         #expect(decoded.steps == steps)
     }
 }
+
+struct TransformFormTests {
+    /// One example of every kind a bundle may hold; a kind added to the registry without
+    /// one here fails, so each is checked to read back as written.
+    static let examples: [FittedStep] = [
+        .derive(name: "r", expression: try! ExpressionParser.parse(Array("a / b"), from: 0)),
+        .drop(columns: ["x"]), .rename(from: "a", to: "b"), .cast(column: "c", type: .number),
+        .replace(column: "x", from: .text("?"), to: nil), .clip(column: "y", lower: -1, upper: 2.5),
+        .impute(FittedImputer(column: "a", fill: .number(1.5), indicator: "a_missing")),
+        .oneHot(FittedOneHot(column: "c", categories: ["b", "c"], infrequent: ["d"], dropped: ["a"], unseen: .other)),
+        .scale(FittedScaler(column: "a", method: .robust, center: 2, scale: 3)), .scale(FittedScaler(column: "a", center: 2, scale: 3)),
+        FittedStep(FittedPowerTransform(column: "a", function: .yeoJohnson, lambda: 0.25, mean: 1, deviation: 2)),
+        FittedStep(FittedPowerTransform(column: "a", function: .log1p)),
+        FittedStep(FittedBins(column: "a", edges: [0, 1.5, 3])),
+        FittedStep(FittedLevelEncoding(column: "c", method: .target, outputs: ["c_p", "c_q"], levels: ["x", "y"],
+                                       values: [[0.1, 0.2], [0.9, 0.8]], unseenValues: [0.5, 0.5], unseen: .error)),
+        FittedStep(FittedDateParts(column: "d", parts: [.year, .weekday])),
+        FittedStep(FittedProducts(terms: [["a", "a"], ["a", "b"]])),
+    ]
+
+    @Test func everyRegisteredKindRoundTripsThroughJSON() throws {
+        let kinds = Set(Self.examples.map { type(of: $0.base).kind })
+        #expect(kinds == Set(TransformRegistry.all.map { $0.kind }), "a registered kind has no example here")
+        let decoded = try JSONDecoder().decode(FittedRecipe.self, from: JSONEncoder().encode(FittedRecipe(Self.examples)))
+        #expect(decoded.steps == Self.examples)
+    }
+
+    @Test func productsFollowScikitLearnsOrderAndCarryMissingValues() throws {
+        let table = Table(name: "t", columns: [Column(name: "a", numbers: [1, 2, .nan]), Column(name: "b", numbers: [3, 4, 5]),
+                                               Column(name: "z", texts: ["p", "q", "r"])])
+        let (fitted, made) = try RecipeStep(ProductsStep(columns: ["a", "b"], degree: 3)).fit(table, rows: nil)
+        // PolynomialFeatures(degree=3, include_bias=False) without a and b themselves.
+        #expect(made.columnNames == ["a", "b", "a^2", "a*b", "b^2", "a^3", "a^2*b", "a*b^2", "b^3", "z"])
+        #expect(made.column(named: "a^2*b")!.numericValues!.prefix(2) == [3, 16])
+        #expect(made.column(named: "a*b")!.numericValues![2].isNaN && made.column(named: "b^3")!.numericValues![2] == 125)
+        #expect(try fitted[0].apply(to: table) == made)
+        #expect(throws: LearningError.self) { try RecipeStep(ProductsStep(columns: ["a", "z"], degree: nil)).fit(table, rows: nil) }
+        #expect(throws: LearningError.self) { try RecipeStep(ProductsStep(columns: [], degree: 2)).fit(table, rows: nil) }
+    }
+
+    @Test func datePartsAddTheHourOnlyWhenTheFittingRowsHaveTimes() throws {
+        let dates = ["2024-03-31", "2024-04-01T14:30:00", nil].map { $0.flatMap(Dates.parse) ?? .nan }
+        let table = Table(name: "t", columns: [Column(name: "d", data: .date(dates))])
+        let (fitted, made) = try RecipeStep(DatePartsStep(columns: ["d"])).fit(table, rows: nil)
+        #expect(made.columnNames == ["d_year", "d_month", "d_day", "d_weekday", "d_hour"])
+        #expect(made.column(named: "d_weekday")!.numericValues!.prefix(2) == [7, 1])  // a Sunday, a Monday
+        #expect(made.column(named: "d_hour")!.numericValues!.prefix(2) == [0, 14] && made.column(named: "d_day")!.numericValues![2].isNaN)
+        let dayOnly = try RecipeStep(DatePartsStep(columns: ["d"])).fit(table, rows: [0, 2]).fitted
+        #expect(dayOnly[0].as(FittedDateParts.self)?.parts == [.year, .month, .day, .weekday])
+        #expect(try fitted[0].apply(to: table) == made)
+    }
+}

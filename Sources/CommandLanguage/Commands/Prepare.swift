@@ -99,6 +99,29 @@ extension CommandTable {
             'encode onehot' then makes one indicator per bin. Methods:
             """,
             examples: ["bin age quantile bins=4", "bin income equal bins=10"]),
+        plainCommand(
+            "dateparts", usage: "dateparts COLUMNS",
+            summary: "replace date columns by their parts: year, month, day, weekday (and hour)",
+            details: """
+            Each date column COL becomes COL_year, COL_month, COL_day and COL_weekday (1 is
+            Monday, 7 Sunday), in UTC, and COL_hour when a training row has a time of day
+            other than midnight. Missing stays missing. The same parts are taken from new rows.
+            """,
+            examples: ["dateparts signup", "dateparts start, end"]),
+        plainCommand(
+            "interact", usage: "interact COLUMN COLUMN [COLUMN ...]",
+            summary: "add the product of two or more number columns as a new column A*B",
+            details: "The product lets a linear model weigh one column by another. Missing in, missing out.",
+            examples: ["interact bill_length_mm bill_depth_mm"]),
+        plainCommand(
+            "poly", usage: "poly SELECTOR [degree=2|3]",
+            summary: "add every product of the columns up to a degree: A^2, A*B, B^2, …",
+            details: """
+            As scikit-learn's PolynomialFeatures without the bias and the columns
+            themselves, in its order: degree 2 first, then 3. More than 10,000 products are
+            refused. The new columns go after the last of the columns.
+            """,
+            examples: ["poly horsepower, weight", "poly numeric degree=2"]),
         CommandSpec(
             name: "recipe", stage: .prepare, usage: "recipe",
             summary: "show the current table's preparation steps and what each learned",
@@ -160,6 +183,27 @@ extension CommandTable {
                 let settings = try c.settings(method.settings)
                 return .prepare(verb: verb, method: method.name, selector: selector,
                                 settings: settings.map { Command.Setting(key: $0.key, value: $0.value) })
+            })
+    }
+}
+
+extension CommandTable {
+    /// The entry of a verb with no methods (`dateparts`, `interact`, `poly`): `VERB SELECTOR
+    /// [key=value …]`, its settings from its one entry in `PreparationMethods`.
+    static func plainCommand(_ verb: String, usage: String, summary: String, details: String, examples: [String]) -> CommandSpec {
+        let method = PreparationMethods.named(verb, "")!
+        let settings = method.settings.specs.isEmpty ? "" : "\nSettings:\n" + PreparationMethods.reference(of: verb).split(separator: "\n").dropFirst().joined(separator: "\n")
+        return CommandSpec(
+            name: verb, stage: .prepare, usage: usage, summary: summary, details: details + settings,
+            examples: examples, kind: .dataStep,
+            complete: { words in
+                let used = Set(words.compactMap { $0.split(separator: "=").first.map(String.init) })
+                return [.words(method.settings.keys.filter { !used.contains($0) }.map { $0 + "=" } + (words.isEmpty && method.takes == .numbers ? ["numeric"] : [])), .column]
+            },
+            parse: { c in
+                let selector = try c.selector()
+                let given = try c.settings(method.settings)
+                return .prepare(verb: verb, method: "", selector: selector, settings: given.map { Command.Setting(key: $0.key, value: $0.value) })
             })
     }
 }

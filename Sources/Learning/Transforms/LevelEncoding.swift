@@ -142,11 +142,6 @@ public struct FittedLevelEncoding: FittedTransform {
         return result
     }
 
-    public func apply(to table: Table) throws -> Table {
-        var report = PreparationReport()
-        return try apply(to: table, report: &report)
-    }
-
     public func check(against table: Table) throws {
         let column = try requiredColumn(name, in: table)
         guard column.type != .date else { throw PreparationError.corrupt("it encodes '\(name)', a date column") }

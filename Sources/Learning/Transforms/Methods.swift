@@ -16,7 +16,7 @@ public struct PreparationMethod: Sendable {
     private let make: @Sendable (_ columns: [String], _ settings: Settings, _ target: PreparationTarget?) -> RecipeStep
 
     public enum ColumnKind: Sendable {
-        case numbers, categories
+        case numbers, categories, dates
     }
 
     init(_ verb: String, _ name: String, _ summary: String, takes: ColumnKind, settings: SettingsSchema = SettingsSchema([]),
@@ -106,6 +106,18 @@ public enum PreparationMethods {
         PreparationMethod("bin", "quantile", "bins of equal counts, edges at the training rows' quantiles", takes: .numbers,
                           settings: binSettings) { columns, settings, _ in
             RecipeStep(BinStep(columns: columns, method: .quantile, bins: settings.whole("bins")!))
+        },
+        PreparationMethod("dateparts", "", "year, month, day, weekday (and hour, when the dates have times) of date columns", takes: .dates) { columns, _, _ in
+            RecipeStep(DatePartsStep(columns: columns))
+        },
+        PreparationMethod("interact", "", "the product of two or more columns, one new column A*B", takes: .numbers) { columns, _, _ in
+            RecipeStep(ProductsStep(columns: columns, degree: nil))
+        },
+        PreparationMethod("poly", "", "every product of the columns up to a degree (A^2, A*B, …), as new columns", takes: .numbers,
+                          settings: SettingsSchema([
+                            SettingSpec("degree", "the highest degree of the products", forms: [.whole(2...3)], default: .value(.whole(2))),
+                          ])) { columns, settings, _ in
+            RecipeStep(ProductsStep(columns: columns, degree: settings.whole("degree")!))
         },
     ]
 

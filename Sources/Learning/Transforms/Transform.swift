@@ -73,6 +73,12 @@ public protocol FittedTransform: Sendable, Codable, Equatable {
 extension FittedTransform {
     public var learnedText: String { "" }
     public var indicatorColumns: [String] { [] }
+
+    /// Applies the step, noting nothing.
+    public func apply(to table: Table) throws -> Table {
+        var report = PreparationReport()
+        return try apply(to: table, report: &report)
+    }
 }
 
 /// What applying a preparation to new rows noticed without failing: per column, the rows
@@ -88,7 +94,7 @@ public struct PreparationReport: Sendable, Equatable {
 public enum TransformRegistry {
     static let all: [any FittedTransform.Type] = [
         FittedDerive.self, FittedDrop.self, FittedRename.self, FittedCast.self, FittedReplace.self, FittedClip.self,
-        FittedImputer.self, FittedOneHot.self, FittedScaler.self, FittedPowerTransform.self, FittedBins.self, FittedLevelEncoding.self,
+        FittedImputer.self, FittedOneHot.self, FittedScaler.self, FittedPowerTransform.self, FittedBins.self, FittedLevelEncoding.self, FittedDateParts.self, FittedProducts.self,
     ]
 
     static func type(ofKind kind: String) -> (any FittedTransform.Type)? {
