@@ -172,6 +172,9 @@ public enum Command: Sendable, Equatable {
     /// A seeded random sample of rows (nil seed: chosen when it runs, then recorded).
     case sample(size: SampleSize, seed: UInt64?)
     case select(columns: [String])
+    /// `select variance > X`, `select correlated < X`, `select best K by SCORE`, `select
+    /// important K from MODEL` (the names to keep are filled in when it runs).
+    case selectFeatures(SelectionRule)
     /// Another table's columns added to each row with equal keys.
     case join(table: String, keys: [String], kind: JoinKind)
     /// Another table's rows added after the current table's.
@@ -187,6 +190,8 @@ public enum Command: Sendable, Equatable {
     /// see `PreparationMethods`.
     case prepare(verb: String, method: String, selector: ColumnSelector, settings: [Setting])
     case recipe
+    /// The current feature set: each column but the target, with the step that made it.
+    case features
     case target(column: String, task: Task?)
     case goal(metric: String, comparison: GoalComparison, threshold: Double)
     case split(trainFraction: Double, stratify: Bool, seed: UInt64?)
@@ -248,7 +253,7 @@ public enum Command: Sendable, Equatable {
         case .dedupe: return "dedupe"
         case .sort: return "sort"
         case .sample: return "sample"
-        case .select: return "select"
+        case .select, .selectFeatures: return "select"
         case .join: return "join"
         case .append: return "append"
         case .rename: return "rename"
@@ -258,6 +263,7 @@ public enum Command: Sendable, Equatable {
         case .impute: return "impute"
         case .prepare(let verb, _, _, _): return verb
         case .recipe: return "recipe"
+        case .features: return "features"
         case .target: return "target"
         case .goal: return "goal"
         case .split, .splitTestTable: return "split"

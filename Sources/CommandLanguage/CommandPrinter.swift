@@ -54,6 +54,11 @@ extension Command: CustomStringConvertible {
             }
             return "sample \(amount)" + (seed.map { " seed=\($0)" } ?? "")
         case .select(let columns): return "select " + nameList(columns)
+        case .selectFeatures(let rule):
+            switch rule {
+            case .important(let k, let model, _): return "select important \(k) from \(nameText(model))"
+            default: return "select " + rule.text
+            }
         case .join(let table, let keys, let kind): return "join \(nameText(table)) on \(nameList(keys)) \(kind.rawValue)"
         case .append(let table): return "append \(nameText(table))"
         case .rename(let from, let to): return "rename \(nameText(from)) to \(nameText(to))"
@@ -80,6 +85,7 @@ extension Command: CustomStringConvertible {
             }
             return text
         case .recipe: return "recipe"
+        case .features: return "features"
         case .target(let column, let task): return "target \(nameText(column))" + (task.map { " \($0.rawValue)" } ?? "")
         case .goal(let metric, let comparison, let threshold):
             return "goal \(nameText(metric)) \(comparison.rawValue) \(NumberFormatting.shortest(threshold))"

@@ -86,6 +86,51 @@ extension Interpreter {
                                            + (kept.count > names.count ? " (the target \(target!) too)" : "")))
     }
 
+    /// `select variance|correlated|best|important …`: drops the number features a rule
+    /// rejects, learned on the training rows.
+    static func selectFeatures(_ rule: SelectionRule, _ step: inout Step) throws {
+        let table = try currentTable(step.ws)
+        let target = step.ws.target?.column
+        var candidates = table.columns.filter { $0.type.isNumeric && $0.name != target }.map(\.name)
+        var rule = rule
+        var preparationTarget: PreparationTarget?
+        switch rule {
+        case .best(let k, _):
+            guard let chosen = step.ws.target, chosen.task != .clustering, table.column(named: chosen.column) != nil else {
+                throw Diagnostic(.notReady, "select best scores features against the target, and none is chosen", help: "choose the column to predict first: target COLUMN")
+            }
+            preparationTarget = PreparationTarget(column: chosen.column, classification: chosen.task == .classification)
+            if k >= candidates.count {
+                throw Diagnostic(.badValue, "there are \(Plural.count(candidates.count, "number feature")), so keeping the best \(k) keeps them all")
+            }
+        case .important(let k, let modelName, _):
+            let model = try model(named: modelName, step.ws)
+            guard let importances = model.estimator.featureImportances else {
+                throw Diagnostic(.badValue, "'\(modelName)' is a \(model.algorithm) model, which has no built-in feature importances",
+                                 help: "train a tree first, e.g. 'train tree', then select important \(k) from tree")
+            }
+            let missing = model.features.filter { table.column(named: $0) == nil }
+            guard missing.isEmpty else {
+                throw Diagnostic(.badValue, "'\(modelName)' reads \(listText(missing)), which \(missing.count == 1 ? "is" : "are") not in '\(table.name)' now",
+                                 help: "select from a model trained on this table as it is")
+            }
+            guard k < model.features.count else {
+                throw Diagnostic(.badValue, "'\(modelName)' has \(Plural.count(model.features.count, "feature")), so keeping the \(k) most important keeps them all")
+            }
+            let ranked = model.features.indices.sorted { importances[$0] != importances[$1] ? importances[$0] > importances[$1] : $0 < $1 }
+            candidates = model.features
+            rule = .important(k: k, model: modelName, keep: ranked.prefix(k).map { model.features[$0] })
+        default: break
+        }
+        let (fitted, after) = try prepare(RecipeStep(SelectionStep(rule: rule, candidates: candidates, target: preparationTarget)), table, &step)
+        guard let selection = fitted.first?.as(FittedSelection.self) else { return }
+        step.output.blocks.insert(.success("kept \(selection.kept.count) of \(Plural.count(candidates.count, "feature"))"
+                                           + (selection.dropped.isEmpty ? "; dropped none" : "; dropped " + listText(selection.dropped))), at: 0)
+        if after.columns.filter({ $0.type.isNumeric && $0.name != target }).isEmpty {
+            step.output.blocks.append(.warning("no number feature is left: train needs one"))
+        }
+    }
+
     static func rename(_ from: String, to: String, _ step: inout Step) throws {
         let table = try currentTable(step.ws)
         guard table.column(named: from) != nil else { throw noSuchColumn(from, table) }

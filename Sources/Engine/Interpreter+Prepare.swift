@@ -153,6 +153,40 @@ extension Interpreter {
         if steps.contains(where: \.isLearned) { step.output.blocks.append(.note(note)) }
     }
 
+    /// `features`: each column but the target, its type and kind, and the step that made it.
+    static func features(_ step: inout Step) throws {
+        let table = try currentTable(step.ws)
+        let target = step.ws.target?.column
+        // Which recipe step last made each column: the steps' fitted parts in order.
+        var madeBy: [String: Int] = [:]
+        var fitted = (step.ws.preparations[table.name] ?? FittedRecipe()).steps[...]
+        let steps = step.ws.recipes[table.name]?.steps ?? []
+        for (k, count) in (step.ws.fittedCounts[table.name] ?? []).enumerated() {
+            for part in fitted.prefix(count) { for name in part.producedColumns { madeBy[name] = k } }
+            fitted = fitted.dropFirst(count)
+        }
+        let indicators = step.ws.indicatorColumns(of: table.name)
+        var rows: [[String]] = [], unreadable: [String] = []
+        for column in table.columns where column.name != target {
+            let kind = indicators.contains(column.name) ? "indicator" : column.type.isNumeric ? "measured" : "not yet a feature"
+            if !column.type.isNumeric { unreadable.append(column.name) }
+            let origin = madeBy[column.name].map { k in "\(k + 1)  \(k < steps.count ? steps[k].text : "")" } ?? "loaded"
+            rows.append([column.name, column.type.rawValue, kind, origin])
+        }
+        guard !rows.isEmpty else {
+            step.output.blocks.append(.text("'\(table.name)' has no columns besides the target"))
+            return
+        }
+        step.output.blocks.append(.table(TextTable(headers: ["feature", "type", "kind", "made by"], rows: rows, rightAligned: [false, false, false, false])))
+        let count = rows.count - unreadable.count
+        var note = "\(Plural.count(count, "feature")) a model can read (\(rows.filter { $0[2] == "indicator" }.count) indicators)"
+        if let target { note += "; target \(target)" }
+        step.output.blocks.append(.note(note))
+        if !unreadable.isEmpty {
+            step.output.blocks.append(.warning("\(listText(unreadable)) \(unreadable.count == 1 ? "is" : "are") not numbers: train refuses \(unreadable.count == 1 ? "it" : "them") until encoded (encode, dateparts) or dropped"))
+        }
+    }
+
     /// Fits one recipe step on the table's training rows, applies it to every row, and
     /// records it in the table's recipe, unfitted and fitted. A learned step says what it
     /// learned from, or, before any split, why that leaks.

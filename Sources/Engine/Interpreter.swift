@@ -115,6 +115,7 @@ public enum Interpreter {
             case .sample(let size, let seed): try sample(size, seed: seed, &step, context)
             case .drop(let names): try drop(names, &step)
             case .select(let names): try select(names, &step)
+            case .selectFeatures(let rule): try selectFeatures(rule, &step)
             case .join(let other, let keys, let kind): try join(other, on: keys, kind, &step)
             case .append(let other): try append(other, &step)
             case .rename(let from, let to): try rename(from, to: to, &step)
@@ -126,6 +127,7 @@ public enum Interpreter {
             case .impute(let selector, let strategy, let indicator): try impute(selector, strategy, indicator: indicator, &step)
             case .prepare(let verb, let method, let selector, let settings): try prepareColumns(verb, method, selector, settings, &step, context)
             case .recipe: try recipe(&step)
+            case .features: try features(&step)
             // problem
             case .target(let name, let task): try target(name, task, &step)
             case .goal(let metric, let comparison, let threshold): try goal(metric, comparison, threshold, &step)

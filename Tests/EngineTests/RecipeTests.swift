@@ -132,7 +132,8 @@ struct TransformParityTests {
          "transform yeo-johnson numeric standardize=false", "poly bill_length_mm, bill_depth_mm degree=3",
          "interact flipper_length_mm body_mass_g", "scale standard numeric"],
         ["impute numeric with median", "impute categorical with mode", "encode target island seed=3", "encode onehot sex drop=if_binary",
-         "bin year equal bins=2", "transform sqrt flipper_length_mm", "clip bill_length_mm iqr k=1.5"],
+         "bin year equal bins=2", "transform sqrt flipper_length_mm", "clip bill_length_mm iqr k=1.5",
+         "select variance > 0.001", "select correlated < 0.9", "select best 6 by mutual_information"],
     ]
 
     @Test(arguments: variants)

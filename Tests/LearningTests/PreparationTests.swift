@@ -145,6 +145,7 @@ struct TransformFormTests {
                                        values: [[0.1, 0.2], [0.9, 0.8]], unseenValues: [0.5, 0.5], unseen: .error)),
         FittedStep(FittedDateParts(column: "d", parts: [.year, .weekday])),
         FittedStep(FittedProducts(terms: [["a", "a"], ["a", "b"]])),
+        FittedStep(FittedSelection(rule: "best 1 by anova", dropped: ["b"], kept: ["a"], scores: [2.5, 0.25])),
     ]
 
     @Test func everyRegisteredKindRoundTripsThroughJSON() throws {

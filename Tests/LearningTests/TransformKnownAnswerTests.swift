@@ -89,3 +89,57 @@ struct TransformKnownAnswerTests {
                           [0.3333333333333333, 0.36666666666666664, 0.38095238095238093, 0.27777777777777773, 0.27777777777777773]]), "\(m5)")
     }
 }
+
+/// Feature selection's scores against scikit-learn's (`KnownAnswers/transforms.py`).
+struct SelectionKnownAnswerTests {
+    static let features: [[Double]] = [[0.5, 1.5, 2.5, 0.2, 3.3, 1.1, 2.2, 0.9], [3.0, 2.0, 2.5, 4.0, 1.0, 3.5, 0.5, 2.8],
+                                       [1, 1, 1, 1, 1, 1, 1, 1], [7.2, 6.1, 9.3, 1.2, 4.4, 8.8, 2.9, 5.5]]
+    static let classes = ["0", "1", "1", "0", "2", "0", "2", "1"]
+
+    static func same(_ a: [Double], _ b: [Double], _ tolerance: Double = 1e-12) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { TransformKnownAnswerTests.close($0, $1, tolerance) }
+    }
+
+    @Test func variancesAndUnivariateScoresMatchScikitLearn() throws {
+        #expect(Self.same(Self.features.map(SelectionStep.variance), [0.991875, 1.25359375, 0.0, 6.849375000000002]))
+        let target = Column(name: "y", texts: Self.classes)
+        let scored = [Self.features[0], Self.features[1], Self.features[3]]
+        let anova = try FeatureScoring.scores(scored, target: target, classification: true, by: .anova)
+        #expect(Self.same(anova, [6.007862759113666, 23.845227670753033, 0.7946847316310566]), "\(anova)")
+        let chi2 = try FeatureScoring.scores(scored, target: target, classification: true, by: .chi2)
+        #expect(Self.same(chi2, [3.6743169398907107, 3.7625215889464583, 2.32892804698972]), "\(chi2)")
+        let regression = try FeatureScoring.scores([Self.features[0], Self.features[1]], target: Column(name: "y", numbers: Self.features[3]),
+                                                   classification: false, by: .anova)
+        #expect(Self.same(regression, [0.09000901319203515, 0.21627283201227043]), "\(regression)")
+    }
+
+    /// scikit-learn adds noise of 1e-10 of the scale before its neighbour search; on
+    /// continuous data without near ties that moves no neighbour, so the figures agree.
+    @Test func mutualInformationMatchesScikitLearnsEstimator() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("KnownAnswers/mi_data.csv").path
+        let table = try CSVReader.read(path: path, name: "mi").table
+        let labels = table.column(named: "y")!.numericValues!.map { Int($0) }
+        let scores = ["a", "b"].map { MutualInformation.continuousDiscrete(table.column(named: $0)!.numericValues!, labels) }
+        #expect(Self.same(scores, [0.45454528218422285, 0.0], 1e-9), "\(scores)")
+    }
+
+    @Test func selectionStepsDropWhatTheirRuleRejects() throws {
+        let names = ["a", "b", "c", "d"]
+        var columns = zip(names, Self.features).map { Column(name: $0, numbers: $1) }
+        columns.append(Column(name: "e", numbers: Self.features[3].map { $0 * 2 + 1 }))  // d, moved: correlation 1
+        columns.append(Column(name: "y", texts: Self.classes))
+        let table = Table(name: "t", columns: columns)
+        let candidates = ["a", "b", "c", "d", "e"]
+        func dropped(_ rule: SelectionRule) throws -> [String] {
+            let step = SelectionStep(rule: rule, candidates: candidates, target: PreparationTarget(column: "y", classification: true))
+            let (fitted, after) = try step.fit(table, rows: nil)
+            let selection = try #require(fitted.first?.as(FittedSelection.self))
+            #expect(Set(after.columnNames) == Set(table.columnNames).subtracting(selection.dropped))
+            return selection.dropped
+        }
+        #expect(try dropped(.variance(above: 1)) == ["a", "c"])
+        #expect(try dropped(.correlated(below: 0.95)) == ["e"])
+        #expect(try dropped(.best(k: 2, by: .anova)) == ["c", "d", "e"])  // b 23.8 and a 6.0 score best; c is constant
+        #expect(try dropped(.important(k: 1, model: "m", keep: ["d"])) == ["a", "b", "c", "e"])
+    }
+}

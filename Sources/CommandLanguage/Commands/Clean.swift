@@ -121,12 +121,82 @@ extension CommandTable {
             complete: { _ in [.column] },
             parse: { c in .drop(columns: try c.names("column names")) }),
         CommandSpec(
-            name: "select", stage: .clean, usage: "select COLUMNS",
-            summary: "keep only the columns named (and the target)",
-            details: "The others are dropped, in the recipe too: a model reads only these columns' values.",
-            examples: ["select bill_length_mm, bill_depth_mm, species"], kind: .dataStep,
-            complete: { _ in [.column] },
-            parse: { c in .select(columns: try c.names("column names")) }),
+            name: "select", stage: .clean,
+            usage: "select COLUMNS | variance > X | correlated < X | best K by anova|chi2|mutual_information | important K from MODEL",
+            summary: "keep only the columns named (and the target), or the features a rule keeps",
+            details: """
+            With names, the others are dropped, in the recipe too: a model reads only these
+            columns' values. With a rule, the number features (indicators included) are
+            judged on the training rows once a split exists, and the ones it rejects dropped:
+              variance > X       keep those whose variance is above X (VarianceThreshold)
+              correlated < X     drop the later of each pair whose |correlation| is X or more
+              best K by SCORE    keep the K that score best against the target: anova (the F
+                                 test: f_classif, f_regression), chi2 (non-negative features,
+                                 classification) or mutual_information (classification)
+              important K from MODEL  keep the K features a trained model found most important
+            The recipe shows what was kept and dropped; new rows lose the same columns.
+            """,
+            examples: ["select bill_length_mm, bill_depth_mm, species", "select variance > 0.01", "select correlated < 0.95",
+                       "select best 5 by anova", "select important 10 from tree"], kind: .dataStep,
+            complete: { words in
+                switch words.first {
+                case "best"?: return words.count == 2 ? [.words(["by"])] : [.words(FeatureScore.allCases.map(\.rawValue))]
+                case "important"?: return words.count == 2 ? [.words(["from"])] : [.model]
+                default: return words.isEmpty ? [.words(["variance", "correlated", "best", "important"]), .column] : [.column]
+                }
+            },
+            parse: { c in
+                func followedBy(_ symbol: String) -> Bool {
+                    c.index + 1 < c.tokens.count && c.tokens[c.index + 1].kind == .symbol && c.tokens[c.index + 1].text == symbol
+                }
+                func count() throws -> Int {
+                    let token = try c.value("how many features to keep")
+                    guard let k = Int(token.text), k >= 1 else {
+                        throw Diagnostic(.badValue, "expected how many features to keep (1 or more), found '\(token.text)'", at: token.range, help: "usage: \(c.usage)")
+                    }
+                    return k
+                }
+                if c.peekWord("variance"), followedBy(">") {
+                    c.index += 2
+                    let threshold = try c.number("a variance")
+                    try c.expectEnd()
+                    return .selectFeatures(.variance(above: threshold.value))
+                }
+                if c.peekWord("correlated"), followedBy("<") {
+                    c.index += 2
+                    let threshold = try c.number("a correlation")
+                    guard threshold.value > 0, threshold.value <= 1 else {
+                        throw Diagnostic(.badValue, "a correlation threshold is above 0 and at most 1", at: threshold.range)
+                    }
+                    try c.expectEnd()
+                    return .selectFeatures(.correlated(below: threshold.value))
+                }
+                func word(at offset: Int) -> String? {
+                    c.index + offset < c.tokens.count && c.tokens[c.index + offset].kind != .symbol ? c.tokens[c.index + offset].text : nil
+                }
+                // `select best 5 by anova`; `select best, by, anova` names three columns.
+                if c.peekWord("best"), Int(word(at: 1) ?? "") != nil || word(at: 1) != nil && word(at: 2) == "by" {
+                    c.index += 1
+                    let k = try count()
+                    try c.expectWord("by")
+                    let token = try c.value("a score")
+                    guard let score = FeatureScore(rawValue: token.text) else {
+                        let names = FeatureScore.allCases.map(\.rawValue)
+                        throw Diagnostic(.badValue, "unknown score '\(token.text)'", at: token.range,
+                                         help: Suggestions.didYouMean(token.text, among: names) ?? "scores: " + names.joined(separator: ", "))
+                    }
+                    try c.expectEnd()
+                    return .selectFeatures(.best(k: k, by: score))
+                }
+                if c.peekWord("important"), Int(word(at: 1) ?? "") != nil || word(at: 1) != nil && word(at: 2) == "from" {
+                    c.index += 1
+                    let k = try count()
+                    try c.expectWord("from")
+                    let model = try c.only("a model")
+                    return .selectFeatures(.important(k: k, model: model, keep: []))
+                }
+                return .select(columns: try c.names("column names"))
+            }),
         CommandSpec(
             name: "rename", stage: .clean, usage: "rename COLUMN to NAME",
             summary: "give a column another name",

@@ -135,6 +135,17 @@ extension CommandTable {
             """,
             examples: ["recipe"], kind: .inspection, complete: { _ in [] },
             parse: { c in try c.expectEnd(); return .recipe }),
+        CommandSpec(
+            name: "features", stage: .prepare, usage: "features",
+            summary: "list the current features, each with the step that made it",
+            details: """
+            Every column of the current table but the target: its type, whether it is a
+            0/1 indicator (which 'numeric' leaves out and 'indicators' selects), and the
+            recipe step that last made or changed it ('loaded' when none has). A text or
+            date column is not a feature a model can read yet; the list says so.
+            """,
+            examples: ["features"], kind: .inspection, complete: { _ in [] },
+            parse: { c in try c.expectEnd(); return .features }),
     ]
 }
 

@@ -103,6 +103,7 @@ public struct FittedRename: FittedTransform {
 
     public var column: String? { nil }
     public var summary: String { "rename \(from) to \(to)" }
+    public var producedColumns: [String] { [to] }
 
     private enum CodingKeys: String, CodingKey { case from = "column", to }
 }

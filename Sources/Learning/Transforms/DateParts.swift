@@ -87,6 +87,7 @@ public struct FittedDateParts: FittedTransform {
     }
 
     public var column: String? { name }
+    public var producedColumns: [String] { outputNames }
     public var summary: String { "dateparts \(name) -> " + outputNames.joined(separator: ", ") }
     public var learnedText: String { "\(name) → " + outputNames.joined(separator: ", ") }
 

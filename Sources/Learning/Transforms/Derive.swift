@@ -51,6 +51,7 @@ public struct FittedDerive: FittedTransform {
 
     public var column: String? { nil }
     public var summary: String { "derive \(name) = \(expression)" }
+    public var producedColumns: [String] { [name] }
 
     private enum CodingKeys: String, CodingKey { case column, expression }
 

@@ -259,6 +259,7 @@ public struct FittedImputer: FittedTransform {
     public var summary: String { "impute \(name) with \(fill.displayText)" + (indicator.map { " (indicator \($0))" } ?? "") }
     public var learnedText: String { "\(name) ← \(fill.displayText)" + (indicator.map { ", missing flagged in \($0)" } ?? "") }
     public var indicatorColumns: [String] { indicator.map { [$0] } ?? [] }
+    public var producedColumns: [String] { [name] + indicatorColumns }
 
     private enum CodingKeys: String, CodingKey { case name = "column", fill, indicator }
 }

@@ -155,6 +155,7 @@ public struct FittedLevelEncoding: FittedTransform {
     }
 
     public var column: String? { name }
+    public var producedColumns: [String] { outputs }
     public var summary: String { "encode \(name) by \(method.rawValue) -> \(Plural.count(outputs.count, "column"))" }
 
     public var learnedText: String {

@@ -38,7 +38,7 @@ public struct PreparationMethod: Sendable {
 }
 
 /// The target a method learns from.
-public struct PreparationTarget: Sendable {
+public struct PreparationTarget: Sendable, Equatable {
     public var column: String
     public var classification: Bool
 

@@ -240,6 +240,7 @@ public struct FittedOneHot: FittedTransform {
     public var column: String? { name }
     public var summary: String { "onehot \(name) -> \(Plural.count(outputNames.count, "column"))" }
     public var indicatorColumns: [String] { outputNames }
+    public var producedColumns: [String] { outputNames }
 
     public var learnedText: String {
         let shown = categories.prefix(8).joined(separator: ", ") + (categories.count > 8 ? ", …" : "")

@@ -113,6 +113,7 @@ public struct FittedProducts: FittedTransform {
     }
 
     public var column: String? { nil }
+    public var producedColumns: [String] { outputNames }
     public var summary: String { "products " + listText(outputNames) }
     public var learnedText: String { "→ " + listText(outputNames) }
 

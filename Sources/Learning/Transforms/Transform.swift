@@ -68,11 +68,15 @@ public protocol FittedTransform: Sendable, Codable, Equatable {
     var learnedText: String { get }
     /// The 0/1 indicator columns it makes (which the `numeric` selector leaves out).
     var indicatorColumns: [String] { get }
+    /// The columns it makes or changes, as they are named after it (`features` says which
+    /// step made each column).
+    var producedColumns: [String] { get }
 }
 
 extension FittedTransform {
     public var learnedText: String { "" }
     public var indicatorColumns: [String] { [] }
+    public var producedColumns: [String] { column.map { [$0] } ?? [] }
 
     /// Applies the step, noting nothing.
     public func apply(to table: Table) throws -> Table {
@@ -94,7 +98,7 @@ public struct PreparationReport: Sendable, Equatable {
 public enum TransformRegistry {
     static let all: [any FittedTransform.Type] = [
         FittedDerive.self, FittedDrop.self, FittedRename.self, FittedCast.self, FittedReplace.self, FittedClip.self,
-        FittedImputer.self, FittedOneHot.self, FittedScaler.self, FittedPowerTransform.self, FittedBins.self, FittedLevelEncoding.self, FittedDateParts.self, FittedProducts.self,
+        FittedImputer.self, FittedOneHot.self, FittedScaler.self, FittedPowerTransform.self, FittedBins.self, FittedLevelEncoding.self, FittedDateParts.self, FittedProducts.self, FittedSelection.self,
     ]
 
     static func type(ofKind kind: String) -> (any FittedTransform.Type)? {
@@ -124,6 +128,7 @@ public struct FittedStep: Sendable, Equatable, CustomStringConvertible {
     public var summary: String { base.summary }
     public var learnedText: String { base.learnedText }
     public var indicatorColumns: [String] { base.indicatorColumns }
+    public var producedColumns: [String] { base.producedColumns }
     public var description: String { summary }
 
     /// The step as a transform of that type, if it is one.

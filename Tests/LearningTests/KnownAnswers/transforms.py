@@ -37,3 +37,16 @@ print("target binary auto", t.classes_.tolist(), [r(v) for v in t.encodings_[0]]
 ym = np.array(["p", "q", "r", "p", "q", "r", "p", "p", "q", "r", "r", "p"])
 t = TargetEncoder(smooth=5.0, target_type="multiclass").fit(levels, ym)
 print("target multiclass 5", t.classes_.tolist(), [[r(v) for v in e] for e in t.encodings_])
+
+from sklearn.feature_selection import VarianceThreshold, f_classif, f_regression, chi2, mutual_info_classif
+F = np.array([[0.5, 3.0, 1.0, 7.2], [1.5, 2.0, 1.0, 6.1], [2.5, 2.5, 1.0, 9.3], [0.2, 4.0, 1.0, 1.2],
+              [3.3, 1.0, 1.0, 4.4], [1.1, 3.5, 1.0, 8.8], [2.2, 0.5, 1.0, 2.9], [0.9, 2.8, 1.0, 5.5]])
+cls = np.array([0, 1, 1, 0, 2, 0, 2, 1])
+print("variances", [r(v) for v in VarianceThreshold().fit(F).variances_])
+print("f_classif", [r(v) for v in f_classif(F[:, [0, 1, 3]], cls)[0]])
+print("chi2", [r(v) for v in chi2(F[:, [0, 1, 3]], cls)[0]])
+print("f_regression", [r(v) for v in f_regression(F[:, [0, 1]], F[:, 3])[0]])
+rng = np.random.RandomState(0)
+Xm = rng.normal(size=(300, 2)); ym = (Xm[:, 0] + 0.3 * rng.normal(size=300) > 0).astype(int)
+np.savetxt("mi_data.csv", np.column_stack([Xm, ym]), delimiter=",", header="a,b,y", comments="", fmt="%.17g")
+print("mutual_info_classif", [r(v) for v in mutual_info_classif(Xm, ym, random_state=0)])
