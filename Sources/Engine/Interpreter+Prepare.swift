@@ -72,7 +72,8 @@ extension Interpreter {
             guard chosen.task != .clustering else { throw Diagnostic(.notReady, "\(verb) \(methodName) needs a target to predict") }
             target = PreparationTarget(column: chosen.column, classification: chosen.task == .classification)
         }
-        let fitted = try prepare(method.step(columns: names, settings: settings, target: target), table, &step).fitted
+        let recipeStep = try learning { try method.step(columns: names, settings: settings, target: target) }
+        let fitted = try prepare(recipeStep, table, &step).fitted
         step.output.blocks.insert(contentsOf: outcome(of: verb, methodName, names: names, fitted: fitted, table: table, step.ws), at: 0)
         if verb == "encode" { warnAboutIdentifiers(fitted, table, &step) }
     }
@@ -97,6 +98,17 @@ extension Interpreter {
         case "bin":
             let made = fitted.compactMap { $0.as(FittedBins.self) }.map { "\($0.name) → \($0.edges.count - 1)" }
             return [.success("binned \(Plural.count(names.count, "column"))" + (made.isEmpty ? "" : ": " + made.joined(separator: ", ")) + " bins")]
+        case "pca":
+            guard let pca = fitted.first?.as(FittedPCA.self) else { return [] }
+            let share = pca.explainedRatio.reduce(0, +) * 100
+            let ratios = pca.explainedRatio.prefix(30)
+            return [.success("pca: \(Plural.count(pca.columns.count, "column")) → \(Plural.count(pca.loadings.count, "component")), "
+                             + "\(NumberFormatting.significant(share, digits: 4))% of the variance"),
+                    .chart(.bars(Chart.Bars(title: "explained variance", labelHeader: "component", valueHeader: "share",
+                                            annotationHeader: "cumulative", labels: pca.outputNames.prefix(30).map { $0 },
+                                            values: Array(ratios),
+                                            annotations: ratios.indices.map { k in String(format: "%.1f%%", ratios.prefix(k + 1).reduce(0, +) * 100) },
+                                            maximum: 1, decimals: 3)))]
         case "dateparts":
             let made = fitted.compactMap { $0.as(FittedDateParts.self) }.map { "\($0.name) → " + $0.outputNames.joined(separator: ", ") }
             return [.success("took the parts of \(Plural.count(names.count, "date column")): " + made.joined(separator: "; "))]

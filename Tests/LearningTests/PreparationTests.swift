@@ -146,6 +146,7 @@ struct TransformFormTests {
         FittedStep(FittedDateParts(column: "d", parts: [.year, .weekday])),
         FittedStep(FittedProducts(terms: [["a", "a"], ["a", "b"]])),
         FittedStep(FittedSelection(rule: "best 1 by anova", dropped: ["b"], kept: ["a"], scores: [2.5, 0.25])),
+        FittedStep(FittedPCA(columns: ["a", "b"], means: [1, 2], loadings: [[0.6, 0.8]], explainedVariance: [3], explainedRatio: [0.9])),
     ]
 
     @Test func everyRegisteredKindRoundTripsThroughJSON() throws {

@@ -143,3 +143,27 @@ struct SelectionKnownAnswerTests {
         #expect(try dropped(.important(k: 1, model: "m", keep: ["d"])) == ["a", "b", "c", "e"])
     }
 }
+
+/// Principal components against scikit-learn's `PCA` (`KnownAnswers/transforms.py`).
+struct PCAKnownAnswerTests {
+    @Test func componentsVariancesAndProjectionsMatchScikitLearn() throws {
+        let f = SelectionKnownAnswerTests.features
+        let table = Table(name: "t", columns: [Column(name: "a", numbers: f[0]), Column(name: "b", numbers: f[1]), Column(name: "d", numbers: f[3])])
+        let (fitted, made) = try RecipeStep(PCAStep(columns: ["a", "b", "d"], components: .all)).fit(table, rows: nil)
+        let pca = try #require(fitted.first?.as(FittedPCA.self))
+        let expected: [[Double]] = [[0.03977114344599737, 0.08988577373235752, 0.9951576778729759],
+                                    [-0.6633396781758049, 0.747195557127959, -0.04097890635264754],
+                                    [0.7472608162526778, 0.6584977958116294, -0.08934162190495315]]
+        for (mine, theirs) in zip(pca.loadings, expected) {
+            #expect(SelectionKnownAnswerTests.same(mine, theirs, 1e-10), "\(mine)")
+        }
+        #expect(SelectionKnownAnswerTests.same(pca.explainedVariance, [7.898749769833443, 2.3004611848287397, 0.19489618819496338], 1e-10))
+        #expect(SelectionKnownAnswerTests.same(pca.explainedRatio, [0.7599257599784779, 0.22132359742025767, 0.01875064260126436], 1e-10))
+        #expect(made.columnNames == ["pc1", "pc2", "pc3"])
+        let first = made.columns.map { $0.numericValues![0] }
+        #expect(SelectionKnownAnswerTests.same(first, [1.5296579287919005, 1.0564077277550883, -0.5153208550247159], 1e-10), "\(first)")
+        // variance=0.9 keeps 2 components, as scikit-learn's n_components=0.9.
+        let share = try RecipeStep(PCAStep(columns: ["a", "b", "d"], components: .variance(0.9))).fit(table, rows: nil).fitted
+        #expect(share.first?.as(FittedPCA.self)?.loadings.count == 2)
+    }
+}

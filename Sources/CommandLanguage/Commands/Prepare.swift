@@ -122,6 +122,18 @@ extension CommandTable {
             refused. The new columns go after the last of the columns.
             """,
             examples: ["poly horsepower, weight", "poly numeric degree=2"]),
+        plainCommand(
+            "pca", usage: "pca SELECTOR [components=K | variance=X]",
+            summary: "replace number columns by their principal components, learned from the training rows",
+            details: """
+            The columns are centred on their training means and projected on the
+            eigenvectors of their covariance, largest variance first, as scikit-learn's PCA
+            (each component signed so its largest loading is positive). They are not
+            scaled: 'scale standard' them first when their units differ. Missing values are
+            refused (impute first). The output shows each component's share of the
+            variance as a chart; the recipe keeps the means and loadings.
+            """,
+            examples: ["pca numeric variance=0.95", "pca bill_length_mm, bill_depth_mm, flipper_length_mm components=2"]),
         CommandSpec(
             name: "recipe", stage: .prepare, usage: "recipe",
             summary: "show the current table's preparation steps and what each learned",

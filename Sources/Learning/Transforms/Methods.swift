@@ -13,14 +13,14 @@ public struct PreparationMethod: Sendable {
     public let takes: ColumnKind
     /// Whether it learns from the target (which must then be set).
     public let needsTarget: Bool
-    private let make: @Sendable (_ columns: [String], _ settings: Settings, _ target: PreparationTarget?) -> RecipeStep
+    private let make: @Sendable (_ columns: [String], _ settings: Settings, _ target: PreparationTarget?) throws -> RecipeStep
 
     public enum ColumnKind: Sendable {
         case numbers, categories, dates
     }
 
     init(_ verb: String, _ name: String, _ summary: String, takes: ColumnKind, settings: SettingsSchema = SettingsSchema([]),
-         needsTarget: Bool = false, make: @escaping @Sendable ([String], Settings, PreparationTarget?) -> RecipeStep) {
+         needsTarget: Bool = false, make: @escaping @Sendable ([String], Settings, PreparationTarget?) throws -> RecipeStep) {
         self.verb = verb
         self.name = name
         self.summary = summary
@@ -32,8 +32,9 @@ public struct PreparationMethod: Sendable {
 
     /// The recipe step for these columns and resolved settings (`target`: the target, for
     /// the methods that need it).
-    public func step(columns: [String], settings: Settings, target: PreparationTarget?) -> RecipeStep {
-        make(columns, settings, target)
+    /// - Throws: `LearningError` for settings that do not go together.
+    public func step(columns: [String], settings: Settings, target: PreparationTarget?) throws -> RecipeStep {
+        try make(columns, settings, target)
     }
 }
 
@@ -118,6 +119,20 @@ public enum PreparationMethods {
                             SettingSpec("degree", "the highest degree of the products", forms: [.whole(2...3)], default: .value(.whole(2))),
                           ])) { columns, settings, _ in
             RecipeStep(ProductsStep(columns: columns, degree: settings.whole("degree")!))
+        },
+        PreparationMethod("pca", "", "the columns replaced by their principal components pc1, pc2, … (centred, not scaled)", takes: .numbers,
+                          settings: SettingsSchema([
+                            SettingSpec("components", "how many components to keep", forms: [.whole(1...PCAStep.mostColumns), .none(meaning: "all, or as variance= says")],
+                                        default: .value(.none)),
+                            SettingSpec("variance", "keep the fewest components that explain this share of the variance",
+                                        forms: [.number(0...1, excludingLower: true), .none(meaning: "no share")], default: .value(.none)),
+                          ])) { columns, settings, _ in
+            if settings.whole("components") != nil, settings["variance"]?.numberValue != nil {
+                throw LearningError("pca takes components= or variance=, not both")
+            }
+            let components: ComponentCount = settings.whole("components").map { .count($0) }
+                ?? settings["variance"]?.numberValue.map { .variance($0) } ?? .all
+            return RecipeStep(PCAStep(columns: columns, components: components))
         },
     ]
 

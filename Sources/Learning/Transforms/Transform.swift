@@ -98,7 +98,7 @@ public struct PreparationReport: Sendable, Equatable {
 public enum TransformRegistry {
     static let all: [any FittedTransform.Type] = [
         FittedDerive.self, FittedDrop.self, FittedRename.self, FittedCast.self, FittedReplace.self, FittedClip.self,
-        FittedImputer.self, FittedOneHot.self, FittedScaler.self, FittedPowerTransform.self, FittedBins.self, FittedLevelEncoding.self, FittedDateParts.self, FittedProducts.self, FittedSelection.self,
+        FittedImputer.self, FittedOneHot.self, FittedScaler.self, FittedPowerTransform.self, FittedBins.self, FittedLevelEncoding.self, FittedDateParts.self, FittedProducts.self, FittedSelection.self, FittedPCA.self,
     ]
 
     static func type(ofKind kind: String) -> (any FittedTransform.Type)? {

@@ -50,3 +50,11 @@ rng = np.random.RandomState(0)
 Xm = rng.normal(size=(300, 2)); ym = (Xm[:, 0] + 0.3 * rng.normal(size=300) > 0).astype(int)
 np.savetxt("mi_data.csv", np.column_stack([Xm, ym]), delimiter=",", header="a,b,y", comments="", fmt="%.17g")
 print("mutual_info_classif", [r(v) for v in mutual_info_classif(Xm, ym, random_state=0)])
+
+from sklearn.decomposition import PCA
+P = F[:, [0, 1, 3]]
+pca = PCA().fit(P)
+print("pca components", [[r(v) for v in c] for c in pca.components_])
+print("pca explained", [r(v) for v in pca.explained_variance_], [r(v) for v in pca.explained_variance_ratio_])
+print("pca first row", [r(v) for v in pca.transform(P)[0]])
+print("pca n for 0.9", PCA(n_components=0.9).fit(P).n_components_)
