@@ -4,11 +4,11 @@ import Tabular
 /// Which columns a preparation command applies to. The target is never included.
 public enum ColumnSelector: Sendable, Equatable {
     /// Every number and boolean column the data measured: not the target, and not the
-    /// 0/1 indicator columns an encoding or an imputation made.
+    /// indicator columns an encoding or an imputation made.
     case numeric
     /// Every text column.
     case categorical
-    /// The 0/1 indicator columns the preparation made (one-hot levels, missing flags).
+    /// The boolean indicator columns the preparation made (one-hot levels, missing flags).
     case indicators
     case columns([String])
 }

@@ -9,9 +9,10 @@ public struct Fingerprint: Sendable, Equatable {
     /// `comparable(_:recordedIn:)` what of an older version still compares.
     /// 2: linear regression solves by Householder + QL (the model bits differ from v1's
     /// Jacobi solver); fingerprint keys are percent-encoded.
-    /// 3: the `numeric` selector leaves out the 0/1 indicator columns an encoding or an
-    /// imputation made. A journal of v1 or v2 replays with the old meaning
-    /// (`Workspace.numericIncludesIndicators`), so its fingerprints still compare.
+    /// 3: the `numeric` selector leaves out the indicator columns an encoding or an
+    /// imputation made, and `encode onehot` makes boolean indicators. A journal of v1 or v2
+    /// replays with the old meanings (`Workspace.followsV2Rules`), so its fingerprints
+    /// still compare.
     public static let version = 3
 
     /// Versions whose journals `--verify` can check.

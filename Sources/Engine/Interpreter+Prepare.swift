@@ -72,7 +72,11 @@ extension Interpreter {
             guard chosen.task != .clustering else { throw Diagnostic(.notReady, "\(verb) \(methodName) needs a target to predict") }
             target = PreparationTarget(column: chosen.column, classification: chosen.task == .classification)
         }
-        let recipeStep = try learning { try method.step(columns: names, settings: settings, target: target) }
+        var recipeStep = try learning { try method.step(columns: names, settings: settings, target: target) }
+        if step.ws.followsV2Rules, var oneHot = recipeStep.as(OneHotStep.self) {
+            oneHot.options.numberIndicators = true
+            recipeStep = RecipeStep(oneHot)
+        }
         let fitted = try prepare(recipeStep, table, &step).fitted
         step.output.blocks.insert(contentsOf: outcome(of: verb, methodName, names: names, fitted: fitted, table: table, step.ws), at: 0)
         if verb == "encode" { warnAboutIdentifiers(fitted, table, &step) }
@@ -223,7 +227,7 @@ extension Interpreter {
         let target = ws.target?.column
         switch selector {
         case .numeric:
-            let indicators = ws.numericIncludesIndicators ? [] : ws.indicatorColumns(of: table.name)
+            let indicators = ws.followsV2Rules ? [] : ws.indicatorColumns(of: table.name)
             return table.columns.filter { $0.type.isNumeric && $0.name != target && !indicators.contains($0.name) }.map(\.name)
         case .categorical:
             return table.columns.filter { $0.type == .text && $0.name != target }.map(\.name)
@@ -249,7 +253,7 @@ extension Interpreter {
 }
 
 extension Workspace {
-    /// The 0/1 indicator columns the table's preparation made (one-hot levels, missing flags).
+    /// The indicator columns the table's preparation made (one-hot levels, missing flags).
     func indicatorColumns(of table: String) -> Set<String> {
         preparations[table]?.indicatorColumns ?? []
     }

@@ -13,7 +13,7 @@ enum Training {
         var table: Table
         var featureNames: [String]
         /// The feature vectors, checked complete and finite.
-        var features: [[Double]]
+        var features: [FeatureVector]
         var target: Target?
         /// Class labels in the model's order (classification).
         var classes: [String]
@@ -102,7 +102,7 @@ enum Training {
         if case .classes(let indices, _)? = target, Set(indices).count < 2, let column = problem.target?.column {
             throw Diagnostic(.dataError, "the training rows hold a single class of '\(column)'", help: "a classifier needs at least two classes")
         }
-        let data = TrainingData(features: FeatureColumns(problem.features, rows: rows), featureNames: problem.featureNames,
+        let data = TrainingData(features: FeatureColumns(features: problem.features, rows: rows), featureNames: problem.featureNames,
                                 target: target, targetName: problem.target?.column ?? "", isCancelled: isCancelled)
         let fit = try Interpreter.learning { try algorithm.fit(settings, data) }
         // Finite data can still overflow (values near 1e308): such a model predicts nothing useful.

@@ -28,9 +28,10 @@ public struct Workspace: Sendable {
     /// Per table: how many fitted steps each recipe step made, in order (`recipe` shows
     /// each step's own).
     public var fittedCounts: [String: [Int]] = [:]
-    /// Whether `numeric` also selects the 0/1 indicator columns an encoding or imputation
-    /// made, as it did in journals of fingerprints v1 and v2 (which replay with it).
-    public var numericIncludesIndicators = false
+    /// Whether commands mean what they meant in journals of fingerprints v1 and v2 (which
+    /// replay with it): `numeric` also selects the indicator columns an encoding made, and
+    /// `encode onehot` makes them 8-byte numbers rather than booleans.
+    public var followsV2Rules = false
     /// Per table: the columns as loaded (the input schema a model asks for).
     public var loadedSchemas: [String: [SchemaField]] = [:]
     /// Per table: how its rows are divided into training and test rows.

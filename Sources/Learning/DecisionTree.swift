@@ -299,7 +299,7 @@ struct FeatureBins: Sendable {
         // The thresholds of each feature, from its sorted distinct values (of a sample).
         let cuts = Parallel.map(features.vectors) { vector -> ([Double], [Double]?)? in
             if isCancelled() { return nil }
-            return vector.withUnsafeBufferPointer { v -> ([Double], [Double]?) in
+            return vector.withValues { v -> ([Double], [Double]?) in
                 func value(_ i: Int) -> Double { rows.map { v[$0[i]] } ?? v[i] }
                 var sample: [Double]
                 if n <= Self.sampleLimit {
@@ -336,7 +336,7 @@ struct FeatureBins: Sendable {
                 _ = ParallelBlocks.map(count: n) { block in
                     for (k, j) in group.enumerated() {
                         upper[j].withUnsafeBufferPointer { cuts in
-                            features.vectors[j].withUnsafeBufferPointer { v in
+                            features.vectors[j].withValues { v in
                                 for i in block {
                                     let x = rows.map { v[$0[i]] } ?? v[i]
                                     var low = 0, high = cuts.count

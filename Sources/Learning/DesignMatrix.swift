@@ -26,6 +26,11 @@ public struct DesignMatrix: Sendable, Equatable {
     /// finite (NaN, the missing value, or ±infinity) among the taken rows, found while
     /// copying (a separate check would read every cell again).
     public static func gathering(_ columnVectors: [[Double]], rows selected: [Int]? = nil) -> (matrix: DesignMatrix, columnsNotFinite: [Int]) {
+        gathering(features: columnVectors.map { .numbers($0) }, rows: selected)
+    }
+
+    /// As `gathering(_:rows:)`, from features as tables store them (booleans read as 0/1).
+    public static func gathering(features columnVectors: [FeatureVector], rows selected: [Int]? = nil) -> (matrix: DesignMatrix, columnsNotFinite: [Int]) {
         let rows = selected?.count ?? columnVectors.first?.count ?? 0
         let columns = columnVectors.count
         let blocks = ParallelBlocks.blocks(count: rows, minimumBlock: 4096)
@@ -36,7 +41,7 @@ public struct DesignMatrix: Sendable, Equatable {
             nanSeen = Parallel.map(blocks) { block in
                 columnVectors.indices.map { j in
                     var nan = false
-                    columnVectors[j].withUnsafeBufferPointer { v in
+                    columnVectors[j].withValues { v in
                         // x - x is 0 for finite x and NaN for NaN and ±infinity.
                         if let selected {
                             for i in block { let x = v[selected[i]]; nan = nan || x - x != 0; (base + i * columns + j).initialize(to: x) }

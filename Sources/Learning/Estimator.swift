@@ -98,7 +98,7 @@ public struct TrainingData: Sendable {
     /// The taken rows as a dense row-major matrix (for fits that visit rows many times).
     /// - Complexity: O(rows × features)
     public func designMatrix() -> DesignMatrix {
-        DesignMatrix.gathering(features.vectors, rows: features.rows).matrix
+        DesignMatrix.gathering(features: features.vectors, rows: features.rows).matrix
     }
 }
 

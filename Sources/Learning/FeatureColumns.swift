@@ -6,13 +6,17 @@ import Tabular
 /// these in cache-sized tiles instead of first copying everything into a row-major
 /// `DesignMatrix`, which at a million rows is hundreds of megabytes written and read.
 public struct FeatureColumns: Sendable {
-    public var vectors: [[Double]]
+    public var vectors: [FeatureVector]
     public var rows: [Int]?
 
-    public init(_ vectors: [[Double]], rows: [Int]? = nil) {
-        precondition(Set(vectors.map(\.count)).count <= 1, "feature vectors differ in length")
-        self.vectors = vectors
+    public init(features: [FeatureVector], rows: [Int]? = nil) {
+        precondition(Set(features.map(\.count)).count <= 1, "feature vectors differ in length")
+        self.vectors = features
         self.rows = rows
+    }
+
+    public init(_ vectors: [[Double]], rows: [Int]? = nil) {
+        self.init(features: vectors.map { .numbers($0) }, rows: rows)
     }
 
     /// The columns of a matrix (a copy; meant for small matrices and tests).
@@ -33,9 +37,9 @@ public struct FeatureColumns: Sendable {
         guard rowCount > 0 else { return [Double](repeating: 0, count: count) }
         let n = Double(rowCount)
         return Parallel.map(vectors) { vector in
-            vector.withUnsafeBufferPointer { v in
+            vector.withValues { v in
                 var sum = 0.0
-                if let rows { for i in rows { sum += v[i] } } else { for x in v { sum += x } }
+                if let rows { for i in rows { sum += v[i] } } else { for i in 0..<vector.count { sum += v[i] } }
                 return sum / n
             }
         }
@@ -70,7 +74,7 @@ public struct FeatureColumns: Sendable {
                             appended.withUnsafeBufferPointer { y in for i in 0..<m { target[i] = y[start + i] - appendedMean } }
                         } else {
                             let mean = means[j]
-                            vectors[j].withUnsafeBufferPointer { v in
+                            vectors[j].withValues { v in
                                 if let rows {
                                     rows.withUnsafeBufferPointer { r in for i in 0..<m { target[i] = v[r[start + i]] - mean } }
                                 } else {

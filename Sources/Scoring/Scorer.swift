@@ -10,9 +10,9 @@ public enum Scorer {
     /// - Throws: `ScoringError.input` naming a missing, text, missing-valued or infinite feature.
     public static func featureMatrix(_ table: Table, features: [String], rows: [Int]? = nil) throws -> DesignMatrix {
         let vectors = try featureVectors(table, features: features)
-        let (matrix, columnsNotFinite) = DesignMatrix.gathering(vectors, rows: rows)
+        let (matrix, columnsNotFinite) = DesignMatrix.gathering(features: vectors, rows: rows)
         if let j = columnsNotFinite.first {
-            let values = vectors[j]
+            let values = vectors[j].numbers
             let row = rows.map { $0.first { !values[$0].isFinite } } ?? values.firstIndex { !$0.isFinite }
             let value = values[row ?? 0]
             if value.isNaN {
@@ -23,16 +23,16 @@ public enum Scorer {
         return matrix
     }
 
-    /// The table's vector of each feature, in the model's order.
-    public static func featureVectors(_ table: Table, features: [String]) throws -> [[Double]] {
+    /// The table's vector of each feature, in the model's order, as the table stores it.
+    public static func featureVectors(_ table: Table, features: [String]) throws -> [FeatureVector] {
         try features.map { name in
             guard let column = table.column(named: name) else {
                 throw ScoringError.input("the prepared input lacks the feature '\(name)'")
             }
-            guard let values = column.numericValues else {
+            guard let vector = FeatureVector(column) else {
                 throw ScoringError.input("feature '\(name)' is \(column.type.rawValue), not numbers")
             }
-            return values
+            return vector
         }
     }
 
@@ -167,8 +167,8 @@ public enum Scorer {
         // Features left missing or infinite.
         let vectors = try featureVectors(prepared, features: model.features)
         var unusable = Set<Int>()
-        for (j, values) in vectors.enumerated() {
-            for (k, value) in values.enumerated() where !value.isFinite && !unusable.contains(k) {
+        for (j, vector) in vectors.enumerated() {
+            for (k, value) in vector.numbers.enumerated() where !value.isFinite && !unusable.contains(k) {
                 let reason = value.isNaN ? "feature '\(model.features[j])' is missing; the model needs every feature"
                                          : "feature '\(model.features[j])' is infinite; the model needs finite numbers"
                 let problem = RowProblem(row: good[k], column: model.features[j], value: rawTable.column(named: model.features[j])?.text(at: good[k]),
@@ -179,7 +179,7 @@ public enum Scorer {
             }
         }
         let scorable = (0..<good.count).filter { !unusable.contains($0) }
-        let (matrix, _) = DesignMatrix.gathering(vectors, rows: scorable.count == good.count ? nil : scorable)
+        let (matrix, _) = DesignMatrix.gathering(features: vectors, rows: scorable.count == good.count ? nil : scorable)
         let prediction = model.estimator.predict(matrix)
         let scoredRows = scorable.map { good[$0] }
         problems.sort { $0.row < $1.row }

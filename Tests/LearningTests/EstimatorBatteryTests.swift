@@ -105,12 +105,27 @@ struct EstimatorBatteryTests {
 
     /// Fitting on a subset of rows (a fold) is fitting on those rows alone.
     @Test(arguments: cases)
+    func booleanFeaturesFitAsTheirNumbers(_ c: Case) throws {
+        // A feature stored as booleans (a byte a row, as one-hot indicators are) fits to the
+        // same model bits as the same 0/1 values stored as numbers.
+        let data = try Self.data(c.task, rows: Array(stride(from: 0, to: c.task == .classification ? 150 : 392, by: 3)))
+        let first = data.features.vectors[0].numbers
+        let middle = first.sorted()[first.count / 2]
+        let flags = first.map { $0 > middle ? UInt8(1) : 0 }
+        var asBytes = data, asNumbers = data
+        asBytes.features.vectors[0] = .flags(flags)
+        asNumbers.features.vectors[0] = .numbers(flags.map(Double.init))
+        let settings = try Self.settings(c)
+        #expect(try c.entry.fit(settings, asBytes).model.fingerprint == c.entry.fit(settings, asNumbers).model.fingerprint)
+    }
+
+    @Test(arguments: cases)
     func aRowSubsetFitsAsThoseRowsAlone(_ c: Case) throws {
         let rows = Array(stride(from: 1, to: c.task == .classification ? 150 : 392, by: 2))
         let fold = try Self.data(c.task, rows: rows)
         let subset = try c.entry.fit(try Self.settings(c), fold).model
         let taken = try #require(fold.features.rows)
-        let copied = TrainingData(features: FeatureColumns(fold.features.vectors.map { v in taken.map { v[$0] } }), featureNames: fold.featureNames,
+        let copied = TrainingData(features: FeatureColumns(fold.features.vectors.map { v in taken.map { v.numbers[$0] } }), featureNames: fold.featureNames,
                                   target: fold.target)
         #expect(try c.entry.fit(try Self.settings(c), copied).model.fingerprint == subset.fingerprint)
     }

@@ -38,7 +38,7 @@ extension CommandTable {
             included. Once a split exists the statistic is learned from the training rows
             only. The learned value is stored with every model trained afterwards and applied
             again at prediction. With 'indicator', each column that had missing values in
-            the training rows gets a 0/1 column COLUMN_missing beside it, 1 where a value was
+            the training rows gets a boolean column COLUMN_missing beside it, true where a value was
             filled, so a model can learn from the gap itself.
             """,
             examples: ["impute numeric with median", "impute categorical with mode", "impute sex with \"unknown\"",
@@ -69,16 +69,17 @@ extension CommandTable {
             details: """
             Levels are learned from the training rows once a split exists. A level not seen
             in training is handled as the method's 'unseen' setting says. One-hot columns are
-            dense (8 bytes per row and level): an encoding that needs more than a quarter of
-            the machine's memory is refused, and a column with nearly as many levels as rows
-            (an identifier) gets a warning. Methods and their settings:
+            booleans (a byte per row and level; models read them as 0 and 1): an encoding that
+            needs more than a quarter of the machine's memory is refused, and a column with
+            nearly as many levels as rows (an identifier) gets a warning. Methods and their
+            settings:
             """,
             examples: ["encode onehot categorical", "encode onehot island, sex drop=first", "encode onehot city min_frequency=0.01 unseen=other"]),
         methodCommand(
             "scale", summary: "centre and divide number columns by a spread learned from the training rows",
             details: """
             The centre and spread are learned from the training rows once a split exists;
-            'numeric' leaves out booleans and the 0/1 indicator columns. Methods:
+            'numeric' leaves out booleans and the indicator columns. Methods:
             """,
             examples: ["scale standard numeric", "scale robust income", "scale minmax bill_length_mm"]),
         methodCommand(
@@ -152,7 +153,7 @@ extension CommandTable {
             summary: "list the current features, each with the step that made it",
             details: """
             Every column of the current table but the target: its type, whether it is a
-            0/1 indicator (which 'numeric' leaves out and 'indicators' selects), and the
+            true/false indicator (which 'numeric' leaves out and 'indicators' selects), and the
             recipe step that last made or changed it ('loaded' when none has). A text or
             date column is not a feature a model can read yet; the list says so.
             """,

@@ -17,8 +17,8 @@ public enum ImputeStrategy: Sendable, Equatable {
     }
 }
 
-/// `impute COLUMNS with STRATEGY [indicator=true]`: missing values filled with a statistic
-/// of the fitting rows or a constant; with `indicator`, a 0/1 column `COL_missing` beside
+/// `impute COLUMNS with STRATEGY [indicator]`: missing values filled with a statistic of
+/// the fitting rows or a constant; with `indicator`, a boolean column `COL_missing` beside
 /// each column that had missing values in the fitting rows says which rows were filled (as
 /// scikit-learn's `SimpleImputer(add_indicator=True)`).
 public struct ImputeStep: PreparationStep {
@@ -208,7 +208,7 @@ public struct FittedImputer: FittedTransform {
         let filled = apply(input)
         guard let indicator else { return [filled] }
         let flags = input.missingFlags()
-        return [filled, Column(name: indicator, numbers: flags.map { $0 ? 1 : 0 })]
+        return [filled, Column(name: indicator, data: .boolean(flags.map { $0 ? 1 : 0 }))]
     }
 
     /// The column with its missing cells filled.

@@ -13,6 +13,10 @@ public struct OneHotOptions: Sendable, Equatable {
     /// are grouped into one `COL_other` column; nil keeps every level.
     public var minFrequency: Double?
     public var unseen: Unseen = .ignore
+    /// Indicators as 8-byte numbers, as journals of fingerprints v1 and v2 recorded them
+    /// (not a setting: `Workspace.followsV2Rules` asks for it); otherwise booleans, one byte
+    /// a row (as pandas' `get_dummies`).
+    public var numberIndicators = false
 
     public init(drop: Drop = .none, minFrequency: Double? = nil, unseen: Unseen = .ignore) {
         self.drop = drop
@@ -45,9 +49,9 @@ public struct OneHotOptions: Sendable, Equatable {
     }
 }
 
-/// `encode onehot COLUMNS [drop=…] [min_frequency=…] [unseen=…]`: one 0/1 number column
-/// per level seen in the fitting rows, named `COLUMN_LEVEL`. Missing values encode as all
-/// zeros.
+/// `encode onehot COLUMNS [drop=…] [min_frequency=…] [unseen=…]`: one indicator column
+/// per level seen in the fitting rows, named `COLUMN_LEVEL`: a boolean (1 byte a row),
+/// which models read as 0/1. Missing values encode as all false.
 public struct OneHotStep: PreparationStep {
     public var columns: [String]
     public var options: OneHotOptions
@@ -71,7 +75,7 @@ public struct OneHotStep: PreparationStep {
     }
 
     /// New columns must not take a name that exists (or that another encoding of the same
-    /// step makes), and dense indicators (8 bytes per row and level) must fit in memory.
+    /// step makes), and the indicators must fit in memory.
     static func checkOneHot(_ encoders: [FittedOneHot], of table: Table) throws {
         var taken = Set(table.columnNames)
         for encoder in encoders {
@@ -82,7 +86,7 @@ public struct OneHotStep: PreparationStep {
             }
         }
         let total = encoders.reduce(0) { $0 + $1.outputNames.count }
-        let bytes = Double(table.rowCount) * Double(total) * 8
+        let bytes = Double(table.rowCount) * Double(total) * Double(encoders.first?.numberIndicators ?? false ? 8 : 1)
         let budget = Double(ProcessInfo.processInfo.physicalMemory) / 4
         if bytes > budget, let widest = encoders.max(by: { $0.outputNames.count < $1.outputNames.count }) {
             throw LearningError("one-hot encoding would add \(formatBytes(bytes)) of columns, more than a quarter of this machine's memory (\(formatBytes(budget * 4)))",
@@ -131,13 +135,15 @@ public struct OneHotEncoder: Sendable {
                 dropped = [frequent.removeFirst()]
             }
         }
-        return FittedOneHot(column: column.name, categories: frequent, infrequent: infrequent, dropped: dropped, unseen: options.unseen)
+        return FittedOneHot(column: column.name, categories: frequent, infrequent: infrequent, dropped: dropped, unseen: options.unseen,
+                            numberIndicators: options.numberIndicators)
     }
 }
 
 /// The learned levels of one column. Bundle JSON: `{"step": "onehot", "column": NAME,
 /// "categories": [...]}`, with `"infrequent"`, `"dropped"` and `"unseen"` when they are
-/// not empty or the default (bundles of versions 1–3 have none of them).
+/// not empty or the default, and `"indicators": "boolean"` for boolean indicators (a step
+/// without it, as every bundle of versions 1–3, makes number indicators).
 public struct FittedOneHot: FittedTransform {
     public static let kind = "onehot"
     public var name: String
@@ -148,13 +154,17 @@ public struct FittedOneHot: FittedTransform {
     /// Levels known from fitting that encode as all zeros (the dropped indicator's).
     public var dropped: [String]
     public var unseen: OneHotOptions.Unseen
+    /// Whether the indicators are 8-byte numbers (bundles before boolean indicators).
+    public var numberIndicators: Bool
 
-    public init(column: String, categories: [String], infrequent: [String] = [], dropped: [String] = [], unseen: OneHotOptions.Unseen = .ignore) {
+    public init(column: String, categories: [String], infrequent: [String] = [], dropped: [String] = [], unseen: OneHotOptions.Unseen = .ignore,
+                numberIndicators: Bool = false) {
         self.name = column
         self.categories = categories
         self.infrequent = infrequent
         self.dropped = dropped
         self.unseen = unseen
+        self.numberIndicators = numberIndicators
     }
 
     public var outputNames: [String] {
@@ -199,15 +209,17 @@ public struct FittedOneHot: FittedTransform {
             let rows = codes.indices.filter { codes[$0] >= 0 && columnOfCode[Int(codes[$0])] == -2 }
             throw PreparationError.rows(rows, column: name, reason: "'\(name)' has a level not seen in training (the model was fitted with unseen=error)")
         }
+        let numbers = numberIndicators
         let columns = Parallel.map(outputs.count) { k in
-            let indicator = [Double](unsafeUninitializedCapacity: codes.count) { buffer, initialized in
-                HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
-                guard let base = buffer.baseAddress else { initialized = 0; return }
-                base.initialize(repeating: 0, count: codes.count)
-                for i in starts[k]..<starts[k + 1] { base[Int(rowsByColumn[i])] = 1 }
-                initialized = codes.count
+            func filled<T: Numeric>(_: T.Type) -> [T] {
+                [T](unsafeUninitializedCapacity: codes.count) { buffer, initialized in
+                    guard let base = buffer.baseAddress else { initialized = 0; return }
+                    base.initialize(repeating: 0, count: codes.count)
+                    for i in starts[k]..<starts[k + 1] { base[Int(rowsByColumn[i])] = 1 }
+                    initialized = codes.count
+                }
             }
-            return Column(name: outputs[k], numbers: indicator)
+            return numbers ? Column(name: outputs[k], numbers: filled(Double.self)) : Column(name: outputs[k], data: .boolean(filled(UInt8.self)))
         }
         return (columns, unseenRows)
     }
@@ -251,7 +263,7 @@ public struct FittedOneHot: FittedTransform {
         return text
     }
 
-    private enum CodingKeys: String, CodingKey { case name = "column", categories, infrequent, dropped, unseen }
+    private enum CodingKeys: String, CodingKey { case name = "column", categories, infrequent, dropped, unseen, indicators }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -260,6 +272,11 @@ public struct FittedOneHot: FittedTransform {
         infrequent = try c.decodeIfPresent([String].self, forKey: .infrequent) ?? []
         dropped = try c.decodeIfPresent([String].self, forKey: .dropped) ?? []
         unseen = try c.decodeIfPresent(OneHotOptions.Unseen.self, forKey: .unseen) ?? .ignore
+        let storage = try c.decodeIfPresent(String.self, forKey: .indicators)
+        guard storage == nil || storage == "boolean" else {
+            throw DecodingError.dataCorruptedError(forKey: .indicators, in: c, debugDescription: "unknown indicator storage '\(storage!)'")
+        }
+        numberIndicators = storage == nil
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -269,6 +286,7 @@ public struct FittedOneHot: FittedTransform {
         if !infrequent.isEmpty { try c.encode(infrequent, forKey: .infrequent) }
         if !dropped.isEmpty { try c.encode(dropped, forKey: .dropped) }
         if unseen != .ignore { try c.encode(unseen, forKey: .unseen) }
+        if !numberIndicators { try c.encode("boolean", forKey: .indicators) }
     }
 }
 

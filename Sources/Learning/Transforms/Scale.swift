@@ -50,8 +50,8 @@ public struct Scaler: Sendable {
 
     /// Learns from the given rows (all rows when nil); missing values are left out.
     public func fit(_ column: Column, rows: [Int]?) throws -> FittedScaler {
-        guard case .number(let values) = column.data else {
-            throw LearningError("'\(column.name)' is \(column.type.rawValue); only number columns can be scaled")
+        guard column.type.isNumeric, let values = column.numericValues else {
+            throw LearningError("'\(column.name)' is \(column.type.rawValue); only number and boolean columns can be scaled")
         }
         let center: Double, scale: Double
         switch method {
@@ -115,7 +115,7 @@ public struct FittedScaler: FittedTransform {
 
     public func check(against table: Table) throws {
         let column = try requiredColumn(name, in: table)
-        guard column.type == .number else { throw PreparationError.corrupt("it scales '\(column.name)', a \(column.type.rawValue) column") }
+        guard column.type.isNumeric else { throw PreparationError.corrupt("it scales '\(column.name)', a \(column.type.rawValue) column") }
         guard center.isFinite, scale.isFinite, scale > 0 else {
             let what = method == .standard ? "standard deviation" : method == .minmax ? "range" : "interquartile range"
             throw PreparationError.corrupt("its \(what) is \(scale), but dividing needs a finite number above 0")
