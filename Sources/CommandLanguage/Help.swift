@@ -15,6 +15,7 @@ public enum Help {
             }
         }
         lines.append("")
+        lines.append("help selectors: what 'numeric', 'categorical' and 'indicators' choose.")
         lines.append("Lines starting with # are comments. TAB completes; Up/Down and Ctrl-R search history;")
         lines.append("Ctrl-C drops the line or stops a running step (nothing changes); Ctrl-D quits.")
         return lines.joined(separator: "\n")
@@ -22,6 +23,7 @@ public enum Help {
 
     /// Usage, summary, details and examples of one command.
     public static func topic(_ name: String) throws -> String {
+        if name == "selectors" { return selectors }
         guard let spec = CommandTable.spec(named: name) else {
             throw Diagnostic(.unknownCommand, "no command '\(name)'",
                              help: Suggestions.didYouMean(name, among: CommandTable.names) ?? "'help' lists all commands")
@@ -34,9 +36,26 @@ public enum Help {
         return lines.joined(separator: "\n")
     }
 
+    /// What the column selectors of the preparation commands choose.
+    static let selectors = """
+    Preparation commands (impute, encode, scale, transform, bin, poly, pca, …) take a list
+    of columns or one of these words. The target is never included.
+
+      numeric       the number and boolean columns the data measured: not the indicator
+                    columns that 'encode onehot' and 'impute … indicator' made (methods
+                    that take numbers only, as scale, leave booleans out too)
+      categorical   the text columns
+      indicators    the true/false indicator columns the preparation made
+      COLUMNS       the columns named, separated by commas or spaces; a name that is not a
+                    plain word is written in quotes or backticks
+
+    'features' lists each column with its kind and the step that made it.
+    """
+
     /// The command reference in Markdown (docs/commands.md is this, checked by a test).
     public static func referenceMarkdown() -> String {
         var out = "# Command reference\n\nGenerated from the command table (`Sources/CommandLanguage/CommandTable.swift`); a test keeps this file in step.\n"
+        out += "\n## Selectors\n\n```\n\(selectors)\n```\n"
         for stage in CommandStage.allCases {
             let specs = CommandTable.all.filter { $0.stage == stage }
             guard !specs.isEmpty else { continue }

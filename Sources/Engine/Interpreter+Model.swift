@@ -49,6 +49,13 @@ extension Interpreter {
             case .warning(let text): step.output.blocks.append(.warning(text))
             }
         }
+        // Every level's indicator kept: each encoding's indicators add up to the intercept.
+        let fullEncodings = (step.ws.preparations[table.name]?.steps ?? []).compactMap { $0.as(FittedOneHot.self) }
+            .filter { $0.dropped.isEmpty && $0.infrequent.isEmpty && $0.outputNames.allSatisfy(model.features.contains) }
+        if fit.remarks.contains(where: { if case .note(let text) = $0 { return text.hasPrefix("features are collinear") }; return false }),
+           let first = fullEncodings.first {
+            step.output.blocks.append(.note("the indicators of '\(first.name)'\(fullEncodings.count > 1 ? " and \(fullEncodings.count - 1) other encodings" : "") add up to 1, as the intercept does; 'encode onehot … drop=first' leaves one out"))
+        }
     }
 
     static func evaluate(_ step: inout Step) throws {

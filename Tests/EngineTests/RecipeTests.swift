@@ -134,6 +134,7 @@ struct TransformParityTests {
         ["impute numeric with median", "impute categorical with mode", "encode target island seed=3", "encode onehot sex drop=if_binary",
          "bin year equal bins=2", "transform sqrt flipper_length_mm", "clip bill_length_mm iqr k=1.5",
          "select variance > 0.001", "select correlated < 0.9", "select best 6 by mutual_information"],
+        ["dateparts sold_on, shipped_at", "impute numeric with median indicator", "encode frequency region", "scale standard numeric"],
     ]
 
     @Test(arguments: variants)
@@ -142,15 +143,20 @@ struct TransformParityTests {
         let folder = NSTemporaryDirectory() + "mlw-parity-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let session = Session()
-        try runAll(session, ["load datasets/penguins.csv", "target species", "split 0.75 stratify seed=11"] + steps
-                   + ["train logistic max_iter=2000", "export model logistic to \"\(folder)/model\" force"])
+        // Dates come from the sales fixture (a regression), everything else from the penguins.
+        let dated = steps[0].hasPrefix("dateparts")
+        let problem = dated ? ["load Tests/EngineTests/Fixtures/dates.csv as sales", "target amount", "split 0.75 seed=3"]
+                            : ["load datasets/penguins.csv", "target species", "split 0.75 stratify seed=11"]
+        let algorithm = dated ? "linear" : "logistic max_iter=2000"
+        try runAll(session, problem + steps + ["train \(algorithm)", "export model \(algorithm.split(separator: " ")[0]) to \"\(folder)/model\" force"])
         let ws = session.workspace
+        let table = dated ? "sales" : "penguins"
         let model = try ModelBundle.load(folder + "/model")
-        let raw = try #require(ws.recipeInput(of: "penguins"))
+        let raw = try #require(ws.recipeInput(of: table))
         let prepared = try Scorer.prepare(raw, for: model)
         let trained = try #require(ws.currentTable)
         let crossFitted = steps.contains { $0.hasPrefix("encode target") }
-        let rows = crossFitted ? try #require(ws.splits["penguins"]?.testRows) : Array(0..<trained.rowCount)
+        let rows = crossFitted ? try #require(ws.splits[table]?.testRows) : Array(0..<trained.rowCount)
         for feature in model.features {
             let made = try #require(prepared.column(named: feature)?.numericValues, "\(feature) is not made")
             let learned = try #require(trained.column(named: feature)?.numericValues)
