@@ -167,3 +167,31 @@ struct PCAKnownAnswerTests {
         #expect(share.first?.as(FittedPCA.self)?.loadings.count == 2)
     }
 }
+
+/// Imputation, ordinal codes and polynomial products against scikit-learn's
+/// `SimpleImputer(add_indicator=True)`, `OrdinalEncoder` and `PolynomialFeatures`.
+struct SimpleTransformKnownAnswerTests {
+    @Test func imputersLearnScikitLearnsStatisticsAndFlagTheSameRows() throws {
+        let table = Table(name: "t", columns: [Column(name: "g", numbers: [1, .nan, 4, 2.5, .nan, 10, 2.5])])
+        for (strategy, expected) in [(ImputeStrategy.mean, 4.0), (.median, 2.5), (.mode, 2.5)] {
+            let (fitted, made) = try RecipeStep(ImputeStep(columns: ["g"], strategy: strategy, indicator: true)).fit(table, rows: nil)
+            #expect(fitted.first?.as(FittedImputer.self)?.fill == .number(expected), "\(strategy)")
+            #expect(made.column(named: "g_missing")?.numericValues == [0, 1, 0, 0, 1, 0, 0])
+        }
+    }
+
+    @Test func ordinalCodesAreScikitLearnsOrder() throws {
+        let table = Table(name: "t", columns: [Column(name: "c", texts: TransformKnownAnswerTests.levels)])
+        let (fitted, made) = try RecipeStep(LevelEncodingStep(columns: ["c"], method: .ordinal)).fit(table, rows: nil)
+        #expect(fitted.first?.as(FittedLevelEncoding.self)?.levels == ["a", "b", "c", "d", "e"])
+        #expect(made.column(named: "c")?.numericValues?.prefix(4) == [1, 0, 2, 1])
+    }
+
+    @Test func productsAreScikitLearnsPolynomialFeatures() throws {
+        let table = Table(name: "t", columns: [Column(name: "a", numbers: [1, 2]), Column(name: "b", numbers: [3, 4])])
+        let (_, made) = try RecipeStep(ProductsStep(columns: ["a", "b"], degree: 3)).fit(table, rows: nil)
+        // PolynomialFeatures(degree=3, include_bias=False) of [2, 4], names with '*' for its space.
+        #expect(made.columnNames == ["a", "b", "a^2", "a*b", "b^2", "a^3", "a^2*b", "a*b^2", "b^3"])
+        #expect(made.columns.map { $0.numericValues![1] } == [2, 4, 4, 8, 16, 8, 16, 32, 64])
+    }
+}

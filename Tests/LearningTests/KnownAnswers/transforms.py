@@ -58,3 +58,13 @@ print("pca components", [[r(v) for v in c] for c in pca.components_])
 print("pca explained", [r(v) for v in pca.explained_variance_], [r(v) for v in pca.explained_variance_ratio_])
 print("pca first row", [r(v) for v in pca.transform(P)[0]])
 print("pca n for 0.9", PCA(n_components=0.9).fit(P).n_components_)
+
+from sklearn.impute import SimpleImputer
+from sklearn.preprocessing import OrdinalEncoder, PolynomialFeatures
+g = np.array([[1.0], [np.nan], [4.0], [2.5], [np.nan], [10.0], [2.5]])
+for strategy in ("mean", "median", "most_frequent"):
+    i = SimpleImputer(strategy=strategy, add_indicator=True).fit(g)
+    print("impute", strategy, r(i.statistics_[0]), i.transform(g)[:, 1].tolist())
+print("ordinal", OrdinalEncoder().fit(levels).categories_[0].tolist(), OrdinalEncoder().fit_transform(levels)[:4, 0].tolist())
+pf = PolynomialFeatures(degree=3, include_bias=False).fit(np.array([[1.0, 3.0], [2.0, 4.0]]))
+print("poly", pf.get_feature_names_out(["a", "b"]).tolist(), pf.transform(np.array([[2.0, 4.0]]))[0].tolist())
