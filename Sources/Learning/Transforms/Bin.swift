@@ -6,6 +6,14 @@ public enum BinMethod: String, Sendable, CaseIterable, Codable {
     case equal
     /// Equal counts: edges at the fitting rows' quantiles (linear interpolation).
     case quantile
+
+    /// What it does, for `help`.
+    var summary: String {
+        switch self {
+        case .equal: return "bins of equal width between the training rows' minimum and maximum"
+        case .quantile: return "bins of equal counts, edges at the training rows' quantiles"
+        }
+    }
 }
 
 /// `bin COLUMNS equal|quantile [bins=N]`: each number replaced by the index of its bin,

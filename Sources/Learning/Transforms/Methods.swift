@@ -51,7 +51,9 @@ public struct PreparationTarget: Sendable, Equatable {
 
 /// Every preparation method, grouped by verb in the order `help` lists them.
 public enum PreparationMethods {
-    public static let all: [PreparationMethod] = [
+    public static let all: [PreparationMethod] = encodings + scalings + transforms + binnings + others
+
+    static let encodings: [PreparationMethod] = [
         PreparationMethod("encode", "onehot", "one 0/1 column per level, named COLUMN_LEVEL", takes: .categories,
                           settings: OneHotOptions.settings) { columns, settings, _ in
             RecipeStep(OneHotStep(columns: columns, options: OneHotOptions(settings)))
@@ -75,39 +77,36 @@ public enum PreparationMethods {
                                           folds: settings.whole("folds")!, smooth: settings["smooth"]?.numberValue,
                                           seed: UInt64(settings.whole("seed")!), unseen: UnseenLevelPolicy(rawValue: settings.word("unseen"))!))
         },
-        PreparationMethod("scale", "standard", "subtract the mean, divide by the standard deviation", takes: .numbers) { columns, _, _ in
-            RecipeStep(ScaleStep(columns: columns, method: .standard))
-        },
-        PreparationMethod("scale", "minmax", "subtract the minimum, divide by the range (0 to 1 on the fitting rows)", takes: .numbers) { columns, _, _ in
-            RecipeStep(ScaleStep(columns: columns, method: .minmax))
-        },
-        PreparationMethod("scale", "robust", "subtract the median, divide by the interquartile range", takes: .numbers) { columns, _, _ in
-            RecipeStep(ScaleStep(columns: columns, method: .robust))
-        },
-        PreparationMethod("transform", "log", "the natural logarithm (values above 0)", takes: .numbers) { columns, _, _ in
-            RecipeStep(TransformStep(columns: columns, function: .log))
-        },
-        PreparationMethod("transform", "log1p", "log(1 + x), for counts and amounts that can be 0", takes: .numbers) { columns, _, _ in
-            RecipeStep(TransformStep(columns: columns, function: .log1p))
-        },
-        PreparationMethod("transform", "sqrt", "the square root (values of 0 or more)", takes: .numbers) { columns, _, _ in
-            RecipeStep(TransformStep(columns: columns, function: .sqrt))
-        },
-        PreparationMethod("transform", "yeo-johnson", "a power transform with λ learned to make the values most normal, for any numbers",
+    ]
+
+    static let scalings: [PreparationMethod] = ScaleMethod.allCases.map { method in
+        PreparationMethod("scale", method.rawValue, method.summary, takes: .numbers) { columns, _, _ in
+            RecipeStep(ScaleStep(columns: columns, method: method))
+        }
+    }
+
+    static let transforms: [PreparationMethod] = [TransformFunction.log, .log1p, .sqrt].map { function in
+        PreparationMethod("transform", function.rawValue, function.summary, takes: .numbers) { columns, _, _ in
+            RecipeStep(TransformStep(columns: columns, function: function))
+        }
+    } + [
+        PreparationMethod("transform", "yeo-johnson", TransformFunction.yeoJohnson.summary,
                           takes: .numbers, settings: SettingsSchema([
                             SettingSpec("standardize", "scale to mean 0 and standard deviation 1 afterwards (as scikit-learn's PowerTransformer)",
                                         forms: [.boolean], default: .value(.boolean(true))),
                           ])) { columns, settings, _ in
             RecipeStep(TransformStep(columns: columns, function: .yeoJohnson, standardize: settings["standardize"] == .boolean(true)))
         },
-        PreparationMethod("bin", "equal", "bins of equal width between the training rows' minimum and maximum", takes: .numbers,
-                          settings: binSettings) { columns, settings, _ in
-            RecipeStep(BinStep(columns: columns, method: .equal, bins: settings.whole("bins")!))
-        },
-        PreparationMethod("bin", "quantile", "bins of equal counts, edges at the training rows' quantiles", takes: .numbers,
-                          settings: binSettings) { columns, settings, _ in
-            RecipeStep(BinStep(columns: columns, method: .quantile, bins: settings.whole("bins")!))
-        },
+    ]
+
+    static let binnings: [PreparationMethod] = BinMethod.allCases.map { method in
+        PreparationMethod("bin", method.rawValue, method.summary, takes: .numbers, settings: binSettings) { columns, settings, _ in
+            RecipeStep(BinStep(columns: columns, method: method, bins: settings.whole("bins")!))
+        }
+    }
+
+    /// The verbs without methods.
+    static let others: [PreparationMethod] = [
         PreparationMethod("dateparts", "", "year, month, day, weekday (and hour, when the dates have times) of date columns", takes: .dates) { columns, _, _ in
             RecipeStep(DatePartsStep(columns: columns))
         },

@@ -9,6 +9,15 @@ public enum ScaleMethod: String, Sendable, CaseIterable, Codable {
     /// (x − median) / (Q3 − Q1): `RobustScaler`, which outliers barely move.
     case robust
 
+    /// What it does, for `help`.
+    var summary: String {
+        switch self {
+        case .standard: return "subtract the mean, divide by the standard deviation"
+        case .minmax: return "subtract the minimum, divide by the range (0 to 1 on the fitting rows)"
+        case .robust: return "subtract the median, divide by the interquartile range"
+        }
+    }
+
     public var outcome: String {
         switch self {
         case .standard: return "to mean 0 and standard deviation 1"

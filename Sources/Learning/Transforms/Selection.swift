@@ -217,9 +217,7 @@ public struct FittedSelection: FittedTransform {
     }
 
     public func check(against table: Table) throws {
-        for name in dropped where table.column(named: name) == nil {
-            throw PreparationError.corrupt("it drops '\(name)', which is not a column at that point")
-        }
+        try FittedDrop(columns: dropped).check(against: table)
     }
 
     public var column: String? { nil }

@@ -8,6 +8,16 @@ public enum TransformFunction: String, Sendable, CaseIterable, Codable {
     /// standardised (scikit-learn's `PowerTransformer(method="yeo-johnson")`).
     case yeoJohnson = "yeo-johnson"
 
+    /// What it does, for `help`.
+    var summary: String {
+        switch self {
+        case .log: return "the natural logarithm (values above 0)"
+        case .log1p: return "log(1 + x), for counts and amounts that can be 0"
+        case .sqrt: return "the square root (values of 0 or more)"
+        case .yeoJohnson: return "a power transform with λ learned to make the values most normal, for any numbers"
+        }
+    }
+
     /// The smallest value it takes, for the message that refuses others.
     var domain: (test: (Double) -> Bool, text: String)? {
         switch self {
