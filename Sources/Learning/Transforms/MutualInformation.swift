@@ -36,45 +36,34 @@ enum MutualInformation {
         }
         let kept = (0..<n).filter { counts[$0] > 1 }
         guard !kept.isEmpty else { return 0 }
-        let all = kept.map { values[$0] }.sorted()
-        // Values whose distance is within the radius (inclusive), the value itself among
-        // them. Distances are compared, not shifted bounds: center + r can round onto the
-        // k-th neighbour, which is just outside.
-        func within(_ center: Double, _ r: Double) -> Int {
-            var low = lowerBound(all, center - r, inclusive: false), high = lowerBound(all, center + r, inclusive: true)
-            while low > 0, abs(all[low - 1] - center) <= r { low -= 1 }
-            while low < high, abs(all[low] - center) > r { low += 1 }
-            while high < all.count, abs(all[high] - center) <= r { high += 1 }
-            while high > low, abs(all[high - 1] - center) > r { high -= 1 }
-            return high - low
-        }
+        let order = kept.sorted { values[$0] < values[$1] }
+        let all = order.map { values[$0] }
+        // ψ of every count that can occur, once: ψ(1) = −γ, ψ(m + 1) = ψ(m) + 1/m.
+        var psi = [Double](repeating: -0.57721566490153286061, count: kept.count + 1)
+        for m in stride(from: 1, to: kept.count, by: 1) { psi[m + 1] = psi[m] + 1 / Double(m) }
+        // For each value, how many values lie within its radius (inclusive, itself among
+        // them). Distances are compared, not shifted bounds (center + r can round onto the
+        // k-th neighbour, which is just outside). The window is found from the value's own
+        // place by galloping outwards, then a binary search: memory near the value, ties or not.
         var sum = 0.0
-        for i in kept { sum += digamma(kAll[i]) - digamma(counts[i]) - digamma(within(values[i], radius[i])) }
-        let mi = digamma(kept.count) + sum / Double(kept.count)
+        all.withUnsafeBufferPointer { a in
+            for (p, i) in order.enumerated() {
+                let center = a[p], r = radius[i]
+                // Left end: the first place whose value is within r.
+                var step = 1
+                while p - step >= 0, center - a[p - step] <= r { step *= 2 }
+                var low = max(0, p - step), high = p - step / 2  // a[high] is within, a[low] may not be
+                while low < high { let middle = (low + high) / 2; if center - a[middle] <= r { high = middle } else { low = middle + 1 } }
+                let first = low
+                // Right end: the first place past p whose value is beyond r.
+                step = 1
+                while p + step < a.count, a[p + step] - center <= r { step *= 2 }
+                low = p + step / 2 + 1; high = min(a.count, p + step)
+                while low < high { let middle = (low + high) / 2; if a[middle] - center > r { high = middle } else { low = middle + 1 } }
+                sum += psi[kAll[i]] - psi[counts[i]] - psi[low - first]
+            }
+        }
+        let mi = psi[kept.count] + sum / Double(kept.count)
         return max(0, mi)
-    }
-
-    /// The number of values < bound (or <= bound when inclusive) in ascending `values`.
-    private static func lowerBound(_ values: [Double], _ bound: Double, inclusive: Bool) -> Int {
-        var low = 0, high = values.count
-        while low < high {
-            let middle = (low + high) / 2
-            if values[middle] < bound || inclusive && values[middle] == bound { low = middle + 1 } else { high = middle }
-        }
-        return low
-    }
-
-    /// ψ(n) for a whole n ≥ 1: −γ + 1 + 1/2 + … + 1/(n − 1).
-    static func digamma(_ n: Int) -> Double {
-        precondition(n >= 1)
-        var sum = -0.57721566490153286061
-        if n < 10_000 {
-            for j in 1..<n { sum += 1 / Double(j) }
-            return sum
-        }
-        // Asymptotic series for large n.
-        let x = Double(n), squared = x * x
-        let series: Double = 1 / (2 * x) + 1 / (12 * squared) - 1 / (120 * squared * squared)
-        return Foundation.log(x) - series
     }
 }

@@ -139,7 +139,7 @@ enum FeatureScoring {
             case .chi2:
                 precondition(!x.contains { $0.contains { $0 < 0 } }, "negative features are refused before scoring")
                 return chi2(x, labels)
-            case .mutualInformation: return x.map { MutualInformation.continuousDiscrete($0, labels) }
+            case .mutualInformation: return Parallel.map(x) { MutualInformation.continuousDiscrete($0, labels) }
             }
         }
         guard case .number(let y) = target.data else { throw LearningError("the target of a regression must hold numbers") }

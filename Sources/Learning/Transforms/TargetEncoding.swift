@@ -50,7 +50,9 @@ public struct TargetEncodingStep: PreparationStep {
         guard fitting.count >= folds else {
             throw LearningError("target encoding with \(folds) folds needs at least \(folds) rows with a target, and there are \(fitting.count)")
         }
-        let foldOf = dealFolds(fitting, labels: classification ? targetColumn.levelCodes().codes : nil)
+        let foldOf = dealFolds(fitting, rowCount: table.rowCount, labels: classification ? targetColumn.levelCodes().codes : nil)
+        let heldOut = (0..<folds).map { fold in fitting.filter { foldOf[$0] == fold } }
+        let learnFrom = (0..<folds).map { fold in fitting.filter { foldOf[$0] != fold } }
         var result = table
         var fitted: [FittedStep] = []
         for name in columns {
@@ -63,9 +65,8 @@ public struct TargetEncodingStep: PreparationStep {
             // Every row gets the full encoding, then each fold's fitting rows their out-of-fold one.
             var made = encoder.columns(for: indices).map { $0.numericValues! }
             for fold in 0..<folds {
-                let learnFrom = fitting.filter { foldOf[$0] != fold }
-                let (values, priors) = encodings(indices, ys, rows: learnFrom, levelCount: levels.count)
-                for row in fitting where foldOf[row] == fold {
+                let (values, priors) = encodings(indices, ys, rows: learnFrom[fold], levelCount: levels.count)
+                for row in heldOut[fold] {
                     let level = indices[row]
                     for j in names.indices where level != -1 { made[j][row] = level >= 0 ? values[j][Int(level)] : priors[j] }
                 }
@@ -97,8 +98,9 @@ public struct TargetEncodingStep: PreparationStep {
         return (classes.count == 2 ? [""] : classes, ys)
     }
 
-    /// Fitting rows dealt into folds after a seeded shuffle, each class dealt on in turn.
-    private func dealFolds(_ rows: [Int], labels: [Int32]?) -> [Int: Int] {
+    /// Per row, its fold (-1 for rows not fitted on): the fitting rows dealt into folds
+    /// after a seeded shuffle, each class dealt on in turn.
+    private func dealFolds(_ rows: [Int], rowCount: Int, labels: [Int32]?) -> [Int] {
         var generator = SeededGenerator(seed: seed)
         var groups: [[Int]]
         if let labels {
@@ -108,7 +110,7 @@ public struct TargetEncodingStep: PreparationStep {
         } else {
             groups = [rows]
         }
-        var foldOf: [Int: Int] = [:]
+        var foldOf = [Int](repeating: -1, count: rowCount)
         var dealt = 0
         for group in groups {
             for row in group.shuffled(using: &generator) { foldOf[row] = dealt % folds; dealt += 1 }
