@@ -1,3 +1,4 @@
+import Foundation
 import Tabular
 
 /// `interact A B [C …]` (the product of the columns, one new column `A*B*C`) and `poly
@@ -44,6 +45,12 @@ public struct ProductsStep: PreparationStep {
         let fitted = FittedProducts(terms: terms)
         if fitted.terms.count > 10_000 {
             throw LearningError("that makes \(fitted.terms.count) columns", help: "take fewer columns or a lower degree")
+        }
+        let bytes = Double(table.rowCount) * Double(fitted.terms.count) * 8
+        let budget = Double(ProcessInfo.processInfo.physicalMemory) / 4
+        if bytes > budget {
+            throw LearningError("\(fitted.terms.count) products would add \(formatBytes(bytes)) of columns, more than a quarter of this machine's memory (\(formatBytes(budget * 4)))",
+                                help: "take fewer columns or a lower degree, or select the best features first")
         }
         var taken = Set(table.columnNames)
         for name in fitted.outputNames where !taken.insert(name).inserted {

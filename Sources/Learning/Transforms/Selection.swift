@@ -115,12 +115,15 @@ public struct SelectionStep: PreparationStep {
 
     /// Pearson correlation over the rows where both are present (0 when either is constant).
     static func correlation(_ x: [Double], _ y: [Double]) -> Double {
-        let rows = x.indices.filter { !x[$0].isNaN && !y[$0].isNaN }
-        guard rows.count >= 2 else { return 0 }
-        let n = Double(rows.count)
-        let mx = rows.reduce(0) { $0 + x[$1] } / n, my = rows.reduce(0) { $0 + y[$1] } / n
+        var n = 0.0, sx = 0.0, sy = 0.0
+        for i in x.indices where !x[i].isNaN && !y[i].isNaN { n += 1; sx += x[i]; sy += y[i] }
+        guard n >= 2 else { return 0 }
+        let mx = sx / n, my = sy / n
         var sxy = 0.0, sxx = 0.0, syy = 0.0
-        for i in rows { sxy += (x[i] - mx) * (y[i] - my); sxx += (x[i] - mx) * (x[i] - mx); syy += (y[i] - my) * (y[i] - my) }
+        for i in x.indices where !x[i].isNaN && !y[i].isNaN {
+            let dx = x[i] - mx, dy = y[i] - my
+            sxy += dx * dy; sxx += dx * dx; syy += dy * dy
+        }
         guard sxx > 0, syy > 0 else { return 0 }
         return sxy / (sxx * syy).squareRoot()
     }
@@ -135,7 +138,7 @@ enum FeatureScoring {
             let labels = present.map { Int(codes[$0]) }
             let x = columns.map { column in present.map { column[$0] } }
             switch score {
-            case .anova: return x.map { fClassif($0, labels) }
+            case .anova: return Parallel.map(x) { fClassif($0, labels) }
             case .chi2:
                 precondition(!x.contains { $0.contains { $0 < 0 } }, "negative features are refused before scoring")
                 return chi2(x, labels)
@@ -154,16 +157,18 @@ enum FeatureScoring {
         }
     }
 
-    /// One-way ANOVA F of a feature across classes (`f_classif`).
+    /// One-way ANOVA F of a feature across classes (`f_classif`); labels are small
+    /// whole numbers (class codes).
     static func fClassif(_ x: [Double], _ labels: [Int]) -> Double {
-        var sums: [Int: (n: Double, sum: Double)] = [:]
+        let size = (labels.max() ?? -1) + 1
+        var count = [Double](repeating: 0, count: size), sum = count
         var total = 0.0
-        for (value, label) in zip(x, labels) { sums[label, default: (0, 0)].n += 1; sums[label]!.sum += value; total += value }
-        let n = Double(x.count), k = Double(sums.count)
+        for (value, label) in zip(x, labels) { count[label] += 1; sum[label] += value; total += value }
+        let n = Double(x.count), k = Double(count.filter { $0 > 0 }.count)
         let mean = total / n
         var between = 0.0, within = 0.0
-        for (_, group) in sums { between += group.n * (group.sum / group.n - mean) * (group.sum / group.n - mean) }
-        for (value, label) in zip(x, labels) { let m = sums[label]!.sum / sums[label]!.n; within += (value - m) * (value - m) }
+        for c in 0..<size where count[c] > 0 { between += count[c] * (sum[c] / count[c] - mean) * (sum[c] / count[c] - mean) }
+        for (value, label) in zip(x, labels) { let m = sum[label] / count[label]; within += (value - m) * (value - m) }
         guard k > 1, n > k else { return .nan }
         return (between / (k - 1)) / (within / (n - k))
     }
