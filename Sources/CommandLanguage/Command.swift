@@ -198,6 +198,9 @@ public enum Command: Sendable, Equatable {
     case splitTestTable(table: String)
     case train(algorithm: String, name: String?, settings: [Setting])
     case evaluate
+    /// `cv K [NAMES] [seed=N]`: k-fold cross-validation of models or algorithms (nil seed:
+    /// chosen when it runs, then recorded).
+    case crossValidate(folds: Int, names: [String], seed: UInt64?)
     case saveMetrics(path: PathArgument)
     /// A table (the current one when nil) written as CSV, TSV or JSON Lines.
     case saveTable(table: String?, path: PathArgument)
@@ -269,6 +272,7 @@ public enum Command: Sendable, Equatable {
         case .split, .splitTestTable: return "split"
         case .train: return "train"
         case .evaluate: return "evaluate"
+        case .crossValidate: return "cv"
         case .saveMetrics, .saveTable: return "save"
         case .rules: return "rules"
         case .importance: return "importance"

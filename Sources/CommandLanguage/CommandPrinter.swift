@@ -101,6 +101,8 @@ extension Command: CustomStringConvertible {
             }
             return text
         case .evaluate: return "evaluate"
+        case .crossValidate(let folds, let names, let seed):
+            return "cv \(folds)" + (names.isEmpty ? "" : " " + nameList(names)) + (seed.map { " seed=\($0)" } ?? "")
         case .saveMetrics(let path): return "save metrics to \(pathText(path))"
         case .saveTable(let table, let path):
             // A table named like the keyword is quoted, so it does not read back as `save metrics`.

@@ -58,6 +58,67 @@ extension Interpreter {
         }
     }
 
+    /// `cv K [NAMES] [seed=N]`: each candidate's metrics over K folds of the training rows.
+    static func crossValidate(_ k: Int, _ names: [String], _ requestedSeed: UInt64?, _ step: inout Step, _ context: EngineContext) throws {
+        let table = try currentTable(step.ws)
+        guard let target = step.ws.target, target.task != .clustering else {
+            throw Diagnostic(.notReady, "cross-validation scores predictions of a target, and none is chosen",
+                             help: "choose the column to predict first: target COLUMN")
+        }
+        var candidates: [CrossValidation.Candidate] = []
+        let chosen = names.isEmpty ? step.ws.models.filter { $0.table == table.name }.map(\.name) : names
+        guard !chosen.isEmpty else {
+            throw Diagnostic(.notReady, "no models of '\(table.name)' to cross-validate",
+                             help: "name algorithms, e.g. 'cv 5 logistic tree', or train a model first")
+        }
+        for name in chosen {
+            if let model = step.ws.model(named: name) {
+                guard let algorithm = AlgorithmRegistry.named(model.estimator.algorithm) else { throw Diagnostic(.badValue, "'\(name)' has no algorithm this mlw knows") }
+                guard model.table == table.name else {
+                    throw Diagnostic(.badValue, "'\(name)' was trained on '\(model.table)', not on '\(table.name)'", help: "use \(model.table) first")
+                }
+                candidates.append(.init(name: name, algorithm: algorithm, settings: model.estimator.settings))
+            } else if let algorithm = AlgorithmRegistry.named(name) {
+                let settings = try learning { try algorithm.settings.resolve([], algorithm: algorithm.name, task: target.task, makeSeed: context.makeSeed) }
+                candidates.append(.init(name: name, algorithm: algorithm, settings: settings))
+            } else {
+                throw Diagnostic(.badValue, "'\(name)' is neither a model nor an algorithm",
+                                 help: Suggestions.didYouMean(name, among: step.ws.models.map(\.name) + AlgorithmRegistry.all.map(\.name))
+                                    ?? "models: " + step.ws.models.map(\.name).joined(separator: ", ") + "; algorithms: " + AlgorithmRegistry.all.map(\.name).joined(separator: ", "))
+            }
+        }
+        let rows = CrossValidation.rows(of: table, step.ws)
+        guard rows.count >= 2 * k else {
+            throw Diagnostic(.dataError, "\(Plural.count(rows.count, "training row")) are too few for \(k) folds", help: "use fewer folds")
+        }
+        let seed = requestedSeed ?? context.makeSeed()
+        var labels: [Int]?
+        if target.task == .classification {
+            let column = try Training.problem(for: candidates[0].algorithm, step.ws).classes
+            labels = try Training.classIndices(table, rows: rows, target: target, classes: column)
+        }
+        let folds = CrossValidation.folds(rows, k: k, labels: labels, seed: seed)
+        let results = try CrossValidation.run(candidates, folds: folds, table: table, step.ws, context: context)
+        step.recorded = .crossValidate(folds: k, names: names, seed: seed)
+        guard let metricNames = results.first?.metrics.map(\.name) else { return }
+        func mean(_ v: [Double]) -> Double { v.reduce(0, +) / Double(v.count) }
+        func deviation(_ v: [Double]) -> Double {
+            let m = mean(v)
+            return (v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(v.count)).squareRoot()
+        }
+        let cells = results.map { result -> [String] in
+            [result.candidate.name, result.candidate.algorithm.name]
+                + result.metrics.map { "\(NumberFormatting.significant(mean($0.values), digits: 4)) ± \(NumberFormatting.significant(deviation($0.values), digits: 2))" }
+        }
+        step.output.blocks.append(.table(TextTable(headers: ["model", "algorithm"] + metricNames, rows: cells,
+                                                   rightAligned: [false, false] + metricNames.map { _ in true })))
+        for result in results {
+            for metric in result.metrics { step.fingerprint.add("\(result.candidate.name).\(metric.name)", Fingerprint.format(mean(metric.values))) }
+        }
+        let sizes = folds.map(\.count)
+        step.output.blocks.append(.note("\(k) folds of the \(Plural.count(rows.count, "training row")) (\(sizes.min()!)–\(sizes.max()!) each\(labels != nil ? ", stratified" : "")), seed \(seed); the recipe refitted in each; mean ± standard deviation over the folds"))
+    }
+
     static func evaluate(_ step: inout Step) throws {
         let evaluation = try Evaluating.evaluate(step.ws)
         step.ws.evaluation = evaluation.evaluation

@@ -136,6 +136,7 @@ public enum Interpreter {
             // model
             case .train(let algorithm, let name, let settings): try train(algorithm, name, settings, &step, context)
             case .evaluate: try evaluate(&step)
+            case .crossValidate(let folds, let names, let seed): try crossValidate(folds, names, seed, &step, context)
             case .saveMetrics(let path): try saveMetrics(path, &step)
             case .saveTable(let name, let path): try saveTable(name, to: path, &step)
             case .rules(let model): try rules(model, &step)

@@ -35,8 +35,8 @@ enum Training {
     /// The current table as a learning problem for `algorithm`: features are every
     /// column but the target, and must be complete, finite numbers.
     /// - Throws: a `Diagnostic` naming what to fix.
-    static func problem(for algorithm: Algorithm, _ ws: Workspace) throws -> Problem {
-        let table = try Interpreter.currentTable(ws)
+    static func problem(for algorithm: Algorithm, _ ws: Workspace, table prepared: Table? = nil) throws -> Problem {
+        let table = try prepared ?? Interpreter.currentTable(ws)
         let task = ws.target?.task ?? .clustering
         if !algorithm.tasks.contains(task) {
             guard let target = ws.target else {

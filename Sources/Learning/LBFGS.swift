@@ -95,4 +95,6 @@ struct LBFGS {
 }
 
 /// Thrown by the optimizer when the user interrupts training.
-public struct CancelledOptimization: Error {}
+public struct CancelledOptimization: Error {
+    public init() {}
+}

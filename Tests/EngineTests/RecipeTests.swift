@@ -166,3 +166,53 @@ struct TransformParityTests {
         #expect(model.features.count >= 4)
     }
 }
+
+/// `cv K`: folds, and the recipe refitted inside each.
+struct CrossValidationTests {
+    @Test func foldsPartitionTheRowsStratifiedAndFollowTheSeed() {
+        let rows = Array(stride(from: 0, to: 300, by: 3))
+        let labels = rows.map { ($0 / 3) % 4 == 0 ? 1 : 0 }  // a quarter of class 1
+        let folds = CrossValidation.folds(rows, k: 5, labels: labels, seed: 9)
+        #expect(folds.flatMap { $0 }.sorted() == rows)
+        for fold in folds {
+            #expect(fold.count == 20)
+            #expect(fold.filter { ($0 / 3) % 4 == 0 }.count == 5, "each fold holds its share of class 1")
+        }
+        #expect(CrossValidation.folds(rows, k: 5, labels: labels, seed: 9) == folds)
+        #expect(CrossValidation.folds(rows, k: 5, labels: labels, seed: 10) != folds)
+    }
+
+    /// The classic selection leak: on pure noise, choosing the features that best separate
+    /// the classes on every row and then cross-validating looks far better than chance. With
+    /// the recipe (the selection) refitted in each fold, it is chance.
+    @Test func selectionLearnedInsideEachFoldDoesNotLeak() throws {
+        var random = SeededGenerator(seed: 4)
+        let rows = 60, noise = 1000
+        var lines = [(0..<noise).map { "f\($0)" }.joined(separator: ",") + ",y"]
+        for r in 0..<rows {
+            lines.append((0..<noise).map { _ in String(Double(Int.random(in: 0..<10_000, using: &random)) / 1000) }.joined(separator: ",") + ",\(r % 2)")
+        }
+        let path = NSTemporaryDirectory() + "mlw-noise-\(UUID().uuidString).csv"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let session = Session(makeSeed: { 1 })
+        try runAll(session, ["load \"\(path)\" as noise", "target y classification", "select best 10 by anova"])
+        let table = try #require(session.workspace.currentTable)
+        let logistic = try #require(AlgorithmRegistry.named("logistic"))
+        let candidate = CrossValidation.Candidate(name: "logistic", algorithm: logistic,
+                                                  settings: try logistic.settings.resolve([], algorithm: "logistic", task: .classification))
+        let labels = (0..<rows).map { $0 % 2 }
+        let folds = CrossValidation.folds(Array(0..<rows), k: 5, labels: labels, seed: 2)
+        let refitted = try CrossValidation.run([candidate], folds: folds, table: table, session.workspace, context: EngineContext())
+        let accuracy = refitted[0].metrics.first { $0.name == "accuracy" }!.values
+        let mean = accuracy.reduce(0, +) / Double(accuracy.count)
+        #expect(mean < 0.7, "cross-validated accuracy on noise is \(mean)")
+        // The same folds on the table prepared once on every row (the leak) look far better.
+        var leaky = session.workspace
+        leaky.recipes["noise"] = Recipe()
+        leaky.loaded["noise"] = table
+        let leaked = try CrossValidation.run([candidate], folds: folds, table: table, leaky, context: EngineContext())
+        let leakedMean = leaked[0].metrics.first { $0.name == "accuracy" }!.values.reduce(0, +) / 5
+        #expect(leakedMean > 0.75 && leakedMean > mean + 0.15, "leaky \(leakedMean) against \(mean)")
+    }
+}

@@ -171,7 +171,9 @@ struct SessionFuzzTests {
                     }
                     line += " \(spec.key)=" + settingValue(spec)
                 }
-            case 23: line = random.pick(["evaluate", "evaluate", "rules \(model())", "importance \(model())"])
+            case 23: line = random.pick(["evaluate", "evaluate", "rules \(model())", "importance \(model())",
+                                         "cv \(random.pick(["2", "3", "5", "1", "x"]))" + (random.chance(0.5) ? " " + random.pick([model(), algorithm]) : "")
+                                            + (random.chance(0.5) ? " seed=\(random.below(100))" : "")])
             case 24: line = "save metrics to " + written(&random)
             case 25: line = "predict \(model()) on \(raw.map(name) != nil && random.chance(0.7) ? name(raw!) : tableName())" + (random.chance(0.5) ? " to " + written(&random) : "")
             case 26, 27: line = random.chance(0.6) ? "export model \(model()) to \(written(&random))" + (random.chance(0.5) ? " force" : "")

@@ -32,6 +32,35 @@ extension CommandTable {
                               settings: settings.map { Command.Setting(key: $0.key, value: $0.value) })
             }),
         CommandSpec(
+            name: "cv", stage: .model, usage: "cv K [MODELS|ALGORITHMS] [seed=N]",
+            summary: "cross-validate models or algorithms in K folds of the training rows, the recipe refitted in each",
+            details: """
+            The training rows (every row before a split) are dealt into K folds, stratified
+            by class for classification; each fold in turn is scored by a model fitted on the
+            others, with the table's whole preparation (imputation, encodings, scaling, …)
+            fitted again on those rows only, so nothing learns from the rows that score it.
+            A model name reuses its algorithm and settings; an algorithm name its defaults.
+            With no names, every model trained on the table. Shows each metric's mean and
+            standard deviation over the folds. The seed is recorded, so replays deal the
+            same folds. The test rows are not touched.
+            """,
+            examples: ["cv 5", "cv 10 logistic tree", "cv 5 weak seed=7"], kind: .workspaceStep,
+            complete: { words in words.isEmpty ? [.words(["5", "10"])] : [.model, .algorithm, .words(["seed="])] },
+            parse: { c in
+                let count = try c.value("how many folds")
+                guard let folds = Int(count.text), (2...100).contains(folds) else {
+                    throw Diagnostic(.badValue, "expected a number of folds from 2 to 100, found '\(count.text)'", at: count.range, help: "usage: \(c.usage)")
+                }
+                var names: [String] = []
+                while let token = c.current, !(token.kind == .word && token.text == "seed" && c.index + 1 < c.tokens.count && c.tokens[c.index + 1].text == "=") {
+                    if token.kind == .symbol, token.text == "," { c.index += 1; continue }
+                    names.append(try c.value("a model or algorithm").text)
+                }
+                let seed = try c.seed()
+                try c.expectEnd()
+                return .crossValidate(folds: folds, names: names, seed: seed)
+            }),
+        CommandSpec(
             name: "evaluate", stage: .model, usage: "evaluate",
             summary: "score every trained model on the test rows",
             details: """
