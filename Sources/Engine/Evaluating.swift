@@ -53,18 +53,19 @@ enum Evaluating {
             let task = rows[0].task
             let goal = ws.goals[target]
             if groups.count > 1 { output.append(.text("\(target) (\(task.rawValue)):")) }
+            // A column per model and a row per metric: the metrics are many, the models few.
             let metricNames = Metrics.names(for: task)
-            var headers = ["model", "algorithm", "test rows"] + metricNames
-            if goal != nil { headers.append("goal") }
-            let cells = rows.map { row -> [String] in
-                var line = [row.model, row.algorithm, "\(row.testRows)"] + row.metrics.map(format)
-                if let goal {
-                    line.append(row.value(of: goal.metric).map { $0.isNaN ? "n/a" : goal.isMet(by: $0) ? "pass" : "fail" } ?? "n/a")
-                }
-                return line
+            var cells = [["algorithm"] + rows.map(\.algorithm), ["test rows"] + rows.map { "\($0.testRows)" }]
+            for name in metricNames {
+                cells.append([name + (goal?.metric == name ? " (goal)" : "")] + rows.map { row in row.value(of: name).map(format) ?? "n/a" })
             }
-            output.append(.table(TextTable(headers: headers, rows: cells,
-                                           rightAligned: headers.indices.map { $0 >= 2 && $0 < 3 + metricNames.count })))
+            if let goal {
+                cells.append(["goal " + goal.text] + rows.map { row in
+                    row.value(of: goal.metric).map { $0.isNaN ? "n/a" : goal.isMet(by: $0) ? "pass" : "fail" } ?? "n/a"
+                })
+            }
+            let headers = ["metric"] + rows.map(\.model)
+            output.append(.table(TextTable(headers: headers, rows: cells, rightAligned: headers.indices.map { $0 > 0 })))
             // Metrics on different rows do not rank models: say so before naming a best.
             let sets = Set(rows.map(\.testSet))
             if sets.count > 1 {

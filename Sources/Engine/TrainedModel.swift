@@ -40,17 +40,29 @@ enum ModelMetrics {
     static func of(task: Task, classCount: Int, truth: LabelledMatrix, prediction: Prediction) -> [(name: String, value: Double)] {
         switch task {
         case .classification:
-            let predicted = prediction.classIndices
+            let (y, predicted) = (truth.classIndices, prediction.classIndices)
+            func averaged(_ score: (Metrics.ClassCounts) -> Double, _ average: Metrics.Average) -> Double {
+                Metrics.classScore(score, truth: y, predicted: predicted, classCount: classCount, average: average)
+            }
             return [
-                ("accuracy", Metrics.accuracy(truth: truth.classIndices, predicted: predicted)),
-                ("f1_macro", Metrics.f1Macro(truth: truth.classIndices, predicted: predicted, classCount: classCount)),
-                ("auc", Metrics.auc(truth: truth.classIndices, probabilities: prediction.probabilities, classCount: classCount)),
+                ("accuracy", Metrics.accuracy(truth: y, predicted: predicted)),
+                ("balanced_accuracy", Metrics.balancedAccuracy(truth: y, predicted: predicted, classCount: classCount)),
+                ("f1_macro", Metrics.f1Macro(truth: y, predicted: predicted, classCount: classCount)),
+                ("f1_weighted", averaged(Metrics.f1, .weighted)),
+                ("precision_macro", averaged(Metrics.precision, .macro)),
+                ("precision_weighted", averaged(Metrics.precision, .weighted)),
+                ("recall_macro", averaged(Metrics.recall, .macro)),
+                ("recall_weighted", averaged(Metrics.recall, .weighted)),
+                ("auc", Metrics.auc(truth: y, probabilities: prediction.probabilities, classCount: classCount)),
+                ("log_loss", Metrics.logLoss(truth: y, probabilities: prediction.probabilities, classCount: classCount)),
+                ("mcc", Metrics.mcc(truth: y, predicted: predicted, classCount: classCount)),
             ]
         case .regression:
             return [
                 ("rmse", Metrics.rmse(truth: truth.values, predicted: prediction.values)),
                 ("mae", Metrics.mae(truth: truth.values, predicted: prediction.values)),
                 ("r2", Metrics.r2(truth: truth.values, predicted: prediction.values)),
+                ("mape", Metrics.mape(truth: truth.values, predicted: prediction.values)),
             ]
         case .clustering:
             return []

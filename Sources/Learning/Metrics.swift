@@ -1,18 +1,113 @@
+import Foundation
 import Tabular
 
 /// Evaluation metrics on a test partition, with scikit-learn's definitions.
 public enum Metrics {
     /// Names of the metrics each task reports, in display order.
     public static func names(for task: Task) -> [String] {
-        task == .classification ? ["accuracy", "f1_macro", "auc"] : ["rmse", "mae", "r2"]
+        switch task {
+        case .classification: return classificationNames
+        case .regression: return regressionNames
+        case .clustering: return []
+        }
     }
+
+    static let classificationNames = ["accuracy", "balanced_accuracy", "f1_macro", "f1_weighted", "precision_macro", "precision_weighted",
+                                      "recall_macro", "recall_weighted", "auc", "log_loss", "mcc"]
+    static let regressionNames = ["rmse", "mae", "r2", "mape"]
 
     /// Whether a larger value of the metric is better (for goals and model ranking).
     public static func higherIsBetter(_ metric: String) -> Bool {
-        !["rmse", "mae"].contains(metric)
+        !["rmse", "mae", "log_loss", "mape"].contains(metric)
     }
 
-    public static let allNames = ["accuracy", "f1_macro", "auc", "rmse", "mae", "r2"]
+    public static let allNames = classificationNames + regressionNames
+
+    /// Per class: true positives, false positives, false negatives and support (true count).
+    static func confusionCounts(truth: [Int], predicted: [Int], classCount: Int) -> (tp: [Double], fp: [Double], fn: [Double]) {
+        var tp = [Double](repeating: 0, count: classCount), fp = tp, fn = tp
+        for (t, p) in zip(truth, predicted) {
+            if t == p { tp[t] += 1 } else { fp[p] += 1; fn[t] += 1 }
+        }
+        return (tp, fp, fn)
+    }
+
+    /// How per-class scores are averaged: unweighted over the classes present in truth or
+    /// predictions (`macro`), or weighted by each class's support (`weighted`).
+    public enum Average: Sendable { case macro, weighted }
+
+    /// Precision, recall or F1 averaged over classes, as scikit-learn's
+    /// `precision_recall_fscore_support` (a score whose denominator is 0 counts as 0).
+    public static func classScore(_ score: (ClassCounts) -> Double, truth: [Int], predicted: [Int],
+                                  classCount: Int, average: Average) -> Double {
+        let (tp, fp, fn) = confusionCounts(truth: truth, predicted: predicted, classCount: classCount)
+        var total = 0.0, weight = 0.0
+        for k in 0..<classCount where tp[k] + fp[k] + fn[k] > 0 {
+            let w = average == .macro ? 1 : tp[k] + fn[k]
+            total += w * score(ClassCounts(tp: tp[k], fp: fp[k], fn: fn[k]))
+            weight += w
+        }
+        return weight > 0 ? total / weight : .nan
+    }
+
+    /// One class's true positives, false positives and false negatives.
+    public struct ClassCounts: Sendable {
+        public var tp: Double, fp: Double, fn: Double
+    }
+
+    public static func precision(_ c: ClassCounts) -> Double { c.tp + c.fp > 0 ? c.tp / (c.tp + c.fp) : 0 }
+    public static func recall(_ c: ClassCounts) -> Double { c.tp + c.fn > 0 ? c.tp / (c.tp + c.fn) : 0 }
+    public static func f1(_ c: ClassCounts) -> Double {
+        2 * c.tp + c.fp + c.fn > 0 ? 2 * c.tp / (2 * c.tp + c.fp + c.fn) : 0
+    }
+
+    /// The mean of each true class's recall (classes absent from the truth left out).
+    public static func balancedAccuracy(truth: [Int], predicted: [Int], classCount: Int) -> Double {
+        let (tp, _, fn) = confusionCounts(truth: truth, predicted: predicted, classCount: classCount)
+        let present = (0..<classCount).filter { tp[$0] + fn[$0] > 0 }
+        guard !present.isEmpty else { return .nan }
+        return present.reduce(0) { $0 + tp[$1] / (tp[$1] + fn[$1]) } / Double(present.count)
+    }
+
+    /// Mean negative log-probability of the true class, probabilities clipped to
+    /// [ε, 1 − ε] (ε the double's machine epsilon) and each row renormalised, as
+    /// scikit-learn's `log_loss`.
+    public static func logLoss(truth: [Int], probabilities: [Double], classCount: Int) -> Double {
+        guard !truth.isEmpty else { return .nan }
+        let epsilon = Double.ulpOfOne
+        var total = 0.0
+        for (row, t) in truth.enumerated() {
+            var sum = 0.0
+            for k in 0..<classCount { sum += min(max(probabilities[row * classCount + k], epsilon), 1 - epsilon) }
+            let p = min(max(probabilities[row * classCount + t], epsilon), 1 - epsilon) / sum
+            total -= log(p)
+        }
+        return total / Double(truth.count)
+    }
+
+    /// Matthews correlation coefficient, multiclass (Gorodkin's R_K), as scikit-learn's
+    /// `matthews_corrcoef`; 0 when a denominator is 0.
+    public static func mcc(truth: [Int], predicted: [Int], classCount: Int) -> Double {
+        guard !truth.isEmpty else { return .nan }
+        var t = [Double](repeating: 0, count: classCount), p = t
+        var correct = 0.0
+        for (a, b) in zip(truth, predicted) { t[a] += 1; p[b] += 1; if a == b { correct += 1 } }
+        let s = Double(truth.count)
+        let covariance = correct * s - zip(t, p).reduce(0) { $0 + $1.0 * $1.1 }
+        let predictedSpread = s * s - p.reduce(0) { $0 + $1 * $1 }
+        let trueSpread = s * s - t.reduce(0) { $0 + $1 * $1 }
+        guard predictedSpread > 0, trueSpread > 0 else { return 0 }
+        return covariance / (predictedSpread * trueSpread).squareRoot()
+    }
+
+    /// Mean absolute percentage error, |y − ŷ| / max(|y|, ε), as a fraction (scikit-learn's
+    /// `mean_absolute_percentage_error`).
+    public static func mape(truth: [Double], predicted: [Double]) -> Double {
+        guard !truth.isEmpty else { return .nan }
+        var sum = 0.0
+        for (t, p) in zip(truth, predicted) { sum += abs(t - p) / max(abs(t), Double.ulpOfOne) }
+        return sum / Double(truth.count)
+    }
 
     /// Share of rows whose predicted class is the true one.
     public static func accuracy(truth: [Int], predicted: [Int]) -> Double {

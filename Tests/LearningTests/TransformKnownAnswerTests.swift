@@ -195,3 +195,28 @@ struct SimpleTransformKnownAnswerTests {
         #expect(made.columns.map { $0.numericValues![1] } == [2, 4, 4, 8, 16, 8, 16, 32, 64])
     }
 }
+
+/// Evaluation metrics against scikit-learn's (`KnownAnswers/metrics.py`, `metrics.out`).
+struct MetricsKnownAnswerTests {
+    static let truth = [0, 1, 2, 2, 1, 0, 0, 2, 1, 1, 2, 0]
+    static let predicted = [0, 2, 2, 2, 1, 0, 1, 2, 1, 0, 2, 2]
+    static let probabilities: [Double] = [0.7, 0.2, 0.1, 0.1, 0.3, 0.6, 0.2, 0.2, 0.6, 0.0, 0.1, 0.9, 0.2, 0.5, 0.3, 0.8, 0.1, 0.1,
+                                          0.3, 0.4, 0.3, 0.1, 0.1, 0.8, 0.2, 0.6, 0.2, 0.5, 0.3, 0.2, 0.1, 0.2, 0.7, 0.3, 0.2, 0.5]
+
+    @Test func classificationMetricsMatchScikitLearn() {
+        let (y, p) = (Self.truth, Self.predicted)
+        func close(_ a: Double, _ b: Double) -> Bool { TransformKnownAnswerTests.close(a, b) }
+        #expect(close(Metrics.balancedAccuracy(truth: y, predicted: p, classCount: 3), 0.6666666666666666))
+        for (average, expected) in [(Metrics.Average.macro, [0.6666666666666666, 0.6666666666666666, 0.6476190476190476]),
+                                    (.weighted, [0.6666666666666666, 0.6666666666666666, 0.6476190476190476])] {
+            let scores = [Metrics.precision, Metrics.recall, Metrics.f1].map {
+                Metrics.classScore($0, truth: y, predicted: p, classCount: 3, average: average)
+            }
+            #expect(zip(scores, expected).allSatisfy { close($0, $1) }, "\(average): \(scores)")
+        }
+        #expect(close(Metrics.logLoss(truth: y, probabilities: Self.probabilities, classCount: 3), 0.6496405959632817))
+        #expect(close(Metrics.mcc(truth: y, predicted: p, classCount: 3), 0.5163977794943223))
+        // A true value of 0 divides by machine epsilon, as scikit-learn does.
+        #expect(close(Metrics.mape(truth: [3, -0.5, 2, 7, 0], predicted: [2.5, 0, 2, 8, 0.1]), 90071992547410.19))
+    }
+}

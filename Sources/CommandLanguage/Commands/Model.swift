@@ -64,9 +64,11 @@ extension CommandTable {
             name: "evaluate", stage: .model, usage: "evaluate",
             summary: "score every trained model on the test rows",
             details: """
-            Classification: accuracy, macro-averaged F1 and AUC (one-vs-rest macro for more
-            than two classes). Regression: RMSE, MAE and R². With a goal set, each model is
-            marked pass or fail.
+            A column per model, a row per metric, with scikit-learn's definitions.
+            Classification: accuracy, balanced accuracy, F1, precision and recall (macro:
+            classes alike; weighted: by their support), AUC (one-vs-rest macro for more than
+            two classes), log loss and the Matthews correlation. Regression: RMSE, MAE, R² and
+            MAPE (a fraction). With a goal set, each model is marked pass or fail.
             """,
             examples: ["evaluate"], kind: .workspaceStep, complete: { _ in [] },
             parse: { c in try c.expectEnd(); return .evaluate }),

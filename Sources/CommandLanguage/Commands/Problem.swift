@@ -31,8 +31,10 @@ extension CommandTable {
             name: "goal", stage: .problem, usage: "goal METRIC >= VALUE",
             summary: "set the success metric of the current target, which evaluate checks and exports gate on",
             details: """
-            Metrics: accuracy, f1_macro, auc (classification); rmse, mae, r2 (regression). Use
-            <= for errors. A goal belongs to the target chosen when it is set. 'export model'
+            Metrics: accuracy, balanced_accuracy, f1_macro, f1_weighted, precision_macro,
+            precision_weighted, recall_macro, recall_weighted, auc, log_loss, mcc
+            (classification); rmse, mae, r2, mape (regression). Use <= for errors (log_loss,
+            rmse, mae, mape). A goal belongs to the target chosen when it is set. 'export model'
             refuses a model that fails it unless told 'force', and 'mlw run' of a pipeline
             whose model fails it writes no bundle and exits with status 3.
             """,
