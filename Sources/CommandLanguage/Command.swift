@@ -205,6 +205,11 @@ public enum Command: Sendable, Equatable {
     /// A table (the current one when nil) written as CSV, TSV or JSON Lines.
     case saveTable(table: String?, path: PathArgument)
     case rules(model: String)
+    /// Counts of each true class against each predicted class on a model's test rows.
+    case confusion(model: String)
+    /// Every model with its settings and test metrics, best first (nil: by the goal, else
+    /// accuracy or rmse).
+    case leaderboard(sort: String?)
     case importance(model: String)
     case predict(model: String, table: String, path: PathArgument?)
     /// `force` exports a model that fails its goal, or has none checked.
@@ -275,6 +280,8 @@ public enum Command: Sendable, Equatable {
         case .crossValidate: return "cv"
         case .saveMetrics, .saveTable: return "save"
         case .rules: return "rules"
+        case .confusion: return "confusion"
+        case .leaderboard: return "leaderboard"
         case .importance: return "importance"
         case .predict: return "predict"
         case .exportModel, .exportPipeline: return "export"

@@ -108,6 +108,8 @@ extension Command: CustomStringConvertible {
             // A table named like the keyword is quoted, so it does not read back as `save metrics`.
             return "save " + (table.map { ($0 == "metrics" ? quoted($0) : nameText($0)) + " " } ?? "") + "to \(pathText(path))"
         case .rules(let model): return "rules \(nameText(model))"
+        case .confusion(let model): return "confusion \(nameText(model))"
+        case .leaderboard(let sort): return "leaderboard" + (sort.map { " sort=\($0)" } ?? "")
         case .importance(let model): return "importance \(nameText(model))"
         case .predict(let model, let table, let path):
             return "predict \(nameText(model)) on \(nameText(table))" + (path.map { " to \(pathText($0))" } ?? "")

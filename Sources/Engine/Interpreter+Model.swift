@@ -128,6 +128,75 @@ extension Interpreter {
         step.output.blocks += evaluation.output
     }
 
+    /// `confusion MODEL`: true against predicted classes on the test rows, and each class's scores.
+    static func confusion(_ modelName: String, _ step: inout Step) throws {
+        let model = try model(named: modelName, step.ws)
+        guard model.task == .classification else {
+            throw Diagnostic(.badValue, "'\(modelName)' predicts numbers; a confusion matrix is for classifiers", help: "try 'evaluate' for its errors")
+        }
+        guard let testSet = model.testSet else {
+            throw Diagnostic(.notReady, "'\(modelName)' has no test rows", help: "split before training, e.g. 'split 0.8 stratify', then train again")
+        }
+        let predicted = model.estimator.predict(testSet.x).classIndices
+        let k = model.classes.count
+        var counts = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
+        for (t, p) in zip(testSet.classIndices, predicted) { counts[t][p] += 1 }
+        step.output.blocks.append(.chart(.heatmap(Chart.Heatmap(
+            title: "\(modelName) on \(Plural.count(testSet.classIndices.count, "test row")): true class (rows) against predicted (columns)",
+            rowLabels: model.classes, columnLabels: model.classes, values: counts, diverging: false, decimals: 0))))
+        let rows = (0..<k).map { c -> [String] in
+            let tp = counts[c][c], fn = counts[c].reduce(0, +) - tp, fp = (0..<k).reduce(0) { $0 + counts[$1][c] } - tp
+            let scores = Metrics.ClassCounts(tp: tp, fp: fp, fn: fn)
+            return [model.classes[c], "\(Int(tp + fn))", Evaluating.format(Metrics.precision(scores)), Evaluating.format(Metrics.recall(scores)),
+                    Evaluating.format(Metrics.f1(scores))]
+        }
+        step.output.blocks.append(.table(TextTable(headers: ["class", "true rows", "precision", "recall", "f1"], rows: rows,
+                                                   rightAligned: [false, true, true, true, true])))
+    }
+
+    /// `leaderboard [sort=METRIC]`: every model with a test set, with its settings, best first.
+    static func leaderboard(_ sort: String?, _ step: inout Step) throws {
+        let rows = Evaluating.rows(step.ws.models)
+        guard !rows.isEmpty else {
+            throw Diagnostic(.notReady, step.ws.models.isEmpty ? "no models yet" : "no model has a test set",
+                             help: step.ws.models.isEmpty ? trainFirst(step.ws) : "split before training, e.g. 'split 0.8 stratify', then train again")
+        }
+        let groups = Dictionary(grouping: rows, by: \.target).sorted { $0.key < $1.key }
+        for (target, group) in groups {
+            let task = group[0].task
+            let metric = sort.flatMap { Metrics.names(for: task).contains($0) ? $0 : nil }
+                ?? step.ws.goals[target].map(\.metric) ?? (task == .classification ? "accuracy" : "rmse")
+            if let sort, !Metrics.names(for: task).contains(sort) {
+                throw Diagnostic(.badValue, "'\(sort)' is not a \(task.rawValue) metric", help: "\(task.rawValue) metrics: " + Metrics.names(for: task).joined(separator: ", "))
+            }
+            let higher = Metrics.higherIsBetter(metric)
+            let ranked = group.enumerated().sorted { a, b in
+                let x = a.element.value(of: metric) ?? .nan, y = b.element.value(of: metric) ?? .nan
+                if x.isNaN != y.isNaN { return y.isNaN }
+                if x != y, !x.isNaN { return higher ? x > y : x < y }
+                return a.offset < b.offset
+            }.map(\.element)
+            let shown = task == .classification ? ["accuracy", "f1_macro", "auc", "log_loss"] : ["rmse", "mae", "r2", "mape"]
+            let columns = [metric] + shown.filter { $0 != metric }
+            let cells = ranked.enumerated().map { rank, row -> [String] in
+                // The settings that differ from the algorithm's defaults (the seed aside).
+                var settings = ""
+                if let model = step.ws.model(named: row.model), let algorithm = AlgorithmRegistry.named(model.estimator.algorithm),
+                   let defaults = try? algorithm.settings.resolve([], algorithm: algorithm.name, task: task) {
+                    let changed = model.estimator.settings.entries.filter { $0.key != "seed" && defaults[$0.key] != $0.value }
+                    settings = changed.isEmpty ? "defaults" : changed.map { "\($0.key)=" + (algorithm.settings.spec($0.key)?.text(of: $0.value) ?? "") }.joined(separator: " ")
+                }
+                return ["\(rank + 1)", row.model, row.algorithm] + columns.map { row.value(of: $0).map(Evaluating.format) ?? "n/a" } + [settings]
+            }
+            if groups.count > 1 { step.output.blocks.append(.text("\(target) (\(task.rawValue)):")) }
+            let headers = ["#", "model", "algorithm"] + columns + ["settings"]
+            step.output.blocks.append(.table(TextTable(headers: headers, rows: cells,
+                                                       rightAligned: headers.indices.map { $0 == 0 || (3..<(3 + columns.count)).contains($0) })))
+            step.output.blocks.append(.note("ranked by \(metric) on each model's test rows (\(higher ? "higher" : "lower") is better)"
+                                            + (Set(group.map(\.testSet)).count > 1 ? "; not like for like: the models were tested on different rows" : "")))
+        }
+    }
+
     /// `rules MODEL`: a tree as if/then rules, each leaf with its prediction and rows.
     static func rules(_ modelName: String, _ step: inout Step) throws {
         let model = try model(named: modelName, step.ws)

@@ -140,6 +140,8 @@ public enum Interpreter {
             case .saveMetrics(let path): try saveMetrics(path, &step)
             case .saveTable(let name, let path): try saveTable(name, to: path, &step)
             case .rules(let model): try rules(model, &step)
+            case .confusion(let model): try confusion(model, &step)
+            case .leaderboard(let sort): try leaderboard(sort, &step)
             case .importance(let model): try importance(model, &step)
             // deploy
             case .predict(let model, let table, let path): try predict(model, on: table, to: path, &step)

@@ -53,6 +53,10 @@ public enum Metrics {
     /// One class's true positives, false positives and false negatives.
     public struct ClassCounts: Sendable {
         public var tp: Double, fp: Double, fn: Double
+
+        public init(tp: Double, fp: Double, fn: Double) {
+            (self.tp, self.fp, self.fn) = (tp, fp, fn)
+        }
     }
 
     public static func precision(_ c: ClassCounts) -> Double { c.tp + c.fp > 0 ? c.tp / (c.tp + c.fp) : 0 }

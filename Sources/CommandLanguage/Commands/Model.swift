@@ -73,6 +73,40 @@ extension CommandTable {
             examples: ["evaluate"], kind: .workspaceStep, complete: { _ in [] },
             parse: { c in try c.expectEnd(); return .evaluate }),
         CommandSpec(
+            name: "confusion", stage: .model, usage: "confusion MODEL",
+            summary: "show a classifier's test rows as counts of true against predicted class",
+            details: """
+            A row per true class, a column per predicted class, drawn as a heatmap: the
+            diagonal holds the rows predicted right. Below it, each class's precision,
+            recall and F1 on the test rows.
+            """,
+            examples: ["confusion logistic"], kind: .inspection, complete: { words in words.isEmpty ? [.model] : [] },
+            parse: { c in .confusion(model: try c.only("a model name")) }),
+        CommandSpec(
+            name: "leaderboard", stage: .model, usage: "leaderboard [sort=METRIC]",
+            summary: "list every model with its settings and test metrics, best first",
+            details: """
+            Models with a test set, ranked by METRIC (by default the goal's metric, else
+            accuracy for classification and rmse for regression), lower first for errors.
+            Models of different targets are listed apart.
+            """,
+            examples: ["leaderboard", "leaderboard sort=f1_macro"], kind: .inspection,
+            complete: { _ in [.words(["sort="])] },
+            parse: { c in
+                guard c.current != nil else { return .leaderboard(sort: nil) }
+                guard c.peekWord("sort"), c.index + 1 < c.tokens.count, c.tokens[c.index + 1].text == "=" else {
+                    throw Diagnostic(.unexpectedInput, "expected sort=METRIC", at: c.current!.range, help: "usage: \(c.usage)")
+                }
+                c.index += 2
+                let metric = try c.value("a metric")
+                guard Metrics.allNames.contains(metric.text) else {
+                    throw Diagnostic(.badValue, "unknown metric '\(metric.text)'", at: metric.range,
+                                     help: Suggestions.didYouMean(metric.text, among: Metrics.allNames) ?? "metrics: " + Metrics.allNames.joined(separator: ", "))
+                }
+                try c.expectEnd()
+                return .leaderboard(sort: metric.text)
+            }),
+        CommandSpec(
             name: "rules", stage: .model, usage: "rules MODEL",
             summary: "show a tree model as if/then rules",
             details: """
