@@ -205,6 +205,8 @@ public enum Command: Sendable, Equatable {
     /// A table (the current one when nil) written as CSV, TSV or JSON Lines.
     case saveTable(table: String?, path: PathArgument)
     case rules(model: String)
+    /// A model's settings, data and what it learned.
+    case show(model: String)
     /// Counts of each true class against each predicted class on a model's test rows.
     case confusion(model: String)
     /// Every model with its settings and test metrics, best first (nil: by the goal, else
@@ -281,6 +283,7 @@ public enum Command: Sendable, Equatable {
         case .saveMetrics, .saveTable: return "save"
         case .rules: return "rules"
         case .confusion: return "confusion"
+        case .show: return "show"
         case .leaderboard: return "leaderboard"
         case .importance: return "importance"
         case .predict: return "predict"

@@ -109,6 +109,7 @@ extension Command: CustomStringConvertible {
             return "save " + (table.map { ($0 == "metrics" ? quoted($0) : nameText($0)) + " " } ?? "") + "to \(pathText(path))"
         case .rules(let model): return "rules \(nameText(model))"
         case .confusion(let model): return "confusion \(nameText(model))"
+        case .show(let model): return "show \(nameText(model))"
         case .leaderboard(let sort): return "leaderboard" + (sort.map { " sort=\($0)" } ?? "")
         case .importance(let model): return "importance \(nameText(model))"
         case .predict(let model, let table, let path):

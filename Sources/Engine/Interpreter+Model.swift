@@ -128,6 +128,35 @@ extension Interpreter {
         step.output.blocks += evaluation.output
     }
 
+    /// `show MODEL`: its settings, data, preparation, test metrics and learned values.
+    static func show(_ modelName: String, _ step: inout Step) throws {
+        let model = try model(named: modelName, step.ws)
+        let algorithm = AlgorithmRegistry.named(model.estimator.algorithm)
+        let settings = model.estimator.settings.entries.map { "\($0.key)=" + (algorithm?.settings.spec($0.key)?.text(of: $0.value) ?? "\($0.value)") }
+        var facts: [[String]] = [
+            ["algorithm", model.estimator.algorithm + (model.estimator.summary.map { " (\($0))" } ?? "")],
+            ["settings", settings.isEmpty ? "none" : settings.joined(separator: " ")],
+            ["task", model.task.rawValue + (model.task == .classification ? ", \(Plural.count(model.classes.count, "class")): " + listText(model.classes) : "")],
+            ["target", model.target],
+            ["learned from", "\(Plural.count(model.trainingRows, "row")) of '\(model.table)'"],
+            ["features", "\(model.features.count): " + listText(model.features)],
+            ["preparation", model.preparation.isEmpty ? "none" : Plural.count(model.preparation.count, "fitted step") + " (recipe shows them)"],
+        ]
+        if let metrics = Evaluating.metrics(of: model) {
+            let main = Metrics.headline(for: model.task)
+            facts.append(["test metrics", metrics.filter { main.contains($0.name) }.map { "\($0.name) \(Evaluating.format($0.value))" }.joined(separator: ", ")])
+        }
+        // Lines, not a table: a settings list is long, and a table would clip it.
+        let width = facts.map { $0[0].count }.max() ?? 0
+        step.output.blocks.append(.text(modelName + "\n" + facts.map { "  " + $0[0].padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0[1] }.joined(separator: "\n")))
+        if let learned = model.estimator.learnedValues(features: model.features, classes: model.classes) {
+            let shown = 25
+            step.output.blocks.append(.table(TextTable(headers: learned.headers, rows: Array(learned.rows.prefix(shown)),
+                                                       rightAligned: learned.headers.indices.map { $0 > 0 })))
+            step.output.blocks.append(.note(learned.note + (learned.rows.count > shown ? "; \(learned.rows.count - shown) more not shown" : "")))
+        }
+    }
+
     /// `confusion MODEL`: true against predicted classes on the test rows, and each class's scores.
     static func confusion(_ modelName: String, _ step: inout Step) throws {
         let model = try model(named: modelName, step.ws)
@@ -176,7 +205,7 @@ extension Interpreter {
                 if x != y, !x.isNaN { return higher ? x > y : x < y }
                 return a.offset < b.offset
             }.map(\.element)
-            let shown = task == .classification ? ["accuracy", "f1_macro", "auc", "log_loss"] : ["rmse", "mae", "r2", "mape"]
+            let shown = Metrics.headline(for: task)
             let columns = [metric] + shown.filter { $0 != metric }
             let cells = ranked.enumerated().map { rank, row -> [String] in
                 // The settings that differ from the algorithm's defaults (the seed aside).

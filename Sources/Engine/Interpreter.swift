@@ -141,6 +141,7 @@ public enum Interpreter {
             case .saveTable(let name, let path): try saveTable(name, to: path, &step)
             case .rules(let model): try rules(model, &step)
             case .confusion(let model): try confusion(model, &step)
+            case .show(let model): try show(model, &step)
             case .leaderboard(let sort): try leaderboard(sort, &step)
             case .importance(let model): try importance(model, &step)
             // deploy

@@ -79,6 +79,10 @@ public struct AnyFittedModel: Sendable, Equatable {
     }
 
     public func predict(_ x: DesignMatrix) -> Prediction { base.predict(x) }
+
+    public func learnedValues(features: [String], classes: [String]) -> LearnedValues? {
+        base.learnedValues(features: features, classes: classes)
+    }
     public var isFinite: Bool { base.isFinite }
     public var task: Task { base.task }
     public var summary: String? { base.summary }

@@ -187,12 +187,39 @@ public protocol FittedModel: Codable, Sendable, Equatable {
 
     /// The model as readable if/then rules; nil when it is not a set of rules.
     func rules(features: [String], classes: [String]) -> String?
+
+    /// What it learned per feature, as a table for `show` (coefficients, importances); nil
+    /// when it has nothing per feature.
+    func learnedValues(features: [String], classes: [String]) -> LearnedValues?
+}
+
+/// A table of learned values for `show`: a row per feature (and one for the intercept).
+public struct LearnedValues: Sendable, Equatable {
+    public var headers: [String]
+    public var rows: [[String]]
+    /// What the rows are sorted by, said under the table.
+    public var note: String
+
+    public init(headers: [String], rows: [[String]], note: String) {
+        self.headers = headers
+        self.rows = rows
+        self.note = note
+    }
 }
 
 extension FittedModel {
     public var summary: String? { nil }
     public var featureImportances: [Double]? { nil }
     public func rules(features: [String], classes: [String]) -> String? { nil }
+
+    /// Importances, largest first, for a model that has them.
+    public func learnedValues(features: [String], classes: [String]) -> LearnedValues? {
+        guard let importances = featureImportances else { return nil }
+        let order = features.indices.sorted { importances[$0] != importances[$1] ? importances[$0] > importances[$1] : $0 < $1 }
+        return LearnedValues(headers: ["feature", "importance"],
+                             rows: order.map { [features[$0], NumberFormatting.significant(importances[$0], digits: 4)] },
+                             note: "impurity-based importances, largest first")
+    }
 
     /// Equality with a model of any type.
     func isEqual(to other: any FittedModel) -> Bool {

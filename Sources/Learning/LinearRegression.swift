@@ -35,6 +35,14 @@ public struct LinearRegression: Estimator {
         /// features are collinear; the minimum-norm solution is returned then).
         public var rank: Int
 
+        public func learnedValues(features: [String], classes: [String]) -> LearnedValues? {
+            let order = features.indices.sorted { abs(coefficients[$0]) != abs(coefficients[$1]) ? abs(coefficients[$0]) > abs(coefficients[$1]) : $0 < $1 }
+            return LearnedValues(headers: ["feature", "coefficient"],
+                                 rows: [["(intercept)", NumberFormatting.significant(intercept)]]
+                                    + order.map { [features[$0], NumberFormatting.significant(coefficients[$0])] },
+                                 note: "coefficients in the units of the prepared features, largest magnitude first")
+        }
+
         /// Predicted values, one per row.
         /// - Complexity: O(rows × features)
         public func predictedValues(_ x: DesignMatrix) -> [Double] {

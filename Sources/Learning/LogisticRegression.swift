@@ -65,6 +65,18 @@ public struct LogisticRegression: Estimator {
             case classCount = "class_count"
         }
 
+        public func learnedValues(features: [String], classes: [String]) -> LearnedValues? {
+            // Binary: one row of coefficients, for the second class's log-odds.
+            let labels = coefficients.count == 1 ? [classes.count > 1 ? classes[1] : "log-odds"] : classes
+            let largest = features.indices.map { j in coefficients.map { abs($0[j]) }.max() ?? 0 }
+            let order = features.indices.sorted { largest[$0] != largest[$1] ? largest[$0] > largest[$1] : $0 < $1 }
+            return LearnedValues(headers: ["feature"] + labels,
+                                 rows: [["(intercept)"] + intercepts.map { NumberFormatting.significant($0) }]
+                                    + order.map { j in [features[j]] + coefficients.map { NumberFormatting.significant($0[j]) } },
+                                 note: "log-odds coefficients" + (coefficients.count == 1 ? " of \(labels[0])" : " per class")
+                                    + " in the units of the prepared features, largest magnitude first")
+        }
+
         /// Class probabilities, row-major (`rows × classCount`).
         /// - Complexity: O(rows × features × classes)
         public func probabilities(_ x: DesignMatrix) -> [Double] {

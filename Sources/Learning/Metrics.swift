@@ -12,6 +12,11 @@ public enum Metrics {
         }
     }
 
+    /// The few metrics a one-line summary shows (`show`, `leaderboard`).
+    public static func headline(for task: Task) -> [String] {
+        task == .classification ? ["accuracy", "f1_macro", "auc", "log_loss"] : regressionNames
+    }
+
     static let classificationNames = ["accuracy", "balanced_accuracy", "f1_macro", "f1_weighted", "precision_macro", "precision_weighted",
                                       "recall_macro", "recall_weighted", "auc", "log_loss", "mcc"]
     static let regressionNames = ["rmse", "mae", "r2", "mape"]

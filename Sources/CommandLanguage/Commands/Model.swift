@@ -73,6 +73,17 @@ extension CommandTable {
             examples: ["evaluate"], kind: .workspaceStep, complete: { _ in [] },
             parse: { c in try c.expectEnd(); return .evaluate }),
         CommandSpec(
+            name: "show", stage: .model, usage: "show MODEL",
+            summary: "show a model's settings, the data it learned from, its test metrics and what it learned",
+            details: """
+            The algorithm and every setting (defaults and chosen seeds included), the table,
+            target, training rows and features, the preparation it carries, its test metrics,
+            and what it learned per feature: coefficients for linear and logistic models
+            (largest magnitude first), importances for trees (see also 'rules').
+            """,
+            examples: ["show logistic"], kind: .inspection, complete: { words in words.isEmpty ? [.model] : [] },
+            parse: { c in .show(model: try c.only("a model name")) }),
+        CommandSpec(
             name: "confusion", stage: .model, usage: "confusion MODEL",
             summary: "show a classifier's test rows as counts of true against predicted class",
             details: """
