@@ -197,7 +197,9 @@ public enum Command: Sendable, Equatable {
     case split(trainFraction: Double, stratify: Bool, seed: UInt64?)
     case splitTestTable(table: String)
     case train(algorithm: String, name: String?, settings: [Setting])
-    case evaluate
+    /// `evaluate [MODELS] [by class]`: every model (or the named ones) on its test rows;
+    /// `by class` adds each class's precision, recall and F1.
+    case evaluate(models: [String], byClass: Bool)
     /// `cv K [NAMES] [seed=N]`: k-fold cross-validation of models or algorithms (nil seed:
     /// chosen when it runs, then recorded).
     case crossValidate(folds: Int, names: [String], seed: UInt64?)

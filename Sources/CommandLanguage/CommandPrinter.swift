@@ -100,7 +100,7 @@ extension Command: CustomStringConvertible {
                 text += " \(setting.key)=" + (schema?.spec(setting.key)?.text(of: setting.value) ?? "\(setting.value)")
             }
             return text
-        case .evaluate: return "evaluate"
+        case .evaluate(let models, let byClass): return "evaluate" + (models.isEmpty ? "" : " " + nameList(models)) + (byClass ? " by class" : "")
         case .crossValidate(let folds, let names, let seed):
             return "cv \(folds)" + (names.isEmpty ? "" : " " + nameList(names)) + (seed.map { " seed=\($0)" } ?? "")
         case .saveMetrics(let path): return "save metrics to \(pathText(path))"

@@ -119,13 +119,39 @@ extension Interpreter {
         step.output.blocks.append(.note("\(k) folds of the \(Plural.count(rows.count, "training row")) (\(sizes.min()!)–\(sizes.max()!) each\(labels != nil ? ", stratified" : "")), seed \(seed); the recipe refitted in each; mean ± standard deviation over the folds"))
     }
 
-    static func evaluate(_ step: inout Step) throws {
-        let evaluation = try Evaluating.evaluate(step.ws)
+    static func evaluate(_ names: [String], byClass: Bool, _ step: inout Step) throws {
+        for name in names { _ = try model(named: name, step.ws) }
+        var ws = step.ws
+        if !names.isEmpty { ws.models = ws.models.filter { names.contains($0.name) } }
+        let evaluation = try Evaluating.evaluate(ws)
         step.ws.evaluation = evaluation.evaluation
         for row in evaluation.evaluation.rows {
             for metric in row.metrics { step.fingerprint.add("\(row.model).\(metric.name)", Fingerprint.format(metric.value)) }
         }
         step.output.blocks += evaluation.output
+        guard byClass else { return }
+        let classifiers = ws.models.filter { $0.task == .classification && $0.testSet != nil }
+        guard !classifiers.isEmpty else {
+            throw Diagnostic(.badValue, "'by class' is for classifiers, and none with test rows is shown")
+        }
+        for model in classifiers { step.output.blocks.append(perClassTable(model)) }
+    }
+
+    /// Each class's test rows, precision, recall and F1 for a classifier with test rows.
+    static func perClassTable(_ model: TrainedModel) -> Output.Block {
+        let testSet = model.testSet!
+        let predicted = model.estimator.predict(testSet.x).classIndices
+        let k = model.classes.count
+        var counts = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
+        for (t, p) in zip(testSet.classIndices, predicted) { counts[t][p] += 1 }
+        let rows = (0..<k).map { c -> [String] in
+            let tp = counts[c][c], fn = counts[c].reduce(0, +) - tp, fp = (0..<k).reduce(0) { $0 + counts[$1][c] } - tp
+            let scores = Metrics.ClassCounts(tp: tp, fp: fp, fn: fn)
+            return [model.name, model.classes[c], "\(Int(tp + fn))", Evaluating.format(Metrics.precision(scores)),
+                    Evaluating.format(Metrics.recall(scores)), Evaluating.format(Metrics.f1(scores))]
+        }
+        return .table(TextTable(headers: ["model", "class", "test rows", "precision", "recall", "f1"], rows: rows,
+                                rightAligned: [false, false, true, true, true, true]))
     }
 
     /// `show MODEL`: its settings, data, preparation, test metrics and learned values.
@@ -173,14 +199,7 @@ extension Interpreter {
         step.output.blocks.append(.chart(.heatmap(Chart.Heatmap(
             title: "\(modelName) on \(Plural.count(testSet.classIndices.count, "test row")): true class (rows) against predicted (columns)",
             rowLabels: model.classes, columnLabels: model.classes, values: counts, diverging: false, decimals: 0))))
-        let rows = (0..<k).map { c -> [String] in
-            let tp = counts[c][c], fn = counts[c].reduce(0, +) - tp, fp = (0..<k).reduce(0) { $0 + counts[$1][c] } - tp
-            let scores = Metrics.ClassCounts(tp: tp, fp: fp, fn: fn)
-            return [model.classes[c], "\(Int(tp + fn))", Evaluating.format(Metrics.precision(scores)), Evaluating.format(Metrics.recall(scores)),
-                    Evaluating.format(Metrics.f1(scores))]
-        }
-        step.output.blocks.append(.table(TextTable(headers: ["class", "true rows", "precision", "recall", "f1"], rows: rows,
-                                                   rightAligned: [false, true, true, true, true])))
+        step.output.blocks.append(perClassTable(model))
     }
 
     /// `leaderboard [sort=METRIC]`: every model with a test set, with its settings, best first.

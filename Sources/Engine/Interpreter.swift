@@ -135,7 +135,7 @@ public enum Interpreter {
             case .splitTestTable(let testName): try splitTestTable(testName, &step)
             // model
             case .train(let algorithm, let name, let settings): try train(algorithm, name, settings, &step, context)
-            case .evaluate: try evaluate(&step)
+            case .evaluate(let models, let byClass): try evaluate(models, byClass: byClass, &step)
             case .crossValidate(let folds, let names, let seed): try crossValidate(folds, names, seed, &step, context)
             case .saveMetrics(let path): try saveMetrics(path, &step)
             case .saveTable(let name, let path): try saveTable(name, to: path, &step)

@@ -171,7 +171,7 @@ struct SessionFuzzTests {
                     }
                     line += " \(spec.key)=" + settingValue(spec)
                 }
-            case 23: line = random.pick(["evaluate", "evaluate", "rules \(model())", "importance \(model())", "confusion \(model())", "show \(model())",
+            case 23: line = random.pick(["evaluate", "evaluate \(model())" + (random.chance(0.5) ? " by class" : ""), "rules \(model())", "importance \(model())", "confusion \(model())", "show \(model())",
                                          "leaderboard" + (random.chance(0.5) ? " sort=" + random.pick(Metrics.allNames + ["speed"]) : ""),
                                          "cv \(random.pick(["2", "3", "5", "1", "x"]))" + (random.chance(0.5) ? " " + random.pick([model(), algorithm]) : "")
                                             + (random.chance(0.5) ? " seed=\(random.below(100))" : "")])

@@ -61,17 +61,35 @@ extension CommandTable {
                 return .crossValidate(folds: folds, names: names, seed: seed)
             }),
         CommandSpec(
-            name: "evaluate", stage: .model, usage: "evaluate",
+            name: "evaluate", stage: .model, usage: "evaluate [MODELS] [by class]",
             summary: "score every trained model on the test rows",
             details: """
             A column per model, a row per metric, with scikit-learn's definitions.
             Classification: accuracy, balanced accuracy, F1, precision and recall (macro:
             classes alike; weighted: by their support), AUC (one-vs-rest macro for more than
             two classes), log loss and the Matthews correlation. Regression: RMSE, MAE, R² and
-            MAPE (a fraction). With a goal set, each model is marked pass or fail.
+            MAPE (a fraction). With a goal set, each model is marked pass or fail. Name
+            models to see only those; 'by class' adds each class's precision, recall, F1 and
+            test rows for every classifier shown.
             """,
-            examples: ["evaluate"], kind: .workspaceStep, complete: { _ in [] },
-            parse: { c in try c.expectEnd(); return .evaluate }),
+            examples: ["evaluate", "evaluate logistic tree", "evaluate logistic by class"], kind: .workspaceStep,
+            complete: { words in words.last == "by" ? [.words(["class"])] : [.model, .words(["by"])] },
+            parse: { c in
+                var models: [String] = []
+                var byClass = false
+                while let token = c.current {
+                    if token.kind == .symbol, token.text == "," { c.index += 1; continue }
+                    if token.kind == .word, token.text == "by" {
+                        c.index += 1
+                        try c.expectWord("class")
+                        byClass = true
+                        try c.expectEnd()
+                        break
+                    }
+                    models.append(try c.value("a model").text)
+                }
+                return .evaluate(models: models, byClass: byClass)
+            }),
         CommandSpec(
             name: "show", stage: .model, usage: "show MODEL",
             summary: "show a model's settings, the data it learned from, its test metrics and what it learned",
