@@ -54,7 +54,8 @@ enum CrossValidation {
         var results = candidates.map { Result(candidate: $0, metrics: []) }
         for (k, held) in folds.enumerated() {
             if context.isCancelled() { throw CancelledOptimization() }
-            context.progress?.report(ProgressUpdate(task: "cross-validating", fraction: Double(k) / Double(folds.count), count: k, unit: "folds"))
+            context.progress?.report(ProgressUpdate(task: "cross-validating", fraction: Double(k) / Double(folds.count), count: k,
+                                                    unit: "of \(folds.count) folds done"))
             let training = folds.indices.filter { $0 != k }.flatMap { folds[$0] }.sorted()
             // The recipe refitted on this fold's training rows, applied to every row.
             guard let (_, prepared) = try Interpreter.learning({ try ws.refitRecipe(of: table.name, rows: training) }) else {

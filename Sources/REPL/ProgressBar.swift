@@ -50,7 +50,8 @@ public final class TerminalProgress: ProgressDisplay, @unchecked Sendable {
     static func line(_ update: ProgressUpdate, elapsed: Double, width: Int, ascii: Bool) -> String {
         let fraction = min(1, max(0, update.fraction))
         var parts = [String(Int((fraction * 100).rounded(.down))) + "%", "\(grouped(update.count)) \(update.unit)"]
-        if elapsed > 0 { parts.append("\(compact(Double(update.count) / elapsed)) \(update.unit)/s") }
+        // A rate says something only for quick units (rows); "0 folds/s" says nothing.
+        if elapsed > 0, Double(update.count) / elapsed >= 1 { parts.append("\(compact(Double(update.count) / elapsed)) \(update.unit)/s") }
         let room = width - 1
         // The least a name and a bar need: 8 columns of name, 10 of bar, and their gaps.
         let nameAndBar = 2 + 8 + 2 + 10

@@ -14,6 +14,9 @@ struct ProgressBarTests {
         // 30 cells, 48.25% of them: 14 full cells, a ⅝ cell (0.475 of a cell → 3 eighths), 15 empty.
         #expect(line.contains("██████████████▍░░░░░░░░░░░░░░░  48%"))
         #expect(TextWidth.of(line) <= 99)
+        // A slow unit gets no rate: "0 folds/s" would say nothing.
+        let folds = ProgressUpdate(task: "cross-validating", fraction: 1.0 / 3, count: 1, unit: "of 3 folds done")
+        #expect(TerminalProgress.line(folds, elapsed: 20, width: 100, ascii: false).hasSuffix("  33%  1 of 3 folds done"))
     }
 
     @Test func narrowTerminalsShrinkTheBarThenTheName() {
