@@ -58,7 +58,15 @@ enum CrossValidation {
                                                     unit: "of \(folds.count) folds done"))
             let training = folds.indices.filter { $0 != k }.flatMap { folds[$0] }.sorted()
             // The recipe refitted on this fold's training rows, applied to every row.
-            guard let (_, prepared) = try Interpreter.learning({ try ws.refitRecipe(of: table.name, rows: training) }) else {
+            let refitted: (fitted: FittedRecipe, table: Table)?
+            do { refitted = try Interpreter.learning({ try ws.refitRecipe(of: table.name, rows: training) }) } catch let error as Diagnostic {
+                // A step names the columns its command resolved when it ran; a learned
+                // selection before it may keep other columns in a fold.
+                let selects = (ws.recipes[table.name]?.steps ?? []).contains { $0.as(SelectionStep.self).map { $0.isLearned } ?? false }
+                throw Diagnostic(.dataError, "fold \(k + 1) of \(folds.count): the recipe could not be fitted again on the fold's rows: \(error.message)",
+                                 help: selects ? "a learned selection (select variance, correlated or best) can keep other columns in a fold than on all the training rows; a later step that needs one it dropped (interact, poly, cast, …) cannot be fitted: make the selections the recipe's last steps" : error.help)
+            }
+            guard let (_, prepared) = refitted else {
                 throw Diagnostic(.notReady, "'\(table.name)' was not loaded from a source, so its recipe cannot be fitted again")
             }
             for (c, candidate) in candidates.enumerated() {

@@ -92,10 +92,10 @@ extension Interpreter {
             throw Diagnostic(.dataError, "\(Plural.count(rows.count, "training row")) are too few for \(k) folds", help: "use fewer folds")
         }
         let seed = requestedSeed ?? context.makeSeed()
+        // Folds are stratified by class; the problem checks come with the first fold's fit.
         var labels: [Int]?
-        if target.task == .classification {
-            let column = try Training.problem(for: candidates[0].algorithm, step.ws).classes
-            labels = try Training.classIndices(table, rows: rows, target: target, classes: column)
+        if target.task == .classification, let column = table.column(named: target.column) {
+            labels = try Training.classIndices(table, rows: rows, target: target, classes: ClassLabels.from(column).labels)
         }
         let folds = CrossValidation.folds(rows, k: k, labels: labels, seed: seed)
         let results = try CrossValidation.run(candidates, folds: folds, table: table, step.ws, context: context)
@@ -106,12 +106,16 @@ extension Interpreter {
             let m = mean(v)
             return (v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(v.count)).squareRoot()
         }
-        let cells = results.map { result -> [String] in
-            [result.candidate.name, result.candidate.algorithm.name]
-                + result.metrics.map { "\(NumberFormatting.significant(mean($0.values), digits: 4)) ± \(NumberFormatting.significant(deviation($0.values), digits: 2))" }
+        // As evaluate: a column per model, a row per metric.
+        var cells = [["algorithm"] + results.map(\.candidate.algorithm.name)]
+        for (m, name) in metricNames.enumerated() {
+            cells.append([name] + results.map { result in
+                let values = result.metrics[m].values
+                return "\(NumberFormatting.significant(mean(values), digits: 4)) ± \(NumberFormatting.significant(deviation(values), digits: 2))"
+            })
         }
-        step.output.blocks.append(.table(TextTable(headers: ["model", "algorithm"] + metricNames, rows: cells,
-                                                   rightAligned: [false, false] + metricNames.map { _ in true })))
+        let headers = ["metric"] + results.map(\.candidate.name)
+        step.output.blocks.append(.table(TextTable(headers: headers, rows: cells, rightAligned: headers.indices.map { $0 > 0 })))
         for result in results {
             for metric in result.metrics { step.fingerprint.add("\(result.candidate.name).\(metric.name)", Fingerprint.format(mean(metric.values))) }
         }
@@ -134,16 +138,21 @@ extension Interpreter {
         guard !classifiers.isEmpty else {
             throw Diagnostic(.badValue, "'by class' is for classifiers, and none with test rows is shown")
         }
-        for model in classifiers { step.output.blocks.append(perClassTable(model)) }
+        for model in classifiers { step.output.blocks.append(perClassTable(model, counts: confusionMatrix(model))) }
     }
 
-    /// Each class's test rows, precision, recall and F1 for a classifier with test rows.
-    static func perClassTable(_ model: TrainedModel) -> Output.Block {
+    /// Counts of each true class (rows) against each predicted class on a classifier's test rows.
+    static func confusionMatrix(_ model: TrainedModel) -> [[Double]] {
         let testSet = model.testSet!
-        let predicted = model.estimator.predict(testSet.x).classIndices
         let k = model.classes.count
         var counts = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
-        for (t, p) in zip(testSet.classIndices, predicted) { counts[t][p] += 1 }
+        for (t, p) in zip(testSet.classIndices, model.estimator.predict(testSet.x).classIndices) { counts[t][p] += 1 }
+        return counts
+    }
+
+    /// Each class's test rows, precision, recall and F1, from a classifier's confusion matrix.
+    static func perClassTable(_ model: TrainedModel, counts: [[Double]]) -> Output.Block {
+        let k = model.classes.count
         let rows = (0..<k).map { c -> [String] in
             let tp = counts[c][c], fn = counts[c].reduce(0, +) - tp, fp = (0..<k).reduce(0) { $0 + counts[$1][c] } - tp
             let scores = Metrics.ClassCounts(tp: tp, fp: fp, fn: fn)
@@ -159,22 +168,20 @@ extension Interpreter {
         let model = try model(named: modelName, step.ws)
         let algorithm = AlgorithmRegistry.named(model.estimator.algorithm)
         let settings = model.estimator.settings.entries.map { "\($0.key)=" + (algorithm?.settings.spec($0.key)?.text(of: $0.value) ?? "\($0.value)") }
-        var facts: [[String]] = [
-            ["algorithm", model.estimator.algorithm + (model.estimator.summary.map { " (\($0))" } ?? "")],
-            ["settings", settings.isEmpty ? "none" : settings.joined(separator: " ")],
-            ["task", model.task.rawValue + (model.task == .classification ? ", \(Plural.count(model.classes.count, "class")): " + listText(model.classes) : "")],
-            ["target", model.target],
-            ["learned from", "\(Plural.count(model.trainingRows, "row")) of '\(model.table)'"],
-            ["features", "\(model.features.count): " + listText(model.features)],
-            ["preparation", model.preparation.isEmpty ? "none" : Plural.count(model.preparation.count, "fitted step") + " (recipe shows them)"],
+        var facts: [Output.Fact] = [
+            .init("algorithm", model.estimator.algorithm + (model.estimator.summary.map { " (\($0))" } ?? "")),
+            .init("settings", settings.isEmpty ? "none" : settings.joined(separator: " ")),
+            .init("task", model.task.rawValue + (model.task == .classification ? ", \(Plural.count(model.classes.count, "class")): " + listText(model.classes) : "")),
+            .init("target", model.target),
+            .init("learned from", "\(Plural.count(model.trainingRows, "row")) of '\(model.table)'"),
+            .init("features", "\(model.features.count): " + listText(model.features)),
+            .init("preparation", model.preparation.isEmpty ? "none" : Plural.count(model.preparation.count, "fitted step") + " (recipe shows them)"),
         ]
         if let metrics = Evaluating.metrics(of: model) {
             let main = Metrics.headline(for: model.task)
-            facts.append(["test metrics", metrics.filter { main.contains($0.name) }.map { "\($0.name) \(Evaluating.format($0.value))" }.joined(separator: ", ")])
+            facts.append(.init("test metrics", metrics.filter { main.contains($0.name) }.map { "\($0.name) \(Evaluating.format($0.value))" }.joined(separator: ", ")))
         }
-        // Lines, not a table: a settings list is long, and a table would clip it.
-        let width = facts.map { $0[0].count }.max() ?? 0
-        step.output.blocks.append(.text(modelName + "\n" + facts.map { "  " + $0[0].padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0[1] }.joined(separator: "\n")))
+        step.output.blocks.append(.facts(title: modelName, facts: facts))
         if let learned = model.estimator.learnedValues(features: model.features, classes: model.classes) {
             let shown = 25
             step.output.blocks.append(.table(TextTable(headers: learned.headers, rows: Array(learned.rows.prefix(shown)),
@@ -192,14 +199,11 @@ extension Interpreter {
         guard let testSet = model.testSet else {
             throw Diagnostic(.notReady, "'\(modelName)' has no test rows", help: "split before training, e.g. 'split 0.8 stratify', then train again")
         }
-        let predicted = model.estimator.predict(testSet.x).classIndices
-        let k = model.classes.count
-        var counts = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
-        for (t, p) in zip(testSet.classIndices, predicted) { counts[t][p] += 1 }
+        let counts = confusionMatrix(model)
         step.output.blocks.append(.chart(.heatmap(Chart.Heatmap(
             title: "\(modelName) on \(Plural.count(testSet.classIndices.count, "test row")): true class (rows) against predicted (columns)",
             rowLabels: model.classes, columnLabels: model.classes, values: counts, diverging: false, decimals: 0))))
-        step.output.blocks.append(perClassTable(model))
+        step.output.blocks.append(perClassTable(model, counts: counts))
     }
 
     /// `leaderboard [sort=METRIC]`: every model with a test set, with its settings, best first.

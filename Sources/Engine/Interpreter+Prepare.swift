@@ -2,10 +2,11 @@ import CommandLanguage
 import Learning
 import Tabular
 
-/// The prepare stage: `derive` and the learned steps `impute`, `encode onehot` and `scale
-/// standard`, each added to the table's recipe (as asked) and its fitted preparation (as
-/// learned, from the training rows once a split exists); `recipe` shows both. Every step
-/// that adds to the recipe goes through `prepare`.
+/// The prepare stage: `derive`, `impute` and the verbs of `PreparationMethods` (`encode`,
+/// `scale`, `transform`, `bin`, `dateparts`, `interact`, `poly`, `pca`), each added to the
+/// table's recipe (as asked) and its fitted preparation (as learned, from the training
+/// rows once a split exists); `recipe` and `features` show them. Every step that adds to
+/// the recipe goes through `prepare`.
 extension Interpreter {
     static func derive(_ name: String, _ expression: Tabular.Expression, _ step: inout Step) throws {
         let table = try currentTable(step.ws)
@@ -78,12 +79,12 @@ extension Interpreter {
             recipeStep = RecipeStep(oneHot)
         }
         let fitted = try prepare(recipeStep, table, &step).fitted
-        step.output.blocks.insert(contentsOf: outcome(of: verb, methodName, names: names, fitted: fitted, table: table, step.ws), at: 0)
+        step.output.blocks.insert(contentsOf: outcome(of: verb, methodName, names: names, fitted: fitted), at: 0)
         if verb == "encode" { warnAboutIdentifiers(fitted, table, &step) }
     }
 
     /// What a method step made, as the lines that open its output.
-    private static func outcome(of verb: String, _ method: String, names: [String], fitted: [FittedStep], table: Table, _ ws: Workspace) -> [Output.Block] {
+    private static func outcome(of verb: String, _ method: String, names: [String], fitted: [FittedStep]) -> [Output.Block] {
         switch verb {
         case "encode":
             let made = fitted.map { part -> (column: String, count: Int) in
@@ -142,17 +143,11 @@ extension Interpreter {
         let table = try currentTable(step.ws)
         let steps = step.ws.recipes[table.name]?.steps ?? []
         guard !steps.isEmpty else {
-            step.output.blocks.append(.text("'\(table.name)' has no preparation steps yet (derive, drop, impute, encode and scale add them)"))
+            step.output.blocks.append(.text("'\(table.name)' has no preparation steps yet (derive, drop, impute, encode, scale and the other preparation commands add them)"))
             return
         }
-        // Each step's fitted parts follow one another in the stored preparation.
-        var fitted = (step.ws.preparations[table.name] ?? FittedRecipe()).steps[...]
-        let counts = step.ws.fittedCounts[table.name] ?? []
         var lines: [String] = []
-        for (k, recipeStep) in steps.enumerated() {
-            let count = k < counts.count ? counts[k] : 0
-            let parts = fitted.prefix(count)
-            fitted = fitted.dropFirst(count)
+        for (k, (recipeStep, parts)) in step.ws.preparationSteps(of: table.name).enumerated() {
             let beforeSplit = recipeStep.isLearned && k < (step.ws.stepsBeforeSplit[table.name] ?? 0)
             lines.append("\(String(k + 1).leftPadded(3))  \(recipeStep.text)" + (beforeSplit ? "  (before the split: learned from every row)" : ""))
             let shown = 12
@@ -173,20 +168,18 @@ extension Interpreter {
     static func features(_ step: inout Step) throws {
         let table = try currentTable(step.ws)
         let target = step.ws.target?.column
-        // Which recipe step last made each column: the steps' fitted parts in order.
+        // Which recipe step last made each column.
         var madeBy: [String: Int] = [:]
-        var fitted = (step.ws.preparations[table.name] ?? FittedRecipe()).steps[...]
-        let steps = step.ws.recipes[table.name]?.steps ?? []
-        for (k, count) in (step.ws.fittedCounts[table.name] ?? []).enumerated() {
-            for part in fitted.prefix(count) { for name in part.producedColumns { madeBy[name] = k } }
-            fitted = fitted.dropFirst(count)
+        let steps = step.ws.preparationSteps(of: table.name)
+        for (k, (_, parts)) in steps.enumerated() {
+            for part in parts { for name in part.producedColumns { madeBy[name] = k } }
         }
         let indicators = step.ws.indicatorColumns(of: table.name)
         var rows: [[String]] = [], unreadable: [String] = []
         for column in table.columns where column.name != target {
             let kind = indicators.contains(column.name) ? "indicator" : column.type.isNumeric ? "measured" : "not yet a feature"
             if !column.type.isNumeric { unreadable.append(column.name) }
-            let origin = madeBy[column.name].map { k in "\(k + 1)  \(k < steps.count ? steps[k].text : "")" } ?? "loaded"
+            let origin = madeBy[column.name].map { k in "\(k + 1)  \(steps[k].step.text)" } ?? "loaded"
             rows.append([column.name, column.type.rawValue, kind, origin])
         }
         guard !rows.isEmpty else {
@@ -237,8 +230,7 @@ extension Interpreter {
         case .columns(let names):
             for name in names where table.column(named: name) == nil {
                 // A column an earlier step replaced is named with the step, not just missed.
-                let replacedBy = ws.preparations[table.name]?.steps.last { $0.column == name && ($0.as(FittedOneHot.self) != nil) }
-                if let encoder = replacedBy?.as(FittedOneHot.self) {
+                if let encoder = ws.preparations[table.name]?.steps.lazy.compactMap({ $0.as(FittedOneHot.self) }).last(where: { $0.name == name }) {
                     throw Diagnostic(.noSuchColumn, "'\(name)' was one-hot encoded into \(listText(encoder.outputNames)), so it is no longer a column",
                                      help: "select its indicators by name, or 'indicators' for all of them")
                 }
@@ -253,6 +245,18 @@ extension Interpreter {
 }
 
 extension Workspace {
+    /// Each recipe step of the table with the fitted parts it made (they follow one another
+    /// in the stored preparation, `fittedCounts` long).
+    func preparationSteps(of table: String) -> [(step: RecipeStep, fitted: ArraySlice<FittedStep>)] {
+        var fitted = (preparations[table] ?? FittedRecipe()).steps[...]
+        let counts = fittedCounts[table] ?? []
+        return (recipes[table]?.steps ?? []).enumerated().map { k, step in
+            let count = k < counts.count ? counts[k] : 0
+            defer { fitted = fitted.dropFirst(count) }
+            return (step, fitted.prefix(count))
+        }
+    }
+
     /// The indicator columns the table's preparation made (one-hot levels, missing flags).
     func indicatorColumns(of table: String) -> Set<String> {
         preparations[table]?.indicatorColumns ?? []

@@ -5,6 +5,8 @@ public struct Output: Sendable, Equatable {
     public enum Block: Sendable, Equatable {
         /// Plain text lines.
         case text(String)
+        /// A title and labelled facts (`show`): each value wraps under itself, not under its label.
+        case facts(title: String, facts: [Fact])
         /// A short confirmation of what changed.
         case success(String)
         /// A secondary remark (rendered dim on a terminal).
@@ -17,6 +19,17 @@ public struct Output: Sendable, Equatable {
     }
 
     public var blocks: [Block] = []
+
+    /// One labelled fact of a `facts` block.
+    public struct Fact: Sendable, Equatable {
+        public var label: String
+        public var value: String
+
+        public init(_ label: String, _ value: String) {
+            self.label = label
+            self.value = value
+        }
+    }
 
     public init(_ blocks: [Block] = []) {
         self.blocks = blocks

@@ -119,6 +119,13 @@ public struct OutputRenderer: Sendable {
         output.blocks.map { block -> String in
             switch block {
             case .text(let text): return text
+            case .facts(let title, let facts):
+                let labelWidth = facts.map { TextWidth.of($0.label) }.max() ?? 0
+                return ([title] + facts.map { fact in
+                    TextWidth.wrap(fact.label.padding(toLength: labelWidth + 2, withPad: " ", startingAt: 0) + fact.value,
+                                   width: width - 2, indent: labelWidth + 2)
+                        .split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
+                }).joined(separator: "\n")
             case .success(let text): return paint(TextWidth.wrap(text, width: width), "32")
             case .note(let text): return paint(TextWidth.wrap(text, width: width), "2")
             case .warning(let text): return paint(TextWidth.wrap("warning: " + text, width: width), "33")

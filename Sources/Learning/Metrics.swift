@@ -127,17 +127,7 @@ public enum Metrics {
     /// Unweighted mean of per-class F1 over the classes present in truth or predictions
     /// (an F1 with no true positives counts as 0).
     public static func f1Macro(truth: [Int], predicted: [Int], classCount: Int) -> Double {
-        var tp = [Int](repeating: 0, count: classCount), fp = tp, fn = tp
-        for (t, p) in zip(truth, predicted) {
-            if t == p { tp[t] += 1 } else { fp[p] += 1; fn[t] += 1 }
-        }
-        var total = 0.0, present = 0
-        for k in 0..<classCount where tp[k] + fp[k] + fn[k] > 0 {
-            present += 1
-            let denominator = Double(2 * tp[k] + fp[k] + fn[k])
-            total += denominator > 0 ? Double(2 * tp[k]) / denominator : 0
-        }
-        return present > 0 ? total / Double(present) : .nan
+        classScore(f1, truth: truth, predicted: predicted, classCount: classCount, average: .macro)
     }
 
     /// Area under the ROC curve: binary on the second class's probability; with more

@@ -270,15 +270,25 @@ public enum ModelBundle {
                 read = try TableReader.read(path: input, name: "input", missing: missing, textColumns: textColumns)
             } else {
                 let bytes = try CSVRecords(path: input)
-                records = bytes
                 read = bytes.isStream ? try CSVReader.parse(bytes: bytes.bytes, name: "input", missing: missing, textColumns: textColumns)
                                       : try CSVReader.read(path: input, name: "input", missing: missing, textColumns: textColumns)
+                bytes.locateRecords(separator: read.separator)
+                records = bytes
             }
         } catch let error as CSVError {
             if error.line == nil, !FileManager.default.isReadableFile(atPath: input) { throw ScoringError.missing(error.description) }
             throw ScoringError.input("\(input): \(error.description)")
         }
-        var scored = try Scorer.scoredRows(model, rawTable: read.table, policy: policy)
+        // Problems are told by the line of the file where the row starts.
+        var scored: ScoredRows
+        do { scored = try Scorer.scoredRows(model, rawTable: read.table, policy: policy) } catch ScoringError.row(var problem) {
+            problem.line = records?.lineNumbers(of: [problem.row])[problem.row]
+            throw ScoringError.row(problem)
+        }
+        if let records, !scored.problems.isEmpty {
+            let lines = records.lineNumbers(of: Set(scored.problems.map(\.row)))
+            for k in scored.problems.indices { scored.problems[k].line = lines[scored.problems[k].row] }
+        }
         scored.records = records
         scored.separator = read.separator
         return scored

@@ -164,22 +164,31 @@ public enum Scorer {
                 throw ScoringError.input(error.description)
             }
         }
-        // Features left missing or infinite.
+        // Features left missing or infinite: found while gathering the matrix; only when there
+        // are some are their columns read again for the rows, which are then left out.
         let vectors = try featureVectors(prepared, features: model.features)
-        var unusable = Set<Int>()
-        for (j, vector) in vectors.enumerated() {
-            for (k, value) in vector.numbers.enumerated() where !value.isFinite && !unusable.contains(k) {
-                let reason = value.isNaN ? "feature '\(model.features[j])' is missing; the model needs every feature"
-                                         : "feature '\(model.features[j])' is infinite; the model needs finite numbers"
-                let problem = RowProblem(row: good[k], column: model.features[j], value: rawTable.column(named: model.features[j])?.text(at: good[k]),
-                                         reason: reason)
-                guard policy != .fail else { throw ScoringError.row(problem) }
-                unusable.insert(k)
-                problems.append(problem)
+        let gathered = DesignMatrix.gathering(features: vectors)
+        var matrix = gathered.matrix
+        let notFinite = gathered.columnsNotFinite
+        var scorable = Array(0..<good.count)
+        if !notFinite.isEmpty {
+            var unusable = Set<Int>()
+            for j in notFinite {
+                let name = model.features[j]
+                try vectors[j].withValues { v in
+                    for k in 0..<good.count where !v[k].isFinite && !unusable.contains(k) {
+                        let reason = v[k].isNaN ? "feature '\(name)' is missing; the model needs every feature"
+                                                : "feature '\(name)' is infinite; the model needs finite numbers"
+                        let problem = RowProblem(row: good[k], column: name, value: rawTable.column(named: name)?.text(at: good[k]), reason: reason)
+                        guard policy != .fail else { throw ScoringError.row(problem) }
+                        unusable.insert(k)
+                        problems.append(problem)
+                    }
+                }
             }
+            scorable = scorable.filter { !unusable.contains($0) }
+            matrix = DesignMatrix.gathering(features: vectors, rows: scorable).matrix
         }
-        let scorable = (0..<good.count).filter { !unusable.contains($0) }
-        let (matrix, _) = DesignMatrix.gathering(features: vectors, rows: scorable.count == good.count ? nil : scorable)
         let prediction = model.estimator.predict(matrix)
         let scoredRows = scorable.map { good[$0] }
         problems.sort { $0.row < $1.row }
@@ -236,6 +245,8 @@ public struct RowProblem: Sendable, Equatable {
     /// The input's value in that column, when the input has the column.
     public var value: String?
     public var reason: String
+    /// The line of the input file where the row starts, when the input's bytes are at hand.
+    public var line: Int?
 
     public init(row: Int, column: String, value: String?, reason: String) {
         self.row = row
@@ -243,6 +254,9 @@ public struct RowProblem: Sendable, Equatable {
         self.value = value
         self.reason = reason
     }
+
+    /// "line 5 (row 3)", or "row 3" without a line.
+    public var place: String { line.map { "line \($0) (row \(row + 1))" } ?? "row \(row + 1)" }
 
     /// The reason and the value found.
     public var text: String { reason + (value.map { ", found '\($0)'" } ?? "") }

@@ -15,7 +15,7 @@ public enum ScoringError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .input(let message), .corrupt(let message), .missing(let message), .cannotWrite(let message): return message
-        case .row(let problem): return "row \(problem.row + 1): \(problem.text)"
+        case .row(let problem): return "\(problem.place): \(problem.text)"
         }
     }
 

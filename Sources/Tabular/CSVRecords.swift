@@ -8,9 +8,10 @@ public final class CSVRecords: @unchecked Sendable {
     /// The whole input (a pipe's bytes; empty for a mapped file).
     public let bytes: [UInt8]
     private let mapping: (pointer: UnsafeMutableRawPointer, size: Int)?
-    /// The header line, without its line end or a byte-order mark.
+    /// The header line, without its line end or a byte-order mark (after `locateRecords`).
     public private(set) var header: Range<Int> = 0..<0
-    /// Each record, without its line end; blank lines are no records (as the reader has it).
+    /// Each record, without its line end; blank lines are no records, as the reader has it
+    /// (after `locateRecords`).
     public private(set) var records: [Range<Int>] = []
 
     /// Reads `path`: mapped when it is a regular file, read to its end when a pipe.
@@ -33,7 +34,12 @@ public final class CSVRecords: @unchecked Sendable {
             bytes = try CSVReader.readStream(fd, path: path, isCancelled: { false })
             mapping = nil
         }
-        scan()
+    }
+
+    /// Bytes already in memory.
+    public init(bytes: [UInt8]) {
+        self.bytes = bytes
+        mapping = nil
     }
 
     deinit {
@@ -49,9 +55,28 @@ public final class CSVRecords: @unchecked Sendable {
         return try bytes.withUnsafeBufferPointer(body)
     }
 
-    /// Finds the header and the records: a line break inside quotes belongs to its field;
-    /// a blank line (or a lone CR) is skipped, as `CSVReader` does.
-    private func scan() {
+    /// The line of the input on which each of `rows` (0-based records) starts, counted
+    /// from the bytes: records may span lines (quoted line breaks) and blank lines are no
+    /// records, so it cannot be computed from the row.
+    public func lineNumbers(of rows: Set<Int>) -> [Int: Int] {
+        var result: [Int: Int] = [:]
+        withBytes { b in
+            var line = 1, position = 0
+            for row in rows.sorted() where row < records.count {
+                let start = records[row].lowerBound
+                while position < start { if b[position] == UInt8(ascii: "\n") { line += 1 }; position += 1 }
+                result[row] = line
+            }
+        }
+        return result
+    }
+
+    /// Finds the header and the records, reading quotes as the reader does: a quote opens a
+    /// quoted field only at the start of a field (elsewhere it is text), `""` inside one is
+    /// a quote, and a line break inside one belongs to the field. A blank line (or a lone
+    /// CR before one) is no record.
+    /// - Parameter separator: the separator the reader found.
+    public func locateRecords(separator: UInt8) {
         let newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r"), quote = UInt8(ascii: "\"")
         var found: [Range<Int>] = []
         withBytes { b in
@@ -60,10 +85,21 @@ public final class CSVRecords: @unchecked Sendable {
                 if b[i] == newline { i += 1; continue }
                 if b[i] == carriageReturn, i + 1 < b.count, b[i + 1] == newline { i += 2; continue }
                 let start = i
-                var quoted = false
+                var quoted = false, fieldStart = true
                 while i < b.count {
                     let byte = b[i]
-                    if byte == quote { quoted.toggle() } else if byte == newline, !quoted { break }
+                    if quoted {
+                        if byte == quote {
+                            if i + 1 < b.count, b[i + 1] == quote { i += 1 } else { quoted = false }
+                        }
+                    } else if byte == quote, fieldStart {
+                        quoted = true
+                        fieldStart = false
+                    } else if byte == newline {
+                        break
+                    } else {
+                        fieldStart = byte == separator
+                    }
                     i += 1
                 }
                 var end = i
@@ -72,6 +108,6 @@ public final class CSVRecords: @unchecked Sendable {
                 i += 1
             }
         }
-        if let first = found.first { header = first; records = Array(found.dropFirst()) }
+        if let first = found.first { header = first; records = Array(found.dropFirst()) } else { header = 0..<0; records = [] }
     }
 }

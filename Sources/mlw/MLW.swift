@@ -303,13 +303,12 @@ struct Predict: ParsableCommand {
         Console.prepareProcess()
         let result: ScoredRows
         do { result = try ModelBundle.predict(bundle: bundle, input: input, policy: onError) } catch ScoringError.row(let problem) {
-            let place = CSVReader.lineNumbers(of: [problem.row], inFile: input)?[problem.row].map { "line \($0) (row \(problem.row + 1))" } ?? "row \(problem.row + 1)"
-            throw Terminal.fail(EngineError.input("\(input): \(place): \(problem.text)"),
+            throw Terminal.fail(EngineError.input("\(input): \(problem.place): \(problem.text)"),
                                 help: "--on-error skip leaves such rows out, --on-error null keeps them with an empty prediction")
         } catch let error as ScoringError {
             throw Terminal.fail(EngineError(error))
         }
-        for line in Self.report(result, input: input, policy: onError) { Console.error(line) }
+        for line in Self.report(result, policy: onError) { Console.error(line) }
         let blocks = result.csvBlocks()
         guard let output else {
             for block in blocks { Console.outBytes(block) }
@@ -324,7 +323,7 @@ struct Predict: ParsableCommand {
 
     /// What standard error says about rows that were not scored and levels never seen in
     /// training: counts, then the first few rows by line.
-    static func report(_ result: ScoredRows, input: String, policy: RowErrorPolicy) -> [String] {
+    static func report(_ result: ScoredRows, policy: RowErrorPolicy) -> [String] {
         var lines: [String] = []
         for (column, count) in result.unseenLevels.sorted(by: { $0.key < $1.key }) {
             lines.append("note: '\(column)': \(Plural.count(count, "row")) with a level not seen in training, encoded as the model's 'unseen' setting says")
@@ -334,9 +333,8 @@ struct Predict: ParsableCommand {
         let what = policy == .skip ? "left out" : "given no prediction"
         lines.append("warning: \(Plural.count(rows.count, "row")) could not be scored and \(rows.count == 1 ? "was" : "were") \(what) (--on-error \(policy.rawValue)):")
         let shown = result.problems.prefix(10)
-        let lineOf = CSVReader.lineNumbers(of: Set(shown.map(\.row)), inFile: input)
         for problem in shown {
-            let place = lineOf?[problem.row].map { "line \($0)" } ?? "row \(problem.row + 1)"
+            let place = problem.line.map { "line \($0)" } ?? "row \(problem.row + 1)"
             lines.append("  \(place): \(problem.text)")
         }
         if result.problems.count > shown.count { lines.append("  … \(Plural.count(result.problems.count - shown.count, "more problem"))") }

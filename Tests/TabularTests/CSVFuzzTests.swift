@@ -78,7 +78,13 @@ struct CSVFuzzTests {
             let missing = random.chance(0.2) ? (0..<(1 + random.below(2))).map { _ in random.pick(["?", "-999", "1", "x", "é", "\"", "NA", "  "]) } : []
             Fuzz.describe("separator \(separator.map { String(UnicodeScalar($0)) } ?? "auto"), na \(missing): \(String(decoding: bytes, as: UTF8.self).debugDescription)")
             let single = outcome(bytes, separator: separator, missing: missing, chunks: 1)
-            if case .table(let table) = single { check(table) }
+            if case .table(let table) = single {
+                check(table)
+                // The records `mlw predict` echoes are the rows the reader read.
+                let records = CSVRecords(bytes: bytes)
+                records.locateRecords(separator: try! CSVReader.parse(bytes: bytes, name: "t", separator: separator, missing: missing).separator)
+                #expect(records.records.count == table.rowCount, "records and rows differ: \(String(decoding: bytes, as: UTF8.self).debugDescription)")
+            }
             let chunked = outcome(bytes, separator: separator, missing: missing, chunks: 2 + random.below(6))
             #expect(chunked == single, "chunking changed the answer for \(String(decoding: bytes, as: UTF8.self).debugDescription)")
         }

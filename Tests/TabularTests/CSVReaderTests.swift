@@ -269,3 +269,21 @@ struct LineScanTests {
         }
     }
 }
+
+/// The records of an input as written, for echoing rows and naming their lines.
+struct CSVRecordsTests {
+    @Test func recordsAndTheirLinesSkipBlankLinesAndKeepQuotedBreaks() throws {
+        let text = "\u{FEFF}a,b\r\n1,\"x\ny\"\r\n\r\n2,z\n\n3,\"q\"\"\"\n4,a\"b\n"
+        let path = NSTemporaryDirectory() + "mlw-records-\(UUID().uuidString).csv"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let records = try CSVRecords(path: path)
+        records.locateRecords(separator: UInt8(ascii: ","))
+        let fields = records.withBytes { b in records.records.map { String(decoding: UnsafeBufferPointer(rebasing: b[$0]), as: UTF8.self) } }
+        #expect(fields == ["1,\"x\ny\"", "2,z", "3,\"q\"\"\"", "4,a\"b"])  // a quote inside a field is text
+        #expect(records.withBytes { b in String(decoding: UnsafeBufferPointer(rebasing: b[records.header]), as: UTF8.self) } == "a,b")
+        #expect(records.lineNumbers(of: [0, 1, 2, 3]) == [0: 2, 1: 5, 2: 7, 3: 8])
+        // As many records as the reader finds rows.
+        #expect(try CSVReader.read(path: path, name: "t").table.rowCount == records.records.count)
+    }
+}

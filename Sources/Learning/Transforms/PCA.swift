@@ -38,13 +38,15 @@ public struct PCAStep: PreparationStep {
     static let mostColumns = 1000
 
     public func fit(_ table: Table, rows: [Int]?) throws -> (fitted: [FittedStep], table: Table) {
+        // Columns an earlier learned selection dropped (in a refit) are left out, as fitEach does.
+        let columns = self.columns.filter { table.column(named: $0) != nil }
         guard columns.count >= 2 else { throw LearningError("pca takes two number columns or more") }
         guard columns.count <= Self.mostColumns else {
             throw LearningError("pca takes at most \(Self.mostColumns) columns, and there are \(columns.count)", help: "select fewer first, e.g. select best 100 by anova")
         }
         var data: [[Double]] = []
         for name in columns {
-            guard let column = table.column(named: name) else { throw PreparationError.input("there is no column '\(name)'") }
+            let column = table.column(named: name)!
             guard let values = column.numericValues, column.type.isNumeric else {
                 throw LearningError("'\(name)' is \(column.type.rawValue); pca takes number columns")
             }

@@ -45,8 +45,6 @@ public struct ScaleStep: PreparationStep {
         let scalers = try fitEach(columns, of: table) { try Scaler(method: method).fit($0, rows: rows) }
         return applyColumnwise(scalers, to: table) { scaler, column in scaler.apply(column) }
     }
-
-    public var outcome: String { method.outcome }
 }
 
 /// Learns a centre and a scale for one column from the fitting rows.

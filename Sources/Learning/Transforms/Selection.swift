@@ -57,8 +57,10 @@ public struct SelectionStep: PreparationStep {
 
     public func fit(_ table: Table, rows: [Int]?) throws -> (fitted: [FittedStep], table: Table) {
         var columns: [[Double]] = []
+        // Candidates an earlier learned selection dropped (in a refit) are not candidates here.
+        let candidates = self.candidates.filter { table.column(named: $0) != nil }
         for name in candidates {
-            guard let column = table.column(named: name) else { throw PreparationError.input("there is no column '\(name)'") }
+            let column = table.column(named: name)!
             guard let values = column.numericValues, column.type.isNumeric else {
                 throw LearningError("'\(name)' is \(column.type.rawValue); selection scores number columns", help: "encode it first")
             }

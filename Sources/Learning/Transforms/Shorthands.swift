@@ -4,18 +4,12 @@ import Tabular
 // `prepare(.drop(columns: names), …)`, `[FittedStep] = [.rename(from: "a", to: "b")]`.
 
 extension RecipeStep {
-    public static func derive(name: String, expression: Tabular.Expression) -> RecipeStep { RecipeStep(DeriveStep(name: name, expression: expression)) }
     public static func drop(columns: [String]) -> RecipeStep { RecipeStep(DropStep(columns: columns)) }
     public static func select(columns: [String]) -> RecipeStep { RecipeStep(SelectStep(columns: columns)) }
     public static func rename(from: String, to: String) -> RecipeStep { RecipeStep(RenameStep(from: from, to: to)) }
     public static func cast(columns: [String], type: ColumnType) -> RecipeStep { RecipeStep(CastStep(columns: columns, type: type)) }
     public static func replace(columns: [String], from: String?, to: String?) -> RecipeStep { RecipeStep(ReplaceStep(columns: columns, from: from, to: to)) }
     public static func clip(columns: [String], bounds: ClipBounds) -> RecipeStep { RecipeStep(ClipStep(columns: columns, bounds: bounds)) }
-    public static func impute(columns: [String], strategy: ImputeStrategy, indicator: Bool = false) -> RecipeStep {
-        RecipeStep(ImputeStep(columns: columns, strategy: strategy, indicator: indicator))
-    }
-    public static func oneHot(columns: [String], options: OneHotOptions = OneHotOptions()) -> RecipeStep { RecipeStep(OneHotStep(columns: columns, options: options)) }
-    public static func scale(columns: [String], method: ScaleMethod = .standard) -> RecipeStep { RecipeStep(ScaleStep(columns: columns, method: method)) }
 }
 
 extension FittedStep {

@@ -194,11 +194,13 @@ func requiredColumn(_ name: String, in table: Table) throws -> Column {
     return column
 }
 
-/// Fits one transform per named column, in parallel; the first error in column order is
-/// reported, as a sequential loop would.
+/// Fits one transform per named column the table has, in parallel; the first error in
+/// column order is reported, as a sequential loop would. A named column can be missing
+/// only in a refit (a cross-validation fold), where a learned selection before the step
+/// kept other columns than when the step was asked for: the step then fits the rest.
 func fitEach<T>(_ names: [String], of table: Table, _ fit: (Column) throws -> T) throws -> [T] {
-    for name in names where table.column(named: name) == nil { throw PreparationError.input("there is no column '\(name)'") }
-    let results = Parallel.map(names) { name in Result { try fit(table.column(named: name)!) } }
+    let present = names.filter { table.column(named: $0) != nil }
+    let results = Parallel.map(present) { name in Result { try fit(table.column(named: name)!) } }
     return try results.map { try $0.get() }
 }
 
