@@ -24,10 +24,13 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
+        // XGBoost's C library (Debian's libxgboost-dev), for gbdt; linked directly, not
+        // through its pkg-config file.
+        .systemLibrary(name: "CXGBoost", providers: [.apt(["libxgboost-dev"])]),
         .target(name: "CInterrupt"),
         .target(name: "CKernels"),
         .target(name: "Tabular"),
-        .target(name: "Learning", dependencies: ["Tabular", "CKernels"]),
+        .target(name: "Learning", dependencies: ["Tabular", "CKernels", "CXGBoost"]),
         .target(name: "Scoring", dependencies: ["Tabular", "Learning"]),
         .target(name: "CommandLanguage", dependencies: ["Tabular", "Learning"]),
         // Tables read from SQLite files (GRDB over the system SQLite); the tracking store to

@@ -15,7 +15,10 @@ Both sides are timed per stage inside their own process, loading excluded:
   score scikit-learn: `predict_proba`/`predict` on the test rows + metrics;
         mlw: the `evaluate` step (test-partition design matrix, predictions, metrics).
 
-Usage: python3 bench/train.py --data .bench-data [--model logistic|linear|ridge|tree] [--repeat 3]
+Usage: python3 bench/train.py --data .bench-data [--model logistic|linear|ridge|tree|forest|gbdt] [--rows N] [--repeat 3]
+--rows N takes the file's first N rows (peers.py fits its forest on 100,000 training rows:
+--rows 125000 gives both sides that many). For gbdt, LightGBM runs beside scikit-learn's
+HistGradientBoostingClassifier, each with peers.py's settings.
 Prints one JSON line per implementation and a line of sklearn/mlw ratios.
 """
 import json, os, statistics, subprocess, tempfile
@@ -24,17 +27,30 @@ from common import arguments, mlw_script, step_seconds
 ap = arguments("scikit-learn against mlw: preparation, fit and scoring", csv=False)
 ap.add_argument("--data", default=".bench-data")
 ap.add_argument("--size", default="1m")
-ap.add_argument("--model", choices=["logistic", "linear", "ridge", "tree"], default="logistic")
+ap.add_argument("--model", choices=["logistic", "linear", "ridge", "tree", "forest", "gbdt"], default="logistic")
+ap.add_argument("--rows", type=int, default=0, help="use the first N rows of the file")
 ap.set_defaults(repeat=3)
 a = ap.parse_args()
 
 regression = a.model in ("linear", "ridge")
 csv = os.path.abspath(os.path.join(a.data, f"{'regress' if regression else 'classif'}_{a.size}.csv"))
+if a.rows:
+    head = os.path.join(tempfile.gettempdir(), f"mlw-bench-head-{a.rows}-{os.path.basename(csv)}")
+    with open(csv) as source, open(head, "w") as target_file:
+        for i, line in enumerate(source):
+            if i > a.rows:
+                break
+            target_file.write(line)
+    csv = head
 target = "y" if regression else "label"
 # The tree as peers.py's: depth 10, scikit-learn's random_state 42 (mlw's seed only picks
 # features when max_features is set, so the fit does not depend on it).
 train_step = {"logistic": "train logistic", "linear": "train linear", "ridge": "train linear l2=1",
-              "tree": "train tree max_depth=10 seed=42"}[a.model]
+              "tree": "train tree max_depth=10 seed=42",
+              # peers.py's forest: 100 trees of depth 12, sqrt of the features per split.
+              "forest": "train forest trees=100 max_depth=12 seed=42",
+              # peers.py's boosting: 100 rounds at 0.1, 31 leaves grown best-first, 255 bins, no L2.
+              "gbdt": "train gbdt rounds=100 learning_rate=0.1 max_depth=none max_leaves=31 max_bins=255 l2=0 seed=42"}[a.model]
 metrics_file = os.path.join(tempfile.gettempdir(), f"mlw-bench-{os.getpid()}.json")
 script = mlw_script(f'''load "{csv}" as data
 target {target} {"regression" if regression else "classification"}
@@ -58,6 +74,7 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.model_selection import train_test_split
 from sklearn.linear_model import LogisticRegression, LinearRegression, Ridge
 from sklearn.tree import DecisionTreeClassifier
+from sklearn.ensemble import RandomForestClassifier, HistGradientBoostingClassifier
 from sklearn import metrics
 csv, target, model = sys.argv[1:4]
 df = pd.read_csv(csv)
@@ -74,10 +91,16 @@ prep = ColumnTransformer([
 Xtr = prep.fit_transform(df.iloc[tr]); Xte = prep.transform(df.iloc[te])
 t1 = time.perf_counter()
 m = {"logistic": lambda: LogisticRegression(), "linear": lambda: LinearRegression(), "ridge": lambda: Ridge(alpha=1.0),
-     "tree": lambda: DecisionTreeClassifier(max_depth=10, random_state=42)}[model]()
+     "tree": lambda: DecisionTreeClassifier(max_depth=10, random_state=42),
+     "forest": lambda: RandomForestClassifier(n_estimators=100, max_depth=12, n_jobs=2, random_state=42),
+     "sklearn_hgb": lambda: HistGradientBoostingClassifier(max_iter=100, learning_rate=0.1, max_leaf_nodes=31, max_bins=255,
+                                                           min_samples_leaf=20, l2_regularization=0.0, early_stopping=False, random_state=42),
+     "lightgbm": lambda: __import__("lightgbm").LGBMClassifier(n_estimators=100, learning_rate=0.1, num_leaves=31, max_bin=255,
+                                                               min_child_samples=20, reg_lambda=0.0, n_jobs=2, random_state=42, verbose=-1),
+     }[model]()
 m.fit(Xtr, y[tr])
 t2 = time.perf_counter()
-if model in ("logistic", "tree"):
+if model not in ("linear", "ridge"):
     p = m.predict_proba(Xte)[:, 1]
     q = {"accuracy": metrics.accuracy_score(y[te], p >= 0.5), "auc": metrics.roc_auc_score(y[te], p)}
 else:
@@ -102,13 +125,17 @@ def run_mlw():
     return stages, quality
 
 
-runs = {"sklearn": [], "mlw": []}
+peers = {"gbdt": ["sklearn_hgb", "lightgbm"]}.get(a.model, [a.model])
+runs = {("sklearn" if peer == a.model else peer): [] for peer in peers}
+runs["mlw"] = []
 quality = {}
 for _ in range(a.repeat):
-    r = json.loads(subprocess.run([a.python, "-c", SKLEARN, csv, target, a.model],
-                                  capture_output=True, text=True, check=True).stdout)
-    runs["sklearn"].append(r)
-    quality["sklearn"] = r["quality"]
+    for peer in peers:
+        name = "sklearn" if peer == a.model else peer
+        r = json.loads(subprocess.run([a.python, "-c", SKLEARN, csv, target, peer],
+                                      capture_output=True, text=True, check=True).stdout)
+        runs[name].append(r)
+        quality[name] = r["quality"]
     stages, q = run_mlw()
     runs["mlw"].append(stages)
     quality["mlw"] = q
@@ -118,7 +145,11 @@ for impl, rs in runs.items():
     print(json.dumps({"workload": a.model, "impl": impl, "median_s": medians[impl],
                       "fit_times_s": [round(r["fit"], 3) for r in rs], "quality": quality[impl],
                       "file": os.path.basename(csv)}))
-print(json.dumps({"ratio_sklearn_over_mlw": {k: round(medians["sklearn"][k] / medians["mlw"][k], 2) for k in ("prep", "fit", "score")},
-                  "loadavg": os.getloadavg()}))
+for peer in runs:
+    if peer != "mlw":
+        print(json.dumps({f"ratio_{peer}_over_mlw": {k: round(medians[peer][k] / medians["mlw"][k], 2) for k in ("prep", "fit", "score")},
+                          "loadavg": os.getloadavg()}))
 os.unlink(script)
 os.unlink(metrics_file)
+if a.rows:
+    os.unlink(csv)

@@ -143,3 +143,29 @@ double mlw_dot(const double *x, const double *y, long n) {
     DOT(s, x, y, n);
     return s;
 }
+
+// Far enough ahead for a cache miss to be served before its row is reached.
+#define MLW_PREFETCH_DISTANCE 24
+
+void mlw_tree_count_classes(const unsigned short *codes, long width, long place, const int *order, long start, long end,
+                            const int *labels, long classes, unsigned int *counts) {
+    for (long i = start; i < end; i++) {
+        if (i + MLW_PREFETCH_DISTANCE < end) {
+            __builtin_prefetch(codes + (long)order[i + MLW_PREFETCH_DISTANCE] * width + place);
+        }
+        long code = codes[(long)order[i] * width + place];
+        counts[code * classes + labels[i]] += 1;
+    }
+}
+
+void mlw_tree_sum_values(const unsigned short *codes, long width, long place, const int *order, long start, long end,
+                         const double *values, double *sums, unsigned int *counts) {
+    for (long i = start; i < end; i++) {
+        if (i + MLW_PREFETCH_DISTANCE < end) {
+            __builtin_prefetch(codes + (long)order[i + MLW_PREFETCH_DISTANCE] * width + place);
+        }
+        long code = codes[(long)order[i] * width + place];
+        sums[code] += values[i];
+        counts[code] += 1;
+    }
+}

@@ -66,6 +66,9 @@ extension Interpreter {
                              help: "choose the column to predict first: target COLUMN")
         }
         var candidates: [CrossValidation.Candidate] = []
+        // One recorded seed deals the folds and seeds any algorithm named here, so a replay
+        // fits the same forests and boosters.
+        let seed = requestedSeed ?? context.makeSeed()
         let chosen = names.isEmpty ? step.ws.models.filter { $0.table == table.name }.map(\.name) : names
         guard !chosen.isEmpty else {
             throw Diagnostic(.notReady, "no models of '\(table.name)' to cross-validate",
@@ -79,7 +82,7 @@ extension Interpreter {
                 }
                 candidates.append(.init(name: name, algorithm: algorithm, settings: model.estimator.settings))
             } else if let algorithm = AlgorithmRegistry.named(name) {
-                let settings = try learning { try algorithm.settings.resolve([], algorithm: algorithm.name, task: target.task, makeSeed: context.makeSeed) }
+                let settings = try learning { try algorithm.settings.resolve([], algorithm: algorithm.name, task: target.task, makeSeed: { seed }) }
                 candidates.append(.init(name: name, algorithm: algorithm, settings: settings))
             } else {
                 throw Diagnostic(.badValue, "'\(name)' is neither a model nor an algorithm",
@@ -91,7 +94,6 @@ extension Interpreter {
         guard rows.count >= 2 * k else {
             throw Diagnostic(.dataError, "\(Plural.count(rows.count, "training row")) are too few for \(k) folds", help: "use fewer folds")
         }
-        let seed = requestedSeed ?? context.makeSeed()
         // Folds are stratified by class; the problem checks come with the first fold's fit.
         var labels: [Int]?
         if target.task == .classification, let column = table.column(named: target.column) {

@@ -8,6 +8,8 @@ public enum AlgorithmRegistry {
         Algorithm(LogisticRegression.self),
         Algorithm(LinearRegression.self),
         Algorithm(DecisionTree.self),
+        Algorithm(RandomForest.self),
+        Algorithm(GradientBoosting.self),
     ]
 
     /// The algorithm of that name.
@@ -120,7 +122,7 @@ extension AnyFittedModel: Codable {
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(algorithm, forKey: .algorithm)
-        try c.encode(SettingsJSON(settings), forKey: .settings)
+        try c.encode(SettingsJSON(settings, schema: AlgorithmRegistry.named(algorithm)?.settings), forKey: .settings)
         try base.encode(to: c.superEncoder(forKey: .state))
     }
 
@@ -145,19 +147,36 @@ extension Settings {
         }
         return Settings(entries: try algorithm.settings.specs.map { spec in
             guard let value = given[spec.key] else { throw LearningError("the setting '\(spec.key)' is missing") }
+            // A number JSON would write as a whole number where both are taken comes as its text.
+            if case .word(let text) = value, (try? spec.checked(value)) == nil, let parsed = try? spec.value(parsing: text) {
+                return (spec.key, parsed)
+            }
             return (spec.key, try spec.checked(value))
         })
     }
 }
 
-/// Settings as a JSON object, keys sorted by the encoder.
+/// Settings as a JSON object, keys sorted by the encoder. JSON writes the number 1.0 as
+/// `1`; where a setting takes both whole numbers and fractions (`max_features=1` is one
+/// feature, `max_features=1.0` all of them) such a number is written as its text, "1.0".
 struct SettingsJSON: Encodable {
     var settings: Settings
-    init(_ settings: Settings) { self.settings = settings }
+    var schema: SettingsSchema?
+    init(_ settings: Settings, schema: SettingsSchema?) {
+        self.settings = settings
+        self.schema = schema
+    }
 
     func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: Key.self)
-        for (key, value) in settings.entries { try c.encode(value, forKey: Key(key)) }
+        for (key, value) in settings.entries {
+            if case .number(let x) = value, x == x.rounded(), let spec = schema?.spec(key),
+               spec.forms.contains(where: { if case .whole = $0 { return true }; return false }) {
+                try c.encode(spec.text(of: value), forKey: Key(key))
+            } else {
+                try c.encode(value, forKey: Key(key))
+            }
+        }
     }
 
     struct Key: CodingKey {

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import Tabular
 
@@ -22,24 +23,30 @@ public struct DecisionTree: Estimator {
     public static let name = "tree"
     public static let summary = "CART decision tree (Gini or entropy for classes, squared error for values)"
     public static let tasks: [Task] = [.classification, .regression]
-    public static let settings = SettingsSchema([
-        SettingSpec("criterion", "what a split reduces: gini or entropy (classes), squared_error (values)",
-                    forms: [.word(["gini", "entropy", "squared_error"])],
-                    default: .perTask([.classification: .word("gini"), .regression: .word("squared_error")])),
-        SettingSpec("max_depth", "deepest a leaf may be (the root is depth 0)",
-                    forms: [.whole(1...1000), .none(meaning: "no limit")], default: .value(.none)),
-        SettingSpec("min_samples_split", "fewest training rows a node needs to be split",
-                    forms: [.whole(2...Int.max)], default: .value(.whole(2))),
-        SettingSpec("min_samples_leaf", "fewest training rows each side of a split must keep",
-                    forms: [.whole(1...Int.max)], default: .value(.whole(1))),
-        SettingSpec("max_features", "features tried at each split: a count, a fraction, sqrt, log2 or none (all)",
-                    forms: [.whole(1...Int.max), .number(0...1, excludingLower: true), .word(["sqrt", "log2"]), .none(meaning: "every feature")],
-                    default: .value(.none)),
+    public static let settings = SettingsSchema(growthSettings(maxFeatures: .value(.none)) + [
         SettingSpec("max_bins", "most bins per feature; a feature with fewer distinct values gets one per value (exact CART); auto: exact up to 100,000 training rows, 256 bins above",
                     forms: [.whole(2...65_535), .word(["auto"])], default: .value(.word("auto"))),
         SettingSpec("seed", "seed of the choice of features when max_features is below their number",
                     forms: [.whole(0...Int.max)], default: .randomSeed),
     ])
+
+    /// The settings of how a tree grows, shared with `forest` (which draws features by default).
+    static func growthSettings(maxFeatures: SettingDefault) -> [SettingSpec] {
+        [
+            SettingSpec("criterion", "what a split reduces: gini or entropy (classes), squared_error (values)",
+                        forms: [.word(["gini", "entropy", "squared_error"])],
+                        default: .perTask([.classification: .word("gini"), .regression: .word("squared_error")])),
+            SettingSpec("max_depth", "deepest a leaf may be (the root is depth 0)",
+                        forms: [.whole(1...1000), .none(meaning: "no limit")], default: .value(.none)),
+            SettingSpec("min_samples_split", "fewest training rows a node needs to be split",
+                        forms: [.whole(2...Int.max)], default: .value(.whole(2))),
+            SettingSpec("min_samples_leaf", "fewest training rows each side of a split must keep",
+                        forms: [.whole(1...Int.max)], default: .value(.whole(1))),
+            SettingSpec("max_features", "features tried at each split: a count, a fraction, sqrt, log2 or none (all)",
+                        forms: [.whole(1...Int.max), .number(0...1, excludingLower: true), .word(["sqrt", "log2"]), .none(meaning: "every feature")],
+                        default: maxFeatures),
+        ]
+    }
 
     public var criterion: String
     public var maxDepth: Int?
@@ -217,30 +224,8 @@ public struct DecisionTree: Estimator {
         let p = data.features.count
         guard n > 0 else { throw LearningError("there are no training rows") }
         guard p > 0 else { throw LearningError("there are no features") }
-        let target: GrowthTarget
-        switch data.target {
-        case .classes?:
-            guard criterion == "gini" || criterion == "entropy" else {
-                throw LearningError("criterion=\(criterion) is for regression trees; a classification tree takes gini or entropy")
-            }
-            let (indices, classCount) = try data.classes(for: Self.name)
-            target = .classes(indices.map { Int32($0) }, count: classCount, entropy: criterion == "entropy")
-        case .values(let values)?:
-            guard criterion == "squared_error" else {
-                throw LearningError("criterion=\(criterion) is for classification trees; a regression tree takes squared_error")
-            }
-            target = .values(values)
-        case nil:
-            throw LearningError("a tree learns from a target; choose one with 'target COLUMN'")
-        }
-        let features: Int
-        switch maxFeatures {
-        case .whole(let k): features = min(k, p)
-        case .number(let share): features = max(1, Int(share * Double(p)))
-        case .word("sqrt"): features = max(1, Int(Double(p).squareRoot()))
-        case .word("log2"): features = max(1, Int(log2(Double(p))))
-        default: features = p
-        }
+        let target = try growthTarget(data)
+        let features = featuresPerSplit(p)
         var grower = TreeGrower(bins: try FeatureBins(data.features, maxBins: maxBins ?? (n <= Self.exactRowLimit ? 65_535 : 256),
                                                       isCancelled: data.isCancelled),
                                 target: target, maxDepth: maxDepth, minSamplesSplit: minSamplesSplit,
@@ -291,7 +276,9 @@ struct FeatureBins: Sendable {
     /// sorting stays bounded at any size.
     static let sampleLimit = 262_144
 
-    init(_ features: FeatureColumns, maxBins: Int, isCancelled: @escaping @Sendable () -> Bool) throws {
+    /// - Parameter groupSize: features per group; by default up to 16, about an eighth of
+    ///   them (a forest reads one feature of a group at a time, and asks for 1).
+    init(_ features: FeatureColumns, maxBins: Int, groupSize: Int? = nil, isCancelled: @escaping @Sendable () -> Bool) throws {
         rowCount = features.rowCount
         featureCount = features.count
         let rows = features.rows
@@ -324,7 +311,7 @@ struct FeatureBins: Sendable {
             upper.append(u)
             values.append(d)
         }
-        let size = max(1, min(16, (p + 7) / 8))
+        let size = groupSize ?? max(1, min(16, (p + 7) / 8))
         groups = stride(from: 0, to: p, by: size).map { $0..<min(p, $0 + size) }
         place = (0..<p).map { ($0 / size, $0 % size) }
         // Each row's codes, by binary search among the thresholds, in row blocks (a block's
@@ -435,6 +422,12 @@ final class Positions<T>: @unchecked Sendable {
 /// training rows' order, a deep node's rows are scattered and each read misses the cache.)
 /// Splitting is stable, so within a node the rows stay in training order and sums over
 /// them are the same as over the rows in place.
+///
+/// A forest's trees instead share one copy of the codes, read through `order` (each
+/// position's row, a bootstrap sample to start with): only the order and the targets move
+/// as nodes split, since a node reads just the few features `max_features` gives it and
+/// moving every feature's codes would cost more than the reads. Rows stay in increasing
+/// order within a node, so the reads still go forwards through memory.
 struct TreeGrower {
     let bins: FeatureBins
     let target: GrowthTarget
@@ -444,8 +437,14 @@ struct TreeGrower {
     let featuresPerSplit: Int
     let seed: UInt64
     let isCancelled: @Sendable () -> Bool
-    /// Per feature group, the codes by position (row-major within the group).
+    /// Per feature group, the codes by position (row-major within the group); by row when
+    /// `order` is set.
     var codes: [Positions<UInt16>]
+    /// The row at each position, when the codes are shared and read through it.
+    var order: Positions<Int32>?
+    var spareOrder: Positions<Int32>?
+    /// The rows grown on (positions).
+    let rowCount: Int
     /// The class index (classification) or the value (regression) by position.
     var labels: Positions<Int32>
     var values: Positions<Double>
@@ -459,9 +458,29 @@ struct TreeGrower {
     init(bins: FeatureBins, target: GrowthTarget, maxDepth: Int?, minSamplesSplit: Int, minSamplesLeaf: Int,
          featuresPerSplit: Int, seed: UInt64, isCancelled: @escaping @Sendable () -> Bool) {
         var bins = bins
-        codes = bins.codes.map(Positions.init(copying:))
-        spareCodes = bins.codes.map { Positions(count: $0.count, repeating: 0) }
+        let codes = bins.codes.map(Positions.init(copying:))
+        let spare = bins.codes.map { Positions<UInt16>(count: $0.count, repeating: 0) }
         bins.codes = []
+        self.init(bins: bins, codes: codes, spareCodes: spare, order: nil, target: target, maxDepth: maxDepth, minSamplesSplit: minSamplesSplit,
+                  minSamplesLeaf: minSamplesLeaf, featuresPerSplit: featuresPerSplit, seed: seed, isCancelled: isCancelled)
+    }
+
+    /// Grows on `rows` (repeats allowed) of codes shared with other growers, read through
+    /// the order; the targets are those of every row.
+    init(bins: FeatureBins, sharedCodes: [Positions<UInt16>], rows: [Int], target: GrowthTarget, maxDepth: Int?, minSamplesSplit: Int,
+         minSamplesLeaf: Int, featuresPerSplit: Int, seed: UInt64, isCancelled: @escaping @Sendable () -> Bool) {
+        self.init(bins: bins, codes: sharedCodes, spareCodes: [], order: rows.map { Int32($0) }, target: target.taking(rows), maxDepth: maxDepth,
+                  minSamplesSplit: minSamplesSplit, minSamplesLeaf: minSamplesLeaf, featuresPerSplit: featuresPerSplit, seed: seed,
+                  isCancelled: isCancelled)
+    }
+
+    private init(bins: FeatureBins, codes: [Positions<UInt16>], spareCodes: [Positions<UInt16>], order: [Int32]?, target: GrowthTarget, maxDepth: Int?, minSamplesSplit: Int,
+                 minSamplesLeaf: Int, featuresPerSplit: Int, seed: UInt64, isCancelled: @escaping @Sendable () -> Bool) {
+        self.codes = codes
+        self.spareCodes = spareCodes
+        self.order = order.map(Positions.init(copying:))
+        spareOrder = order.map { Positions(count: $0.count, repeating: 0) }
+        rowCount = order?.count ?? bins.rowCount
         self.bins = bins
         self.target = target
         self.maxDepth = maxDepth
@@ -476,6 +495,12 @@ struct TreeGrower {
         }
         spareLabels = Positions(count: labels.count, repeating: 0)
         spareValues = Positions(count: values.count, repeating: 0)
+    }
+
+    /// The row whose codes sit at position `i`.
+    @inline(__always) func row(_ i: Int) -> Int {
+        if let order { return Int(order.buffer[i]) }
+        return i
     }
 
     /// Per-class counts (classification) or one value (regression) per histogram bin, then the count.
@@ -509,7 +534,7 @@ struct TreeGrower {
     }
 
     mutating func grow() throws -> DecisionTree.Model {
-        let n = bins.rowCount
+        let n = rowCount
         let p = bins.featureCount
         var model = DecisionTree.Model(task: isClassification ? .classification : .regression,
                                        classCount: isClassification ? width : 0,
@@ -521,27 +546,7 @@ struct TreeGrower {
         while !frontier.isEmpty {
             if isCancelled() { throw CancelledOptimization() }
             let splittable = frontier.filter(canSplit)
-            // Every (node, group of features) pair in parallel.
-            let work = splittable.indices.flatMap { k in bins.groups.indices.map { (node: k, group: $0) } }
-            let found = Parallel.map(work) { item in bestSplits(splittable[item.node].rows, group: item.group) }
-            var candidates = [[Candidate?]](repeating: [Candidate?](repeating: nil, count: p), count: splittable.count)
-            for (item, splits) in zip(work, found) {
-                for (j, candidate) in zip(bins.groups[item.group], splits) { candidates[item.node][j] = candidate }
-            }
-            // Features are taken in each node's order (all in order, or a random order seeded
-            // by the node when max_features is below their number) until enough of them could
-            // split (a constant feature does not count, as in scikit-learn).
-            let best = splittable.indices.map { k -> Candidate? in
-                var best: Candidate?
-                var tried = 0
-                for j in featureOrder(for: splittable[k].node, count: p) {
-                    guard tried < featuresPerSplit else { break }
-                    guard let candidate = candidates[k][j] else { continue }
-                    tried += 1
-                    if best.map({ candidate.score > $0.score }) ?? true { best = candidate }
-                }
-                return best
-            }
+            let best = featuresPerSplit < p ? bestOfSampledFeatures(splittable) : bestOfAllFeatures(splittable)
             let splits = zip(splittable, best).compactMap { pending, split in split.map { (pending, $0) } }
             partition(splits)
             var next: [Pending] = []
@@ -571,18 +576,76 @@ struct TreeGrower {
         return model
     }
 
+    /// Each node's best split over every feature: every (node, group of features) pair in parallel.
+    func bestOfAllFeatures(_ nodes: [Pending]) -> [Candidate?] {
+        let work = nodes.indices.flatMap { k in bins.groups.indices.map { (node: k, group: $0) } }
+        let found = Parallel.map(work) { item in bestSplits(nodes[item.node].rows, group: item.group) }
+        var best = [Candidate?](repeating: nil, count: nodes.count)
+        for (item, splits) in zip(work, found) {
+            for candidate in splits {
+                guard let candidate else { continue }
+                // Features in order, the first of equal scores kept.
+                if best[item.node].map({ candidate.score > $0.score || (candidate.score == $0.score && candidate.feature < $0.feature) }) ?? true {
+                    best[item.node] = candidate
+                }
+            }
+        }
+        return best
+    }
+
+    /// Each node's best split over `featuresPerSplit` features taken in the node's random
+    /// order, skipping those that cannot split it (a constant feature does not count, as in
+    /// scikit-learn). Only the features a node may take are scanned: in rounds, each asking
+    /// for as many more as the node still lacks, so a forest's trees with `sqrt` of 76
+    /// features scan about 8 per node rather than all 76.
+    func bestOfSampledFeatures(_ nodes: [Pending]) -> [Candidate?] {
+        let p = bins.featureCount
+        let orders = nodes.map { featureOrder(for: $0.node, count: p) }
+        var next = [Int](repeating: 0, count: nodes.count)
+        var usable = [Int](repeating: 0, count: nodes.count)
+        var best = [Candidate?](repeating: nil, count: nodes.count)
+        while true {
+            // The next features each unsatisfied node asks for, by group.
+            var work: [(node: Int, group: Int, features: [Int])] = []
+            for k in nodes.indices where usable[k] < featuresPerSplit && next[k] < p {
+                let wanted = orders[k][next[k]..<min(p, next[k] + featuresPerSplit - usable[k])]
+                next[k] += wanted.count
+                var byGroup: [Int: [Int]] = [:]
+                for j in wanted { byGroup[bins.place[j].group, default: []].append(j) }
+                for group in byGroup.keys.sorted() { work.append((k, group, byGroup[group]!)) }
+            }
+            guard !work.isEmpty else { break }
+            let found = Parallel.map(work) { item in bestSplits(nodes[item.node].rows, group: item.group, only: item.features) }
+            // The node's order decides ties, as when every feature is scanned in its order.
+            for (item, splits) in zip(work, found) {
+                let k = item.node
+                for candidate in splits {
+                    guard let candidate else { continue }
+                    usable[k] += 1
+                    if let current = best[k] {
+                        let earlier = orders[k].firstIndex(of: candidate.feature)! < orders[k].firstIndex(of: current.feature)!
+                        if candidate.score > current.score || (candidate.score == current.score && earlier) { best[k] = candidate }
+                    } else {
+                        best[k] = candidate
+                    }
+                }
+            }
+        }
+        return best
+    }
+
     /// Reorders each split node's rows, left rows first, keeping their order within each
     /// side: the codes of every group and the targets, groups in parallel.
     mutating func partition(_ splits: [(Pending, Candidate)]) {
         guard !splits.isEmpty else { return }
         // Which rows go left, from each split's own feature.
-        var goesLeft = [Bool](repeating: false, count: bins.rowCount)
+        var goesLeft = [Bool](repeating: false, count: rowCount)
         goesLeft.withUnsafeMutableBufferPointer { left in
             for (pending, split) in splits {
                 let (group, offset) = bins.place[split.feature]
                 let width = bins.groups[group].count
                 let c = codes[group].buffer
-                for i in pending.rows { left[i] = Int(c[i * width + offset]) <= split.bin }
+                for i in pending.rows { left[i] = Int(c[row(i) * width + offset]) <= split.bin }
             }
         }
         // A leaf's positions are not read again, so only the split nodes' rows are moved.
@@ -600,9 +663,14 @@ struct TreeGrower {
                 }
             }
         }
-        let groups = bins.groups, current = codes, spare = spareCodes
-        _ = Parallel.map(Array(groups.indices)) { g in reorder(current[g], into: spare[g], width: groups[g].count) }
-        swap(&codes, &spareCodes)
+        if let current = order, let spare = spareOrder {
+            reorder(current, into: spare, width: 1)
+            swap(&order, &spareOrder)
+        } else {
+            let groups = bins.groups, current = codes, spare = spareCodes
+            _ = Parallel.map(Array(groups.indices)) { g in reorder(current[g], into: spare[g], width: groups[g].count) }
+            swap(&codes, &spareCodes)
+        }
         if labels.count > 0 { reorder(labels, into: spareLabels, width: 1); swap(&labels, &spareLabels) }
         if values.count > 0 { reorder(values, into: spareValues, width: 1); swap(&values, &spareValues) }
     }
@@ -657,13 +725,15 @@ struct TreeGrower {
 
     /// The best threshold of each feature of a group for one node's rows (nil for a
     /// feature where no threshold leaves `minSamplesLeaf` rows on each side).
-    func bestSplits(_ rows: Range<Int>, group: Int) -> [Candidate?] {
+    /// - Parameter only: the features of the group to scan (all when nil); the others' places hold nil.
+    func bestSplits(_ rows: Range<Int>, group: Int, only: [Int]? = nil) -> [Candidate?] {
         let features = bins.groups[group]
+        let scanned = only ?? Array(features)
         let n = rows.count
         let stride = statisticsWidth
         // Features with rows enough for a histogram over every bin share one pass over the
         // rows; a feature with many bins for a small node sorts the rows by bin instead.
-        let dense = features.filter { bins.binCount($0) > 1 && bins.binCount($0) <= 8 * n }
+        let dense = scanned.filter { bins.binCount($0) > 1 && bins.binCount($0) <= 8 * n }
         var offsets: [Int] = []
         var size = 0
         for j in dense { offsets.append(size); size += bins.binCount(j) * stride }
@@ -675,7 +745,7 @@ struct TreeGrower {
             let present = (0..<bins.binCount(j)).filter { slice[slice.startIndex + $0 * stride + stride - 1] > 0 }
             if present.count > 1 { result[j - features.lowerBound] = scan(Array(slice), bins: present, dense: true, total: n, feature: j) }
         }
-        for j in features where bins.binCount(j) > 8 * n {
+        for j in scanned where bins.binCount(j) > 8 * n {
             result[j - features.lowerBound] = sortedSplit(rows, feature: j)
         }
         return result
@@ -688,7 +758,7 @@ struct TreeGrower {
         let (group, offset) = bins.place[feature]
         let width = bins.groups[group].count
         let c = codes[group].buffer
-        var keyed = rows.map { UInt64(c[$0 * width + offset]) << 32 | UInt64(UInt32($0)) }
+        var keyed = rows.map { UInt64(c[row($0) * width + offset]) << 32 | UInt64(UInt32($0)) }
         keyed.sort()
         var histogram: [Double] = []
         var present: [Int] = []
@@ -723,11 +793,15 @@ struct TreeGrower {
         let places = features.map { bins.place[$0].offset }
         let classification = isClassification
         let codes = codes[group].buffer, y = labels.buffer, v = values.buffer
+        if let order {
+            accumulateThrough(order, rows, codes: codes, groupWidth: width, places: places, offsets: offsets, into: &histograms)
+            return
+        }
         places.withUnsafeBufferPointer { places in
             offsets.withUnsafeBufferPointer { offsets in
                 histograms.withUnsafeMutableBufferPointer { h in
                     for i in rows {
-                        let codesOfRow = codes.baseAddress! + i * width
+                        let codesOfRow = codes.baseAddress! + row(i) * width
                         if classification {
                             let label = Int(y[i])
                             for k in 0..<count {
@@ -744,6 +818,42 @@ struct TreeGrower {
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /// `accumulate` for codes read through the order (a forest's trees): a feature at a time
+    /// in C, prefetching the scattered codes, with whole-number counts.
+    func accumulateThrough(_ order: Positions<Int32>, _ rows: Range<Int>, codes: UnsafeMutableBufferPointer<UInt16>, groupWidth: Int,
+                           places: [Int], offsets: [Int], into histograms: inout [Double]) {
+        let stride = statisticsWidth
+        let classes = isClassification ? width : 0
+        for (k, (place, offset)) in zip(places, offsets).enumerated() {
+            let end = k + 1 < offsets.count ? offsets[k + 1] : histograms.count
+            let bins = (end - offset) / stride
+            var counts = [UInt32](repeating: 0, count: bins * max(classes, 1))
+            if classes > 0 {
+                counts.withUnsafeMutableBufferPointer { c in
+                    mlw_tree_count_classes(codes.baseAddress, groupWidth, place, order.buffer.baseAddress, rows.lowerBound, rows.upperBound,
+                                           labels.buffer.baseAddress, classes, c.baseAddress)
+                }
+                for b in 0..<bins {
+                    var total: UInt32 = 0
+                    for c in 0..<classes { histograms[offset + b * stride + c] = Double(counts[b * classes + c]); total += counts[b * classes + c] }
+                    histograms[offset + b * stride + classes] = Double(total)
+                }
+            } else {
+                var sums = [Double](repeating: 0, count: bins)
+                sums.withUnsafeMutableBufferPointer { s in
+                    counts.withUnsafeMutableBufferPointer { c in
+                        mlw_tree_sum_values(codes.baseAddress, groupWidth, place, order.buffer.baseAddress, rows.lowerBound, rows.upperBound,
+                                            values.buffer.baseAddress, s.baseAddress, c.baseAddress)
+                    }
+                }
+                for b in 0..<bins {
+                    histograms[offset + b * 2] = sums[b]
+                    histograms[offset + b * 2 + 1] = Double(counts[b])
                 }
             }
         }

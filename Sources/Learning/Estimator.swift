@@ -1,3 +1,4 @@
+import Foundation
 import Tabular
 
 /// The kind of problem a model solves.
@@ -60,6 +61,9 @@ public struct TrainingData: Sendable {
     public var seed: UInt64
     /// Polled between units of work; true means stop (throw `CancelledOptimization`).
     public var isCancelled: @Sendable () -> Bool
+    /// The threads a fit that runs its own thread pool (XGBoost's) may use: every core,
+    /// or fewer when folds or trials run side by side.
+    public var threads: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     public init(features: FeatureColumns, featureNames: [String], target: TrainingTarget?, targetName: String = "the target",
                 seed: UInt64 = 0, isCancelled: @escaping @Sendable () -> Bool = { false }) {

@@ -160,7 +160,7 @@ struct SessionFuzzTests {
                 line = random.chance(0.15) ? "split test=" + tableName()
                     : "split " + (wrong ? random.pick(Self.numbers) : random.pick(["0.7", "0.8", "0.6"])) + (random.chance(0.5) ? " stratify" : "") + (random.chance(0.7) ? " seed=\(random.below(1000))" : "")
             case 19, 20, 21, 22:
-                let chosen = wrong ? random.pick(AlgorithmRegistry.all.map(\.name) + ["forest"]) : algorithm
+                let chosen = wrong ? random.pick(AlgorithmRegistry.all.map(\.name) + ["boosted"]) : algorithm
                 line = "train " + chosen
                 if random.chance(0.4) { line += " " + name(random.pick(Self.names)) }
                 let schema = AlgorithmRegistry.named(chosen)?.settings
@@ -171,9 +171,11 @@ struct SessionFuzzTests {
                     }
                     line += " \(spec.key)=" + settingValue(spec)
                 }
+                // Ensembles stay small: the harness is after parsing and replay, not scale.
+                if let size = SessionFuzzTests.ensembleSize[chosen], !line.contains(size + "=") { line += " \(size)=\(random.pick([1, 3, 8]))" }
             case 23: line = random.pick(["evaluate", "evaluate \(model())" + (random.chance(0.5) ? " by class" : ""), "rules \(model())", "importance \(model())", "confusion \(model())", "show \(model())",
                                          "leaderboard" + (random.chance(0.5) ? " sort=" + random.pick(Metrics.allNames + ["speed"]) : ""),
-                                         "cv \(random.pick(["2", "3", "5", "1", "x"]))" + (random.chance(0.5) ? " " + random.pick([model(), algorithm]) : "")
+                                         "cv \(random.pick(["2", "3", "5", "1", "x"]))" + (random.chance(0.5) ? " " + random.pick([model(), SessionFuzzTests.ensembleSize[algorithm] == nil ? algorithm : "tree"]) : "")
                                             + (random.chance(0.5) ? " seed=\(random.below(100))" : "")])
             case 24: line = "save metrics to " + written(&random)
             case 25: line = "predict \(model()) on \(raw.map(name) != nil && random.chance(0.7) ? name(raw!) : tableName())" + (random.chance(0.5) ? " to " + written(&random) : "")
@@ -257,6 +259,9 @@ struct SessionFuzzTests {
             }
         }
     }
+
+    /// The setting that sizes each ensemble (their defaults take seconds in a debug build).
+    static let ensembleSize = ["forest": "trees", "gbdt": "rounds"]
 
     @Test func randomSessionsNeverCrashAndAlwaysReplay() throws {
         _ = repositoryRoot

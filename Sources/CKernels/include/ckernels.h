@@ -29,4 +29,16 @@ void mlw_block_symmetric_rank2_update(double *a, long lda, long m, const double 
 /// x · y over n values, summed in a fixed four-lane order.
 double mlw_dot(const double *x, const double *y, long n);
 
+/// A tree node's histogram of one feature, read through a row order: for each position i
+/// in start..<end, the code of row order[i] (codes[order[i] * width + place]) gets the
+/// position's class counted (counts[code * classes + labels[i]] += 1). The rows of a deep
+/// node lie scattered over the codes, so each row's code is prefetched well ahead.
+void mlw_tree_count_classes(const unsigned short *codes, long width, long place, const int *order, long start, long end,
+                            const int *labels, long classes, unsigned int *counts);
+
+/// As mlw_tree_count_classes for values: sums[code] += values[i], counts[code] += 1, in
+/// position order.
+void mlw_tree_sum_values(const unsigned short *codes, long width, long place, const int *order, long start, long end,
+                         const double *values, double *sums, unsigned int *counts);
+
 #endif
