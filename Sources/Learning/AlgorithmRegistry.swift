@@ -141,12 +141,21 @@ extension Settings {
     /// Settings as a bundle stores them, checked against the algorithm's declaration:
     /// every declared key present, none other, each value in range.
     /// - Throws: `LearningError` naming the key.
+    /// Settings added to an algorithm after bundles of it were written, with the value that
+    /// gives the fit those bundles hold.
+    static let addedSettings: [String: [String: SettingValue]] = ["linear": ["l1": .number(0)]]
+
     public static func reading(_ given: [String: SettingValue], of algorithm: Algorithm) throws -> Settings {
         for key in given.keys.sorted() where algorithm.settings.spec(key) == nil {
             throw LearningError("'\(algorithm.name)' has no setting '\(key)'")
         }
         return Settings(entries: try algorithm.settings.specs.map { spec in
-            guard let value = given[spec.key] else { throw LearningError("the setting '\(spec.key)' is missing") }
+            guard let value = given[spec.key] else {
+                // A setting added after the bundle was written reads as its default, which
+                // every added setting keeps at the old behaviour (linear's l1=0).
+                if let added = Self.addedSettings[algorithm.name]?[spec.key] { return (spec.key, added) }
+                throw LearningError("the setting '\(spec.key)' is missing")
+            }
             // A number JSON would write as a whole number where both are taken comes as its text.
             if case .word(let text) = value, (try? spec.checked(value)) == nil, let parsed = try? spec.value(parsing: text) {
                 return (spec.key, parsed)
