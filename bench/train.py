@@ -15,10 +15,11 @@ Both sides are timed per stage inside their own process, loading excluded:
   score scikit-learn: `predict_proba`/`predict` on the test rows + metrics;
         mlw: the `evaluate` step (test-partition design matrix, predictions, metrics).
 
-Usage: python3 bench/train.py --data .bench-data [--model logistic|linear|ridge|tree|forest|gbdt] [--rows N] [--repeat 3]
+Usage: python3 bench/train.py --data .bench-data [--model logistic|linear|ridge|tree|forest|gbdt|gbdt_depth6|knn] [--rows N] [--repeat 3]
 --rows N takes the file's first N rows (peers.py fits its forest on 100,000 training rows:
 --rows 125000 gives both sides that many). For gbdt, LightGBM runs beside scikit-learn's
-HistGradientBoostingClassifier, each with peers.py's settings.
+HistGradientBoostingClassifier, each with peers.py's settings (31 leaves grown best-first);
+gbdt_depth6 runs mlw's default shape (depth 6, level by level) against the same peers.
 Prints one JSON line per implementation and a line of sklearn/mlw ratios.
 """
 import json, os, statistics, subprocess, tempfile
@@ -27,7 +28,7 @@ from common import arguments, mlw_script, step_seconds
 ap = arguments("scikit-learn against mlw: preparation, fit and scoring", csv=False)
 ap.add_argument("--data", default=".bench-data")
 ap.add_argument("--size", default="1m")
-ap.add_argument("--model", choices=["logistic", "linear", "ridge", "tree", "forest", "gbdt"], default="logistic")
+ap.add_argument("--model", choices=["logistic", "linear", "ridge", "tree", "forest", "gbdt", "gbdt_depth6", "knn"], default="logistic")
 ap.add_argument("--rows", type=int, default=0, help="use the first N rows of the file")
 ap.set_defaults(repeat=3)
 a = ap.parse_args()
@@ -50,7 +51,11 @@ train_step = {"logistic": "train logistic", "linear": "train linear", "ridge": "
               # peers.py's forest: 100 trees of depth 12, sqrt of the features per split.
               "forest": "train forest trees=100 max_depth=12 seed=42",
               # peers.py's boosting: 100 rounds at 0.1, 31 leaves grown best-first, 255 bins, no L2.
-              "gbdt": "train gbdt rounds=100 learning_rate=0.1 max_depth=none max_leaves=31 max_bins=255 l2=0 seed=42"}[a.model]
+              "gbdt": "train gbdt rounds=100 learning_rate=0.1 max_depth=none max_leaves=31 max_bins=255 l2=0 seed=42",
+              # mlw's default tree shape (level by level to depth 6), against the same peers.
+              "gbdt_depth6": "train gbdt rounds=100 learning_rate=0.1 max_depth=6 max_bins=255 l2=0 seed=42",
+              # peers.py's neighbours: k=5, brute force (its work is in scoring the test rows).
+              "knn": "train knn k=5"}[a.model]
 metrics_file = os.path.join(tempfile.gettempdir(), f"mlw-bench-{os.getpid()}.json")
 script = mlw_script(f'''load "{csv}" as data
 target {target} {"regression" if regression else "classification"}
@@ -93,6 +98,7 @@ t1 = time.perf_counter()
 m = {"logistic": lambda: LogisticRegression(), "linear": lambda: LinearRegression(), "ridge": lambda: Ridge(alpha=1.0),
      "tree": lambda: DecisionTreeClassifier(max_depth=10, random_state=42),
      "forest": lambda: RandomForestClassifier(n_estimators=100, max_depth=12, n_jobs=2, random_state=42),
+     "knn": lambda: __import__("sklearn.neighbors", fromlist=["x"]).KNeighborsClassifier(n_neighbors=5, n_jobs=2),
      "sklearn_hgb": lambda: HistGradientBoostingClassifier(max_iter=100, learning_rate=0.1, max_leaf_nodes=31, max_bins=255,
                                                            min_samples_leaf=20, l2_regularization=0.0, early_stopping=False, random_state=42),
      "lightgbm": lambda: __import__("lightgbm").LGBMClassifier(n_estimators=100, learning_rate=0.1, num_leaves=31, max_bin=255,
@@ -125,7 +131,7 @@ def run_mlw():
     return stages, quality
 
 
-peers = {"gbdt": ["sklearn_hgb", "lightgbm"]}.get(a.model, [a.model])
+peers = {"gbdt": ["sklearn_hgb", "lightgbm"], "gbdt_depth6": ["sklearn_hgb", "lightgbm"]}.get(a.model, [a.model])
 runs = {("sklearn" if peer == a.model else peer): [] for peer in peers}
 runs["mlw"] = []
 quality = {}

@@ -169,3 +169,128 @@ void mlw_tree_sum_values(const unsigned short *codes, long width, long place, co
         counts[code] += 1;
     }
 }
+
+typedef long long long4 __attribute__((vector_size(32)));
+
+// Keeps the k best (distance, row) pairs of one query sorted, nearest first; a pair enters
+// only when strictly nearer than the k-th, so among equals the lower row (seen first) stays.
+static inline void mlw_offer(double d, long row, long k, double *best, long *rows) {
+    if (!(d < best[k - 1])) return;
+    long i = k - 1;
+    while (i > 0 && d < best[i - 1]) { best[i] = best[i - 1]; rows[i] = rows[i - 1]; i--; }
+    best[i] = d;
+    rows[i] = row;
+}
+
+// The distance terms of one pair, summed in feature order (one lane of the packed kernel).
+static inline double mlw_pair_sum(const double *x, const double *y, long p, int manhattan) {
+    double sum = 0;
+    for (long j = 0; j < p; j++) sum += manhattan ? fabs(x[j] - y[j]) : x[j] * y[j];
+    return sum;
+}
+
+void mlw_row_norms(const double *x, long n, long p, double *norms) {
+    for (long i = 0; i < n; i++) norms[i] = mlw_pair_sum(x + i * p, x + i * p, p, 0);
+}
+
+void mlw_pack_rows(const double *rows, long n, long p, double *packed) {
+    const long quads = n / 4;
+    for (long g = 0; g < quads; g++) {
+        for (long j = 0; j < p; j++) {
+            for (long r = 0; r < 4; r++) packed[(g * p + j) * 4 + r] = rows[(g * 4 + r) * p + j];
+        }
+    }
+}
+
+MLW_WIDE
+void mlw_nearest(const double *queries, long q, const double *train, const double *packed, const double *train_norms, long n, long p,
+                 long k, int manhattan, long *indices, double *distances) {
+    double query_norm[q > 0 ? q : 1];
+    for (long a = 0; a < q; a++) {
+        query_norm[a] = manhattan ? 0 : mlw_pair_sum(queries + a * p, queries + a * p, p, 0);
+        for (long i = 0; i < k; i++) { distances[a * k + i] = __builtin_inf(); indices[a * k + i] = -1; }
+    }
+    const long quads = n / 4;
+    const long4 sign = {0x7FFFFFFFFFFFFFFFLL, 0x7FFFFFFFFFFFFFFFLL, 0x7FFFFFFFFFFFFFFFLL, 0x7FFFFFFFFFFFFFFFLL};
+    // Packed training rows, four to a vector per feature: each vector of sums holds four
+    // whole pairs, summed feature by feature, so no sum is split across lanes.
+    for (long g0 = 0; g0 < quads; g0 += 64) {  // 256 training rows (155 KB at 76 features) stay in the second-level cache
+        const long g1 = g0 + 64 < quads ? g0 + 64 : quads;
+        long a = 0;
+        for (; a + 4 <= q; a += 4) {
+            const double *x0 = queries + a * p, *x1 = x0 + p, *x2 = x1 + p, *x3 = x2 + p;
+            long g = g0;
+            for (; g + 2 <= g1; g += 2) {
+                const double *t0 = packed + g * p * 4, *t1 = t0 + p * 4;
+                double4 s0 = {0, 0, 0, 0}, s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+                // One loop per metric: a test inside would keep the sums out of registers.
+                if (manhattan) {
+                    for (long j = 0; j < p; j++) {
+                        double4 u0 = LOAD4(t0 + j * 4), u1 = LOAD4(t1 + j * 4);
+                        double4 v = {x0[j], x0[j], x0[j], x0[j]};
+                        s0 += (double4)((long4)(v - u0) & sign); s1 += (double4)((long4)(v - u1) & sign);
+                        v = (double4){x1[j], x1[j], x1[j], x1[j]};
+                        s2 += (double4)((long4)(v - u0) & sign); s3 += (double4)((long4)(v - u1) & sign);
+                        v = (double4){x2[j], x2[j], x2[j], x2[j]};
+                        s4 += (double4)((long4)(v - u0) & sign); s5 += (double4)((long4)(v - u1) & sign);
+                        v = (double4){x3[j], x3[j], x3[j], x3[j]};
+                        s6 += (double4)((long4)(v - u0) & sign); s7 += (double4)((long4)(v - u1) & sign);
+                    }
+                } else {
+                    for (long j = 0; j < p; j++) {
+                        double4 u0 = LOAD4(t0 + j * 4), u1 = LOAD4(t1 + j * 4);
+                        double4 v = {x0[j], x0[j], x0[j], x0[j]};
+                        s0 += v * u0; s1 += v * u1;
+                        v = (double4){x1[j], x1[j], x1[j], x1[j]};
+                        s2 += v * u0; s3 += v * u1;
+                        v = (double4){x2[j], x2[j], x2[j], x2[j]};
+                        s4 += v * u0; s5 += v * u1;
+                        v = (double4){x3[j], x3[j], x3[j], x3[j]};
+                        s6 += v * u0; s7 += v * u1;
+                    }
+                }
+                double4 sums[8] = {s0, s1, s2, s3, s4, s5, s6, s7};
+                for (long qa = 0; qa < 4; qa++) {
+                    for (long h = 0; h < 2; h++) {
+                        for (long r = 0; r < 4; r++) {
+                            const long b = (g + h) * 4 + r;
+                            double t = sums[qa * 2 + h][r];
+                            double d = manhattan ? t : query_norm[a + qa] + train_norms[b] - 2 * t;
+                            if (d < 0) d = 0;
+                            mlw_offer(d, b, k, distances + (a + qa) * k, indices + (a + qa) * k);
+                        }
+                    }
+                }
+            }
+            for (; g < g1; g++) {
+                for (long qa = 0; qa < 4; qa++) {
+                    for (long r = 0; r < 4; r++) {
+                        const long b = g * 4 + r;
+                        double t = mlw_pair_sum(queries + (a + qa) * p, train + b * p, p, manhattan);
+                        double d = manhattan ? t : query_norm[a + qa] + train_norms[b] - 2 * t;
+                        if (d < 0) d = 0;
+                        mlw_offer(d, b, k, distances + (a + qa) * k, indices + (a + qa) * k);
+                    }
+                }
+            }
+        }
+        for (; a < q; a++) {
+            for (long b = g0 * 4; b < g1 * 4; b++) {
+                double t = mlw_pair_sum(queries + a * p, train + b * p, p, manhattan);
+                double d = manhattan ? t : query_norm[a] + train_norms[b] - 2 * t;
+                if (d < 0) d = 0;
+                mlw_offer(d, b, k, distances + a * k, indices + a * k);
+            }
+        }
+    }
+    // The rows after the last whole four.
+    for (long a = 0; a < q; a++) {
+        for (long b = quads * 4; b < n; b++) {
+            double t = mlw_pair_sum(queries + a * p, train + b * p, p, manhattan);
+            double d = manhattan ? t : query_norm[a] + train_norms[b] - 2 * t;
+            if (d < 0) d = 0;
+            mlw_offer(d, b, k, distances + a * k, indices + a * k);
+        }
+    }
+    if (!manhattan) for (long i = 0; i < q * k; i++) distances[i] = sqrt(distances[i]);
+}

@@ -10,6 +10,7 @@ public enum AlgorithmRegistry {
         Algorithm(DecisionTree.self),
         Algorithm(RandomForest.self),
         Algorithm(GradientBoosting.self),
+        Algorithm(NearestNeighbors.self),
     ]
 
     /// The algorithm of that name.

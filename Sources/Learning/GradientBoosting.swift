@@ -123,7 +123,7 @@ public struct GradientBoosting: Estimator {
                 throw LearningError("\(data.rowCount) training rows are too few to hold out validation_fraction=\(NumberFormatting.shortest(validationFraction)) for early stopping")
             }
         }
-        let train = try Self.matrix(data.features, rows: trainRows, labels: labels, threads: data.threads)
+        let train = try Self.matrix(data.features, rows: trainRows, labels: labels, threads: data.threads, quantileBins: maxBins)
         let validation = try validationRows.isEmpty ? nil : Self.matrix(data.features, rows: validationRows, labels: labels, threads: data.threads)
         var booster = try XGBooster(training: [train] + (validation.map { [$0] } ?? []),
                                     parameters: parameters(classCount: classCount, start: Self.start(labels, rows: trainRows, classCount: classCount),
@@ -184,8 +184,9 @@ public struct GradientBoosting: Estimator {
         return ((0..<count).filter { !held[$0] }, (0..<count).filter { held[$0] })
     }
 
-    /// The given rows of the features as XGBoost's float matrix, with their labels.
-    static func matrix(_ features: FeatureColumns, rows: [Int], labels: [Float], threads: Int) throws -> XGBMatrix {
+    /// The given rows of the features as XGBoost's float matrix, with their labels; in
+    /// quantile form with `quantileBins` (the training matrix).
+    static func matrix(_ features: FeatureColumns, rows: [Int], labels: [Float], threads: Int, quantileBins: Int? = nil) throws -> XGBMatrix {
         let p = features.count, n = rows.count
         let values = [Float](unsafeUninitializedCapacity: n * p) { buffer, initialized in
             let base = buffer.baseAddress!
@@ -202,8 +203,12 @@ public struct GradientBoosting: Estimator {
             }
             initialized = n * p
         }
+        let taken = rows.map { labels[$0] }
+        if let quantileBins {
+            return try XGBMatrix(quantilesOf: values, labels: taken, rows: n, columns: p, maxBins: quantileBins, threads: threads)
+        }
         let matrix = try XGBMatrix(values: values, rows: n, columns: p, threads: threads)
-        try matrix.setLabels(rows.map { labels[$0] })
+        try matrix.setLabels(taken)
         return matrix
     }
 

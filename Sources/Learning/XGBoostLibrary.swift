@@ -39,6 +39,20 @@ final class XGBMatrix {
         handle = out!
     }
 
+    /// A training matrix in XGBoost's quantile form, with its labels: `maxBins` must be the
+    /// booster's `max_bin`.
+    init(quantilesOf values: [Float], labels: [Float], rows: Int, columns: Int, maxBins: Int, threads: Int) throws {
+        _ = XGBoostLibrary.quiet
+        var out: DMatrixHandle?
+        try values.withUnsafeBufferPointer { data in
+            try labels.withUnsafeBufferPointer { labels in
+                try XGBoostLibrary.check(mlw_xgb_quantile_matrix(data.baseAddress, labels.baseAddress, UInt(rows), UInt(columns),
+                                                                 Int32(maxBins), Int32(threads), &out), "hold the training rows")
+            }
+        }
+        handle = out!
+    }
+
     /// The labels (class indices or target values), one per row.
     func setLabels(_ labels: [Float]) throws {
         try labels.withUnsafeBufferPointer { buffer in

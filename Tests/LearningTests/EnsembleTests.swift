@@ -142,3 +142,67 @@ struct RandomForestTests {
         #expect(forest.sample(tree: 0, rows: 1000, seed: 4).rows == a)
     }
 }
+
+/// `train knn` against scikit-learn's brute-force neighbours (`KnownAnswers/knn.py`, `knn.out`).
+struct NearestNeighborsTests {
+    /// The complete rows of Auto MPG: 300 to train on, 92 to query.
+    func data() throws -> (train: [[Double]], query: DesignMatrix, mpg: [Double], origin: [Int]) {
+        let table = try dataset("auto_mpg")
+        let names = ["cylinders", "displacement", "horsepower", "weight", "acceleration", "model_year"]
+        let complete = (0..<table.rowCount).filter { row in !(names + ["mpg", "origin"]).contains { table.column(named: $0)!.isMissing(row) } }
+        let columns = names.map { name in complete.map { table.column(named: name)!.number(at: $0)! } }
+        let origins = complete.map { table.column(named: "origin")!.text(at: $0)! }
+        let classes = Array(Set(origins)).sorted()
+        let query = DesignMatrix(columnVectors: columns.map { Array($0[300...]) })
+        return (columns.map { Array($0[..<300]) }, query, complete.map { table.column(named: "mpg")!.number(at: $0)! },
+                origins.map { classes.firstIndex(of: $0)! })
+    }
+
+    func model(_ settings: [(String, SettingValue)], target: TrainingTarget, train: [[Double]]) throws -> NearestNeighbors.Model {
+        let task: Task = { if case .classes = target { return .classification }; return .regression }()
+        let resolved = try NearestNeighbors.settings.resolve(settings, algorithm: "knn", task: task)
+        return try NearestNeighbors(resolved).fit(TrainingData(features: FeatureColumns(train), featureNames: train.indices.map { "f\($0)" }, target: target)).model
+    }
+
+    @Test func regressionMatchesScikitLearn() throws {
+        let (train, query, mpg, _) = try data()
+        let uniform = try model([("k", .whole(5))], target: .values(Array(mpg[..<300])), train: train)
+        #expect(uniform.neighbours(query).indices.prefix(15).elementsEqual([264, 203, 215, 117, 277, 143, 193, 149, 214, 202, 277, 144, 57, 29, 18]))
+        let values = uniform.predict(query).values
+        for (a, b) in zip(values.prefix(3), [28.3, 31.1, 27.3]) { #expect(abs(a - b) < 1e-9) }
+        #expect(abs(values.reduce(0, +) - 2343.6) < 1e-9)
+        let manhattan = try model([("k", .whole(7)), ("weights", .word("distance")), ("metric", .word("manhattan"))],
+                                  target: .values(Array(mpg[..<300])), train: train)
+        #expect(manhattan.neighbours(query).indices.prefix(21).elementsEqual([264, 203, 215, 277, 117, 82, 165, 143, 193, 149, 202, 214, 276, 292,
+                                                                               277, 144, 57, 29, 18, 145, 264]))
+        let weighted = manhattan.predict(query).values
+        for (a, b) in zip(weighted.prefix(3), [28.5856998717438, 31.471627107034926, 27.54921424360098]) { #expect(abs(a - b) < 1e-9) }
+        #expect(abs(weighted.reduce(0, +) - 2363.621539345462) < 1e-9)
+    }
+
+    @Test func classSharesMatchScikitLearn() throws {
+        let (train, query, _, origin) = try data()
+        let target = TrainingTarget.classes(Array(origin[..<300]), labels: ["europe", "japan", "usa"])
+        for (k, weights, first, sums) in [(5, "uniform", [0.2, 0.4, 0.4, 0.2, 0.6, 0.2, 0.0, 0.6, 0.4], [27.4, 27.0, 37.6]),
+                                          (4, "distance", [0.18648542421202274, 0.2615418089775456, 0.5519727668104316, 0.24789635805255586,
+                                                           0.4858607438493462, 0.26624289809809804, 0.0, 0.47890940988268604, 0.5210905901173141],
+                                           [25.647891173323917, 27.21084067146037, 39.14126815521569])] {
+            let shares = try model([("k", .whole(k)), ("weights", .word(weights))], target: target, train: train).predict(query).probabilities
+            for (a, b) in zip(shares.prefix(9), first) { #expect(abs(a - b) < 1e-9, "\(weights): \(shares.prefix(9))") }
+            for c in 0..<3 {
+                let total = stride(from: c, to: shares.count, by: 3).reduce(0.0) { $0 + shares[$1] }
+                #expect(abs(total - sums[c]) < 1e-9)
+            }
+        }
+    }
+
+    @Test func aRowAtDistanceZeroDecidesAloneAndTiesGoToTheEarlierRow() throws {
+        // Rows 0, 1 and 2 are all at distance 2 from 3: with k=1 the earliest, row 0, is the neighbour.
+        let train: [[Double]] = [[0, 1, 2, 3]]
+        let tied = try model([("k", .whole(1))], target: .values([10, 20, 30, 40]), train: [[1, 5, 1, 9]])
+        #expect(tied.predict(DesignMatrix(rows: 1, columns: 1, values: [3])).values == [10])
+        let exact = try model([("k", .whole(3)), ("weights", .word("distance"))], target: .values([10, 20, 30, 40]), train: train)
+        #expect(exact.predict(DesignMatrix(rows: 1, columns: 1, values: [1])).values == [20])
+        #expect(throws: LearningError.self) { try model([("k", .whole(9))], target: .values([1, 2]), train: [[0, 1]]) }
+    }
+}

@@ -29,6 +29,23 @@ void mlw_block_symmetric_rank2_update(double *a, long lda, long m, const double 
 /// x · y over n values, summed in a fixed four-lane order.
 double mlw_dot(const double *x, const double *y, long n);
 
+/// The k nearest training rows of each query row (rows of p values, row-major): by
+/// euclidean distance, computed as ‖x‖² + ‖y‖² − 2x·y (`train_norms` holds each training
+/// row's ‖y‖², from mlw_row_norms) and clamped at 0, or by manhattan distance. `packed` is
+/// the training rows as mlw_pack_rows lays them out. Ties go to the lower row. Writes per
+/// query k row indices and their distances (euclidean: the root), nearest first. Every sum
+/// runs over the features in order, one pair to a lane, so every clone and any blocking
+/// give the same bits.
+void mlw_nearest(const double *queries, long q, const double *train, const double *packed, const double *train_norms, long n, long p,
+                 long k, int manhattan, long *indices, double *distances);
+
+/// ‖row‖² of each of n rows of p values, summed in feature order.
+void mlw_row_norms(const double *x, long n, long p, double *norms);
+
+/// The first n & ~3 rows (p values each) four at a time, feature by feature: row 4g + r's
+/// feature j at packed[(g * p + j) * 4 + r].
+void mlw_pack_rows(const double *rows, long n, long p, double *packed);
+
 /// A tree node's histogram of one feature, read through a row order: for each position i
 /// in start..<end, the code of row order[i] (codes[order[i] * width + place]) gets the
 /// position's class counted (counts[code * classes + labels[i]] += 1). The rows of a deep
