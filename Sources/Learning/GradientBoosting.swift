@@ -22,8 +22,8 @@ public struct GradientBoosting: Estimator {
                     forms: [.whole(1...64), .none(meaning: "no limit; needs max_leaves")], default: .value(.whole(6))),
         SettingSpec("max_leaves", "most leaves per tree, grown best-first (LightGBM's num_leaves); none: level by level to max_depth",
                     forms: [.whole(2...65_536), .none(meaning: "grow level by level")], default: .value(.none)),
-        SettingSpec("min_child_weight", "least hessian (for squared error: rows) a leaf must hold",
-                    forms: [.number(0...1e9)], default: .value(.number(1))),
+        SettingSpec("min_child_weight", "least hessian a leaf must hold (for squared error: rows); auto: what 20 rows hold at the start, as scikit-learn's and LightGBM's 20-row leaves",
+                    forms: [.number(0...1e9), .word(["auto"])], default: .value(.word("auto"))),
         SettingSpec("subsample", "share of the rows each tree is grown on",
                     forms: [.number(0...1, excludingLower: true)], default: .value(.number(1))),
         SettingSpec("colsample", "share of the features each tree may use",
@@ -44,7 +44,8 @@ public struct GradientBoosting: Estimator {
     public var learningRate: Double
     public var maxDepth: Int?
     public var maxLeaves: Int?
-    public var minChildWeight: Double
+    /// Nil: `auto`.
+    public var minChildWeight: Double?
     public var subsample: Double
     public var colsample: Double
     public var l2: Double
@@ -57,7 +58,7 @@ public struct GradientBoosting: Estimator {
         learningRate = settings.number("learning_rate")
         maxDepth = settings.whole("max_depth")
         maxLeaves = settings.whole("max_leaves")
-        minChildWeight = settings.number("min_child_weight")
+        if case .number(let weight)? = settings["min_child_weight"] { minChildWeight = weight } else { minChildWeight = nil }
         subsample = settings.number("subsample")
         colsample = settings.number("colsample")
         l2 = settings.number("l2")
@@ -84,7 +85,7 @@ public struct GradientBoosting: Estimator {
             ("max_depth", String(maxDepth ?? 0)),
             ("grow_policy", maxLeaves == nil ? "depthwise" : "lossguide"),
             ("max_leaves", String(maxLeaves ?? 0)),
-            ("min_child_weight", NumberFormatting.shortest(minChildWeight)),
+            ("min_child_weight", NumberFormatting.shortest(minChildWeight ?? Self.leafRows * Self.startingHessian(classCount: classCount, start: start))),
             ("subsample", NumberFormatting.shortest(subsample)),
             ("colsample_bytree", NumberFormatting.shortest(colsample)),
             ("lambda", NumberFormatting.shortest(l2)),
@@ -151,6 +152,21 @@ public struct GradientBoosting: Estimator {
                                  + "; \(validationRows.count) rows held out"))
         }
         return Fit(model, remarks: remarks)
+    }
+
+    /// The rows `min_child_weight=auto` asks of a leaf: scikit-learn's `min_samples_leaf` and
+    /// LightGBM's `min_child_samples` default. (XGBoost's own default, a hessian of 1,
+    /// lets a 300-row regression grow leaves of single rows and overfit.)
+    static let leafRows = 20.0
+
+    /// One row's hessian at the start: 1 for squared error, p(1 − p) for the logistic loss
+    /// at the starting share, 2·(1/K)(1 − 1/K) for XGBoost's softmax over K classes.
+    static func startingHessian(classCount: Int, start: Double?) -> Double {
+        switch classCount {
+        case 0: return 1
+        case 2: let p = start ?? 0.5; return p * (1 - p)
+        default: let p = 1 / Double(classCount); return 2 * p * (1 - p)
+        }
     }
 
     /// Boosting starts from the training rows' mean value or positive share (as LightGBM
