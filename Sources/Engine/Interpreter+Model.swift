@@ -216,13 +216,18 @@ extension Interpreter {
                              help: step.ws.models.isEmpty ? trainFirst(step.ws) : "split before training, e.g. 'split 0.8 stratify', then train again")
         }
         let groups = Dictionary(grouping: rows, by: \.target).sorted { $0.key < $1.key }
+        // A sort metric ranks the groups of its task; the others keep their goal's or default metric.
+        let tasks = Set(groups.map { $0.value[0].task })
+        if let sort, !tasks.contains(where: { Metrics.names(for: $0).contains(sort) }) {
+            let task = groups[0].value[0].task
+            throw Diagnostic(.badValue, "'\(sort)' is not a \(tasks.count > 1 ? "metric of these models" : task.rawValue + " metric")",
+                             help: tasks.sorted { $0.rawValue < $1.rawValue }.map { "\($0.rawValue) metrics: " + Metrics.names(for: $0).joined(separator: ", ") }
+                                .joined(separator: "; "))
+        }
         for (target, group) in groups {
             let task = group[0].task
             let metric = sort.flatMap { Metrics.names(for: task).contains($0) ? $0 : nil }
                 ?? step.ws.goals[target].map(\.metric) ?? (task == .classification ? "accuracy" : "rmse")
-            if let sort, !Metrics.names(for: task).contains(sort) {
-                throw Diagnostic(.badValue, "'\(sort)' is not a \(task.rawValue) metric", help: "\(task.rawValue) metrics: " + Metrics.names(for: task).joined(separator: ", "))
-            }
             let higher = Metrics.higherIsBetter(metric)
             let ranked = group.enumerated().sorted { a, b in
                 let x = a.element.value(of: metric) ?? .nan, y = b.element.value(of: metric) ?? .nan

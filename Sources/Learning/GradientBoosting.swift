@@ -338,7 +338,7 @@ public struct GradientBoosting: Estimator {
 
         public var summary: String? {
             let perRound = classCount > 2 ? ", \(classCount) trees each" : ""
-            if bestValidationLoss != nil, keptRounds < roundsRun { return "best \(keptRounds) of \(roundsRun) rounds (early stopping)" + perRound }
+            if bestValidationLoss != nil, keptRounds < roundsRun { return "best \(keptRounds) of \(roundsRun) rounds by early stopping" + perRound }
             return Plural.count(keptRounds, "round") + perRound
         }
 

@@ -39,7 +39,7 @@ public struct NearestNeighbors: Estimator {
         guard data.rowCount > 0 else { throw LearningError("there are no training rows") }
         guard data.features.count > 0 else { throw LearningError("there are no features") }
         guard k <= data.rowCount else {
-            throw LearningError("k=\(k) is more than the \(Plural.count(data.rowCount, "training row"))", help: "choose k below \(data.rowCount)")
+            throw LearningError("k=\(k) is more than the \(Plural.count(data.rowCount, "training row"))", help: "choose k=\(data.rowCount) or fewer")
         }
         if data.isCancelled() { throw CancelledOptimization() }
         let x = data.designMatrix()
@@ -146,6 +146,8 @@ public struct NearestNeighbors: Estimator {
             }
         }
 
-        public var summary: String? { "\(Plural.count(rowCount, "training row")) kept, k=\(k)" }
+        public var summary: String? {
+            "k=\(k), \(byDistance ? "distance" : "uniform") weights, \(manhattan ? "manhattan" : "euclidean")"
+        }
     }
 }
