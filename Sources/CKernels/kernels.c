@@ -77,7 +77,7 @@ void mlw_add_tile_products(const double *tile, long stride, long rows, long feat
 
 MLW_WIDE
 void mlw_logistic_accumulate(const double *x, long rows, long p, long k, const double *w, const double *b,
-                             const long *labels, double *gradient, double *loss, double *scores) {
+                             const long *labels, const double *class_weights, double *gradient, double *loss, double *scores) {
     double total_loss = 0;
     for (long i = 0; i < rows; i++) {
         const double *row = x + i * p;
@@ -87,13 +87,15 @@ void mlw_logistic_accumulate(const double *x, long rows, long p, long k, const d
             scores[c] = b[c] + z;
         }
         const long label = labels[i];
+        // A weight of 1 multiplies exactly, so unweighted fits keep their bits.
+        const double weight = class_weights ? class_weights[label] : 1;
         if (k == 1) {
             const double z = scores[0], y = (double)label;
             // One exponential serves both the loss log(1 + e^z) - y·z and the sigmoid,
             // each in its overflow-free form.
             const double e = exp(-fabs(z));
-            total_loss += (z > 0 ? z + log1p(e) : log1p(e)) - y * z;
-            const double residual = (z >= 0 ? 1 / (1 + e) : e / (1 + e)) - y;
+            total_loss += weight * ((z > 0 ? z + log1p(e) : log1p(e)) - y * z);
+            const double residual = weight * ((z >= 0 ? 1 / (1 + e) : e / (1 + e)) - y);
             for (long j = 0; j < p; j++) gradient[j] += residual * row[j];
             gradient[p] += residual;
         } else {
@@ -102,9 +104,9 @@ void mlw_logistic_accumulate(const double *x, long rows, long p, long k, const d
             double sum = 0;
             for (long c = 0; c < k; c++) sum += exp(scores[c] - top);
             const double log_total = log(sum) + top;
-            total_loss += log_total - scores[label];
+            total_loss += weight * (log_total - scores[label]);
             for (long c = 0; c < k; c++) {
-                const double residual = exp(scores[c] - log_total) - (c == label ? 1 : 0);
+                const double residual = weight * (exp(scores[c] - log_total) - (c == label ? 1 : 0));
                 double *g = gradient + c * (p + 1);
                 for (long j = 0; j < p; j++) g[j] += residual * row[j];
                 g[p] += residual;

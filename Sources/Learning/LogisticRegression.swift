@@ -4,7 +4,9 @@ import Tabular
 
 /// L2-regularised logistic regression: binomial for two classes, multinomial (softmax)
 /// for more. The objective is Σ log-loss + ½·l2·‖W‖² with unpenalised intercepts, the
-/// same as scikit-learn's `LogisticRegression(C=1/l2)` with the lbfgs solver.
+/// same as scikit-learn's `LogisticRegression(C=1/l2)` with the lbfgs solver; with
+/// `class_weight=balanced`, each row's loss weighs n / (classes × its class's rows), as
+/// scikit-learn's `class_weight='balanced'`.
 public struct LogisticRegression: Estimator {
     public static let name = "logistic"
     public static let summary = "L2-regularised logistic regression (multinomial for more than two classes)"
@@ -15,6 +17,8 @@ public struct LogisticRegression: Estimator {
         SettingSpec("max_iter", "most L-BFGS iterations", forms: [.whole(1...100_000)], default: .value(.whole(500))),
         SettingSpec("tol", "stop when every gradient component is below this",
                     forms: [.number(1e-15...1)], default: .value(.number(1e-7))),
+        SettingSpec("class_weight", "balanced: each class's rows weigh n / (classes × its rows), so rare classes count as much as common ones",
+                    forms: [.word(["balanced"]), .none(meaning: "every row counts alike")], default: .value(.none)),
     ])
 
     /// Multinomial over dense features costs rows × classes × features per pass.
@@ -23,11 +27,13 @@ public struct LogisticRegression: Estimator {
     public var l2: Double
     public var maxIterations: Int
     public var tolerance: Double
+    public var balanced: Bool
 
     public init(_ settings: Settings) {
         l2 = settings.number("l2")
         maxIterations = settings.whole("max_iter")!
         tolerance = settings.number("tol")
+        balanced = settings["class_weight"] == .word("balanced")
     }
 
     public func fit(_ data: TrainingData) throws -> Fit<Model> {
@@ -154,6 +160,11 @@ public struct LogisticRegression: Estimator {
         }
         let p = x.columns
         let rowsK = classCount == 2 ? 1 : classCount
+        // scikit-learn's balanced weights: n / (classes × rows of the class).
+        var counts = [Int](repeating: 0, count: classCount)
+        for label in labels { counts[label] += 1 }
+        let classWeights: [Double] = balanced
+            ? counts.map { $0 > 0 ? Double(labels.count) / (Double(classCount) * Double($0)) : 0 } : []
         let (means, rawDeviations) = x.columnMeansAndDeviations()
         let deviations = rawDeviations.map { $0 > 0 ? $0 : 1 }
         let n = Double(x.rows)
@@ -183,9 +194,13 @@ public struct LogisticRegression: Estimator {
                 var scores = [Double](repeating: 0, count: rowsK)
                 x.values.withUnsafeBufferPointer { values in
                     labels.withUnsafeBufferPointer { labelBuffer in
-                        labelBuffer.baseAddress!.withMemoryRebound(to: CLong.self, capacity: labels.count) { labelPointer in
-                            mlw_logistic_accumulate(values.baseAddress! + range.lowerBound * p, range.count, p, rowsK,
-                                                    w, b, labelPointer + range.lowerBound, &g, &loss, &scores)
+                        classWeights.withUnsafeBufferPointer { weights in
+                            labelBuffer.baseAddress!.withMemoryRebound(to: CLong.self, capacity: labels.count) { labelPointer in
+                                // An empty weight list passes NULL: every row weighs 1.
+                                mlw_logistic_accumulate(values.baseAddress! + range.lowerBound * p, range.count, p, rowsK, w, b,
+                                                        labelPointer + range.lowerBound, weights.isEmpty ? nil : weights.baseAddress,
+                                                        &g, &loss, &scores)
+                            }
                         }
                     }
                 }

@@ -48,6 +48,47 @@ struct LogisticRegressionTests {
         #expect(abs(auc - 0.9728344167855821) < 1e-4)
     }
 
+    /// `class_weight=balanced` against scikit-learn's (`KnownAnswers/logistic.py`, `logistic.out`).
+    @Test func balancedClassWeightsMatchScikitLearn() throws {
+        let balanced = try LogisticRegression(LogisticRegression.settings.resolve(
+            [("class_weight", .word("balanced")), ("tol", .number(1e-12)), ("max_iter", .whole(100_000))], algorithm: "logistic"))
+        let cancer = try dataset("breast_cancer")
+        let columns = cancer.columns.prefix(10).map { column -> [Double] in
+            let v = column.numericValues!
+            let mean = v.reduce(0, +) / Double(v.count)
+            let deviation = (v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(v.count)).squareRoot()
+            return v.map { ($0 - mean) / deviation }
+        }
+        let diagnosis = cancer.column(named: "diagnosis")!
+        let y = (0..<cancer.rowCount).map { diagnosis.text(at: $0) == "malignant" ? 1 : 0 }
+        let binary = try balanced.fit(DesignMatrix(columnVectors: columns), labels: y, classCount: 2)
+        let expected = [0.9887755091212508, 1.3796717417770228, 0.9039792799867462, 1.2806246989995396, 0.9486900242077159,
+                        -0.3035873686434147, 1.0333250061360704, 1.6249401386964533, 0.3840481432297769, -0.3669567985851124]
+        for j in 0..<10 { #expect(abs(binary.coefficients[0][j] - expected[j]) < 1e-5, "\(binary.coefficients[0])") }
+        #expect(abs(binary.intercepts[0] - -0.09465598288050082) < 1e-5)
+
+        // Iris with only 30 setosa rows: 30/50/50, C=0.5 (l2=2).
+        var multinomial = balanced
+        multinomial.l2 = 2
+        let (x, labels) = try iris()
+        let kept = (0..<150).filter { labels[$0] != 0 || $0 < 30 }
+        let subset = DesignMatrix(rows: kept.count, columns: 4, values: kept.flatMap { i in (0..<4).map { x.values[i * 4 + $0] } })
+        let model = try multinomial.fit(subset, labels: kept.map { labels[$0] }, classCount: 3)
+        let coefficients: [[Double]] = [[-0.38704880978616335, 0.7080034654357227, -1.9682559628975025, -0.8345223927808003],
+                                        [0.3304997798568746, -0.3813983856131029, -0.09268543529745922, -0.6168678395358472],
+                                        [0.05654902992929497, -0.32660507982261894, 2.0609413981949594, 1.4513902323166474]]
+        let intercepts = [8.082946645655117, 2.1726330749442635, -10.255579720600318]
+        for k in 0..<3 {
+            for j in 0..<4 { #expect(abs(model.coefficients[k][j] - coefficients[k][j]) < 1e-5, "\(model.coefficients)") }
+            #expect(abs(model.intercepts[k] - intercepts[k]) < 1e-4)
+        }
+        // Without weights the fit is the one from before class_weight existed.
+        let plain = try LogisticRegression().fit(subset, labels: kept.map { labels[$0] }, classCount: 3)
+        #expect(plain != model)
+        let settings = try Settings.reading(["l2": .number(1), "max_iter": .whole(500), "tol": .number(1e-7)], of: AlgorithmRegistry.named("logistic")!)
+        #expect(settings["class_weight"] == SettingValue.none)
+    }
+
     /// The battery every estimator passes.
     @Test func sameInputsGiveTheSameModelAndRoundTrip() throws {
         let (x, y) = try iris()

@@ -45,10 +45,11 @@ struct BundleFormatTests {
     @Test func olderSettingsAreReadInTheirDeclaredForms() throws {
         let logistic = try ModelBundle.load(fixtures + "/penguins-v2")
         #expect(logistic.algorithm == "logistic")
-        #expect(logistic.settings.entries.map(\.key) == ["l2", "max_iter", "tol"])
+        #expect(logistic.settings.entries.map(\.key) == ["l2", "max_iter", "tol", "class_weight"])  // added since: its default
         #expect(logistic.settings["l2"] == .number(1) && logistic.settings["max_iter"] == .whole(500) && logistic.settings["tol"] == .number(1e-7))
+        #expect(logistic.settings["class_weight"] == SettingValue.none)
         let ridge = try ModelBundle.load(fixtures + "/auto-v2")
-        #expect(ridge.settings["l2"] == .number(0.5))
+        #expect(ridge.settings["l2"] == .number(0.5) && ridge.settings["l1"] == .number(0))
         let tree = try ModelBundle.load(fixtures + "/auto-tree-v3")
         #expect(tree.settings["criterion"] == .word("squared_error") && tree.settings["max_depth"] == .whole(5)
                 && tree.settings["max_features"] == SettingValue.none && tree.settings["max_bins"] == .word("auto"))

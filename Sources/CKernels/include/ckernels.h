@@ -14,9 +14,10 @@ void mlw_add_tile_products(const double *tile, long stride, long rows, long feat
 /// for k score rows (k = 1: binomial, labels 0/1; k > 1: multinomial, labels 0..k-1)
 /// with weights w (k × p, row-major) and intercepts b (k). Adds the summed loss to
 /// *loss and the summed gradient to gradient (k × (p + 1): per score row, p weights then
-/// the intercept). scores is scratch space for k values.
+/// the intercept). Each row's loss and gradient are multiplied by its class's weight
+/// (class_weights[label]; all 1 when class_weights is NULL). scores is scratch space for k values.
 void mlw_logistic_accumulate(const double *x, long rows, long p, long k, const double *w, const double *b,
-                             const long *labels, double *gradient, double *loss, double *scores);
+                             const long *labels, const double *class_weights, double *gradient, double *loss, double *scores);
 
 /// out[i] = Σⱼ a[i * lda + j] · v[j] for i, j in 0..<m (an m × m block of a larger
 /// row-major matrix).
