@@ -142,6 +142,20 @@ extension Settings {
     /// Settings as a bundle stores them, checked against the algorithm's declaration:
     /// every declared key present, none other, each value in range.
     /// - Throws: `LearningError` naming the key.
+    /// The settings as a bundle stores them (model.json and manifest.json alike). JSON
+    /// writes the number 1.0 as `1`; where a setting takes both whole numbers and fractions
+    /// (`max_features=1` is one feature, `max_features=1.0` all of them) such a number is
+    /// stored as its text, "1.0", which `reading` parses back.
+    public func storable(_ schema: SettingsSchema?) -> [(key: String, value: SettingValue)] {
+        entries.map { key, value in
+            if case .number(let x) = value, x == x.rounded(), let spec = schema?.spec(key),
+               spec.forms.contains(where: { if case .whole = $0 { return true }; return false }) {
+                return (key, .word(spec.text(of: value)))
+            }
+            return (key, value)
+        }
+    }
+
     /// Settings added to an algorithm after bundles of it were written, with the value that
     /// gives the fit those bundles hold.
     static let addedSettings: [String: [String: SettingValue]] = ["linear": ["l1": .number(0)], "logistic": ["class_weight": .none]]
@@ -166,9 +180,7 @@ extension Settings {
     }
 }
 
-/// Settings as a JSON object, keys sorted by the encoder. JSON writes the number 1.0 as
-/// `1`; where a setting takes both whole numbers and fractions (`max_features=1` is one
-/// feature, `max_features=1.0` all of them) such a number is written as its text, "1.0".
+/// Settings as a JSON object, keys sorted by the encoder.
 struct SettingsJSON: Encodable {
     var settings: Settings
     var schema: SettingsSchema?
@@ -179,14 +191,7 @@ struct SettingsJSON: Encodable {
 
     func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: Key.self)
-        for (key, value) in settings.entries {
-            if case .number(let x) = value, x == x.rounded(), let spec = schema?.spec(key),
-               spec.forms.contains(where: { if case .whole = $0 { return true }; return false }) {
-                try c.encode(spec.text(of: value), forKey: Key(key))
-            } else {
-                try c.encode(value, forKey: Key(key))
-            }
-        }
+        for (key, value) in settings.storable(schema) { try c.encode(value, forKey: Key(key)) }
     }
 
     struct Key: CodingKey {

@@ -387,7 +387,10 @@ struct BoosterShape {
         groups = max(1, classes)
         guard let booster = learner["gradient_booster"] as? [String: Any], let model = booster["model"] as? [String: Any],
               let trees = model["trees"] as? [[String: Any]] else { throw fail("trees") }
-        guard let info = model["tree_info"] as? [Any], info.count == trees.count else { throw fail("a group for each tree") }
+        guard let info = model["tree_info"] as? [Any], info.count == trees.count,
+              info.allSatisfy({ ($0 as? NSNumber).map { $0.intValue >= 0 && $0.intValue < max(1, classes) } ?? false }) else {
+            throw fail("an output group for each tree")
+        }
         // XGBoost trusts its arrays when predicting: a child out of range would read outside
         // them, so every tree is checked before a booster is built from it.
         self.trees = try trees.enumerated().map { number, tree in
@@ -401,6 +404,8 @@ struct BoosterShape {
                   [right, indices, gains, conditions, defaults, weights].allSatisfy({ $0.count == left.count }) else {
                 throw fail("well-formed trees (tree \(number) has arrays of different lengths)")
             }
+            // mlw trains no categorical splits; a model claiming one would need arrays it lacks.
+            if let kinds = numbers("split_type"), kinds.contains(where: { $0 != 0 }) { throw fail("categorical splits") }
             let n = left.count
             return try (0..<n).compactMap { node -> (feature: Int, gain: Double)? in
                 if left[node] == -1 && right[node] == -1 { return nil }

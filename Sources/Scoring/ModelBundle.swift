@@ -78,7 +78,7 @@ public enum ModelBundle {
             let modelData = try encoder().encode(model.estimator)
             let manifest = Manifest(
                 format: format, version: version, mlwVersion: mlwVersion, name: model.name, algorithm: model.algorithm,
-                settings: Dictionary(uniqueKeysWithValues: model.settings.entries.map { ($0.key, $0.value) }),
+                settings: Dictionary(uniqueKeysWithValues: model.settings.storable(AlgorithmRegistry.named(model.algorithm)?.settings).map { ($0.key, $0.value) }),
                 task: model.task, target: model.target, classes: model.classes, features: model.features,
                 inputSchema: model.inputSchema, preparation: model.preparation,
                 metrics: Dictionary(uniqueKeysWithValues: metrics.filter { $0.value.isFinite }.map { ($0.name, $0.value) }),

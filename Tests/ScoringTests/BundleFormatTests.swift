@@ -17,6 +17,9 @@ struct BundleFormatTests {
         ("auto-tree-v3", "datasets/auto_mpg.csv"),
         ("auto-clean-v3", "datasets/auto_mpg.csv"),  // select, rename, replace, cast and clip steps
         ("auto-features-v3", "datasets/auto_mpg.csv"),  // indicator, log, yeo-johnson, bin, onehot drop=first, target encoding
+        ("penguins-gbdt-v3", "datasets/penguins.csv"),  // XGBoost's JSON model inside model.json
+        ("penguins-knn-v3", "datasets/penguins.csv"),   // the training rows inside model.json
+        ("auto-forest-v3", "datasets/auto_mpg.csv"),    // max_features=1.0 stored as "1.0"
     ])
     func everyVersionPredictsAsWhenItWasWritten(bundle: String, input: String) throws {
         _ = repositoryRoot
