@@ -177,7 +177,7 @@ extension Interpreter {
             .init("target", model.target),
             .init("learned from", "\(Plural.count(model.trainingRows, "row")) of '\(model.table)'"),
             .init("features", "\(model.features.count): " + listText(model.features)),
-            .init("preparation", model.preparation.isEmpty ? "none" : Plural.count(model.preparation.count, "fitted step") + " (recipe shows them)"),
+            .init("preparation", model.preparation.isEmpty ? "none" : Plural.count(model.preparation.count, "fitted transform") + " (recipe shows the steps that made them)"),
         ]
         if let metrics = Evaluating.metrics(of: model) {
             let main = Metrics.headline(for: model.task)
