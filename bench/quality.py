@@ -25,25 +25,23 @@ RMSE within 3%.
 
 Usage: python3 bench/quality.py [--mlw .build/release/mlw] [--out docs/quality.md]
 """
-import argparse, json, os, subprocess, tempfile
-import numpy as np, pandas as pd
+import argparse, json, os, subprocess, sys, tempfile
+import numpy as np
 import sklearn
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
-from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn import linear_model, tree, ensemble, neighbors
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import QUALITY_CASES, split_dataset, test_score  # noqa: E402
 ap = argparse.ArgumentParser()
 ap.add_argument("--mlw", default=os.path.join(ROOT, ".build/release/mlw"))
 ap.add_argument("--out", default=os.path.join(ROOT, "docs/quality.md"))
 a = ap.parse_args()
 
-CASES = [("penguins", "species", True, []), ("iris", "species", True, []),
-         ("breast_cancer", "diagnosis", True, []), ("house_votes84", "party", True, []),
-         ("auto_mpg", "mpg", False, ["name"]), ("airquality", "ozone", False, [])]
 # name: (mlw train line, scikit-learn classifier, scikit-learn regressor, depends on the seed)
 ALGORITHMS = {
     "logistic": ("train logistic", lambda s: linear_model.LogisticRegression(max_iter=10000), None, False),
@@ -98,23 +96,13 @@ save metrics to "{metrics}"
     subprocess.run([a.mlw, "replay", script, "-q"], check=True)
     with open(metrics) as f:
         models = {m["name"]: m for m in json.load(f)["models"]}
-    out = []
-    for n in names:
-        m = models[n]
-        out.append(round(m["metrics"]["accuracy"] * m["test_rows"]) if classification else m["metrics"]["rmse"])
-    return out
+    return [test_score(models[n], classification) for n in names]
 
 
 rows = []
 with tempfile.TemporaryDirectory() as work:
-    for name, target, classification, drop in CASES:
-        df = pd.read_csv(os.path.join(ROOT, "datasets", name + ".csv")).drop(columns=drop)
-        df = df[df[target].notna()]
-        train, test = train_test_split(df, test_size=0.2, random_state=42,
-                                       stratify=df[target] if classification else None)
-        train_csv, test_csv = os.path.join(work, "train.csv"), os.path.join(work, "test.csv")
-        train.to_csv(train_csv, index=False)
-        test.to_csv(test_csv, index=False)
+    for name, target, classification, drop in QUALITY_CASES:
+        train, test, train_csv, test_csv = split_dataset(ROOT, name, target, classification, drop, work)
         X, Xt = prepared(train, test, target)
         chosen = [(k, v) for k, v in ALGORITHMS.items() if (v[1] if classification else v[2]) is not None]
         ours = mlw_scores(train_csv, test_csv, target, classification, work, [v[0] for _, v in chosen])

@@ -16,23 +16,21 @@ Usage: python3 bench/tree_quality.py [--mlw .build/release/mlw]
 Prints a Markdown table: accuracy (and the number of test rows each side got right) or
 RMSE, per dataset and depth.
 """
-import argparse, os, subprocess, tempfile
-import numpy as np, pandas as pd
+import argparse, json, os, subprocess, sys, tempfile
+import numpy as np
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
-from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import QUALITY_CASES, split_dataset, test_score  # noqa: E402
 ap = argparse.ArgumentParser()
 ap.add_argument("--mlw", default=os.path.join(ROOT, ".build/release/mlw"))
 a = ap.parse_args()
 
-CASES = [("penguins", "species", True, []), ("iris", "species", True, []),
-         ("breast_cancer", "diagnosis", True, []), ("house_votes84", "party", True, []),
-         ("auto_mpg", "mpg", False, ["name"]), ("airquality", "ozone", False, [])]
 DEPTHS = [3, 5, None]
 
 
@@ -65,23 +63,16 @@ evaluate
 save metrics to "{metrics}"
 ''')
     subprocess.run([a.mlw, "replay", script, "-q"], check=True)
-    import json
     with open(metrics) as f:
         m = json.load(f)["models"][0]
-    return round(m["metrics"]["accuracy"] * m["test_rows"]) if classification else m["metrics"]["rmse"]
+    return test_score(m, classification)
 
 
 print("| dataset | test rows | max_depth | scikit-learn (random_state 0) | mlw | scikit-learn, random_state 0–19 |")
 print("| --- | --- | --- | --- | --- | --- |")
 with tempfile.TemporaryDirectory() as work:
-    for name, target, classification, drop in CASES:
-        df = pd.read_csv(os.path.join(ROOT, "datasets", name + ".csv")).drop(columns=drop)
-        df = df[df[target].notna()]
-        train, test = train_test_split(df, test_size=0.2, random_state=42,
-                                       stratify=df[target] if classification else None)
-        train_csv, test_csv = os.path.join(work, "train.csv"), os.path.join(work, "test.csv")
-        train.to_csv(train_csv, index=False)
-        test.to_csv(test_csv, index=False)
+    for name, target, classification, drop in QUALITY_CASES:
+        train, test, train_csv, test_csv = split_dataset(ROOT, name, target, classification, drop, work)
         for depth in DEPTHS:
             s = sklearn_score(train, test, target, classification, depth)
             spread = [sklearn_score(train, test, target, classification, depth, seed) for seed in range(20)]

@@ -93,18 +93,20 @@ public struct DecisionTree: Estimator {
         public var nodeCount: Int { feature.count }
         var width: Int { max(classCount, 1) }
 
+        /// The leaf a row (its features in the training order) falls in.
+        func leaf(_ row: UnsafePointer<Double>) -> Int {
+            var node = 0
+            while feature[node] >= 0 { node = row[feature[node]] <= threshold[node] ? left[node] : right[node] }
+            return node
+        }
+
         /// The leaf each row of `x` falls in.
         /// - Complexity: O(rows × depth)
         func leaves(_ x: DesignMatrix) -> [Int] {
             let p = x.columns
             return x.values.withUnsafeBufferPointer { values in
                 Parallel.map(ParallelRows.blocks(x.rows)) { block -> [Int] in
-                    block.map { i in
-                        let row = values.baseAddress! + i * p
-                        var node = 0
-                        while feature[node] >= 0 { node = row[feature[node]] <= threshold[node] ? left[node] : right[node] }
-                        return node
-                    }
+                    block.map { i in leaf(values.baseAddress! + i * p) }
                 }.flatMap { $0 }
             }
         }

@@ -243,7 +243,7 @@ public struct GradientBoosting: Estimator {
         /// Total gain of each feature's splits, summing to 1.
         public var importances: [Double]
         /// XGBoost's own JSON model.
-        public var booster: String
+        public let booster: String
         /// The booster read from `booster`, made when first needed.
         private let loaded = LoadedBooster()
 

@@ -63,26 +63,32 @@ public struct NearestNeighbors: Estimator {
         public var k: Int
         public var byDistance: Bool
         public var manhattan: Bool
-        public var featureCount: Int
+        public let featureCount: Int
         /// The training rows, row-major.
-        public var rows: [Double]
+        public let rows: [Double]
         /// Per training row: its class index (classification) or its value.
-        public var targets: [Double]
+        public let targets: [Double]
 
         enum CodingKeys: String, CodingKey {
             case task, k, manhattan, rows, targets
             case classCount = "class_count", byDistance = "by_distance", featureCount = "feature_count"
         }
 
+        public static func == (a: Model, b: Model) -> Bool {
+            a.task == b.task && a.classCount == b.classCount && a.k == b.k && a.byDistance == b.byDistance && a.manhattan == b.manhattan
+                && a.featureCount == b.featureCount && a.rows == b.rows && a.targets == b.targets
+        }
+
         var rowCount: Int { targets.count }
+
+        /// The training rows packed for the search and their squared norms: made once per
+        /// model (a scorer or server predicts many times) and shared by its copies.
+        private let index = SearchIndex()
 
         /// Each query row's k nearest training rows and their distances, nearest first.
         func neighbours(_ x: DesignMatrix) -> (indices: [Int], distances: [Double]) {
             let p = featureCount, n = rowCount
-            var norms = [Double](repeating: 0, count: n)
-            if !manhattan { rows.withUnsafeBufferPointer { mlw_row_norms($0.baseAddress, n, p, &norms) } }
-            var packed = [Double](repeating: 0, count: (n / 4) * 4 * p)
-            rows.withUnsafeBufferPointer { mlw_pack_rows($0.baseAddress, n, p, &packed) }
+            let (packed, norms) = index.prepared(rows: rows, count: n, features: p, norms: !manhattan)
             let blocks = Swift.stride(from: 0, to: x.rows, by: 64).map { $0..<min(x.rows, $0 + 64) }
             let found = x.values.withUnsafeBufferPointer { queries in
                 rows.withUnsafeBufferPointer { train in packed.withUnsafeBufferPointer { packed in
@@ -149,5 +155,24 @@ public struct NearestNeighbors: Estimator {
         public var summary: String? {
             "k=\(k), \(byDistance ? "distance" : "uniform") weights, \(manhattan ? "manhattan" : "euclidean")"
         }
+    }
+}
+
+/// A knn model's training rows as `mlw_nearest` reads them (packed four to a vector per
+/// feature) with their squared norms, made when first needed.
+final class SearchIndex: @unchecked Sendable {
+    private let lock = NSLock()
+    private var made: (packed: [Double], norms: [Double])?
+
+    func prepared(rows: [Double], count n: Int, features p: Int, norms wanted: Bool) -> (packed: [Double], norms: [Double]) {
+        lock.lock()
+        defer { lock.unlock() }
+        if let made { return made }
+        var norms = [Double](repeating: 0, count: n)
+        if wanted { rows.withUnsafeBufferPointer { mlw_row_norms($0.baseAddress, n, p, &norms) } }
+        var packed = [Double](repeating: 0, count: (n / 4) * 4 * p)
+        rows.withUnsafeBufferPointer { mlw_pack_rows($0.baseAddress, n, p, &packed) }
+        made = (packed, norms)
+        return (packed, norms)
     }
 }

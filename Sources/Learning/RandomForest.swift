@@ -148,9 +148,7 @@ public struct RandomForest: Estimator {
                     for t in chunk {
                         let tree = trees[t]
                         for (i, seen) in drawn(t).enumerated() where !seen {
-                            let row = values.baseAddress! + i * x.columns
-                            var node = 0
-                            while tree.feature[node] >= 0 { node = row[tree.feature[node]] <= tree.threshold[node] ? tree.left[node] : tree.right[node] }
+                            let node = tree.leaf(values.baseAddress! + i * x.columns)
                             for k in 0..<width { sums[i * width + k] += tree.value[node * width + k] }
                             votes[i] += 1
                         }

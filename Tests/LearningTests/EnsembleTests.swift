@@ -87,12 +87,17 @@ struct GradientBoostingTests {
         let x: [Double] = [1, 2, 3, 4, 5, 6, 7, 8]
         let model = try fit(TrainingData(features: FeatureColumns([x]), featureNames: ["x"], target: .values(x)), Self.stump, task: .regression)
         try model.check(featureCount: 1, classCount: 0)
-        var broken = model
-        broken.booster = model.booster.replacingOccurrences(of: #""left_children":[1,"#, with: #""left_children":[99,"#)
-        #expect(broken.booster != model.booster)
+        // As a bundle reads it: the model decoded from JSON whose booster was changed.
+        func edited(_ from: String, _ to: String) throws -> GradientBoosting.Model {
+            let booster = model.booster.replacingOccurrences(of: from, with: to)
+            #expect(booster != model.booster)
+            var state = try #require(JSONSerialization.jsonObject(with: JSONEncoder().encode(model)) as? [String: Any])
+            state["booster"] = booster
+            return try JSONDecoder().decode(GradientBoosting.Model.self, from: JSONSerialization.data(withJSONObject: state))
+        }
+        let broken = try edited(#""left_children":[1,"#, #""left_children":[99,"#)
         #expect(throws: LearningError.self) { try broken.check(featureCount: 1, classCount: 0) }
-        var wider = model
-        wider.booster = model.booster.replacingOccurrences(of: #""split_indices":[0,"#, with: #""split_indices":[7,"#)
+        let wider = try edited(#""split_indices":[0,"#, #""split_indices":[7,"#)
         #expect(throws: LearningError.self) { try wider.check(featureCount: 1, classCount: 0) }
         #expect(throws: LearningError.self) { try model.check(featureCount: 2, classCount: 0) }
     }
