@@ -232,16 +232,7 @@ public struct ArgumentCursor {
             let value: SettingValue
             let end: Int
             if let open = current, open.kind == .symbol, open.text == "[" {
-                index += 1
-                var values: [SettingValue] = []
-                while true {
-                    guard let token = current else {
-                        throw Diagnostic(.missingArgument, "this list has no closing ']'", at: SourceRange(open.range.lower, endRange.lower))
-                    }
-                    if token.kind == .symbol, token.text == "]", !values.isEmpty { index += 1; break }
-                    values.append(try settingValue(spec))
-                    if let separator = current, separator.kind == .symbol, separator.text == "," { index += 1 }
-                }
+                let values = try settingList(spec, open: open)
                 guard lists else {
                     throw Diagnostic(.badValue, "\(key.text) takes one value here, found a list", at: SourceRange(open.range.lower, tokens[index - 1].range.upper),
                                      help: "a list of values is for searching over them (tuning); give one, e.g. \(key.text)=\(spec.defaultText)")
@@ -255,6 +246,21 @@ public struct ArgumentCursor {
             result.append((key.text, value, SourceRange(key.range.lower, end)))
         }
         return result
+    }
+
+    /// `[A, B, …]` after `key=`, each value read in the setting's form; the cursor is at `open`.
+    mutating func settingList(_ spec: SettingSpec, open: Token) throws -> [SettingValue] {
+        index += 1
+        var values: [SettingValue] = []
+        while true {
+            guard let token = current else {
+                throw Diagnostic(.missingArgument, "this list has no closing ']'", at: SourceRange(open.range.lower, endRange.lower))
+            }
+            if token.kind == .symbol, token.text == "]", !values.isEmpty { index += 1; break }
+            values.append(try settingValue(spec))
+            if let separator = current, separator.kind == .symbol, separator.text == "," { index += 1 }
+        }
+        return values
     }
 
     /// One value of a setting, read in its declared form.

@@ -203,6 +203,8 @@ public enum Command: Sendable, Equatable {
     /// `cv K [NAMES] [seed=N]`: k-fold cross-validation of models or algorithms (nil seed:
     /// chosen when it runs, then recorded).
     case crossValidate(folds: Int, names: [String], seed: UInt64?)
+    /// `tune ALGORITHM [NAME] key=[…] key=LO..HI [cv=K] [search=…] [trials=N] [metric=…] [seed=N]`.
+    case tune(TuneRequest)
     case saveMetrics(path: PathArgument)
     /// A table (the current one when nil) written as CSV, TSV or JSON Lines.
     case saveTable(table: String?, path: PathArgument)
@@ -233,6 +235,35 @@ public enum Command: Sendable, Equatable {
         public init(key: String, value: SettingValue) {
             self.key = key
             self.value = value
+        }
+    }
+
+    /// What a tuning run searches and how. Options left out (nil) are chosen when it runs
+    /// and recorded, so the journal's line replays the same search.
+    public struct TuneRequest: Sendable, Equatable {
+        public var algorithm: String
+        public var name: String?
+        /// The algorithm's settings: fixed values, lists and ranges, as written.
+        public var space: [SearchDimension]
+        public var folds: Int?
+        public var search: SearchMethod?
+        public var trials: Int?
+        public var metric: String?
+        public var seed: UInt64?
+        /// Halving only: the rounds run (fewer than planned when stopped by Ctrl-C).
+        public var rounds: Int?
+
+        public init(algorithm: String, name: String? = nil, space: [SearchDimension], folds: Int? = nil, search: SearchMethod? = nil,
+                    trials: Int? = nil, metric: String? = nil, seed: UInt64? = nil, rounds: Int? = nil) {
+            self.algorithm = algorithm
+            self.name = name
+            self.space = space
+            self.folds = folds
+            self.search = search
+            self.trials = trials
+            self.metric = metric
+            self.seed = seed
+            self.rounds = rounds
         }
     }
 
@@ -282,6 +313,7 @@ public enum Command: Sendable, Equatable {
         case .train: return "train"
         case .evaluate: return "evaluate"
         case .crossValidate: return "cv"
+        case .tune: return "tune"
         case .saveMetrics, .saveTable: return "save"
         case .rules: return "rules"
         case .confusion: return "confusion"

@@ -62,6 +62,9 @@ public struct CommandSpec: Sendable {
     public var name: String
     public var stage: CommandStage
     public var kind: CommandKind
+    /// A first Ctrl-C asks the step to stop early and keep what it has (a tuning run's
+    /// best so far); only a second one abandons it.
+    public var keepsWorkOnInterrupt: Bool
     /// Written once: help shows it, and parse errors quote it (`ArgumentCursor.usage`).
     public var usage: String
     public var summary: String
@@ -78,12 +81,13 @@ public struct CommandSpec: Sendable {
 
     /// - Parameters: the facts; `recorded`, `pipeline` and `writesFiles` default from the kind.
     init(name: String, stage: CommandStage, usage: String, summary: String, details: String = "",
-         examples: [String], kind: CommandKind, recorded: Bool? = nil, pipeline: PipelineRole? = nil,
+         examples: [String], kind: CommandKind, keepsWorkOnInterrupt: Bool = false, recorded: Bool? = nil, pipeline: PipelineRole? = nil,
          writesFiles: (@Sendable (Command) -> Bool)? = nil,
          complete: @escaping @Sendable ([String]) -> [CompletionKind], parse: @escaping @Sendable (inout ArgumentCursor) throws -> Command) {
         self.name = name
         self.stage = stage
         self.kind = kind
+        self.keepsWorkOnInterrupt = keepsWorkOnInterrupt
         self.usage = usage
         self.summary = summary
         self.details = details

@@ -1,4 +1,5 @@
 import CommandLanguage
+import Foundation
 import Learning
 import Tabular
 
@@ -46,16 +47,23 @@ enum CrossValidation {
         return folds.map { $0.sorted() }
     }
 
-    /// Fits and scores every candidate in every fold.
-    /// - Throws: a `Diagnostic` from refitting the recipe or fitting; `CancelledOptimization`
-    ///   when cancelled.
-    static func run(_ candidates: [Candidate], folds: [[Int]], table: Table, _ ws: Workspace, context: EngineContext) throws -> [Result] {
+    /// One fold ready to fit and score: the recipe fitted again on its training rows and
+    /// applied to every row, the learning problem read from that, and its held-out rows.
+    struct PreparedFold {
+        var training: [Int]
+        var problem: Training.Problem
+        var truth: LabelledMatrix
+    }
+
+    /// Refits the recipe for each fold (each fold in turn held out).
+    /// - Parameter algorithm: checked against the target's task (any candidate's will do;
+    ///   the problem does not depend on it otherwise).
+    /// - Throws: a `Diagnostic` naming the fold whose recipe could not be fitted.
+    static func prepare(_ folds: [[Int]], table: Table, _ ws: Workspace, algorithm: Algorithm, context: EngineContext) throws -> [PreparedFold] {
         guard let target = ws.target else { throw Diagnostic(.notReady, "cross-validation scores predictions of a target, and none is chosen") }
-        var results = candidates.map { Result(candidate: $0, metrics: []) }
+        var prepared: [PreparedFold] = []
         for (k, held) in folds.enumerated() {
             if context.isCancelled() { throw CancelledOptimization() }
-            context.progress?.report(ProgressUpdate(task: "cross-validating", fraction: Double(k) / Double(folds.count), count: k,
-                                                    unit: "of \(folds.count) folds done"))
             let training = folds.indices.filter { $0 != k }.flatMap { folds[$0] }.sorted()
             // The recipe refitted on this fold's training rows, applied to every row.
             let refitted: (fitted: FittedRecipe, table: Table)?
@@ -66,19 +74,60 @@ enum CrossValidation {
                 throw Diagnostic(.dataError, "fold \(k + 1) of \(folds.count): the recipe could not be fitted again on the fold's rows: \(error.message)",
                                  help: selects ? "a learned selection (select variance, correlated or best) can keep other columns in a fold than on all the training rows; a later step that needs one it dropped (interact, poly, cast, …) cannot be fitted: make the selections the recipe's last steps" : error.help)
             }
-            guard let (_, prepared) = refitted else {
+            guard let (_, table) = refitted else {
                 throw Diagnostic(.notReady, "'\(table.name)' was not loaded from a source, so its recipe cannot be fitted again")
             }
-            for (c, candidate) in candidates.enumerated() {
-                let problem = try Training.problem(for: candidate.algorithm, ws, table: prepared)
-                let fit = try Training.fit(candidate.algorithm, settings: candidate.settings, on: problem, rows: training, isCancelled: context.isCancelled)
-                let truth = try Training.labelled(prepared, rows: held, features: problem.featureNames, target: target, classes: problem.classes)
-                let scores = ModelMetrics.of(task: target.task, classCount: problem.classes.count, truth: truth,
-                                             prediction: fit.model.predict(truth.x))
-                if results[c].metrics.isEmpty { results[c].metrics = scores.map { ($0.name, []) } }
-                for (m, score) in scores.enumerated() { results[c].metrics[m].values.append(score.value) }
-            }
+            let problem = try Training.problem(for: algorithm, ws, table: table)
+            let truth = try Training.labelled(table, rows: held, features: problem.featureNames, target: target, classes: problem.classes)
+            prepared.append(PreparedFold(training: training, problem: problem, truth: truth))
         }
-        return results
+        return prepared
+    }
+
+    /// Each fold's metrics for one candidate, in fold order. The folds are fitted side by
+    /// side, each with its share of the cores as its thread budget, so XGBoost's threads
+    /// do not oversubscribe them; results do not depend on how they were scheduled.
+    /// - Parameter fitted: called (from any thread) as each fold's fit is scored.
+    /// - Throws: the first fold's (in fold order) `Diagnostic`; `CancelledOptimization`.
+    static func score(_ candidate: Candidate, on folds: [PreparedFold], isCancelled: @escaping @Sendable () -> Bool,
+                      fitted: () -> Void = {}) throws -> [[(name: String, value: Double)]] {
+        let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let threads = max(1, cores / max(1, min(folds.count, cores)))
+        let lock = NSLock()
+        let outcomes = Parallel.map(folds.count) { k -> Swift.Result<[(name: String, value: Double)], Error> in
+            let fold = folds[k]
+            let outcome = Swift.Result { () throws -> [(name: String, value: Double)] in
+                if isCancelled() { throw CancelledOptimization() }
+                let fit = try Training.fit(candidate.algorithm, settings: candidate.settings, on: fold.problem, rows: fold.training,
+                                           isCancelled: isCancelled, threads: threads)
+                return ModelMetrics.of(task: fold.problem.target!.task, classCount: fold.problem.classes.count, truth: fold.truth,
+                                       prediction: fit.model.predict(fold.truth.x))
+            }
+            lock.withLock { fitted() }
+            return outcome
+        }
+        // A cancellation anywhere wins over another fold's error: the user asked to stop.
+        if outcomes.contains(where: { if case .failure(let error) = $0 { return error is CancelledOptimization }; return false }) {
+            throw CancelledOptimization()
+        }
+        return try outcomes.map { try $0.get() }
+    }
+
+    /// Fits and scores every candidate in every fold.
+    /// - Throws: a `Diagnostic` from refitting the recipe or fitting; `CancelledOptimization`
+    ///   when cancelled.
+    static func run(_ candidates: [Candidate], folds: [[Int]], table: Table, _ ws: Workspace, context: EngineContext) throws -> [Result] {
+        guard let first = candidates.first else { return [] }
+        let prepared = try prepare(folds, table: table, ws, algorithm: first.algorithm, context: context)
+        let total = candidates.count * folds.count
+        var done = 0
+        return try candidates.map { candidate in
+            let scores = try score(candidate, on: prepared, isCancelled: context.isCancelled) {
+                done += 1
+                context.progress?.report(ProgressUpdate(task: "cross-validating", fraction: Double(done) / Double(total), count: done,
+                                                        unit: "of \(total) fits done"))
+            }
+            return Result(candidate: candidate, metrics: scores[0].indices.map { m in (scores[0][m].name, scores.map { $0[m].value }) })
+        }
     }
 }

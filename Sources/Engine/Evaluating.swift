@@ -6,6 +6,13 @@ import Tabular
 /// `evaluate`: metrics of every model on its own test set, grouped by target and checked
 /// against that target's goal.
 enum Evaluating {
+    /// "0.9583 ± 0.026": a mean over folds and its standard deviation, a deviation that is
+    /// rounding noise (folds that all scored alike) shown as 0.
+    static func spread(mean: Double, deviation: Double) -> String {
+        let noise = deviation <= 1e-9 * max(1, abs(mean))
+        return "\(NumberFormatting.significant(mean, digits: 4)) ± \(noise ? "0" : NumberFormatting.significant(deviation, digits: 2))"
+    }
+
     /// The metrics of each model that has a test set, with what they were measured on.
     static func rows(_ models: [TrainedModel]) -> [Evaluation.Row] {
         models.compactMap { model in

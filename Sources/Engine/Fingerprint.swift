@@ -48,6 +48,9 @@ public struct Fingerprint: Sendable, Equatable {
 
     public var isEmpty: Bool { entries.isEmpty }
 
+    /// The value recorded under `key`, if any.
+    public subscript(key: String) -> String? { entries.first { $0.key == key }?.value }
+
     /// `key=value` pairs separated by spaces; in keys and values (a model's name may be
     /// any text) space, `=`, `%`, `#` and control characters are percent-encoded.
     public var text: String { entries.map { "\(Self.encode($0.key))=\(Self.encode($0.value))" }.joined(separator: " ") }

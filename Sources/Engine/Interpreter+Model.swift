@@ -90,6 +90,7 @@ extension Interpreter {
                                     ?? "models: " + step.ws.models.map(\.name).joined(separator: ", ") + "; algorithms: " + AlgorithmRegistry.all.map(\.name).joined(separator: ", "))
             }
         }
+        for candidate in candidates { try Training.checkTask(of: candidate.algorithm, step.ws) }
         let rows = CrossValidation.rows(of: table, step.ws)
         guard rows.count >= 2 * k else {
             throw Diagnostic(.dataError, "\(Plural.count(rows.count, "training row")) are too few for \(k) folds", help: "use fewer folds")
@@ -113,7 +114,7 @@ extension Interpreter {
         for (m, name) in metricNames.enumerated() {
             cells.append([name] + results.map { result in
                 let values = result.metrics[m].values
-                return "\(NumberFormatting.significant(mean(values), digits: 4)) ± \(NumberFormatting.significant(deviation(values), digits: 2))"
+                return Evaluating.spread(mean: mean(values), deviation: deviation(values))
             })
         }
         let headers = ["metric"] + results.map(\.candidate.name)

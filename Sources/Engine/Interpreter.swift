@@ -18,6 +18,9 @@ public struct StepResult: Sendable {
 public struct EngineContext: Sendable {
     /// Polled by long operations; true means the user pressed Ctrl-C.
     public var isCancelled: @Sendable () -> Bool
+    /// Polled by a step that keeps its work on Ctrl-C (`CommandSpec.keepsWorkOnInterrupt`):
+    /// true means stop early and keep what is done (a tuning run's best so far).
+    public var shouldStopEarly: @Sendable () -> Bool
     /// The recorded steps that made the current workspace (undone steps removed).
     public var effectiveScript: [JournalEntry]
     /// Fresh seeds for splits and models that do not name one.
@@ -28,10 +31,12 @@ public struct EngineContext: Sendable {
     /// Where long steps report how far they have got (nil: nowhere).
     public var progress: StepProgress?
 
-    public init(isCancelled: @escaping @Sendable () -> Bool = { false }, effectiveScript: [JournalEntry] = [],
+    public init(isCancelled: @escaping @Sendable () -> Bool = { false }, shouldStopEarly: @escaping @Sendable () -> Bool = { false },
+                effectiveScript: [JournalEntry] = [],
                 makeSeed: @escaping @Sendable () -> UInt64 = { UInt64.random(in: 0..<1_000_000) },
                 baseDirectory: String? = nil, progress: StepProgress? = nil) {
         self.isCancelled = isCancelled
+        self.shouldStopEarly = shouldStopEarly
         self.effectiveScript = effectiveScript
         self.makeSeed = makeSeed
         self.baseDirectory = baseDirectory
@@ -137,6 +142,7 @@ public enum Interpreter {
             case .train(let algorithm, let name, let settings): try train(algorithm, name, settings, &step, context)
             case .evaluate(let models, let byClass): try evaluate(models, byClass: byClass, &step)
             case .crossValidate(let folds, let names, let seed): try crossValidate(folds, names, seed, &step, context)
+            case .tune(let request): try tune(request, &step, context)
             case .saveMetrics(let path): try saveMetrics(path, &step)
             case .saveTable(let name, let path): try saveTable(name, to: path, &step)
             case .rules(let model): try rules(model, &step)

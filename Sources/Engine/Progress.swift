@@ -8,12 +8,16 @@ public struct ProgressUpdate: Sendable, Equatable {
     public var fraction: Double
     public var count: Int
     public var unit: String
+    /// Show the time left (from the time taken so far) rather than a rate: for steps of
+    /// few, slow units (a tuning run's trials).
+    public var estimatesTimeLeft: Bool
 
-    public init(task: String, fraction: Double, count: Int, unit: String) {
+    public init(task: String, fraction: Double, count: Int, unit: String, estimatesTimeLeft: Bool = false) {
         self.task = task
         self.fraction = fraction
         self.count = count
         self.unit = unit
+        self.estimatesTimeLeft = estimatesTimeLeft
     }
 }
 

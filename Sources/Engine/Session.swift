@@ -33,6 +33,8 @@ public final class Session {
     /// Set by the prompt: a step that writes no files runs on its own thread and is
     /// abandoned the moment `isCancelled` turns true (workspace unchanged, nothing recorded).
     public var abandonsOnInterrupt = false
+    /// Set by the prompt: forgets a Ctrl-C once a step has taken it as "stop early".
+    public var clearInterrupt: (@Sendable () -> Void)?
     /// Where relative input paths start (see `EngineContext.baseDirectory`).
     public var baseDirectory: String?
     /// Shows how far long steps have got; told when each step ends.
@@ -145,16 +147,30 @@ public final class Session {
         }
         let workspace = self.workspace
         let isCancelled = self.isCancelled
-        switch AbandonableRun.run(isInterrupted: isCancelled, { flag in
+        // A step that keeps its work is asked to stop early at the first Ctrl-C (the
+        // interrupt is taken, so only a second one abandons it).
+        let stopEarly = command.spec.keepsWorkOnInterrupt ? CancellationFlag() : nil
+        let clearInterrupt = self.clearInterrupt
+        switch AbandonableRun.run(isInterrupted: {
+            guard isCancelled() else { return false }
+            if let stopEarly, !stopEarly.isRaised {
+                stopEarly.raise()
+                clearInterrupt?()
+                return false
+            }
+            return true
+        }, { flag in
             var ownContext = context
-            ownContext.isCancelled = { flag.isRaised || isCancelled() }
+            ownContext.isCancelled = { flag.isRaised }
+            if let stopEarly { ownContext.shouldStopEarly = { stopEarly.isRaised } }
             return Result { try Interpreter.apply(command, to: workspace, context: ownContext) }
         }) {
         case .abandoned:
             throw Interrupted()
         case .finished(let result):
-            // Ctrl-C pressed as the step finished: the user still asked for nothing to change.
-            if isCancelled() { throw Interrupted() }
+            // Ctrl-C pressed as the step finished: the user still asked for nothing to change
+            // (a step that keeps its work took the first one as "stop early").
+            if isCancelled(), stopEarly == nil || stopEarly!.isRaised { throw Interrupted() }
             return try result.get()
         }
     }

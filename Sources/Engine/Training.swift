@@ -37,15 +37,7 @@ enum Training {
     /// - Throws: a `Diagnostic` naming what to fix.
     static func problem(for algorithm: Algorithm, _ ws: Workspace, table prepared: Table? = nil) throws -> Problem {
         let table = try prepared ?? Interpreter.currentTable(ws)
-        let task = ws.target?.task ?? .clustering
-        if !algorithm.tasks.contains(task) {
-            guard let target = ws.target else {
-                throw Diagnostic(.notReady, "no target chosen", help: "choose the column to predict: target COLUMN")
-            }
-            let fitting = AlgorithmRegistry.solving(target.task).map(\.name)
-            throw Diagnostic(.badValue, "'\(algorithm.name)' is for \(algorithm.tasks.map(\.rawValue).joined(separator: " or ")), but the target '\(target.column)' is \(target.task.rawValue)",
-                             help: "try: train \(fitting.first ?? "")")
-        }
+        try checkTask(of: algorithm, ws)
         var classes: [String] = []
         if let target = ws.target {
             guard let targetColumn = table.column(named: target.column) else {
@@ -93,17 +85,32 @@ enum Training {
                        target: ws.target, classes: classes)
     }
 
+    /// - Throws: a `Diagnostic` when the algorithm does not solve the chosen target's task.
+    static func checkTask(of algorithm: Algorithm, _ ws: Workspace) throws {
+        let task = ws.target?.task ?? .clustering
+        guard !algorithm.tasks.contains(task) else { return }
+        guard let target = ws.target else {
+            throw Diagnostic(.notReady, "no target chosen", help: "choose the column to predict: target COLUMN")
+        }
+        let fitting = AlgorithmRegistry.solving(target.task).map(\.name)
+        throw Diagnostic(.badValue, "'\(algorithm.name)' is for \(algorithm.tasks.map(\.rawValue).joined(separator: " or ")), but the target '\(target.column)' is \(target.task.rawValue)",
+                         help: "try: train \(fitting.first ?? "")")
+    }
+
     /// Fits the algorithm on `rows` of the problem (all rows when nil).
     /// - Throws: a `Diagnostic` for data the algorithm cannot learn from or a model that
     ///   is not finite; `CancelledOptimization` when cancelled.
+    /// - Parameter threads: the thread budget of a fit with its own pool (XGBoost's); nil:
+    ///   every core.
     static func fit(_ algorithm: Algorithm, settings: Settings, on problem: Problem, rows: [Int]?,
-                    isCancelled: @escaping @Sendable () -> Bool) throws -> Fit<AnyFittedModel> {
+                    isCancelled: @escaping @Sendable () -> Bool, threads: Int? = nil) throws -> Fit<AnyFittedModel> {
         let target = try problem.trainingTarget(rows: rows)
         if case .classes(let indices, _)? = target, Set(indices).count < 2, let column = problem.target?.column {
             throw Diagnostic(.dataError, "the training rows hold a single class of '\(column)'", help: "a classifier needs at least two classes")
         }
-        let data = TrainingData(features: FeatureColumns(features: problem.features, rows: rows), featureNames: problem.featureNames,
+        var data = TrainingData(features: FeatureColumns(features: problem.features, rows: rows), featureNames: problem.featureNames,
                                 target: target, targetName: problem.target?.column ?? "", isCancelled: isCancelled)
+        if let threads { data.threads = threads }
         let fit = try Interpreter.learning { try algorithm.fit(settings, data) }
         // Finite data can still overflow (values near 1e308): such a model predicts nothing useful.
         guard fit.model.isFinite else {

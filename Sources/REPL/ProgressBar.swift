@@ -51,7 +51,12 @@ public final class TerminalProgress: ProgressDisplay, @unchecked Sendable {
         let fraction = min(1, max(0, update.fraction))
         var parts = [String(Int((fraction * 100).rounded(.down))) + "%", "\(grouped(update.count)) \(update.unit)"]
         // A rate says something only for quick units (rows); "0 folds/s" says nothing.
-        if elapsed > 0, Double(update.count) / elapsed >= 1 { parts.append("\(compact(Double(update.count) / elapsed)) \(update.unit)/s") }
+        if update.estimatesTimeLeft {
+            // Once a little is done, the rest is assumed to go as fast.
+            if fraction >= 0.02, fraction < 1 { parts.append(timeLeft(elapsed * (1 - fraction) / fraction)) }
+        } else if elapsed > 0, Double(update.count) / elapsed >= 1 {
+            parts.append("\(compact(Double(update.count) / elapsed)) \(update.unit)/s")
+        }
         let room = width - 1
         // The least a name and a bar need: 8 columns of name, 10 of bar, and their gaps.
         let nameAndBar = 2 + 8 + 2 + 10
@@ -65,6 +70,14 @@ public final class TerminalProgress: ProgressDisplay, @unchecked Sendable {
         let keep = left - cells - 2
         if TextWidth.of(task) > keep { task = String(task.prefix(keep - 1)) + "…" }
         return task + "  " + bar(fraction, cells: cells, ascii: ascii) + figures
+    }
+
+    /// "about 40s left", "about 3m 10s left", "about 2h 5m left".
+    static func timeLeft(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        if s < 60 { return "about \(max(1, s))s left" }
+        if s < 3600 { return "about \(s / 60)m \(s % 60)s left" }
+        return "about \(s / 3600)h \(s % 3600 / 60)m left"
     }
 
     static func bar(_ fraction: Double, cells: Int, ascii: Bool) -> String {

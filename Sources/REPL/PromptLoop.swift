@@ -27,6 +27,7 @@ public struct PromptLoop {
         }
         session.isCancelled = { LineEditor.interruptRequested() }
         session.abandonsOnInterrupt = true
+        session.clearInterrupt = { LineEditor.clearInterrupt() }
         if isatty(STDERR_FILENO) == 1 {
             let fallback = renderer.width
             session.progress = TerminalProgress(width: { Self.terminalWidth() ?? fallback }, ascii: renderer.ascii)

@@ -8,6 +8,18 @@ import Testing
 
 /// The recipe is kept unfitted beside what it learned, and refits on any rows.
 struct RecipeTests {
+    /// Found by the session fuzz: a column named twice made a target encoding of three
+    /// classes look for the column it had already replaced, and crash.
+    @Test func aColumnNamedTwiceIsPreparedOnce() throws {
+        let session = Session(makeSeed: { 1 })
+        try runAll(session, ["load datasets/iris.csv", "target species", "split 0.8 stratify seed=2",
+                             "encode target sepal_length sepal_length, sepal_length", "scale standard petal_width petal_width"])
+        let table = try #require(session.workspace.currentTable)
+        #expect(table.columnNames == ["sepal_length_setosa", "sepal_length_versicolor", "sepal_length_virginica", "sepal_width",
+                                      "petal_length", "petal_width", "species"])
+        #expect(session.workspace.recipes["iris"]?.steps.last?.text == "scale standard petal_width")
+    }
+
     static let preparation = [
         "load datasets/penguins.csv", "target species", "filter island != \"Torgersen\"", "split 0.8 stratify seed=5",
         "derive ratio = bill_length_mm / bill_depth_mm", "impute numeric with median", "impute categorical with mode",

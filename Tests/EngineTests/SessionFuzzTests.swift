@@ -173,7 +173,7 @@ struct SessionFuzzTests {
                 }
                 // Ensembles stay small: the harness is after parsing and replay, not scale.
                 if let size = SessionFuzzTests.ensembleSize[chosen], !line.contains(size + "=") { line += " \(size)=\(random.pick([1, 3, 8]))" }
-            case 23: line = random.pick(["evaluate", "evaluate \(model())" + (random.chance(0.5) ? " by class" : ""), "rules \(model())", "importance \(model())", "confusion \(model())", "show \(model())",
+            case 23: line = random.chance(0.25) ? tuneLine() : random.pick(["evaluate", "evaluate \(model())" + (random.chance(0.5) ? " by class" : ""), "rules \(model())", "importance \(model())", "confusion \(model())", "show \(model())",
                                          "leaderboard" + (random.chance(0.5) ? " sort=" + random.pick(Metrics.allNames + ["speed"]) : ""),
                                          "cv \(random.pick(["2", "3", "5", "1", "x"]))" + (random.chance(0.5) ? " " + random.pick([model(), SessionFuzzTests.ensembleSize[algorithm] == nil ? algorithm : "tree"]) : "")
                                             + (random.chance(0.5) ? " seed=\(random.below(100))" : "")])
@@ -245,6 +245,29 @@ struct SessionFuzzTests {
             }
 
             /// A value of one of the setting's forms: usually inside it, sometimes at or past its edges.
+            /// A small search: one or two settings listed, ranged or fixed, few trials and folds.
+            func tuneLine() -> String {
+                let chosen = wrong ? random.pick(AlgorithmRegistry.all.map(\.name) + ["boosted"]) : algorithm
+                var line = "tune " + chosen
+                if random.chance(0.3) { line += " " + name(random.pick(Self.names)) }
+                let searchable = AlgorithmRegistry.named(chosen)?.settings.specs.filter { $0.key != "seed" } ?? []
+                for _ in 0..<(1 + random.below(2)) {
+                    guard !searchable.isEmpty else { line += " max_depth=[1, 2]"; continue }
+                    let spec = random.pick(searchable)
+                    switch random.below(3) {
+                    case 0: line += " \(spec.key)=[\(settingValue(spec)), \(settingValue(spec))]"
+                    case 1: line += " \(spec.key)=\(random.pick(["1", "0.1", "2", "x"]))..\(random.pick(["3", "10", "0.9", ""]))"
+                    default: line += " \(spec.key)=" + settingValue(spec)
+                    }
+                }
+                if let size = SessionFuzzTests.ensembleSize[chosen], !line.contains(size + "=") { line += " \(size)=\(random.pick([1, 3]))" }
+                line += " cv=" + random.pick(["2", "3", "1"]) + " trials=" + random.pick(["1", "2", "3"])
+                if random.chance(0.5) { line += " search=" + random.pick(["grid", "random", "halving", "best"]) }
+                if random.chance(0.3) { line += " metric=" + random.pick(Metrics.allNames) }
+                if random.chance(0.6) { line += " seed=\(random.below(100))" }
+                return line
+            }
+
             func settingValue(_ spec: SettingSpec) -> String {
                 switch random.pick(spec.forms) {
                 case .number(let range, _):

@@ -19,6 +19,17 @@ struct ProgressBarTests {
         #expect(TerminalProgress.line(folds, elapsed: 20, width: 100, ascii: false).hasSuffix("  33%  1 of 3 folds done"))
     }
 
+    /// A tuning run's few, slow trials: the time left, from the time taken so far.
+    @Test func aSlowStepShowsTheTimeLeft() {
+        let trials = ProgressUpdate(task: "tuning gbdt, best accuracy 0.7314", fraction: 0.25, count: 3, unit: "of 12 trials", estimatesTimeLeft: true)
+        #expect(TerminalProgress.line(trials, elapsed: 20, width: 120, ascii: false).hasSuffix("  25%  3 of 12 trials  about 1m 0s left"))
+        #expect(TerminalProgress.line(trials, elapsed: 2, width: 120, ascii: false).hasSuffix("about 6s left"))
+        // Too early to guess: nothing.
+        let early = ProgressUpdate(task: "tuning", fraction: 0.01, count: 0, unit: "of 12 trials", estimatesTimeLeft: true)
+        #expect(TerminalProgress.line(early, elapsed: 1, width: 120, ascii: false).hasSuffix("  1%  0 of 12 trials"))
+        #expect(TerminalProgress.timeLeft(7300) == "about 2h 1m left")
+    }
+
     @Test func narrowTerminalsShrinkTheBarThenTheName() {
         for width in [20, 40, 60, 80] {
             let line = TerminalProgress.line(update, elapsed: 1, width: width, ascii: false)

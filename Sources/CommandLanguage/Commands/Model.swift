@@ -61,6 +61,37 @@ extension CommandTable {
                 return .crossValidate(folds: folds, names: names, seed: seed)
             }),
         CommandSpec(
+            name: "tune", stage: .model,
+            usage: "tune ALGORITHM [NAME] key=[v1,v2,...] key=LO..HI [key=value ...] [cv=K] [search=grid|random|halving] [trials=N] [metric=METRIC] [seed=N]",
+            summary: "search an algorithm's settings by cross-validation and keep the best as a trained model",
+            details: """
+            Each setting given a list ([3, 6, 9]) or a range (2..10, 0.001..100) is
+            searched; one given a single value is fixed. Every candidate is scored by K-fold
+            cross-validation of the training rows (cv=5 by default), with the recipe fitted
+            again in each fold, as 'cv' does; the best by METRIC (the goal's, else accuracy
+            or rmse) is then fitted on all the training rows and kept as a model named NAME
+            (ALGORITHM_tuned by default), which evaluate, show and export take as any other.
+            search=grid tries every combination of the lists in order (a whole-number range
+            counts as the list of its numbers); search=random draws trials combinations
+            (20 by default), numbers uniformly, or on a log scale when the range spans ten
+            times or more, to three significant digits; search=halving starts all trials
+            candidates on a third of the rows and gives the best third three times the rows
+            in each round, until the last round uses them all. The default is grid when
+            every searched setting is a list, random otherwise. Budgets count trials, never
+            seconds, and the seed (which also seeds the algorithm) is recorded, so a replay
+            runs the same search. Ctrl-C stops the search and keeps the best so far: the
+            journal records the trials that ran (trials=, or halving_rounds= for the
+            halving rounds completed); a second Ctrl-C abandons it.
+            """,
+            examples: ["tune tree max_depth=[2, 4, 8, none] min_samples_leaf=[1, 5, 20]",
+                       "tune gbdt learning_rate=0.01..0.3 max_depth=2..8 trials=30 metric=auc",
+                       "tune logistic best l2=0.001..100 search=halving trials=27 cv=3"],
+            kind: .workspaceStep, keepsWorkOnInterrupt: true,
+            complete: { words in
+                words.isEmpty ? [.algorithm] : [.algorithmSettings, .words(["cv=", "search=", "trials=", "metric=", "seed="])]
+            },
+            parse: { c in try c.tuneRequest() }),
+        CommandSpec(
             name: "evaluate", stage: .model, usage: "evaluate [MODELS] [by class]",
             summary: "score every trained model on the test rows",
             details: """
@@ -173,5 +204,136 @@ extension CommandTable {
                         + "    " + String(repeating: " ", count: width) + "takes \(spec.accepted); default \(spec.defaultText)"
                 }.joined(separator: "\n")
         }.joined(separator: "\n")
+    }
+}
+
+extension ArgumentCursor {
+    /// The keys of `tune` itself; an algorithm's `metric` (knn's) is told apart by its value.
+    public static let tuneOptions = ["cv", "search", "trials", "halving_rounds", "metric", "seed"]
+
+    /// `tune`'s arguments: the algorithm, an optional name, then `key=` searched, fixed and
+    /// tuning settings in any order.
+    mutating func tuneRequest() throws -> Command {
+        let algorithmToken = try value("an algorithm")
+        guard let algorithm = AlgorithmRegistry.named(algorithmToken.text) else {
+            let names = AlgorithmRegistry.all.map(\.name)
+            throw Diagnostic(.badValue, "unknown algorithm '\(algorithmToken.text)'", at: algorithmToken.range,
+                             help: Suggestions.didYouMean(algorithmToken.text, among: names) ?? "algorithms: " + names.joined(separator: ", "))
+        }
+        var request = Command.TuneRequest(algorithm: algorithm.name, space: [])
+        if let token = current, token.kind != .symbol, !(index + 1 < tokens.count && tokens[index + 1].text == "=" && tokens[index + 1].kind == .symbol) {
+            request.name = token.text
+            index += 1
+        }
+        var given: Set<String> = []
+        while let key = current {
+            guard key.kind == .word, index + 1 < tokens.count, tokens[index + 1].kind == .symbol, tokens[index + 1].text == "=" else {
+                throw Diagnostic(.unexpectedInput, "expected key=value, found '\(key.text)'", at: key.range, help: "usage: \(usage)")
+            }
+            let valueToken = index + 2 < tokens.count ? tokens[index + 2] : nil
+            let isMetricOfTuning = key.text == "metric" && (algorithm.settings.spec("metric") == nil || valueToken.map { Metrics.allNames.contains($0.text) } ?? true)
+            let isOption = key.text == "metric" ? isMetricOfTuning : Self.tuneOptions.contains(key.text)
+            let label = isOption ? "tune's " + key.text : key.text
+            guard given.insert(isOption ? "tune." + key.text : key.text).inserted else {
+                throw Diagnostic(.badOption, "'\(key.text)' is given twice", at: key.range)
+            }
+            index += 2
+            if isOption {
+                try tuneOption(key, into: &request, label: label)
+                continue
+            }
+            guard let spec = algorithm.settings.spec(key.text) else {
+                let keys = algorithm.settings.keys.filter { $0 != "seed" } + Self.tuneOptions
+                throw Diagnostic(.badOption, "'\(algorithm.name)' has no setting '\(key.text)'", at: key.range,
+                                 help: Suggestions.didYouMean(key.text, among: keys) ?? "settings: " + algorithm.settings.keys.joined(separator: ", ") + "; tune's own: " + Self.tuneOptions.joined(separator: ", "))
+            }
+            let values = try searchValues(spec, key: key)
+            request.space.append(SearchDimension(key: key.text, values: values))
+        }
+        guard request.space.contains(where: { if case .fixed = $0.values { return false }; return true }) else {
+            throw Diagnostic(.missingArgument, "nothing to search: give at least one setting a list or a range", at: endRange,
+                             help: "e.g. " + (Self.exampleSearch[algorithm.name] ?? "tune \(algorithm.name) KEY=[A, B]"))
+        }
+        return .tune(request)
+    }
+
+    /// What `tune` suggests searching when nothing is.
+    private static let exampleSearch = [
+        "logistic": "tune logistic l2=0.001..100", "linear": "tune linear l2=0.001..1000", "tree": "tune tree max_depth=[2, 4, 8, none]",
+        "forest": "tune forest max_features=[sqrt, 0.5, 1.0] min_samples_leaf=[1, 5]", "gbdt": "tune gbdt learning_rate=0.01..0.3 max_depth=2..8",
+        "knn": "tune knn k=1..50 weights=[uniform, distance]",
+    ]
+
+    /// A setting's searched values: `[a, b]`, `LO..HI` or one value.
+    private mutating func searchValues(_ spec: SettingSpec, key: Token) throws -> SearchValues {
+        func parse(_ text: String, at range: SourceRange) throws -> SettingValue {
+            do { return try spec.value(parsing: text) } catch let error as LearningError {
+                throw Diagnostic(.badValue, error.message, at: range, help: error.help)
+            }
+        }
+        guard let first = current else {
+            throw Diagnostic(.missingArgument, "expected a value after '\(key.text)='", at: endRange, help: "\(key.text) takes \(spec.accepted), a list [A, B] or a range LO..HI")
+        }
+        if first.kind == .symbol, first.text == "[" {
+            let values = try settingList(spec, open: first)
+            guard Set(values).count == values.count else {
+                throw Diagnostic(.badValue, "\(key.text) lists a value twice", at: SourceRange(first.range.lower, tokens[index - 1].range.upper))
+            }
+            return .list(values)
+        }
+        guard first.kind != .symbol else {
+            throw Diagnostic(.missingArgument, "expected a value for '\(key.text)', found '\(first.text)'", at: first.range, help: "\(key.text) takes \(spec.accepted)")
+        }
+        index += 1
+        guard let dots = first.text.range(of: "..") else { return .fixed(try parse(first.text, at: first.range)) }
+        let lowText = String(first.text[..<dots.lowerBound]), highText = String(first.text[dots.upperBound...])
+        guard !lowText.isEmpty, !highText.isEmpty else {
+            throw Diagnostic(.badValue, "a range needs both ends, as \(key.text)=LO..HI", at: first.range)
+        }
+        let low = try parse(lowText, at: first.range), high = try parse(highText, at: first.range)
+        do {
+            let space = try SearchSpace([SearchDimension(key: key.text, values: .range(low: low, high: high))], schema: SettingsSchema([spec]), algorithm: "")
+            return space.dimensions[0].values
+        } catch let error as LearningError {
+            throw Diagnostic(.badValue, error.message, at: first.range, help: error.help)
+        }
+    }
+
+    /// One of `tune`'s own options.
+    private mutating func tuneOption(_ key: Token, into request: inout Command.TuneRequest, label: String) throws {
+        if let open = current, open.kind == .symbol, open.text == "[" {
+            throw Diagnostic(.badValue, key.text == "seed" ? "a tuning run takes one seed, which also seeds the algorithm" : "\(key.text) takes one value, not a list",
+                             at: open.range, help: key.text == "seed" ? "seed=N; searching over seeds is not tuning" : "usage: \(usage)")
+        }
+        let token = try value("a value for \(label)")
+        func whole(_ range: ClosedRange<Int>) throws -> Int {
+            guard let n = Int(token.text), range.contains(n) else {
+                throw Diagnostic(.badValue, "\(key.text) takes a whole number from \(range.lowerBound) to \(range.upperBound), found '\(token.text)'", at: token.range)
+            }
+            return n
+        }
+        switch key.text {
+        case "cv": request.folds = try whole(2...100)
+        case "trials": request.trials = try whole(1...10_000)
+        case "halving_rounds": request.rounds = try whole(1...100)
+        case "seed":
+            guard let seed = UInt64(token.text) else {
+                throw Diagnostic(.badValue, "a seed is a whole number from 0 up, found '\(token.text)'", at: token.range)
+            }
+            request.seed = seed
+        case "search":
+            guard let method = SearchMethod(rawValue: token.text) else {
+                let names = SearchMethod.allCases.map(\.rawValue)
+                throw Diagnostic(.badValue, "search takes grid, random or halving, found '\(token.text)'", at: token.range,
+                                 help: Suggestions.didYouMean(token.text, among: names))
+            }
+            request.search = method
+        default:
+            guard Metrics.allNames.contains(token.text) else {
+                throw Diagnostic(.badValue, "unknown metric '\(token.text)'", at: token.range,
+                                 help: Suggestions.didYouMean(token.text, among: Metrics.allNames) ?? "metrics: " + Metrics.allNames.joined(separator: ", "))
+            }
+            request.metric = token.text
+        }
     }
 }

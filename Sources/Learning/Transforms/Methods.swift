@@ -33,8 +33,11 @@ public struct PreparationMethod: Sendable {
     /// The recipe step for these columns and resolved settings (`target`: the target, for
     /// the methods that need it).
     /// - Throws: `LearningError` for settings that do not go together.
+    /// A column named twice is taken once (a step that replaces a column by its outputs
+    /// would not find it the second time).
     public func step(columns: [String], settings: Settings, target: PreparationTarget?) throws -> RecipeStep {
-        try make(columns, settings, target)
+        var seen: Set<String> = []
+        return try make(columns.filter { seen.insert($0).inserted }, settings, target)
     }
 }
 

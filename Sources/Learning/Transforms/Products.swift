@@ -41,7 +41,7 @@ public struct ProductsStep: PreparationStep {
         }
         guard !columns.isEmpty else { throw LearningError("there are no number columns to multiply") }
         guard Set(columns).count == columns.count else { throw LearningError("a column is named twice") }
-        guard degree != nil || columns.count >= 2 else { throw LearningError("interact takes two columns or more") }
+        guard degree != nil || columns.count >= 2 else { throw LearningError("interact takes two different columns or more") }
         let fitted = FittedProducts(terms: terms)
         if fitted.terms.count > 10_000 {
             throw LearningError("that makes \(fitted.terms.count) columns", help: "take fewer columns or a lower degree")

@@ -1,0 +1,206 @@
+import CommandLanguage
+import Foundation
+import Learning
+import Tabular
+
+/// `tune`: settles the search (method, trials, folds, metric, seed), runs it (`Tuning`),
+/// fits the best settings on the training rows as a normal model, and records every
+/// choice, so the journal's line replays the same search.
+extension Interpreter {
+    /// Trials a random or halving search runs when none are asked for.
+    static let defaultTrials = 20
+    /// Folds when `cv=` is left out (scikit-learn's default).
+    static let defaultTuningFolds = 5
+
+    static func tune(_ request: Command.TuneRequest, _ step: inout Step, _ context: EngineContext) throws {
+        let table = try currentTable(step.ws)
+        guard let algorithm = AlgorithmRegistry.named(request.algorithm) else {
+            throw Diagnostic(.badValue, "unknown algorithm '\(request.algorithm)'")
+        }
+        guard let target = step.ws.target, target.task != .clustering else {
+            throw Diagnostic(.notReady, "tuning scores predictions of a target, and none is chosen",
+                             help: "choose the column to predict first: target COLUMN")
+        }
+        try Training.checkTask(of: algorithm, step.ws)
+        let name = request.name ?? Training.defaultName(algorithm.name + "_tuned", step.ws)
+        guard step.ws.model(named: name) == nil else {
+            throw Diagnostic(.badValue, "a model named '\(name)' exists already", help: "give this one another name: tune \(algorithm.name) NAME …")
+        }
+        let space: SearchSpace
+        do { space = try SearchSpace(request.space, schema: algorithm.settings, algorithm: algorithm.name) } catch let error as LearningError {
+            throw Diagnostic(.badOption, error.message, help: error.help)
+        }
+        let metricNames = Metrics.names(for: target.task)
+        let metric = request.metric ?? step.ws.goals[target.column].map(\.metric) ?? (target.task == .classification ? "accuracy" : "rmse")
+        guard metricNames.contains(metric) else {
+            throw Diagnostic(.badValue, "'\(metric)' is not a \(target.task.rawValue) metric", help: "\(target.task.rawValue) metrics: " + metricNames.joined(separator: ", "))
+        }
+        let plan = try plan(request, algorithm: algorithm, space: space, metric: metric, rows: CrossValidation.rows(of: table, step.ws).count,
+                            classCount: target.task == .classification ? max(2, table.column(named: target.column).map { ClassLabels.from($0).labels.count } ?? 2) : 1,
+                            context: context)
+        let rows = CrossValidation.rows(of: table, step.ws)
+        var labels: [Int]?
+        if target.task == .classification, let column = table.column(named: target.column) {
+            labels = try Training.classIndices(table, rows: rows, target: target, classes: ClassLabels.from(column).labels)
+        }
+        let outcome = try Tuning.run(plan, rows: rows, labels: labels, table: table, step.ws, context: context)
+
+        // The best settings fitted on every training row; only a second Ctrl-C stops this.
+        context.progress?.report(ProgressUpdate(task: "fitting the best settings on the training rows", fraction: 1, count: outcome.trials.count,
+                                                unit: "trials done"))
+        let problem = try Training.problem(for: algorithm, step.ws)
+        let fit = try Training.fit(algorithm, settings: outcome.best.settings, on: problem, rows: step.ws.splits[table.name]?.trainingRows,
+                                   isCancelled: context.isCancelled)
+        // The model's lineage is the plain `train` of its settings: a pipeline refits it
+        // without searching again.
+        let trained = Command.train(algorithm: algorithm.name, name: name,
+                                    settings: outcome.best.settings.entries.map { Command.Setting(key: $0.key, value: $0.value) })
+        let model = try Training.record(fit.model, name: name, problem: problem, recorded: trained, step.ws, context: context)
+        step.ws.models.append(model)
+
+        var recorded = request
+        recorded.name = name
+        recorded.folds = plan.folds
+        recorded.search = plan.method
+        recorded.metric = metric
+        recorded.seed = plan.seed
+        if plan.method != .grid || request.trials != nil { recorded.trials = plan.candidates.count }
+        if let stopped = outcome.stoppedAfter {
+            if plan.method == .halving { recorded.rounds = stopped } else { recorded.trials = stopped }
+        }
+        step.recorded = .tune(recorded)
+
+        // Every trial's score, compared at the fingerprint's precision.
+        var scores = FingerprintHasher()
+        for trial in outcome.trials {
+            scores.combine("\(trial.number).\(trial.round)=" + (trial.mean(metric).map(Fingerprint.format) ?? "failed"))
+        }
+        step.fingerprint.add("trials", "\(outcome.trials.count)")
+        step.fingerprint.add("scores", scores.hexDigest)
+        step.fingerprint.add("best", "\(outcome.best.number)")
+        step.fingerprint.add(metric, outcome.best.mean(metric).map(Fingerprint.format) ?? "failed")
+        step.fingerprint.add("rows", "\(model.trainingRows)")
+        step.fingerprint.add("features", "\(model.features.count)")
+        step.fingerprint.add("model", fit.model.fingerprint)
+
+        let best = outcome.best
+        let searchedKeys = space.searched.map(\.key)
+        let bestValues = best.values.map { "\($0.key)=" + (algorithm.settings.spec($0.key)?.text(of: $0.value) ?? "") }.joined(separator: " ")
+        step.output.blocks.append(.success("tuned \(name) (\(algorithm.name)): \(bestValues), \(metric) \(scoreText(best, metric)) over \(plan.folds) folds"
+                                           + "; trained on \(Plural.count(model.trainingRows, "row")) × \(Plural.count(model.features.count, "feature"))"))
+        step.output.blocks += trialTable(outcome, plan: plan, keys: searchedKeys, metric: metric)
+        if let stopped = outcome.stoppedAfter {
+            let planned = plan.method == .halving ? "\(stopped) of \(plan.rounds.count) rounds" : "\(stopped) of \(plan.candidates.count) trials"
+            step.output.blocks.append(.warning("stopped by Ctrl-C after \(planned): kept the best of those, recorded as "
+                                               + (plan.method == .halving ? "halving_rounds=\(stopped)" : "trials=\(stopped)") + " so a replay runs the same"))
+        }
+        let failures = outcome.trials.filter { $0.failure != nil }
+        if let first = failures.first {
+            step.output.blocks.append(.warning("\(Plural.count(failures.count, "trial")) failed (ranked last); trial \(first.number): \(first.failure!)"))
+        }
+        if let edge = edgeWarning(best, space: space, algorithm: algorithm) { step.output.blocks.append(.note(edge)) }
+        for remark in fit.remarks {
+            switch remark {
+            case .note(let text): step.output.blocks.append(.note(text))
+            case .warning(let text): step.output.blocks.append(.warning(text))
+            }
+        }
+        if step.ws.splits[table.name] == nil {
+            step.output.blocks.append(.note("no split: tuned and trained on every row, so 'evaluate' has no test set for it"))
+        }
+    }
+
+    /// The search settled: method, candidates, folds, seed and rounds.
+    private static func plan(_ request: Command.TuneRequest, algorithm: Algorithm, space: SearchSpace, metric: String, rows: Int,
+                             classCount: Int, context: EngineContext) throws -> Tuning.Plan {
+        let folds = request.folds ?? defaultTuningFolds
+        let seed = request.seed ?? context.makeSeed()
+        let gridSize = space.gridSize
+        let method = request.search ?? (gridSize != nil && space.searched.allSatisfy { if case .list = $0.values { return true }; return false } ? .grid : .random)
+        guard rows >= 2 * folds else {
+            throw Diagnostic(.dataError, "\(Plural.count(rows, "training row")) are too few for \(folds) folds", help: "use fewer folds: cv=\(max(2, rows / 2))")
+        }
+        var candidates: [[(key: String, value: SettingValue)]]
+        switch method {
+        case .grid:
+            guard let size = gridSize else {
+                let range = space.searched.first { if case .range(.number, _) = $0.values { return true }; return false }
+                throw Diagnostic(.badOption, range.map { "a grid lists values, and \($0.key) is a range of numbers" } ?? "the grid has more than \(SearchSpace.largestGrid) combinations",
+                                 help: "search=random draws from ranges: add search=random trials=N, or list the values to try")
+            }
+            candidates = space.grid(limit: request.trials ?? size)
+        case .random, .halving:
+            candidates = space.draw(request.trials ?? defaultTrials, seed: seed)
+        }
+        var rounds = [Tuning.Round(rows: rows, candidates: candidates.count)]
+        if method == .halving {
+            // Each fold of the first round should hold every class a few times.
+            rounds = Tuning.halvingRounds(candidates: candidates.count, rows: rows, fewestRows: min(rows, folds * max(4, 3 * classCount)))
+        }
+        if request.rounds != nil, method != .halving {
+            throw Diagnostic(.badOption, "halving_rounds= is for search=halving", help: "trials= sets how many candidates a \(method.rawValue) search tries")
+        }
+        return Tuning.Plan(algorithm: algorithm, method: method, space: space, candidates: candidates, folds: folds, metric: metric, seed: seed,
+                           rounds: rounds, roundsToRun: min(request.rounds ?? rounds.count, rounds.count))
+    }
+
+    /// "0.9583 ± 0.026".
+    private static func scoreText(_ trial: Tuning.Trial, _ metric: String) -> String {
+        guard let mean = trial.mean(metric), let deviation = trial.deviation(metric) else { return "failed" }
+        return Evaluating.spread(mean: mean, deviation: deviation)
+    }
+
+    /// The trials, best first (halving: the last round's first, then each earlier round's).
+    private static func trialTable(_ outcome: Tuning.Outcome, plan: Tuning.Plan, keys: [String], metric: String) -> [Output.Block] {
+        let shown = 10
+        let halving = plan.method == .halving
+        let ranked = outcome.trials.sorted { a, b in
+            a.round != b.round ? a.round > b.round : Tuning.ranksAbove(a, b, metric: metric)
+        }
+        let rows = ranked.prefix(shown).enumerated().map { rank, trial -> [String] in
+            var cells = ["\(rank + 1)", "\(trial.number)"] + (halving ? ["\(trial.round + 1)", "\(trial.rows)"] : [])
+            cells += keys.map { key in
+                trial.values.first { $0.key == key }.map { plan.algorithm.settings.spec(key)?.text(of: $0.value) ?? "" } ?? ""
+            }
+            return cells + [trial.failure == nil ? scoreText(trial, metric) : "failed"]
+        }
+        let headers = ["#", "trial"] + (halving ? ["round", "rows"] : []) + keys + ["\(metric) (mean ± sd)"]
+        var note = "\(plan.method.rawValue) search"
+        switch plan.method {
+        case .grid: note += " of \(Plural.count(plan.candidates.count, "combination"))"
+        case .random: note += " of \(Plural.count(plan.candidates.count, "trial"))"
+        case .halving:
+            note += ": \(plan.candidates.count) candidates in \(Plural.count(plan.rounds.count, "round")) ("
+                + plan.rounds.map { "\($0.candidates) on \($0.rows) rows" }.joined(separator: ", ") + ")"
+        }
+        note += ", each scored by \(plan.folds)-fold cv with the recipe refitted, seed \(plan.seed); ranked by \(metric) (\(Metrics.higherIsBetter(metric) ? "higher" : "lower") is better)"
+        if outcome.trials.count > shown { note += "; \(outcome.trials.count - shown) more not shown" }
+        return [.table(TextTable(headers: headers, rows: rows, rightAligned: headers.indices.map { $0 < (halving ? 4 : 2) || $0 == headers.count - 1 })),
+                .note(note)]
+    }
+
+    /// A note when the best value of a searched range or list of numbers is at its end:
+    /// the best may lie beyond it.
+    private static func edgeWarning(_ best: Tuning.Trial, space: SearchSpace, algorithm: Algorithm) -> String? {
+        for dimension in space.searched {
+            guard let value = best.values.first(where: { $0.key == dimension.key })?.value, let x = value.numberValue else { continue }
+            var ends: [Double] = []
+            switch dimension.values {
+            case .range(let low, let high): ends = [low.numberValue!, high.numberValue!]
+            case .list(let values):
+                let numbers = values.compactMap(\.numberValue)
+                if numbers.count == values.count, numbers.count >= 3 { ends = [numbers.min()!, numbers.max()!] }
+            case .fixed: continue
+            }
+            guard let low = ends.first, let high = ends.last else { continue }
+            let spec = algorithm.settings.spec(dimension.key)
+            // Within 2% of an end (on the scale it is drawn on) counts as at it.
+            let (a, b, y) = SearchSpace.isLogScale(low: low, high: high) ? (log(low), log(high), log(x)) : (low, high, x)
+            if abs(y - a) <= 0.02 * (b - a) || abs(y - b) <= 0.02 * (b - a) {
+                let end = abs(y - a) <= abs(y - b) ? low : high
+                return "the best \(dimension.key) (\(spec?.text(of: value) ?? "")) is at the \(end == low ? "low" : "high") end of what was searched; the best may lie beyond it"
+            }
+        }
+        return nil
+    }
+}
