@@ -197,6 +197,9 @@ public enum Command: Sendable, Equatable {
     case split(trainFraction: Double, stratify: Bool, seed: UInt64?)
     case splitTestTable(table: String)
     case train(algorithm: String, name: String?, settings: [Setting])
+    /// `train auto [NAME] [cv=K] [trials=N] [metric=M] [seed=N]`: every algorithm of the
+    /// task on its defaults, the best few tuned, the best of all kept (nil: chosen, then recorded).
+    case trainAuto(name: String?, folds: Int?, trials: Int?, metric: String?, seed: UInt64?)
     /// `evaluate [MODELS] [by class]`: every model (or the named ones) on its test rows;
     /// `by class` adds each class's precision, recall and F1.
     case evaluate(models: [String], byClass: Bool)
@@ -310,7 +313,7 @@ public enum Command: Sendable, Equatable {
         case .target: return "target"
         case .goal: return "goal"
         case .split, .splitTestTable: return "split"
-        case .train: return "train"
+        case .train, .trainAuto: return "train"
         case .evaluate: return "evaluate"
         case .crossValidate: return "cv"
         case .tune: return "tune"

@@ -103,18 +103,14 @@ extension Command: CustomStringConvertible {
         case .evaluate(let models, let byClass): return "evaluate" + (models.isEmpty ? "" : " " + nameList(models)) + (byClass ? " by class" : "")
         case .crossValidate(let folds, let names, let seed):
             return "cv \(folds)" + (names.isEmpty ? "" : " " + nameList(names)) + (seed.map { " seed=\($0)" } ?? "")
+        case .trainAuto(let name, let folds, let trials, let metric, let seed):
+            return "train auto" + (name.map { " " + nameText($0) } ?? "") + (folds.map { " cv=\($0)" } ?? "")
+                + (trials.map { " trials=\($0)" } ?? "") + (metric.map { " metric=\($0)" } ?? "") + (seed.map { " seed=\($0)" } ?? "")
         case .tune(let request):
             var text = "tune \(request.algorithm)"
             if let name = request.name { text += " \(nameText(name))" }
             let schema = AlgorithmRegistry.named(request.algorithm)?.settings
-            for dimension in request.space {
-                func valueText(_ value: SettingValue) -> String { schema?.spec(dimension.key)?.text(of: value) ?? "\(value)" }
-                switch dimension.values {
-                case .fixed(let value): text += " \(dimension.key)=" + valueText(value)
-                case .list(let values): text += " \(dimension.key)=" + valueText(.list(values))
-                case .range(let low, let high): text += " \(dimension.key)=\(valueText(low))..\(valueText(high))"
-                }
-            }
+            for dimension in request.space { text += " " + dimension.text(in: schema) }
             if let folds = request.folds { text += " cv=\(folds)" }
             if let search = request.search { text += " search=\(search.rawValue)" }
             if let trials = request.trials { text += " trials=\(trials)" }

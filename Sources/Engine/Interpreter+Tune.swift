@@ -26,8 +26,19 @@ extension Interpreter {
         guard step.ws.model(named: name) == nil else {
             throw Diagnostic(.badValue, "a model named '\(name)' exists already", help: "give this one another name: tune \(algorithm.name) NAME …")
         }
+        // Nothing searched: the algorithm's default search, less the settings given.
+        var dimensions = request.space
+        if !dimensions.contains(where: { if case .fixed = $0.values { return false }; return true }) {
+            let given = Set(dimensions.map(\.key))
+            let defaults = algorithm.searchSpace(target.task).filter { !given.contains($0.key) }
+            guard !defaults.isEmpty else {
+                throw Diagnostic(.badOption, "nothing to search: the settings \(algorithm.name)'s default search varies are all fixed here",
+                                 help: "give a setting a list or a range, e.g. " + algorithm.searchSpace(target.task).map { $0.text(in: algorithm.settings) }.joined(separator: " "))
+            }
+            dimensions += defaults
+        }
         let space: SearchSpace
-        do { space = try SearchSpace(request.space, schema: algorithm.settings, algorithm: algorithm.name) } catch let error as LearningError {
+        do { space = try SearchSpace(dimensions, schema: algorithm.settings, algorithm: algorithm.name) } catch let error as LearningError {
             throw Diagnostic(.badOption, error.message, help: error.help)
         }
         let metricNames = Metrics.names(for: target.task)
@@ -60,6 +71,7 @@ extension Interpreter {
 
         var recorded = request
         recorded.name = name
+        recorded.space = space.dimensions
         recorded.folds = plan.folds
         recorded.search = plan.method
         recorded.metric = metric
@@ -111,12 +123,14 @@ extension Interpreter {
     }
 
     /// The search settled: method, candidates, folds, seed and rounds.
-    private static func plan(_ request: Command.TuneRequest, algorithm: Algorithm, space: SearchSpace, metric: String, rows: Int,
+    static func plan(_ request: Command.TuneRequest, algorithm: Algorithm, space: SearchSpace, metric: String, rows: Int,
                              classCount: Int, context: EngineContext) throws -> Tuning.Plan {
         let folds = request.folds ?? defaultTuningFolds
         let seed = request.seed ?? context.makeSeed()
         let gridSize = space.gridSize
-        let method = request.search ?? (gridSize != nil && space.searched.allSatisfy { if case .list = $0.values { return true }; return false } ? .grid : .random)
+        // A grid when every searched setting is a list and the trials (if given) cover it.
+        let allLists = space.searched.allSatisfy { if case .list = $0.values { return true }; return false }
+        let method = request.search ?? (allLists && gridSize != nil && (request.trials ?? .max) >= gridSize! ? .grid : .random)
         guard rows >= 2 * folds else {
             throw Diagnostic(.dataError, "\(Plural.count(rows, "training row")) are too few for \(folds) folds", help: "use fewer folds: cv=\(max(2, rows / 2))")
         }
@@ -145,7 +159,7 @@ extension Interpreter {
     }
 
     /// "0.9583 ± 0.026".
-    private static func scoreText(_ trial: Tuning.Trial, _ metric: String) -> String {
+    static func scoreText(_ trial: Tuning.Trial, _ metric: String) -> String {
         guard let mean = trial.mean(metric), let deviation = trial.deviation(metric) else { return "failed" }
         return Evaluating.spread(mean: mean, deviation: deviation)
     }
@@ -198,9 +212,153 @@ extension Interpreter {
             let (a, b, y) = SearchSpace.isLogScale(low: low, high: high) ? (log(low), log(high), log(x)) : (low, high, x)
             if abs(y - a) <= 0.02 * (b - a) || abs(y - b) <= 0.02 * (b - a) {
                 let end = abs(y - a) <= abs(y - b) ? low : high
+                // An end that is the setting's own limit (min_samples_leaf=1) has nothing beyond it.
+                let step = end == low ? -1.0 : 1.0
+                let beyond: SettingValue = value == .whole(Int(x)) ? .whole(Int(x) + Int(step)) : .number(x + step * max(abs(x) * 0.5, 1e-9))
+                guard (try? spec?.checked(beyond)) != nil else { continue }
                 return "the best \(dimension.key) (\(spec?.text(of: value) ?? "")) is at the \(end == low ? "low" : "high") end of what was searched; the best may lie beyond it"
             }
         }
         return nil
+    }
+
+    /// How many of the algorithms `train auto` tunes (the best on their defaults).
+    static let algorithmsAutoTunes = 2
+
+    /// `train auto`: every algorithm of the task on its defaults, the best few tuned on the
+    /// same folds, the best of all fitted on the training rows.
+    static func trainAuto(_ requestedName: String?, folds requestedFolds: Int?, trials requestedTrials: Int?, metric requestedMetric: String?,
+                          seed requestedSeed: UInt64?, _ step: inout Step, _ context: EngineContext) throws {
+        let table = try currentTable(step.ws)
+        guard let target = step.ws.target, target.task != .clustering else {
+            throw Diagnostic(.notReady, "train auto compares predictions of a target, and none is chosen",
+                             help: "choose the column to predict first: target COLUMN")
+        }
+        let name = requestedName ?? Training.defaultName("auto", step.ws)
+        guard step.ws.model(named: name) == nil else {
+            throw Diagnostic(.badValue, "a model named '\(name)' exists already", help: "give this one another name: train auto NAME")
+        }
+        let metricNames = Metrics.names(for: target.task)
+        let metric = requestedMetric ?? step.ws.goals[target.column].map(\.metric) ?? (target.task == .classification ? "accuracy" : "rmse")
+        guard metricNames.contains(metric) else {
+            throw Diagnostic(.badValue, "'\(metric)' is not a \(target.task.rawValue) metric", help: "\(target.task.rawValue) metrics: " + metricNames.joined(separator: ", "))
+        }
+        let seed = requestedSeed ?? context.makeSeed()
+        let folds = requestedFolds ?? defaultTuningFolds
+        let trials = requestedTrials ?? defaultTrials
+        let rows = CrossValidation.rows(of: table, step.ws)
+        guard rows.count >= 2 * folds else {
+            throw Diagnostic(.dataError, "\(Plural.count(rows.count, "training row")) are too few for \(folds) folds", help: "use fewer folds: cv=\(max(2, rows.count / 2))")
+        }
+        var labels: [Int]?
+        if target.task == .classification, let column = table.column(named: target.column) {
+            labels = try Training.classIndices(table, rows: rows, target: target, classes: ClassLabels.from(column).labels)
+        }
+        let algorithms = AlgorithmRegistry.solving(target.task)
+        let prepared = try CrossValidation.prepare(CrossValidation.folds(rows, k: folds, labels: labels, seed: seed), table: table, step.ws,
+                                                   algorithm: algorithms[0], context: context)
+
+        // Every algorithm on its defaults, on the same folds.
+        var defaults: [(algorithm: Algorithm, trial: Tuning.Trial)] = []
+        for (k, algorithm) in algorithms.enumerated() {
+            context.progress?.report(ProgressUpdate(task: "cross-validating \(algorithm.name) on its defaults", fraction: Double(k) / Double(algorithms.count),
+                                                    count: k, unit: "of \(algorithms.count) algorithms", estimatesTimeLeft: true))
+            let settings = try learning { try algorithm.settings.resolve([], algorithm: algorithm.name, task: target.task, makeSeed: { seed }) }
+            var trial = Tuning.Trial(number: k + 1, values: [], settings: settings, round: 0, rows: rows.count)
+            do {
+                let scores = try CrossValidation.score(.init(name: algorithm.name, algorithm: algorithm, settings: settings), on: prepared,
+                                                       isCancelled: context.isCancelled)
+                trial.scores = scores[0].indices.map { m in (scores[0][m].name, scores.map { $0[m].value }) }
+            } catch let diagnostic as Diagnostic {
+                trial.failure = diagnostic.message
+            }
+            defaults.append((algorithm, trial))
+        }
+        let ranked = defaults.enumerated().sorted { a, b in
+            Tuning.ranksAbove(a.element.trial, b.element.trial, metric: metric)
+        }.map(\.element).filter { $0.trial.scores != nil }
+        guard !ranked.isEmpty else {
+            throw Diagnostic(.dataError, "every algorithm failed; the first: \(defaults.first?.trial.failure ?? "")")
+        }
+
+        // The best few tuned, the trials shared between them.
+        let chosen = Array(ranked.prefix(algorithmsAutoTunes))
+        var tuned: [(algorithm: Algorithm, plan: Tuning.Plan, outcome: Tuning.Outcome)] = []
+        for (k, entry) in chosen.enumerated() {
+            let share = trials / chosen.count + (k < trials % chosen.count ? 1 : 0)
+            guard share > 0 else { continue }
+            let space = try learning { try SearchSpace(entry.algorithm.searchSpace(target.task), schema: entry.algorithm.settings, algorithm: entry.algorithm.name) }
+            let candidates = space.draw(share, seed: seed)
+            let plan = Tuning.Plan(algorithm: entry.algorithm, method: .random, space: space, candidates: candidates, folds: folds, metric: metric,
+                                   seed: seed, rounds: [Tuning.Round(rows: rows.count, candidates: candidates.count)], roundsToRun: 1)
+            tuned.append((entry.algorithm, plan, try Tuning.run(plan, rows: rows, labels: labels, table: table, step.ws, context: context, preparedFolds: prepared)))
+        }
+
+        // The best of everything scored: defaults first, so a tie keeps the simpler.
+        var contenders = ranked.map { (algorithm: $0.algorithm, trial: $0.trial, tuned: false) }
+        contenders += tuned.map { (algorithm: $0.algorithm, trial: $0.outcome.best, tuned: true) }
+        var best = contenders[0]
+        for contender in contenders.dropFirst() {
+            let x = contender.trial.mean(metric)!, y = best.trial.mean(metric)!
+            if x != y, !x.isNaN, y.isNaN || (Metrics.higherIsBetter(metric) ? x > y : x < y) { best = contender }
+        }
+
+        context.progress?.report(ProgressUpdate(task: "fitting the best on the training rows", fraction: 1, count: algorithms.count, unit: "algorithms"))
+        let problem = try Training.problem(for: best.algorithm, step.ws)
+        let fit = try Training.fit(best.algorithm, settings: best.trial.settings, on: problem, rows: step.ws.splits[table.name]?.trainingRows,
+                                   isCancelled: context.isCancelled)
+        let trained = Command.train(algorithm: best.algorithm.name, name: name,
+                                    settings: best.trial.settings.entries.map { Command.Setting(key: $0.key, value: $0.value) })
+        let model = try Training.record(fit.model, name: name, problem: problem, recorded: trained, step.ws, context: context)
+        step.ws.models.append(model)
+        step.recorded = .trainAuto(name: name, folds: folds, trials: trials, metric: metric, seed: seed)
+
+        var scores = FingerprintHasher()
+        for entry in defaults { scores.combine("\(entry.algorithm.name)=" + (entry.trial.mean(metric).map(Fingerprint.format) ?? "failed")) }
+        for entry in tuned {
+            for trial in entry.outcome.trials { scores.combine("\(entry.algorithm.name).\(trial.number)=" + (trial.mean(metric).map(Fingerprint.format) ?? "failed")) }
+        }
+        step.fingerprint.add("scores", scores.hexDigest)
+        step.fingerprint.add("best", best.algorithm.name + (best.tuned ? ".tuned" : ""))
+        step.fingerprint.add(metric, best.trial.mean(metric).map(Fingerprint.format) ?? "failed")
+        step.fingerprint.add("rows", "\(model.trainingRows)")
+        step.fingerprint.add("features", "\(model.features.count)")
+        step.fingerprint.add("model", fit.model.fingerprint)
+
+        let algorithm = best.algorithm
+        let changed = changedSettings(best.trial.settings, of: algorithm, task: target.task)
+        step.output.blocks.append(.success("trained \(name) (\(algorithm.name)\(best.tuned ? ", tuned" : ", defaults")): "
+                                           + (changed.isEmpty ? "" : changed + ", ") + "\(metric) \(scoreText(best.trial, metric)) over \(folds) folds"
+                                           + "; on \(Plural.count(model.trainingRows, "row")) × \(Plural.count(model.features.count, "feature"))"))
+        let cells = defaults.map { entry -> [String] in
+            let tuning = tuned.first { $0.algorithm.name == entry.algorithm.name }
+            return [entry.algorithm.name, entry.trial.failure == nil ? scoreText(entry.trial, metric) : "failed",
+                    tuning.map { scoreText($0.outcome.best, metric) } ?? "",
+                    tuning.map { "\($0.outcome.trials.count)" } ?? "",
+                    tuning.map { changedSettings($0.outcome.best.settings, of: $0.algorithm, task: target.task) }.map { $0.isEmpty ? "defaults" : $0 } ?? ""]
+        }
+        let headers = ["algorithm", "defaults: \(metric)", "tuned: \(metric)", "trials", "best tuned settings"]
+        step.output.blocks.append(.table(TextTable(headers: headers, rows: cells, rightAligned: [false, true, true, true, false])))
+        step.output.blocks.append(.note("each scored by the same \(folds)-fold cv of the \(Plural.count(rows.count, "training row"))\(labels != nil ? " (stratified)" : ""), the recipe refitted in each, seed \(seed); "
+                                        + "the best \(chosen.count) on defaults tuned by random search of their default spaces (help tune); ranked by \(metric) (\(Metrics.higherIsBetter(metric) ? "higher" : "lower") is better)"))
+        if let failed = defaults.first(where: { $0.trial.failure != nil }) {
+            step.output.blocks.append(.warning("\(failed.algorithm.name) failed: \(failed.trial.failure!)"))
+        }
+        for remark in fit.remarks {
+            switch remark {
+            case .note(let text): step.output.blocks.append(.note(text))
+            case .warning(let text): step.output.blocks.append(.warning(text))
+            }
+        }
+        if step.ws.splits[table.name] == nil {
+            step.output.blocks.append(.note("no split: chosen and trained on every row, so 'evaluate' has no test set for it"))
+        }
+    }
+
+    /// The settings that differ from the algorithm's defaults (the seed aside), as typed.
+    static func changedSettings(_ settings: Settings, of algorithm: Algorithm, task: Task) -> String {
+        guard let defaults = try? algorithm.settings.resolve([], algorithm: algorithm.name, task: task) else { return "" }
+        return settings.entries.filter { $0.key != "seed" && defaults[$0.key] != $0.value }
+            .map { "\($0.key)=" + (algorithm.settings.spec($0.key)?.text(of: $0.value) ?? "") }.joined(separator: " ")
     }
 }

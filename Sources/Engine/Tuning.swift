@@ -114,7 +114,10 @@ enum Tuning {
     /// - Throws: a `Diagnostic` when every candidate failed (the first one's reason) or the
     ///   recipe cannot be refitted; `CancelledOptimization` when cancelled, or when stopped
     ///   early before any trial (or, halving, any round) completed.
-    static func run(_ plan: Plan, rows: [Int], labels: [Int]?, table: Table, _ ws: Workspace, context: EngineContext) throws -> Outcome {
+    /// - Parameter preparedFolds: the folds of all `rows` already prepared with the plan's
+    ///   seed (a round on every row uses them rather than refitting the recipe again).
+    static func run(_ plan: Plan, rows: [Int], labels: [Int]?, table: Table, _ ws: Workspace, context: EngineContext,
+                    preparedFolds: [CrossValidation.PreparedFold]? = nil) throws -> Outcome {
         let stopping: @Sendable () -> Bool = { context.isCancelled() || context.shouldStopEarly() }
         let totalFits = plan.rounds.prefix(plan.roundsToRun).reduce(0) { $0 + $1.candidates } * plan.folds
         var fitsDone = 0
@@ -129,8 +132,13 @@ enum Tuning {
                 let position = Dictionary(uniqueKeysWithValues: rows.enumerated().map { ($1, $0) })
                 return sampled.map { labels[position[$0]!] }
             }
-            let folds = CrossValidation.folds(sampled, k: plan.folds, labels: sampledLabels, seed: plan.seed)
-            let prepared = try CrossValidation.prepare(folds, table: table, ws, algorithm: plan.algorithm, context: context)
+            let prepared: [CrossValidation.PreparedFold]
+            if let preparedFolds, sampled.count == rows.count {
+                prepared = preparedFolds
+            } else {
+                let folds = CrossValidation.folds(sampled, k: plan.folds, labels: sampledLabels, seed: plan.seed)
+                prepared = try CrossValidation.prepare(folds, table: table, ws, algorithm: plan.algorithm, context: context)
+            }
             var roundTrials: [Trial] = []
             best = nil
             for index in survivors.prefix(round.candidates) {

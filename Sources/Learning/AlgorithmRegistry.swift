@@ -31,6 +31,8 @@ public struct Algorithm: Sendable {
     public let summary: String
     public let tasks: [Task]
     public let settings: SettingsSchema
+    /// The default search of `tune` and `train auto` for a task (see `Estimator.searchSpace`).
+    public let searchSpace: @Sendable (Task) -> [SearchDimension]
     private let fitting: @Sendable (Settings, TrainingData) throws -> Fit<any FittedModel>
     private let decoding: @Sendable (Decoder) throws -> any FittedModel
 
@@ -39,6 +41,7 @@ public struct Algorithm: Sendable {
         summary = E.summary
         tasks = E.tasks
         settings = E.settings
+        searchSpace = { E.searchSpace(for: $0) }
         fitting = { settings, data in
             let fit = try E(settings).fit(data)
             return Fit(fit.model, remarks: fit.remarks)

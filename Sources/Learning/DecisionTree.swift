@@ -56,6 +56,12 @@ public struct DecisionTree: Estimator {
     /// Nil: `auto`.
     public var maxBins: Int?
 
+    public static func searchSpace(for task: Task) -> [SearchDimension] {
+        [SearchDimension(key: "max_depth", values: .list([.whole(3), .whole(5), .whole(8), .whole(12), .none])),
+         SearchDimension(key: "min_samples_leaf", values: .list([.whole(1), .whole(5), .whole(20), .whole(50)]))]
+            + (task == .classification ? [SearchDimension(key: "criterion", values: .list([.word("gini"), .word("entropy")]))] : [])
+    }
+
     public init(_ settings: Settings) {
         criterion = settings.word("criterion")
         maxDepth = settings.whole("max_depth")

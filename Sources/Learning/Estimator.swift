@@ -246,6 +246,10 @@ public protocol Estimator: Sendable {
     static var tasks: [Task] { get }
     /// Its settings: keys, forms, defaults and help.
     static var settings: SettingsSchema { get }
+    /// What `tune ALGORITHM` searches when no setting is given a list or a range, and what
+    /// `train auto` tunes: the settings that matter most, over ranges that usually hold
+    /// the best (checked against `settings` by the estimator battery).
+    static func searchSpace(for task: Task) -> [SearchDimension]
 
     /// The parameters from settings already checked against `settings`.
     init(_ settings: Settings)

@@ -53,6 +53,13 @@ public struct GradientBoosting: Estimator {
     public var earlyStopping: Int?
     public var validationFraction: Double
 
+    public static func searchSpace(for task: Task) -> [SearchDimension] {
+        [SearchDimension(key: "learning_rate", values: .range(low: .number(0.02), high: .number(0.3))),
+         SearchDimension(key: "max_depth", values: .range(low: .whole(2), high: .whole(8))),
+         SearchDimension(key: "subsample", values: .list([.number(0.7), .number(0.85), .number(1)])),
+         SearchDimension(key: "colsample", values: .list([.number(0.6), .number(0.8), .number(1)]))]
+    }
+
     public init(_ settings: Settings) {
         rounds = settings.whole("rounds")!
         learningRate = settings.number("learning_rate")

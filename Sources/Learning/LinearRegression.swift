@@ -19,6 +19,11 @@ public struct LinearRegression: Estimator {
     public var l2: Double
     public var l1: Double
 
+    public static func searchSpace(for task: Task) -> [SearchDimension] {
+        [SearchDimension(key: "l2", values: .range(low: .number(0.001), high: .number(1000))),
+         SearchDimension(key: "l1", values: .list([.number(0), .number(0.001), .number(0.01), .number(0.1)]))]
+    }
+
     public init(_ settings: Settings) {
         l2 = settings.number("l2")
         // Bundles and journals from before l1 existed read as l1=0: the same fit.

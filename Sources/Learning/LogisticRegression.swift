@@ -29,6 +29,10 @@ public struct LogisticRegression: Estimator {
     public var tolerance: Double
     public var balanced: Bool
 
+    public static func searchSpace(for task: Task) -> [SearchDimension] {
+        [SearchDimension(key: "l2", values: .range(low: .number(0.0001), high: .number(100)))]
+    }
+
     public init(_ settings: Settings) {
         l2 = settings.number("l2")
         maxIterations = settings.whole("max_iter")!

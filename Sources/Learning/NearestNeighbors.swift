@@ -29,6 +29,12 @@ public struct NearestNeighbors: Estimator {
     public var byDistance: Bool
     public var manhattan: Bool
 
+    public static func searchSpace(for task: Task) -> [SearchDimension] {
+        [SearchDimension(key: "k", values: .range(low: .whole(1), high: .whole(50))),
+         SearchDimension(key: "weights", values: .list([.word("uniform"), .word("distance")])),
+         SearchDimension(key: "metric", values: .list([.word("euclidean"), .word("manhattan")]))]
+    }
+
     public init(_ settings: Settings) {
         k = settings.whole("k")!
         byDistance = settings.word("weights") == "distance"

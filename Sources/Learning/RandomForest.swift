@@ -32,6 +32,12 @@ public struct RandomForest: Estimator {
     public var tree: DecisionTree
     public var bootstrap: Bool
 
+    public static func searchSpace(for task: Task) -> [SearchDimension] {
+        [SearchDimension(key: "max_features", values: .list([.word("sqrt"), .number(0.3), .number(0.6), .number(1)])),
+         SearchDimension(key: "min_samples_leaf", values: .list([.whole(1), .whole(3), .whole(10)])),
+         SearchDimension(key: "max_depth", values: .list([.whole(8), .whole(16), .none]))]
+    }
+
     public init(_ settings: Settings) {
         trees = settings.whole("trees")!
         bootstrap = settings["bootstrap"] == .boolean(true)

@@ -18,6 +18,17 @@ public struct SearchDimension: Sendable, Equatable {
         self.key = key
         self.values = values
     }
+
+    /// `key=value`, `key=[a, b]` or `key=LO..HI`, as typed (values in the setting's own
+    /// form, so they read back as themselves).
+    public func text(in schema: SettingsSchema?) -> String {
+        func valueText(_ value: SettingValue) -> String { schema?.spec(key)?.text(of: value) ?? "\(value)" }
+        switch values {
+        case .fixed(let value): return "\(key)=" + valueText(value)
+        case .list(let values): return "\(key)=" + valueText(.list(values))
+        case .range(let low, let high): return "\(key)=\(valueText(low))..\(valueText(high))"
+        }
+    }
 }
 
 /// How a tuning run picks the settings it tries.

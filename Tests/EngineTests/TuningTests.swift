@@ -204,4 +204,49 @@ struct TuningTests {
         }
         #expect(replay.verified == script.count - 1)  // every step with a fingerprint
     }
+
+    /// Nothing searched: the algorithm's default search, less what is fixed, spelled out in
+    /// the journal so a later change of the defaults cannot change the replay.
+    @Test func nothingSearchedUsesTheDefaultSearchAndRecordsIt() throws {
+        let session = Session(makeSeed: { 42 })
+        try runAll(session, Self.iris + ["tune tree trials=4 seed=2", "tune tree fixed max_depth=3 trials=4 seed=2"])
+        let lines = session.recorded.map(\.text).filter { $0.hasPrefix("tune") }
+        #expect(lines[0] == "tune tree tree_tuned max_depth=[3, 5, 8, 12, none] min_samples_leaf=[1, 5, 20, 50] criterion=[gini, entropy] cv=5 search=random trials=4 metric=accuracy seed=2")
+        #expect(lines[1] == "tune tree fixed max_depth=3 min_samples_leaf=[1, 5, 20, 50] criterion=[gini, entropy] cv=5 search=random trials=4 metric=accuracy seed=2")
+        #expect(session.workspace.model(named: "fixed")?.estimator.settings.whole("max_depth") == 3)
+    }
+
+    /// `train auto` keeps the best of every algorithm on its defaults and of the two it
+    /// tuned, all scored on the same folds; the model is the `train` of its settings, and
+    /// the recorded line replays to the same model.
+    @Test func trainAutoKeepsTheBestOfEverythingItScored() throws {
+        let session = Session(makeSeed: { 42 })
+        try runAll(session, Self.iris + ["train auto cv=3 trials=6 seed=5"])
+        let entry = try #require(session.recorded.last)
+        #expect(entry.text == "train auto auto cv=3 trials=6 metric=accuracy seed=5")
+        let model = try #require(session.workspace.model(named: "auto"))
+        let lineage = try #require(model.lineage.last)
+        #expect(lineage.hasPrefix("train \(model.estimator.algorithm) auto "))
+        // Its cv score is at least that of every algorithm on its defaults, with the same seed and folds.
+        try runAll(session, ["cv 3 logistic tree forest gbdt knn seed=5"])
+        let cv = session.recorded.last!.fingerprint
+        let best = try #require(entry.fingerprint["accuracy"].flatMap(Double.init))
+        for algorithm in ["logistic", "tree", "forest", "gbdt", "knn"] {
+            #expect(best >= Double(cv["\(algorithm).accuracy"]!)!, "\(algorithm) scored more than the kept model")
+        }
+        // The model is exactly the train of its lineage.
+        try runAll(session, [lineage.replacingOccurrences(of: " auto ", with: " again ")])
+        #expect(session.workspace.model(named: "again")!.estimator.fingerprint == model.estimator.fingerprint)
+        let replay = try Interpreter.apply(entry.command, to: Session(makeSeed: { 1 }).workspace.replaying(Self.iris))
+        #expect(replay.fingerprint == entry.fingerprint)
+    }
+}
+
+extension Workspace {
+    /// This workspace after running `lines` (a test's setup).
+    func replaying(_ lines: [String]) throws -> Workspace {
+        var ws = self
+        for line in lines { ws = try Interpreter.apply(try CommandParser.parse(line)!, to: ws).workspace }
+        return ws
+    }
 }

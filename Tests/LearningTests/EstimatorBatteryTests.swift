@@ -53,6 +53,19 @@ struct EstimatorBatteryTests {
         }
     }
 
+    /// `tune ALGORITHM` and `train auto` search the default space: it is valid, searches
+    /// something, and each of its first candidates fits.
+    @Test(arguments: cases)
+    func theDefaultSearchSpaceIsValidAndFits(_ c: Case) throws {
+        let space = try SearchSpace(c.entry.searchSpace(c.task), schema: c.entry.settings, algorithm: c.algorithm)
+        #expect(!space.searched.isEmpty)
+        let data = try Self.data(c.task)
+        for candidate in space.draw(3, seed: 1) {
+            let settings = try c.entry.settings.resolve(candidate, algorithm: c.algorithm, task: c.task, makeSeed: { 7 })
+            #expect(try c.entry.fit(settings, data).model.isFinite)
+        }
+    }
+
     @Test(arguments: cases)
     func theSameSettingsGiveTheSameModelBits(_ c: Case) throws {
         let data = try Self.data(c.task)

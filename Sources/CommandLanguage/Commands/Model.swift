@@ -5,16 +5,31 @@ import Tabular
 extension CommandTable {
     static let modelCommands: [CommandSpec] = [
         CommandSpec(
-            name: "train", stage: .model, usage: "train ALGORITHM [NAME] [key=value ...]",
+            name: "train", stage: .model, usage: "train ALGORITHM [NAME] [key=value ...] | train auto [NAME] [cv=K] [trials=N] [metric=METRIC] [seed=N]",
             summary: "fit a model to the training rows of the current table",
             details: """
             The features are every column but the target; they must be numbers or booleans
             with no missing values (see impute and encode). A model's default name is its
-            algorithm (logistic, then logistic_2, ...). Algorithms and their settings:
+            algorithm (logistic, then logistic_2, ...).
+
+            train auto cross-validates every algorithm of the target's task on its defaults
+            (cv=5 folds of the training rows, the recipe refitted in each), tunes the best
+            two with a random search of their default spaces (trials=20 between them; see
+            tune), and keeps the best of everything it scored, fitted on all the training
+            rows, as a model named NAME (auto by default). It ranks by METRIC (the goal's,
+            else accuracy or rmse); its seed deals the folds, draws the candidates and
+            seeds the algorithms, and is recorded, so a replay makes the same choice.
+
+            Algorithms and their settings:
             """ + "\n" + algorithmReference,
-            examples: ["train logistic", "train logistic strong l2=10", "train linear l2=0.5", "train tree max_depth=4 criterion=entropy"], kind: .workspaceStep,
-            complete: { words in words.isEmpty ? [.algorithm] : [.algorithmSettings] },
+            examples: ["train logistic", "train logistic strong l2=10", "train linear l2=0.5", "train tree max_depth=4 criterion=entropy",
+                       "train auto", "train auto best cv=3 trials=30 metric=auc"], kind: .workspaceStep,
+            complete: { words in words.isEmpty ? [.algorithm, .words(["auto"])] : words.first == "auto" ? [.words(["cv=", "trials=", "metric=", "seed="])] : [.algorithmSettings] },
             parse: { c in
+                if c.current?.kind == .word, c.current?.text == "auto" {
+                    c.index += 1
+                    return try c.trainAuto()
+                }
                 let algorithmToken = try c.value("an algorithm")
                 guard let algorithm = AlgorithmRegistry.named(algorithmToken.text) else {
                     let names = AlgorithmRegistry.all.map(\.name)
@@ -66,7 +81,8 @@ extension CommandTable {
             summary: "search an algorithm's settings by cross-validation and keep the best as a trained model",
             details: """
             Each setting given a list ([3, 6, 9]) or a range (2..10, 0.001..100) is
-            searched; one given a single value is fixed. Every candidate is scored by K-fold
+            searched; one given a single value is fixed. With none searched, the
+            algorithm's default search (below) is used, less the settings fixed. Every candidate is scored by K-fold
             cross-validation of the training rows (cv=5 by default), with the recipe fitted
             again in each fold, as 'cv' does; the best by METRIC (the goal's, else accuracy
             or rmse) is then fitted on all the training rows and kept as a model named NAME
@@ -77,13 +93,16 @@ extension CommandTable {
             times or more, to three significant digits; search=halving starts all trials
             candidates on a third of the rows and gives the best third three times the rows
             in each round, until the last round uses them all. The default is grid when
-            every searched setting is a list, random otherwise. Budgets count trials, never
+            every searched setting is a list (and trials, if given, cover the grid),
+            random otherwise. Budgets count trials, never
             seconds, and the seed (which also seeds the algorithm) is recorded, so a replay
             runs the same search. Ctrl-C stops the search and keeps the best so far: the
             journal records the trials that ran (trials=, or halving_rounds= for the
             halving rounds completed); a second Ctrl-C abandons it.
-            """,
-            examples: ["tune tree max_depth=[2, 4, 8, none] min_samples_leaf=[1, 5, 20]",
+
+            Default searches (classification; regression the same but where noted):
+            """ + "\n" + defaultSearchReference,
+            examples: ["tune tree max_depth=[2, 4, 8, none] min_samples_leaf=[1, 5, 20]", "tune gbdt trials=30",
                        "tune gbdt learning_rate=0.01..0.3 max_depth=2..8 trials=30 metric=auc",
                        "tune logistic best l2=0.001..100 search=halving trials=27 cv=3"],
             kind: .workspaceStep, keepsWorkOnInterrupt: true,
@@ -195,6 +214,17 @@ extension CommandTable {
 extension CommandTable {
     /// Every algorithm with its settings, as `help train` and docs/commands.md show them:
     /// generated from the registry's declarations.
+    static var defaultSearchReference: String {
+        AlgorithmRegistry.all.map { algorithm in
+            let main = algorithm.searchSpace(algorithm.tasks[0])
+            var line = "  \(algorithm.name): " + main.map { $0.text(in: algorithm.settings) }.joined(separator: " ")
+            for task in algorithm.tasks.dropFirst() where algorithm.searchSpace(task) != main {
+                line += "\n    \(task.rawValue): " + algorithm.searchSpace(task).map { $0.text(in: algorithm.settings) }.joined(separator: " ")
+            }
+            return line
+        }.joined(separator: "\n")
+    }
+
     static var algorithmReference: String {
         AlgorithmRegistry.all.map { algorithm in
             let width = (algorithm.settings.keys.map(\.count).max() ?? 0) + 2
@@ -250,19 +280,32 @@ extension ArgumentCursor {
             let values = try searchValues(spec, key: key)
             request.space.append(SearchDimension(key: key.text, values: values))
         }
-        guard request.space.contains(where: { if case .fixed = $0.values { return false }; return true }) else {
-            throw Diagnostic(.missingArgument, "nothing to search: give at least one setting a list or a range", at: endRange,
-                             help: "e.g. " + (Self.exampleSearch[algorithm.name] ?? "tune \(algorithm.name) KEY=[A, B]"))
-        }
         return .tune(request)
     }
 
-    /// What `tune` suggests searching when nothing is.
-    private static let exampleSearch = [
-        "logistic": "tune logistic l2=0.001..100", "linear": "tune linear l2=0.001..1000", "tree": "tune tree max_depth=[2, 4, 8, none]",
-        "forest": "tune forest max_features=[sqrt, 0.5, 1.0] min_samples_leaf=[1, 5]", "gbdt": "tune gbdt learning_rate=0.01..0.3 max_depth=2..8",
-        "knn": "tune knn k=1..50 weights=[uniform, distance]",
-    ]
+    /// `train auto`'s options, after `auto`.
+    mutating func trainAuto() throws -> Command {
+        var name: String?
+        if let token = current, token.kind != .symbol, !(index + 1 < tokens.count && tokens[index + 1].text == "=" && tokens[index + 1].kind == .symbol) {
+            name = token.text
+            index += 1
+        }
+        var request = Command.TuneRequest(algorithm: "auto", space: [])
+        var given: Set<String> = []
+        while let key = current {
+            guard key.kind == .word, index + 1 < tokens.count, tokens[index + 1].kind == .symbol, tokens[index + 1].text == "=" else {
+                throw Diagnostic(.unexpectedInput, "expected key=value, found '\(key.text)'", at: key.range, help: "usage: \(usage)")
+            }
+            guard ["cv", "trials", "metric", "seed"].contains(key.text) else {
+                throw Diagnostic(.badOption, "train auto has no option '\(key.text)'", at: key.range,
+                                 help: Suggestions.didYouMean(key.text, among: ["cv", "trials", "metric", "seed"]) ?? "its options: cv, trials, metric, seed")
+            }
+            guard given.insert(key.text).inserted else { throw Diagnostic(.badOption, "'\(key.text)' is given twice", at: key.range) }
+            index += 2
+            try tuneOption(key, into: &request, label: key.text)
+        }
+        return .trainAuto(name: name, folds: request.folds, trials: request.trials, metric: request.metric, seed: request.seed)
+    }
 
     /// A setting's searched values: `[a, b]`, `LO..HI` or one value.
     private mutating func searchValues(_ spec: SettingSpec, key: Token) throws -> SearchValues {
