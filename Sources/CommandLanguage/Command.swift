@@ -192,7 +192,8 @@ public enum Command: Sendable, Equatable {
     case recipe
     /// The current feature set: each column but the target, with the step that made it.
     case features
-    case target(column: String, task: Task?)
+    /// `positive`: the class binary curves and scores take as positive (nil: the second class).
+    case target(column: String, task: Task?, positive: String?)
     case goal(metric: String, comparison: GoalComparison, threshold: Double)
     case split(trainFraction: Double, stratify: Bool, seed: UInt64?)
     case splitTestTable(table: String)
@@ -216,6 +217,12 @@ public enum Command: Sendable, Equatable {
     case show(model: String)
     /// Counts of each true class against each predicted class on a model's test rows.
     case confusion(model: String)
+    /// Curves of classifiers on their test rows.
+    case roc(models: [String])
+    case precisionRecall(models: [String])
+    case calibration(model: String, bins: Int?)
+    /// A regressor's errors against its predictions.
+    case residuals(model: String)
     /// Every model with its settings and test metrics, best first (nil: by the goal, else
     /// accuracy or rmse).
     case leaderboard(sort: String?)
@@ -320,6 +327,10 @@ public enum Command: Sendable, Equatable {
         case .saveMetrics, .saveTable: return "save"
         case .rules: return "rules"
         case .confusion: return "confusion"
+        case .roc: return "roc"
+        case .precisionRecall: return "pr"
+        case .calibration: return "calibration"
+        case .residuals: return "residuals"
         case .show: return "show"
         case .leaderboard: return "leaderboard"
         case .importance: return "importance"

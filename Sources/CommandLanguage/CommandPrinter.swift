@@ -86,7 +86,8 @@ extension Command: CustomStringConvertible {
             return text
         case .recipe: return "recipe"
         case .features: return "features"
-        case .target(let column, let task): return "target \(nameText(column))" + (task.map { " \($0.rawValue)" } ?? "")
+        case .target(let column, let task, let positive):
+            return "target \(nameText(column))" + (task.map { " \($0.rawValue)" } ?? "") + (positive.map { " positive=" + nameText($0) } ?? "")
         case .goal(let metric, let comparison, let threshold):
             return "goal \(nameText(metric)) \(comparison.rawValue) \(NumberFormatting.shortest(threshold))"
         case .split(let fraction, let stratify, let seed):
@@ -124,6 +125,10 @@ extension Command: CustomStringConvertible {
             return "save " + (table.map { ($0 == "metrics" ? quoted($0) : nameText($0)) + " " } ?? "") + "to \(pathText(path))"
         case .rules(let model): return "rules \(nameText(model))"
         case .confusion(let model): return "confusion \(nameText(model))"
+        case .roc(let models): return "roc " + nameList(models)
+        case .precisionRecall(let models): return "pr " + nameList(models)
+        case .calibration(let model, let bins): return "calibration \(nameText(model))" + (bins.map { " bins=\($0)" } ?? "")
+        case .residuals(let model): return "residuals \(nameText(model))"
         case .show(let model): return "show \(nameText(model))"
         case .leaderboard(let sort): return "leaderboard" + (sort.map { " sort=\($0)" } ?? "")
         case .importance(let model): return "importance \(nameText(model))"

@@ -62,7 +62,9 @@ extension OutputRenderer {
         let braille = !ascii && (!grouped || colors)
         let finite = chart.x.indices.filter { chart.x[$0].isFinite && chart.y[$0].isFinite }
         let xs = finite.map { chart.x[$0] }, ys = finite.map { chart.y[$0] }
-        guard let xLow = xs.min(), let xHigh = xs.max(), let yLow = ys.min(), let yHigh = ys.max() else { return heading(chart.title) }
+        guard var xLow = xs.min(), var xHigh = xs.max(), var yLow = ys.min(), var yHigh = ys.max() else { return heading(chart.title) }
+        if let range = chart.xRange { (xLow, xHigh) = (min(xLow, range.lowerBound), max(xHigh, range.upperBound)) }
+        if let range = chart.yRange { (yLow, yHigh) = (min(yLow, range.lowerBound), max(yHigh, range.upperBound)) }
         let yTexts = [yHigh, (yLow + yHigh) / 2, yLow].map { NumberFormatting.significant($0, digits: 4) }
         let labelWidth = yTexts.map(\.count).max() ?? 0
         let cells = max(20, min(120, width - labelWidth - 2))

@@ -5,7 +5,7 @@ import Tabular
 /// The problem stage: `target`, `goal`, and `split` (the random division of a table's
 /// rows into training and test rows, or another table as the test set).
 extension Interpreter {
-    static func target(_ name: String, _ task: Task?, _ step: inout Step) throws {
+    static func target(_ name: String, _ task: Task?, positive: String?, _ step: inout Step) throws {
         let table = try currentTable(step.ws)
         guard let column = table.column(named: name) else {
             let encoded = (step.ws.preparations[table.name]?.steps ?? []).contains { $0.as(FittedOneHot.self)?.name == name }
@@ -16,9 +16,20 @@ extension Interpreter {
             throw noSuchColumn(name, table)
         }
         let (chosen, explanation, classCount) = try targetTask(column, requested: task)
-        step.ws.target = Target(column: name, task: chosen)
-        step.recorded = .target(column: name, task: chosen)
-        step.output.blocks.append(.success("target \(name): \(chosen.rawValue)" + explanation))
+        if let positive {
+            guard chosen == .classification else { throw Diagnostic(.badValue, "positive= names a class, and '\(name)' is a regression target") }
+            let labels = ClassLabels.from(column).labels
+            guard labels.count == 2 else {
+                throw Diagnostic(.badValue, "positive= is for two classes, and '\(name)' has \(labels.count)",
+                                 help: "roc, pr and calibration draw each class against the rest for more than two")
+            }
+            guard labels.contains(positive) else {
+                throw Diagnostic(.badValue, "'\(name)' has no class '\(positive)'", help: "its classes: " + labels.joined(separator: ", "))
+            }
+        }
+        step.ws.target = Target(column: name, task: chosen, positive: positive)
+        step.recorded = .target(column: name, task: chosen, positive: positive)
+        step.output.blocks.append(.success("target \(name): \(chosen.rawValue)" + explanation + (positive.map { "; positive class \($0)" } ?? "")))
         if chosen == .classification, let warning = identifierWarning(column, classes: classCount) { step.output.blocks.append(.warning(warning)) }
     }
 

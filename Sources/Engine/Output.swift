@@ -132,10 +132,14 @@ public enum Chart: Sendable, Equatable {
         /// Per point, its index in `groupLabels`; empty without groups.
         public var groups: [Int]
         public var groupLabels: [String]
+        /// Fixed axes (a ROC curve's 0 to 1); nil: the points' own range.
+        public var xRange: ClosedRange<Double>?
+        public var yRange: ClosedRange<Double>?
 
-        public init(title: String, xLabel: String, yLabel: String, x: [Double], y: [Double], groups: [Int] = [], groupLabels: [String] = []) {
+        public init(title: String, xLabel: String, yLabel: String, x: [Double], y: [Double], groups: [Int] = [], groupLabels: [String] = [],
+                    xRange: ClosedRange<Double>? = nil, yRange: ClosedRange<Double>? = nil) {
             (self.title, self.xLabel, self.yLabel, self.x, self.y) = (title, xLabel, yLabel, x, y)
-            (self.groups, self.groupLabels) = (groups, groupLabels)
+            (self.groups, self.groupLabels, self.xRange, self.yRange) = (groups, groupLabels, xRange, yRange)
         }
     }
 

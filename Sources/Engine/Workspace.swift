@@ -107,6 +107,8 @@ public struct Workspace: Sendable {
 public struct Target: Sendable, Equatable {
     public var column: String
     public var task: Task
+    /// The positive class of a binary target (nil: the second class).
+    public var positive: String? = nil
 }
 
 /// The success criterion: a metric and the threshold it must reach.

@@ -48,7 +48,7 @@ struct ParserFuzzTests {
     static let words = CommandTable.names + ["exit", "onehot", "standard", "numeric", "categorical", "with", "to", "on", "as", "stratify",
                                              "seed", "sep", "test", "force", "model", "pipeline", "metrics", "mean", "median", "mode",
                                              "logistic", "linear", "l2", "max_iter", "tol", "classification", "regression", "accuracy", "rmse",
-                                             "cv", "trials", "search", "grid", "random", "halving", "halving_rounds", "metric", "max_depth", "k"]
+                                             "cv", "trials", "search", "grid", "random", "halving", "halving_rounds", "metric", "max_depth", "k", "positive", "bins", "auto"]
     static let pieces = ["=", ",", "[", "]", "<", ">", "<=", ">=", "\"", "'", "`", "#", "$", "$data", "\\", " ", "\t", "0", "-1", "0.8", "1e999",
                          "nan", "inf", "x", "é", "\u{1F600}", "\u{0}", "sep=\"\\t\"", "sep=\"\"", "\"a b\"", "`a\\`b`", "seed=18446744073709551616",
                          "..", "1..10", "0.001..100", "10..1", "none..3", "[1, 2]", "[]", "cv=3", "trials=2"]

@@ -154,6 +154,7 @@ struct SessionFuzzTests {
                     line += " \(spec.key)=" + settingValue(spec)
                 }
             case 16: line = "target " + column() + (random.chance(0.3) ? " " + random.pick(["classification", "regression", "clustering"]) : "")
+                + (random.chance(0.2) ? " positive=" + random.pick(["1", "0", "yes", "setosa", "Adelie", "\"x y\""]) : "")
             case 17: line = "goal " + (wrong ? random.pick(["speed", "rmse", "accuracy"]) : ws.target?.task == .regression ? random.pick(["rmse", "mae", "r2"]) : random.pick(["accuracy", "f1_macro", "auc"]))
                 + " " + random.pick([">=", "<="]) + " " + (wrong ? random.pick(Self.numbers) : random.pick(["0.5", "0.9", "0.99", "3", "10"]))
             case 18:
@@ -174,6 +175,8 @@ struct SessionFuzzTests {
                 // Ensembles stay small: the harness is after parsing and replay, not scale.
                 if let size = SessionFuzzTests.ensembleSize[chosen], !line.contains(size + "=") { line += " \(size)=\(random.pick([1, 3, 8]))" }
             case 23: line = random.chance(0.25) ? tuneLine() : random.pick(["evaluate", "evaluate \(model())" + (random.chance(0.5) ? " by class" : ""), "rules \(model())", "importance \(model())", "confusion \(model())", "show \(model())",
+                                         "roc \(model())" + (random.chance(0.3) ? ", \(model())" : ""), "pr \(model())", "calibration \(model())" + (random.chance(0.3) ? " bins=\(random.pick(["1", "3", "10", "x"]))" : ""),
+                                         "residuals \(model())",
                                          "leaderboard" + (random.chance(0.5) ? " sort=" + random.pick(Metrics.allNames + ["speed"]) : ""),
                                          "cv \(random.pick(["2", "3", "5", "1", "x"]))" + (random.chance(0.5) ? " " + random.pick([model(), SessionFuzzTests.ensembleSize[algorithm] == nil ? algorithm : "tree"]) : "")
                                             + (random.chance(0.5) ? " seed=\(random.below(100))" : "")])

@@ -162,6 +162,60 @@ extension CommandTable {
             examples: ["confusion logistic"], kind: .inspection, complete: { words in words.isEmpty ? [.model] : [] },
             parse: { c in .confusion(model: try c.only("a model name")) }),
         CommandSpec(
+            name: "roc", stage: .model, usage: "roc MODELS",
+            summary: "draw classifiers' ROC curves on their test rows, with AUC and true positive rates at low false positive rates",
+            details: """
+            The true positive rate against the false positive rate as the threshold on the
+            positive class's probability falls (the positive class: target's positive=, else
+            the second class). Several binary models tested on the same rows are drawn
+            together, with the chance diagonal; a model of more classes is drawn alone, a
+            curve per class against the rest. The table gives each curve's area and, for
+            two classes, the share of positives caught while letting through at most 1%,
+            5%, 10% and 20% of the negatives.
+            """,
+            examples: ["roc logistic", "roc logistic gbdt"], kind: .inspection, complete: { _ in [.model] },
+            parse: { c in .roc(models: try c.modelNames()) }),
+        CommandSpec(
+            name: "pr", stage: .model, usage: "pr MODELS",
+            summary: "draw classifiers' precision-recall curves on their test rows, with average precision",
+            details: """
+            Precision against recall as the threshold on the positive class's probability
+            falls, as roc chooses the positive class and draws models together; the no-skill
+            line is the positives' share. The table gives each curve's average precision
+            (scikit-learn's), the precision and recall at a threshold of 0.5, and the best F1
+            with its threshold: read off the test rows, so it flatters the model.
+            """,
+            examples: ["pr logistic", "pr logistic forest"], kind: .inspection, complete: { _ in [.model] },
+            parse: { c in .precisionRecall(models: try c.modelNames()) }),
+        CommandSpec(
+            name: "calibration", stage: .model, usage: "calibration MODEL [bins=N]",
+            summary: "compare a classifier's predicted probabilities with how often they came true",
+            details: """
+            The test rows in N equal bins of predicted probability (10 by default): each
+            bin's mean prediction against the share of its rows that were positive (for two
+            classes) or predicted right (for more, the predicted class's probability). A
+            calibrated model lies on the diagonal. Shows the expected calibration error and
+            the Brier score.
+            """,
+            examples: ["calibration logistic", "calibration gbdt bins=5"], kind: .inspection, complete: { words in words.isEmpty ? [.model] : [.words(["bins="])] },
+            parse: { c in
+                let model = try c.value("a model name").text
+                var bins: Int?
+                if c.peekWord("bins") { bins = try c.wholeOption("bins", in: 2...100, fallback: 10) }
+                try c.expectEnd()
+                return .calibration(model: model, bins: bins)
+            }),
+        CommandSpec(
+            name: "residuals", stage: .model, usage: "residuals MODEL",
+            summary: "draw a regressor's errors on its test rows against its predictions",
+            details: """
+            Each test row's target minus the prediction, against the prediction: a good model
+            leaves a shapeless band around 0. Below, the residuals' mean, spread and
+            quantiles, and the five largest errors with their rows.
+            """,
+            examples: ["residuals linear"], kind: .inspection, complete: { words in words.isEmpty ? [.model] : [] },
+            parse: { c in .residuals(model: try c.only("a model name")) }),
+        CommandSpec(
             name: "leaderboard", stage: .model, usage: "leaderboard [sort=METRIC]",
             summary: "list every model with its settings and test metrics, best first",
             details: """
@@ -378,5 +432,18 @@ extension ArgumentCursor {
             }
             request.metric = token.text
         }
+    }
+}
+
+extension ArgumentCursor {
+    /// One or more model names, commas allowed between them.
+    mutating func modelNames() throws -> [String] {
+        var names: [String] = []
+        while let token = current {
+            if token.kind == .symbol, token.text == "," { index += 1; continue }
+            names.append(try value("a model name").text)
+        }
+        guard !names.isEmpty else { throw Diagnostic(.missingArgument, "expected a model name", at: endRange, help: "usage: \(usage)") }
+        return names
     }
 }

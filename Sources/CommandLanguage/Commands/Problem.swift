@@ -5,27 +5,40 @@ import Tabular
 extension CommandTable {
     static let problemCommands: [CommandSpec] = [
         CommandSpec(
-            name: "target", stage: .problem, usage: "target COLUMN [classification|regression]",
+            name: "target", stage: .problem, usage: "target COLUMN [classification|regression] [positive=CLASS]",
             summary: "choose the column to predict, and the kind of problem",
             details: """
             When the kind is left out it is inferred: text and boolean targets, and number
             targets with few distinct whole values, mean classification; other numbers mean
-            regression. The choice is said, and recorded explicitly.
+            regression. The choice is said, and recorded explicitly. For two classes,
+            positive=CLASS names the class that roc, pr and calibration take as positive
+            (by default the second in sorted order, as scikit-learn's pos_label: 1 of 0
+            and 1, true of false, "yes" of "no").
             """,
-            examples: ["target species", "target body_mass_g regression"], kind: .workspaceStep, pipeline: .always,
-            complete: { words in words.isEmpty ? [.column] : [.words(["classification", "regression"])] },
+            examples: ["target species", "target body_mass_g regression", "target diagnosis positive=malignant"], kind: .workspaceStep, pipeline: .always,
+            complete: { words in words.isEmpty ? [.column] : [.words(["classification", "regression", "positive="])] },
             parse: { c in
                 let column = try c.value("a column").text
                 var task: Task?
-                if let token = c.optionalValue() {
+                var positive: String?
+                let positiveNext = c.peekWord("positive") && c.index + 1 < c.tokens.count && c.tokens[c.index + 1].text == "="
+                if !positiveNext, let token = c.optionalValue() {
                     guard let t = Task(rawValue: token.text), t.needsTarget else {
                         throw Diagnostic(.badValue, "expected 'classification' or 'regression', found '\(token.text)'", at: token.range,
                                          help: Suggestions.didYouMean(token.text, among: ["classification", "regression"]))
                     }
                     task = t
                 }
+                if c.peekWord("positive") {
+                    c.index += 1
+                    guard c.takeSymbol("=") else { throw Diagnostic(.missingArgument, "expected positive=CLASS", at: c.current?.range ?? c.endRange) }
+                    positive = try c.value("a class").text
+                }
                 try c.expectEnd()
-                return .target(column: column, task: task)
+                if positive != nil, task == .regression {
+                    throw Diagnostic(.badValue, "positive= names a class, and a regression has none", at: c.endRange)
+                }
+                return .target(column: column, task: task, positive: positive)
             }),
         CommandSpec(
             name: "goal", stage: .problem, usage: "goal METRIC >= VALUE",

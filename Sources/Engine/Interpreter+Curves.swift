@@ -1,0 +1,235 @@
+import CommandLanguage
+import Foundation
+import Learning
+import Tabular
+
+/// The diagnostic charts of a trained model on its test rows: `roc`, `pr`, `calibration`
+/// (classifiers) and `residuals` (regressors). Each is a terminal chart and a table of
+/// the figures behind it.
+extension Interpreter {
+    /// A classifier's test rows with its probabilities (row-major, one per class).
+    private struct Scored {
+        var model: TrainedModel
+        var truth: [Int]
+        var probabilities: [Double]
+        var classCount: Int
+
+        func probability(row: Int, of k: Int) -> Double { probabilities[row * classCount + k] }
+    }
+
+    private static func scoredClassifier(_ name: String, _ ws: Workspace, verb: String) throws -> Scored {
+        let model = try model(named: name, ws)
+        guard model.task == .classification else {
+            throw Diagnostic(.badValue, "'\(name)' predicts numbers; \(verb) is for classifiers", help: "try 'residuals \(name)' for its errors")
+        }
+        guard let testSet = model.testSet else {
+            throw Diagnostic(.notReady, "'\(name)' has no test rows", help: "split before training, e.g. 'split 0.8 stratify', then train again")
+        }
+        guard case .classes(let probabilities, let k) = model.estimator.predict(testSet.x) else {
+            throw InternalError("a classifier predicted no class probabilities")
+        }
+        return Scored(model: model, truth: testSet.classIndices, probabilities: probabilities, classCount: k)
+    }
+
+    /// The class a binary model's curves take as positive: the target's `positive=`, else the second.
+    private static func positiveClass(_ model: TrainedModel, _ ws: Workspace) -> Int {
+        if let target = ws.target, target.column == model.target, let positive = target.positive, let k = model.classes.firstIndex(of: positive) { return k }
+        return 1
+    }
+
+    /// Points along a polyline, about `perUnit` per unit of its length in the unit square,
+    /// so braille dots draw it as a line.
+    private static func line(_ points: [(x: Double, y: Double)], perUnit: Double = 240) -> (x: [Double], y: [Double]) {
+        var xs: [Double] = [], ys: [Double] = []
+        for (a, b) in zip(points, points.dropFirst()) {
+            let steps = max(1, Int((hypot(b.x - a.x, b.y - a.y) * perUnit).rounded(.up)))
+            for s in 0..<steps {
+                let t = Double(s) / Double(steps)
+                xs.append(a.x + t * (b.x - a.x))
+                ys.append(a.y + t * (b.y - a.y))
+            }
+        }
+        if let last = points.last { xs.append(last.x); ys.append(last.y) }
+        return (xs, ys)
+    }
+
+    /// Curves as one scatter chart, a group each.
+    private static func curveChart(_ title: String, x: String, y: String, curves: [(label: String, points: [(x: Double, y: Double)])]) -> Output.Block {
+        var xs: [Double] = [], ys: [Double] = [], groups: [Int] = []
+        for (k, curve) in curves.enumerated() {
+            let drawn = line(curve.points)
+            xs += drawn.x
+            ys += drawn.y
+            groups += [Int](repeating: k, count: drawn.x.count)
+        }
+        return .chart(.scatter(Chart.Scatter(title: title, xLabel: x, yLabel: y, x: xs, y: ys, groups: curves.count > 1 ? groups : [],
+                                             groupLabels: curves.count > 1 ? curves.map(\.label) : [], xRange: 0...1, yRange: 0...1)))
+    }
+
+    /// The models a curve command draws together: one multiclass model, or binary models
+    /// of one target tested on the same rows.
+    private static func curveModels(_ names: [String], _ ws: Workspace, verb: String) throws -> [Scored] {
+        let scored = try names.map { try scoredClassifier($0, ws, verb: verb) }
+        if scored.count > 1 {
+            if let multi = scored.first(where: { $0.classCount > 2 }) {
+                throw Diagnostic(.badValue, "'\(multi.model.name)' has \(multi.classCount) classes, so its \(verb) is a curve per class: draw it alone",
+                                 help: "\(verb) \(multi.model.name)")
+            }
+            if Set(scored.map(\.model.testSetID)).count > 1 || Set(scored.map(\.model.target)).count > 1 {
+                throw Diagnostic(.badValue, "these models were not tested on the same rows of the same target, so their curves do not compare",
+                                 help: "draw them one at a time")
+            }
+        }
+        return scored
+    }
+
+    /// `roc MODELS`: true against false positive rate as the threshold falls.
+    static func roc(_ names: [String], _ step: inout Step) throws {
+        let scored = try curveModels(names, step.ws, verb: "roc")
+        let first = scored[0]
+        let rows = first.truth.count
+        if first.classCount > 2 {
+            // One class against the rest, a curve each.
+            var curves: [(String, [(x: Double, y: Double)])] = []
+            var cells: [[String]] = []
+            for (k, label) in first.model.classes.enumerated() {
+                let curve = Curves.roc(positive: first.truth.map { $0 == k }, scores: (0..<rows).map { first.probability(row: $0, of: k) })
+                curves.append((label, curve.map { ($0.falsePositiveRate, $0.truePositiveRate) }))
+                cells.append([label, "\(first.truth.filter { $0 == k }.count)", Evaluating.format(Curves.area(curve))])
+                step.fingerprint.add("\(label).auc", Fingerprint.format(Curves.area(curve)))
+            }
+            step.output.blocks.append(curveChart("ROC of \(first.model.name) on \(Plural.count(rows, "test row")), each class against the rest: true positive rate (up) against false positive rate (across)",
+                                                 x: "false positive rate", y: "true positive rate", curves: curves))
+            step.output.blocks.append(.table(TextTable(headers: ["class", "test rows", "auc"], rows: cells, rightAligned: [false, true, true])))
+            step.output.blocks.append(.note("one-vs-rest: each class's probability ranks its rows against all others; evaluate's auc is the mean of these"))
+            return
+        }
+        let positive = positiveClass(first.model, step.ws)
+        let label = first.model.classes[positive]
+        var curves: [(String, [(x: Double, y: Double)])] = []
+        var cells: [[String]] = []
+        let limits = [0.01, 0.05, 0.1, 0.2]
+        for model in scored {
+            let curve = Curves.roc(positive: model.truth.map { $0 == positive }, scores: (0..<rows).map { model.probability(row: $0, of: positive) })
+            curves.append((model.model.name, curve.map { ($0.falsePositiveRate, $0.truePositiveRate) }))
+            let auc = Curves.area(curve)
+            step.fingerprint.add("\(model.model.name).auc", Fingerprint.format(auc))
+            // The most positives caught while letting through at most that share of negatives.
+            cells.append([model.model.name, Evaluating.format(auc)] + limits.map { limit in
+                Evaluating.format(curve.filter { $0.falsePositiveRate <= limit + 1e-12 }.map(\.truePositiveRate).max() ?? 0)
+            })
+        }
+        curves.append(("chance", [(0, 0), (1, 1)]))
+        step.output.blocks.append(curveChart("ROC on \(Plural.count(rows, "test row")), positive class \(label): true positive rate (up) against false positive rate (across)",
+                                             x: "false positive rate", y: "true positive rate", curves: curves))
+        let headers = ["model", "auc"] + limits.map { "tpr at fpr ≤ \(NumberFormatting.shortest($0))" }
+        step.output.blocks.append(.table(TextTable(headers: headers, rows: cells, rightAligned: headers.indices.map { $0 > 0 })))
+        step.output.blocks.append(.note("tpr at fpr ≤ x: the share of \(label) rows caught at the best threshold letting through at most x of the others (on the test rows)"))
+    }
+
+    /// `pr MODELS`: precision against recall as the threshold falls.
+    static func precisionRecall(_ names: [String], _ step: inout Step) throws {
+        let scored = try curveModels(names, step.ws, verb: "pr")
+        let first = scored[0]
+        let rows = first.truth.count
+        let binary = first.classCount == 2
+        let positive = binary ? positiveClass(first.model, step.ws) : 0
+        var curves: [(String, [(x: Double, y: Double)])] = []
+        var cells: [[String]] = []
+        // Binary: a curve per model; more classes: a curve per class of the one model.
+        let entries: [(label: String, model: Scored, k: Int)] = binary ? scored.map { ($0.model.name, $0, positive) }
+            : first.model.classes.enumerated().map { ($0.element, first, $0.offset) }
+        for entry in entries {
+            let isPositive = entry.model.truth.map { $0 == entry.k }
+            let curve = Curves.precisionRecall(positive: isPositive, scores: (0..<rows).map { entry.model.probability(row: $0, of: entry.k) })
+            // From recall 0 at full precision, as scikit-learn draws it.
+            curves.append((entry.label, [(0, 1)] + curve.map { ($0.recall, $0.precision) }))
+            let ap = Curves.averagePrecision(curve)
+            step.fingerprint.add("\(entry.label).ap", Fingerprint.format(ap))
+            let atHalf = curve.last { $0.threshold >= 0.5 }
+            let f1 = curve.map { p -> (Double, Double) in (p.precision + p.recall > 0 ? 2 * p.precision * p.recall / (p.precision + p.recall) : 0, p.threshold) }
+            let best = f1.max { $0.0 < $1.0 } ?? (0, 0.5)
+            cells.append([entry.label, "\(isPositive.filter { $0 }.count)", Evaluating.format(ap),
+                          atHalf.map { Evaluating.format($0.precision) } ?? "n/a", atHalf.map { Evaluating.format($0.recall) } ?? "0",
+                          Evaluating.format(best.0), Evaluating.format(best.1)])
+        }
+        if binary {
+            let share = Double(first.truth.filter { $0 == positive }.count) / Double(max(1, rows))
+            curves.append(("no skill", [(0, share), (1, share)]))
+        }
+        let subject = binary ? "positive class \(first.model.classes[positive])" : "\(first.model.name), each class against the rest"
+        step.output.blocks.append(curveChart("precision (up) against recall (across) on \(Plural.count(rows, "test row")), \(subject)",
+                                             x: "recall", y: "precision", curves: curves))
+        let headers = [binary ? "model" : "class", "positives", "average precision", "precision at 0.5", "recall at 0.5", "best f1", "at threshold"]
+        step.output.blocks.append(.table(TextTable(headers: headers, rows: cells, rightAligned: headers.indices.map { $0 > 0 })))
+        step.output.blocks.append(.note("average precision as scikit-learn's (precision at each threshold weighted by the recall it adds); the best f1 and its threshold are read off the test rows, so they flatter the model"))
+    }
+
+    /// `calibration MODEL [bins=N]`: predicted probability against the observed share.
+    static func calibration(_ name: String, bins: Int, _ step: inout Step) throws {
+        let scored = try scoredClassifier(name, step.ws, verb: "calibration")
+        let rows = scored.truth.count
+        let binary = scored.classCount == 2
+        let positive = positiveClass(scored.model, step.ws)
+        // Two classes: the positive class's probability; more: the predicted class's, against being right.
+        let predictedClasses = (0..<rows).map { r in (0..<scored.classCount).max { scored.probability(row: r, of: $0) < scored.probability(row: r, of: $1) }! }
+        let probabilities = binary ? (0..<rows).map { scored.probability(row: $0, of: positive) } : (0..<rows).map { scored.probability(row: $0, of: predictedClasses[$0]) }
+        let outcomes = binary ? scored.truth.map { $0 == positive } : (0..<rows).map { scored.truth[$0] == predictedClasses[$0] }
+        let table = Curves.calibration(positive: outcomes, probabilities: probabilities, bins: bins)
+        let gap = table.reduce(0) { $0 + Double($1.count) * abs($1.observed - $1.meanPredicted) } / Double(max(1, rows))
+        let brier = Curves.brier(positive: outcomes, probabilities: probabilities)
+        step.fingerprint.add("ece", Fingerprint.format(gap))
+        step.fingerprint.add("brier", Fingerprint.format(brier))
+        let subject = binary ? "probability of \(scored.model.classes[positive])" : "probability of the predicted class"
+        let curves: [(label: String, points: [(x: Double, y: Double)])] = [
+            (name, table.map { ($0.meanPredicted, $0.observed) }), ("perfect", [(0, 0), (1, 1)]),
+        ]
+        step.output.blocks.append(curveChart("calibration of \(name) on \(Plural.count(rows, "test row")): observed share (up) against the \(subject) (across), \(bins) bins",
+                                             x: "predicted", y: "observed", curves: curves))
+        let cells = table.map { bin in
+            ["\(NumberFormatting.shortest(bin.low))–\(NumberFormatting.shortest(bin.high))", "\(bin.count)", Evaluating.format(bin.meanPredicted),
+             Evaluating.format(bin.observed), Evaluating.format(bin.observed - bin.meanPredicted)]
+        }
+        step.output.blocks.append(.table(TextTable(headers: ["bin", "rows", "mean predicted", binary ? "observed share" : "share right", "gap"], rows: cells,
+                                                   rightAligned: [false, true, true, true, true])))
+        step.output.blocks.append(.note("expected calibration error \(Evaluating.format(gap)) (the rows' mean gap); Brier score \(Evaluating.format(brier))"
+                                        + (binary ? "" : " (of the predicted class being right)") + "; bins with no rows left out"))
+    }
+
+    /// `residuals MODEL`: a regressor's errors against its predictions.
+    static func residuals(_ name: String, _ step: inout Step) throws {
+        let model = try model(named: name, step.ws)
+        guard model.task == .regression else {
+            throw Diagnostic(.badValue, "'\(name)' predicts classes; residuals are for regressors", help: "try 'confusion \(name)' or 'calibration \(name)'")
+        }
+        guard let testSet = model.testSet else {
+            throw Diagnostic(.notReady, "'\(name)' has no test rows", help: "split before training, e.g. 'split 0.8', then train again")
+        }
+        let predicted = model.estimator.predict(testSet.x).values
+        let residuals = zip(testSet.values, predicted).map { $0 - $1 }
+        let n = Double(residuals.count)
+        let mean = residuals.reduce(0, +) / n
+        let deviation = (residuals.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n).squareRoot()
+        step.fingerprint.add("mean", Fingerprint.format(mean))
+        step.fingerprint.add("sd", Fingerprint.format(deviation))
+        step.output.blocks.append(.chart(.scatter(Chart.Scatter(
+            title: "residuals of \(name) on \(Plural.count(residuals.count, "test row")): \(model.target) − predicted (up) against predicted (across)",
+            xLabel: "predicted", yLabel: "residual", x: predicted, y: residuals))))
+        let sorted = residuals.sorted()
+        func quantile(_ q: Double) -> Double { Statistics.quantile(sorted: sorted, q) }
+        let f = { (v: Double) in NumberFormatting.significant(v, digits: 4) }
+        step.output.blocks.append(.table(TextTable(
+            headers: ["mean", "sd", "5%", "25%", "median", "75%", "95%"],
+            rows: [[f(mean), f(deviation), f(quantile(0.05)), f(quantile(0.25)), f(quantile(0.5)), f(quantile(0.75)), f(quantile(0.95))]],
+            rightAligned: Array(repeating: true, count: 7))))
+        let worst = residuals.indices.sorted { abs(residuals[$0]) != abs(residuals[$1]) ? abs(residuals[$0]) > abs(residuals[$1]) : $0 < $1 }.prefix(5)
+        let testRows = step.ws.splits[model.table]?.testRows
+        let cells = worst.map { k in
+            [testRows.map { "\($0[k] + 1)" } ?? "\(k + 1)", f(testSet.values[k]), f(predicted[k]), f(residuals[k])]
+        }
+        step.output.blocks.append(.table(TextTable(headers: [testRows == nil ? "test row" : "row", model.target, "predicted", "residual"], rows: cells,
+                                                   rightAligned: [true, true, true, true])))
+        step.output.blocks.append(.note("the 5 largest errors" + (testRows == nil ? " (rows of the test table)" : " (rows of '\(model.table)')")
+                                        + "; a pattern in the chart (a curve, a funnel) is what the model misses"))
+    }
+}
