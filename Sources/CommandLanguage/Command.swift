@@ -226,7 +226,20 @@ public enum Command: Sendable, Equatable {
     /// Every model with its settings and test metrics, best first (nil: by the goal, else
     /// accuracy or rmse).
     case leaderboard(sort: String?)
-    case importance(model: String)
+    /// Impurity-based importances, or with `permutation` the drop in a metric when each
+    /// feature's test values are shuffled.
+    case importance(model: String, permutation: PermutationImportance?)
+
+    /// `importance MODEL permutation [repeats=N] [metric=M] [seed=N]` (nil: chosen, then recorded).
+    public struct PermutationImportance: Sendable, Equatable {
+        public var repeats: Int?
+        public var metric: String?
+        public var seed: UInt64?
+
+        public init(repeats: Int? = nil, metric: String? = nil, seed: UInt64? = nil) {
+            (self.repeats, self.metric, self.seed) = (repeats, metric, seed)
+        }
+    }
     case predict(model: String, table: String, path: PathArgument?)
     /// `force` exports a model that fails its goal, or has none checked.
     case exportModel(model: String, path: PathArgument, force: Bool)

@@ -131,7 +131,10 @@ extension Command: CustomStringConvertible {
         case .residuals(let model): return "residuals \(nameText(model))"
         case .show(let model): return "show \(nameText(model))"
         case .leaderboard(let sort): return "leaderboard" + (sort.map { " sort=\($0)" } ?? "")
-        case .importance(let model): return "importance \(nameText(model))"
+        case .importance(let model, let permutation):
+            guard let permutation else { return "importance \(nameText(model))" }
+            return "importance \(nameText(model)) permutation" + (permutation.repeats.map { " repeats=\($0)" } ?? "")
+                + (permutation.metric.map { " metric=\($0)" } ?? "") + (permutation.seed.map { " seed=\($0)" } ?? "")
         case .predict(let model, let table, let path):
             return "predict \(nameText(model)) on \(nameText(table))" + (path.map { " to \(pathText($0))" } ?? "")
         case .exportModel(let model, let path, let force): return "export model \(nameText(model)) to \(pathText(path))" + (force ? " force" : "")

@@ -291,6 +291,65 @@ extension Interpreter {
         step.output.blocks.append(.note(note))
     }
 
+    /// `importance MODEL permutation`: the worsening of a metric on the test rows when each
+    /// feature's values are shuffled among them (scikit-learn's permutation_importance).
+    static func permutationImportance(_ modelName: String, _ options: Command.PermutationImportance, _ step: inout Step,
+                                      _ context: EngineContext) throws {
+        let model = try model(named: modelName, step.ws)
+        guard model.task != .clustering else { throw Diagnostic(.badValue, "'\(modelName)' has no target to score a shuffle against") }
+        guard let testSet = model.testSet else {
+            throw Diagnostic(.notReady, "'\(modelName)' has no test rows to shuffle", help: "split before training, e.g. 'split 0.8', then train again")
+        }
+        let names = Metrics.names(for: model.task)
+        let metric = options.metric ?? step.ws.goals[model.target].map(\.metric) ?? (model.task == .classification ? "accuracy" : "rmse")
+        guard names.contains(metric) else {
+            throw Diagnostic(.badValue, "'\(metric)' is not a \(model.task.rawValue) metric", help: "\(model.task.rawValue) metrics: " + names.joined(separator: ", "))
+        }
+        let repeats = options.repeats ?? 5
+        let seed = options.seed ?? context.makeSeed()
+        step.recorded = .importance(model: modelName, permutation: Command.PermutationImportance(repeats: repeats, metric: metric, seed: seed))
+        func score(_ x: DesignMatrix) -> Double {
+            ModelMetrics.of(task: model.task, classCount: model.classes.count, truth: LabelledMatrix(x: x, classIndices: testSet.classIndices, values: testSet.values),
+                            prediction: model.estimator.predict(x)).first { $0.name == metric }!.value
+        }
+        let baseline = score(testSet.x)
+        let higher = Metrics.higherIsBetter(metric)
+        let rows = testSet.x.rows, columns = testSet.x.columns
+        // Each feature's shuffles from its own seeded stream: the result does not depend on scheduling.
+        let drops = Parallel.map(columns) { j -> [Double] in
+            var generator = SeededGenerator(seed: seed &+ UInt64(j) &* 0x9E37_79B9_7F4A_7C15)
+            var shuffled = testSet.x
+            let column = (0..<rows).map { testSet.x.values[$0 * columns + j] }
+            return (0..<repeats).map { _ in
+                if context.isCancelled() { return .nan }
+                let order = Array(0..<rows).shuffled(using: &generator)
+                for i in 0..<rows { shuffled.values[i * columns + j] = column[order[i]] }
+                let permuted = score(shuffled)
+                return higher ? baseline - permuted : permuted - baseline
+            }
+        }
+        if context.isCancelled() { throw CancelledOptimization() }
+        let stats = drops.map { values -> (mean: Double, sd: Double) in
+            let mean = values.reduce(0, +) / Double(values.count)
+            return (mean, (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)).squareRoot())
+        }
+        for (feature, stat) in zip(model.features, stats) { step.fingerprint.add(feature, Fingerprint.format(stat.mean)) }
+        let ranked = stats.indices.sorted { stats[$0].mean != stats[$1].mean ? stats[$0].mean > stats[$1].mean : $0 < $1 }
+        let shown = ranked.prefix(20)
+        let top = max(0, stats[ranked[0]].mean)
+        let cells = shown.map { j -> [String] in
+            let width = top > 0 ? Int((max(0, stats[j].mean) / top * 30).rounded()) : 0
+            return [model.features[j], NumberFormatting.significant(stats[j].mean, digits: 4), NumberFormatting.significant(stats[j].sd, digits: 2),
+                    String(repeating: "█", count: width)]
+        }
+        step.output.blocks.append(.table(TextTable(headers: ["feature", "\(metric) \(higher ? "drop" : "rise")", "sd", ""], rows: cells,
+                                                   rightAligned: [false, true, true, false])))
+        var note = "\(metric) \(Evaluating.format(baseline)) on the \(Plural.count(rows, "test row")); each feature shuffled \(Plural.count(repeats, "time")) (seed \(seed)), "
+            + "the mean \(higher ? "drop" : "rise") shown (below 0: shuffling helped, by chance)"
+        if ranked.count > shown.count { note += "; \(ranked.count - shown.count) more not shown" }
+        step.output.blocks.append(.note(note))
+    }
+
     /// The names of this session's models with a property, or nil when none has it.
     private static func modelsWith(_ property: (TrainedModel) -> Bool, _ ws: Workspace) -> String? {
         let names = ws.models.filter(property).map(\.name)

@@ -155,7 +155,8 @@ public enum Interpreter {
             case .residuals(let model): try residuals(model, &step)
             case .show(let model): try show(model, &step)
             case .leaderboard(let sort): try leaderboard(sort, &step)
-            case .importance(let model): try importance(model, &step)
+            case .importance(let model, nil): try importance(model, &step)
+            case .importance(let model, let permutation?): try permutationImportance(model, permutation, &step, context)
             // deploy
             case .predict(let model, let table, let path): try predict(model, on: table, to: path, &step)
             case .exportModel(let model, let path, let force): try exportModel(model, to: path, force: force, &step)

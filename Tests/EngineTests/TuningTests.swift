@@ -250,3 +250,20 @@ extension Workspace {
         return ws
     }
 }
+
+/// `importance MODEL permutation`: what matters stands out, noise does not, and the
+/// recorded seed gives the same figures again.
+struct PermutationImportanceTests {
+    @Test func theSignalStandsOutAndTheSeedRepeatsIt() throws {
+        let session = Session(makeSeed: { 42 })
+        try runAll(session, ["load datasets/iris.csv", "target species", "derive noise = (sepal_width * 7919 + sepal_length * 104729) % 13",
+                             "split 0.8 stratify seed=1", "train logistic", "importance logistic permutation repeats=5"])
+        let entry = try #require(session.recorded.last)
+        #expect(entry.text == "importance logistic permutation repeats=5 metric=accuracy seed=42")
+        let drop = { (feature: String) in Double(entry.fingerprint[feature]!)! }
+        #expect(drop("petal_length") > 0.1 || drop("petal_width") > 0.1, "\(entry.fingerprint.text)")
+        #expect(abs(drop("noise")) < 0.05, "\(entry.fingerprint.text)")
+        let again = try Interpreter.apply(entry.command, to: session.workspace)
+        #expect(again.fingerprint == entry.fingerprint)
+    }
+}

@@ -251,17 +251,62 @@ extension CommandTable {
             complete: { words in words.isEmpty ? [.model] : [] },
             parse: { c in .rules(model: try c.only("a model name")) }),
         CommandSpec(
-            name: "importance", stage: .model, usage: "importance MODEL",
+            name: "importance", stage: .model, usage: "importance MODEL [permutation [repeats=N] [metric=METRIC] [seed=N]]",
             summary: "rank a model's features by importance",
             details: """
             For tree models, the impurity-based importance of each feature: how much the
             splits on it reduced impurity (Gini, entropy or squared error), weighted by the
             training rows they split, as a share of the total (scikit-learn's
             feature_importances_). The top 20 are shown with a bar each.
+
+            With permutation, any model: how much METRIC (the goal's, else accuracy or
+            rmse) worsens on the test rows when one feature's values are shuffled among
+            them, breaking its link to the target, averaged over N shuffles (5 by default;
+            scikit-learn's permutation_importance). The seed of the shuffles is recorded.
+            Features that carry the same information share it: shuffling one leaves the
+            other, so both can look unimportant.
             """,
-            examples: ["importance tree"], kind: .inspection,
-            complete: { words in words.isEmpty ? [.model] : [] },
-            parse: { c in .importance(model: try c.only("a model name")) }),
+            examples: ["importance tree", "importance logistic permutation", "importance gbdt permutation repeats=10 metric=auc"], kind: .inspection,
+            complete: { words in words.isEmpty ? [.model] : words.count == 1 ? [.words(["permutation"])] : [.words(["repeats=", "metric=", "seed="])] },
+            parse: { c in
+                let model = try c.value("a model name").text
+                guard c.takeWord("permutation") else {
+                    if let token = c.current {
+                        throw Diagnostic(.unexpectedInput, "unexpected '\(token.text)'", at: token.range,
+                                         help: Suggestions.didYouMean(token.text, among: ["permutation"]) ?? "usage: \(c.usage)")
+                    }
+                    return .importance(model: model, permutation: nil)
+                }
+                var options = Command.PermutationImportance()
+                var given: Set<String> = []
+                while let key = c.current {
+                    guard key.kind == .word, ["repeats", "metric", "seed"].contains(key.text), c.index + 1 < c.tokens.count, c.tokens[c.index + 1].text == "=" else {
+                        throw Diagnostic(.unexpectedInput, "expected repeats=N, metric=METRIC or seed=N, found '\(key.text)'", at: key.range, help: "usage: \(c.usage)")
+                    }
+                    guard given.insert(key.text).inserted else { throw Diagnostic(.badOption, "'\(key.text)' is given twice", at: key.range) }
+                    c.index += 2
+                    let value = try c.value("a value for \(key.text)")
+                    switch key.text {
+                    case "repeats":
+                        guard let n = Int(value.text), (1...100).contains(n) else {
+                            throw Diagnostic(.badValue, "repeats takes a whole number from 1 to 100, found '\(value.text)'", at: value.range)
+                        }
+                        options.repeats = n
+                    case "metric":
+                        guard Metrics.allNames.contains(value.text) else {
+                            throw Diagnostic(.badValue, "unknown metric '\(value.text)'", at: value.range,
+                                             help: Suggestions.didYouMean(value.text, among: Metrics.allNames) ?? "metrics: " + Metrics.allNames.joined(separator: ", "))
+                        }
+                        options.metric = value.text
+                    default:
+                        guard let seed = UInt64(value.text) else {
+                            throw Diagnostic(.badValue, "a seed is a whole number from 0 up, found '\(value.text)'", at: value.range)
+                        }
+                        options.seed = seed
+                    }
+                }
+                return .importance(model: model, permutation: options)
+            }),
     ]
 }
 
