@@ -223,6 +223,8 @@ public enum Command: Sendable, Equatable {
     case calibration(model: String, bins: Int?)
     /// A regressor's errors against its predictions.
     case residuals(model: String)
+    /// Each feature's contribution to a model's prediction for row `row` (from 1) of its table.
+    case explain(model: String, row: Int, className: String?)
     /// Every model with its settings and test metrics, best first (nil: by the goal, else
     /// accuracy or rmse).
     case leaderboard(sort: String?)
@@ -344,6 +346,7 @@ public enum Command: Sendable, Equatable {
         case .precisionRecall: return "pr"
         case .calibration: return "calibration"
         case .residuals: return "residuals"
+        case .explain: return "explain"
         case .show: return "show"
         case .leaderboard: return "leaderboard"
         case .importance: return "importance"

@@ -129,6 +129,7 @@ extension Command: CustomStringConvertible {
         case .precisionRecall(let models): return "pr " + nameList(models)
         case .calibration(let model, let bins): return "calibration \(nameText(model))" + (bins.map { " bins=\($0)" } ?? "")
         case .residuals(let model): return "residuals \(nameText(model))"
+        case .explain(let model, let row, let className): return "explain \(nameText(model)) row=\(row)" + (className.map { " class=" + nameText($0) } ?? "")
         case .show(let model): return "show \(nameText(model))"
         case .leaderboard(let sort): return "leaderboard" + (sort.map { " sort=\($0)" } ?? "")
         case .importance(let model, let permutation):

@@ -1,6 +1,7 @@
 import CommandLanguage
 import Foundation
 import Learning
+import Scoring
 import Tabular
 
 /// The diagnostic charts of a trained model on its test rows: `roc`, `pr`, `calibration`
@@ -231,5 +232,85 @@ extension Interpreter {
                                                    rightAligned: [true, true, true, true])))
         step.output.blocks.append(.note("the 5 largest errors" + (testRows == nil ? " (rows of the test table)" : " (rows of '\(model.table)')")
                                         + "; a pattern in the chart (a curve, a funnel) is what the model misses"))
+    }
+
+    /// `explain MODEL row=N [class=C]`: each feature's contribution to one prediction.
+    static func explain(_ name: String, row: Int, className: String?, _ step: inout Step) throws {
+        let model = try model(named: name, step.ws)
+        guard let table = step.ws.table(named: model.table) else {
+            throw Diagnostic(.notReady, "'\(name)' came from a bundle, and its table is not loaded here", help: "explain models trained in this session")
+        }
+        guard row <= table.rowCount else {
+            throw Diagnostic(.badValue, "'\(table.name)' has \(Plural.count(table.rowCount, "row")), so there is no row \(row)")
+        }
+        let x: DesignMatrix
+        do { x = try Training.scoring { try Scorer.featureMatrix(table, features: model.features, rows: [row - 1]) } } catch let diagnostic as Diagnostic {
+            throw Diagnostic(.dataError, "row \(row) of '\(table.name)' cannot be explained: \(diagnostic.message)",
+                             help: "the table changed since '\(name)' was trained, or the row has values the model cannot take")
+        }
+        let values = Array(x.values)
+        // The baseline of linear contributions: each feature's mean over the training rows.
+        let trainingRows = step.ws.splits[table.name]?.trainingRows ?? Array(0..<table.rowCount)
+        let means = try model.features.map { feature -> Double in
+            guard let column = table.column(named: feature)?.numericValues else { throw noSuchColumn(feature, table) }
+            return trainingRows.reduce(0) { $0 + column[$1] } / Double(max(1, trainingRows.count))
+        }
+        guard let explanation = try learning({ try model.estimator.explain(values, trainingMeans: means, classes: model.classes) }) else {
+            throw Diagnostic(.badValue, "'\(name)' is a \(model.algorithm) model, which has no exact per-feature contributions",
+                             help: "'importance \(name) permutation' ranks its features by how much shuffling each costs")
+        }
+        // Which output: a class asked for, the positive class of two, else the predicted class.
+        var output = 0
+        var negate = false
+        let prediction = model.estimator.predict(x)
+        if model.task == .classification {
+            let predicted = prediction.classIndices[0]
+            var wanted = model.classes.count == 2 ? positiveClass(model, step.ws) : predicted
+            if let className {
+                guard let k = model.classes.firstIndex(of: className) else {
+                    throw Diagnostic(.badValue, "'\(name)' has no class '\(className)'", help: "its classes: " + model.classes.joined(separator: ", "))
+                }
+                wanted = k
+            }
+            if explanation.outputs.count == 1 { negate = wanted == 0 } else { output = wanted }
+        } else if className != nil {
+            throw Diagnostic(.badValue, "class= is for classifiers, and '\(name)' predicts numbers")
+        }
+        let sign = negate ? -1.0 : 1.0
+        var label = explanation.outputs[output]
+        if negate { label = "log-odds of \(model.classes[0])" }
+        let contributions = explanation.contributions[output].map { $0 * sign }
+        let base = explanation.base[output] * sign
+        let total = base + contributions.reduce(0, +)
+        for (feature, value) in zip(model.features, contributions) { step.fingerprint.add(feature, Fingerprint.format(value)) }
+
+        var said = "\(name) on row \(row) of '\(table.name)': "
+        switch prediction {
+        case .classes(let probabilities, let k):
+            let predicted = prediction.classIndices[0]
+            said += "predicts \(model.classes[predicted]) (\(Evaluating.format(probabilities[predicted])))"
+            _ = k
+        case .values(let v): said += "predicts \(NumberFormatting.significant(v[0], digits: 5))"
+        case .clusters(let ids): said += "cluster \(ids[0])"
+        }
+        if let truth = table.column(named: model.target), let text = truth.text(at: row - 1) { said += "; \(model.target) is \(text)" }
+        step.output.blocks.append(.success(said))
+        let order = contributions.indices.sorted { abs(contributions[$0]) != abs(contributions[$1]) ? abs(contributions[$0]) > abs(contributions[$1]) : $0 < $1 }
+        // Features the prediction did not use (a tree's unused ones) are left to the "others" line.
+        let shown = Array(order.filter { contributions[$0] != 0 }.prefix(15))
+        let largest = abs(contributions[order[0]])
+        let f = { (v: Double) in NumberFormatting.significant(v, digits: 4) }
+        var cells = shown.map { j -> [String] in
+            let cells = largest > 0 ? Int((abs(contributions[j]) / largest * 20).rounded()) : 0
+            let bar = String(repeating: contributions[j] >= 0 ? "█" : "▒", count: cells)
+            return [model.features[j], f(values[j]), (contributions[j] >= 0 ? "+" : "") + f(contributions[j]), bar]
+        }
+        if order.count > shown.count {
+            let rest = order.dropFirst(shown.count).reduce(0) { $0 + contributions[$1] }
+            cells.append(["(\(order.count - shown.count) others)", "", rest == 0 ? "0" : (rest > 0 ? "+" : "") + f(rest), ""])
+        }
+        step.output.blocks.append(.table(TextTable(headers: ["feature", "value", "contribution", ""], rows: cells, rightAligned: [false, true, true, false])))
+        step.output.blocks.append(.note("\(label): \(f(base)) expected over the training rows, \(total - base >= 0 ? "+" : "−") \(f(abs(total - base))) from the features = \(f(total)) for this row"
+                                        + "; █ raises it, ▒ lowers it; values as prepared"))
     }
 }

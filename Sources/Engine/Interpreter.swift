@@ -153,6 +153,7 @@ public enum Interpreter {
             case .precisionRecall(let models): try precisionRecall(models, &step)
             case .calibration(let model, let bins): try calibration(model, bins: bins ?? 10, &step)
             case .residuals(let model): try residuals(model, &step)
+            case .explain(let model, let row, let className): try explain(model, row: row, className: className, &step)
             case .show(let model): try show(model, &step)
             case .leaderboard(let sort): try leaderboard(sort, &step)
             case .importance(let model, nil): try importance(model, &step)

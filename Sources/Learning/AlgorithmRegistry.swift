@@ -94,6 +94,9 @@ public struct AnyFittedModel: Sendable, Equatable {
     public var summary: String? { base.summary }
     public var featureImportances: [Double]? { base.featureImportances }
     public func rules(features: [String], classes: [String]) -> String? { base.rules(features: features, classes: classes) }
+    public func explain(_ row: [Double], trainingMeans: [Double], classes: [String]) throws -> Explanation? {
+        try base.explain(row, trainingMeans: trainingMeans, classes: classes)
+    }
     public func check(featureCount: Int, classCount: Int) throws { try base.check(featureCount: featureCount, classCount: classCount) }
 
     /// The fingerprint of the learned state.

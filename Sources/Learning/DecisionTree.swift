@@ -99,6 +99,12 @@ public struct DecisionTree: Estimator {
         public var nodeCount: Int { feature.count }
         var width: Int { max(classCount, 1) }
 
+        /// TreeSHAP over the training rows that reached each node.
+        public func explain(_ row: [Double], trainingMeans: [Double], classes: [String]) throws -> Explanation? {
+            let (base, contributions) = TreeSHAP.explain(self, row: row)
+            return Explanation(outputs: task == .classification ? classes.map { "probability of \($0)" } : ["value"], base: base, contributions: contributions)
+        }
+
         /// The leaf a row (its features in the training order) falls in.
         func leaf(_ row: UnsafePointer<Double>) -> Int {
             var node = 0

@@ -195,6 +195,12 @@ public protocol FittedModel: Codable, Sendable, Equatable {
     /// What it learned per feature, as a table for `show` (coefficients, importances); nil
     /// when it has nothing per feature.
     func learnedValues(features: [String], classes: [String]) -> LearnedValues?
+
+    /// Each feature's contribution to the prediction for one row (its features in the
+    /// training order); nil when the model has no exact way (see `Explanation`).
+    /// - Parameter trainingMeans: each feature's mean over the training rows (the baseline
+    ///   of a linear model's contributions).
+    func explain(_ row: [Double], trainingMeans: [Double], classes: [String]) throws -> Explanation?
 }
 
 /// A table of learned values for `show`: a row per feature (and one for the intercept).

@@ -316,6 +316,16 @@ public struct GradientBoosting: Estimator {
             return (values.map(Double.init), shape.count == 3 ? shape[1] : 1)
         }
 
+        /// XGBoost's own TreeSHAP, in the raw score (log-odds, class scores or the value).
+        public func explain(_ row: [Double], trainingMeans: [Double], classes: [String]) throws -> Explanation? {
+            let (values, groups) = try contributions(DesignMatrix(rows: 1, columns: row.count, values: row))
+            let p = row.count
+            let outputs = task == .regression ? ["value"] : groups == 1 ? ["log-odds of \(classes.count > 1 ? classes[1] : "the second class")"]
+                : classes.map { "softmax score of \($0)" }
+            return Explanation(outputs: outputs, base: (0..<groups).map { values[$0 * (p + 1) + p] },
+                               contributions: (0..<groups).map { g in (0..<p).map { values[g * (p + 1) + $0] } })
+        }
+
         public func combine(into hasher: inout FingerprintHasher) {
             hasher.combine(booster)
         }

@@ -55,6 +55,12 @@ public struct LinearRegression: Estimator {
                                  note: "coefficients in the units of the prepared features, largest magnitude first")
         }
 
+        /// Exact: coefficient × (value − training mean).
+        public func explain(_ row: [Double], trainingMeans: [Double], classes: [String]) throws -> Explanation? {
+            Explanation(outputs: ["value"], base: [intercept + zip(coefficients, trainingMeans).reduce(0) { $0 + $1.0 * $1.1 }],
+                        contributions: [row.indices.map { coefficients[$0] * (row[$0] - trainingMeans[$0]) }])
+        }
+
         /// Predicted values, one per row.
         /// - Complexity: O(rows × features)
         public func predictedValues(_ x: DesignMatrix) -> [Double] {

@@ -87,6 +87,15 @@ public struct LogisticRegression: Estimator {
                                     + " in the units of the prepared features, largest magnitude first")
         }
 
+        /// Exact: coefficient × (value − training mean), per log-odds (binary) or per class score.
+        public func explain(_ row: [Double], trainingMeans: [Double], classes: [String]) throws -> Explanation? {
+            let outputs = coefficients.count == 1 ? ["log-odds of \(classes.count > 1 ? classes[1] : "the second class")"]
+                : classes.map { "softmax score of \($0)" }
+            return Explanation(outputs: outputs,
+                               base: coefficients.indices.map { c in intercepts[c] + zip(coefficients[c], trainingMeans).reduce(0) { $0 + $1.0 * $1.1 } },
+                               contributions: coefficients.map { beta in row.indices.map { beta[$0] * (row[$0] - trainingMeans[$0]) } })
+        }
+
         /// Class probabilities, row-major (`rows × classCount`).
         /// - Complexity: O(rows × features × classes)
         public func probabilities(_ x: DesignMatrix) -> [Double] {

@@ -119,6 +119,16 @@ public struct RandomForest: Estimator {
             case classCount = "class_count", outOfBag = "out_of_bag"
         }
 
+        /// The mean of the trees' TreeSHAP values (the forest predicts their mean).
+        public func explain(_ row: [Double], trainingMeans: [Double], classes: [String]) throws -> Explanation? {
+            let each = trees.map { TreeSHAP.explain($0, row: row) }
+            let n = Double(trees.count)
+            let width = each[0].base.count
+            return Explanation(outputs: task == .classification ? classes.map { "probability of \($0)" } : ["value"],
+                               base: (0..<width).map { k in each.reduce(0) { $0 + $1.base[k] } / n },
+                               contributions: (0..<width).map { k in row.indices.map { j in each.reduce(0) { $0 + $1.contributions[k][j] } / n } })
+        }
+
         /// The trees' mean prediction for each row of `x`: row blocks in parallel, every
         /// tree walked for a block while its rows are in cache.
         /// - Complexity: O(rows × trees × depth)

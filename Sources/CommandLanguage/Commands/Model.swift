@@ -216,6 +216,37 @@ extension CommandTable {
             examples: ["residuals linear"], kind: .inspection, complete: { words in words.isEmpty ? [.model] : [] },
             parse: { c in .residuals(model: try c.only("a model name")) }),
         CommandSpec(
+            name: "explain", stage: .model, usage: "explain MODEL row=N [class=CLASS]",
+            summary: "show each feature's contribution to a model's prediction for one row",
+            details: """
+            Row N (from 1) of the model's table, as prepared: each feature's additive
+            contribution (its SHAP value), so that the expected output over the training
+            rows plus the contributions gives the model's output for the row. Exact for
+            linear and logistic models (coefficient × (value − its training mean)) and for
+            trees, forests and gbdt (TreeSHAP; XGBoost's own for gbdt). The output is the
+            value (regression), the log-odds or class score (logistic, gbdt) or the class
+            probability (tree, forest) of the positive class for two classes, else of the
+            predicted class or of CLASS. k-nearest neighbours have no exact contributions:
+            'importance MODEL permutation' ranks their features.
+            """,
+            examples: ["explain logistic row=12", "explain forest row=3 class=virginica"], kind: .inspection,
+            complete: { words in words.isEmpty ? [.model] : [.words(["row=", "class="])] },
+            parse: { c in
+                let model = try c.value("a model name").text
+                guard c.peekWord("row") else {
+                    throw Diagnostic(.missingArgument, "expected row=N, the row to explain", at: c.current?.range ?? c.endRange, help: "usage: \(c.usage)")
+                }
+                let row = try c.wholeOption("row", in: 1...Int(Int32.max), fallback: 1)
+                var className: String?
+                if c.peekWord("class") {
+                    c.index += 1
+                    guard c.takeSymbol("=") else { throw Diagnostic(.missingArgument, "expected class=CLASS", at: c.current?.range ?? c.endRange) }
+                    className = try c.value("a class").text
+                }
+                try c.expectEnd()
+                return .explain(model: model, row: row, className: className)
+            }),
+        CommandSpec(
             name: "leaderboard", stage: .model, usage: "leaderboard [sort=METRIC]",
             summary: "list every model with its settings and test metrics, best first",
             details: """
