@@ -17,6 +17,7 @@ defaults on both sides (the counterparts' defaults are the closest scikit-learn 
   forest     RandomForest*(random_state=s)            train forest
   gbdt       HistGradientBoosting*(random_state=s)    train gbdt
   knn        KNeighbors*()                            train knn
+  naive_bayes GaussianNB()                            train naive_bayes
 
 Where scikit-learn's result depends on its seed (trees break ties at random; forests draw
 samples), the last column is its range over random_state 0 to 9: the noise a comparison
@@ -32,7 +33,7 @@ from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
-from sklearn import linear_model, tree, ensemble, neighbors
+from sklearn import linear_model, tree, ensemble, neighbors, naive_bayes
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -54,6 +55,7 @@ ALGORITHMS = {
     "gbdt": ("train gbdt seed=0", lambda s: ensemble.HistGradientBoostingClassifier(random_state=s),
              lambda s: ensemble.HistGradientBoostingRegressor(random_state=s), True),
     "knn": ("train knn", lambda s: neighbors.KNeighborsClassifier(), lambda s: neighbors.KNeighborsRegressor(), False),
+    "naive_bayes": ("train naive_bayes", lambda s: naive_bayes.GaussianNB(), None, False),
 }
 
 

@@ -176,10 +176,13 @@ typedef long long long4 __attribute__((vector_size(32)));
 
 // Keeps the k best (distance, row) pairs of one query sorted, nearest first; a pair enters
 // only when strictly nearer than the k-th, so among equals the lower row (seen first) stays.
+// A distance that overflowed (infinite, or NaN from inf - inf) counts as farthest but still
+// fills an empty slot, so every query gets k real rows (the bundle fuzz found -1 left there).
 static inline void mlw_offer(double d, long row, long k, double *best, long *rows) {
-    if (!(d < best[k - 1])) return;
+    if (d != d) d = __builtin_inf();
+    if (!(d < best[k - 1]) && rows[k - 1] >= 0) return;
     long i = k - 1;
-    while (i > 0 && d < best[i - 1]) { best[i] = best[i - 1]; rows[i] = rows[i - 1]; i--; }
+    while (i > 0 && (d < best[i - 1] || rows[i - 1] < 0)) { best[i] = best[i - 1]; rows[i] = rows[i - 1]; i--; }
     best[i] = d;
     rows[i] = row;
 }

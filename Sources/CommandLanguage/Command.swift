@@ -200,7 +200,9 @@ public enum Command: Sendable, Equatable {
     case train(algorithm: String, name: String?, settings: [Setting])
     /// `train auto [NAME] [cv=K] [trials=N] [metric=M] [seed=N]`: every algorithm of the
     /// task on its defaults, the best few tuned, the best of all kept (nil: chosen, then recorded).
-    case trainAuto(name: String?, folds: Int?, trials: Int?, metric: String?, seed: UInt64?)
+    /// `algorithms`: the ones compared (nil: every one of the task, then recorded, so an
+    /// algorithm added later does not change a replay).
+    case trainAuto(name: String?, algorithms: [String]?, folds: Int?, trials: Int?, metric: String?, seed: UInt64?)
     /// `evaluate [MODELS] [by class]`: every model (or the named ones) on its test rows;
     /// `by class` adds each class's precision, recall and F1.
     case evaluate(models: [String], byClass: Bool)

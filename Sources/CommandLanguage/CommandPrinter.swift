@@ -104,8 +104,9 @@ extension Command: CustomStringConvertible {
         case .evaluate(let models, let byClass): return "evaluate" + (models.isEmpty ? "" : " " + nameList(models)) + (byClass ? " by class" : "")
         case .crossValidate(let folds, let names, let seed):
             return "cv \(folds)" + (names.isEmpty ? "" : " " + nameList(names)) + (seed.map { " seed=\($0)" } ?? "")
-        case .trainAuto(let name, let folds, let trials, let metric, let seed):
-            return "train auto" + (name.map { " " + nameText($0) } ?? "") + (folds.map { " cv=\($0)" } ?? "")
+        case .trainAuto(let name, let algorithms, let folds, let trials, let metric, let seed):
+            return "train auto" + (name.map { " " + nameText($0) } ?? "") + (algorithms.map { " algorithms=[" + $0.joined(separator: ", ") + "]" } ?? "")
+                + (folds.map { " cv=\($0)" } ?? "")
                 + (trials.map { " trials=\($0)" } ?? "") + (metric.map { " metric=\($0)" } ?? "") + (seed.map { " seed=\($0)" } ?? "")
         case .tune(let request):
             var text = "tune \(request.algorithm)"

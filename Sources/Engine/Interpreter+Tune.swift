@@ -227,7 +227,7 @@ extension Interpreter {
 
     /// `train auto`: every algorithm of the task on its defaults, the best few tuned on the
     /// same folds, the best of all fitted on the training rows.
-    static func trainAuto(_ requestedName: String?, folds requestedFolds: Int?, trials requestedTrials: Int?, metric requestedMetric: String?,
+    static func trainAuto(_ requestedName: String?, algorithms requestedAlgorithms: [String]?, folds requestedFolds: Int?, trials requestedTrials: Int?, metric requestedMetric: String?,
                           seed requestedSeed: UInt64?, _ step: inout Step, _ context: EngineContext) throws {
         let table = try currentTable(step.ws)
         guard let target = step.ws.target, target.task != .clustering else {
@@ -254,7 +254,16 @@ extension Interpreter {
         if target.task == .classification, let column = table.column(named: target.column) {
             labels = try Training.classIndices(table, rows: rows, target: target, classes: ClassLabels.from(column).labels)
         }
-        let algorithms = AlgorithmRegistry.solving(target.task)
+        let algorithms = try (requestedAlgorithms ?? AlgorithmRegistry.solving(target.task).map(\.name)).map { name -> Algorithm in
+            guard let algorithm = AlgorithmRegistry.named(name) else {
+                throw Diagnostic(.badValue, "unknown algorithm '\(name)'", help: "algorithms: " + AlgorithmRegistry.all.map(\.name).joined(separator: ", "))
+            }
+            guard algorithm.tasks.contains(target.task) else {
+                throw Diagnostic(.badValue, "'\(name)' is for \(algorithm.tasks.map(\.rawValue).joined(separator: " or ")), but the target '\(target.column)' is \(target.task.rawValue)",
+                                 help: "algorithms for \(target.task.rawValue): " + AlgorithmRegistry.solving(target.task).map(\.name).joined(separator: ", "))
+            }
+            return algorithm
+        }
         let prepared = try CrossValidation.prepare(CrossValidation.folds(rows, k: folds, labels: labels, seed: seed), table: table, step.ws,
                                                    algorithm: algorithms[0], context: context)
 
@@ -311,7 +320,7 @@ extension Interpreter {
                                     settings: best.trial.settings.entries.map { Command.Setting(key: $0.key, value: $0.value) })
         let model = try Training.record(fit.model, name: name, problem: problem, recorded: trained, step.ws, context: context)
         step.ws.models.append(model)
-        step.recorded = .trainAuto(name: name, folds: folds, trials: trials, metric: metric, seed: seed)
+        step.recorded = .trainAuto(name: name, algorithms: algorithms.map(\.name), folds: folds, trials: trials, metric: metric, seed: seed)
 
         var scores = FingerprintHasher()
         for entry in defaults { scores.combine("\(entry.algorithm.name)=" + (entry.trial.mean(metric).map(Fingerprint.format) ?? "failed")) }

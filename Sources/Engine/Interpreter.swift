@@ -143,8 +143,8 @@ public enum Interpreter {
             case .evaluate(let models, let byClass): try evaluate(models, byClass: byClass, &step)
             case .crossValidate(let folds, let names, let seed): try crossValidate(folds, names, seed, &step, context)
             case .tune(let request): try tune(request, &step, context)
-            case .trainAuto(let name, let folds, let trials, let metric, let seed):
-                try trainAuto(name, folds: folds, trials: trials, metric: metric, seed: seed, &step, context)
+            case .trainAuto(let name, let algorithms, let folds, let trials, let metric, let seed):
+                try trainAuto(name, algorithms: algorithms, folds: folds, trials: trials, metric: metric, seed: seed, &step, context)
             case .saveMetrics(let path): try saveMetrics(path, &step)
             case .saveTable(let name, let path): try saveTable(name, to: path, &step)
             case .rules(let model): try rules(model, &step)

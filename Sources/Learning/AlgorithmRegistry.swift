@@ -11,6 +11,7 @@ public enum AlgorithmRegistry {
         Algorithm(RandomForest.self),
         Algorithm(GradientBoosting.self),
         Algorithm(NearestNeighbors.self),
+        Algorithm(NaiveBayes.self),
     ]
 
     /// The algorithm of that name.

@@ -207,6 +207,15 @@ public struct GradientBoosting: Estimator {
         return ((0..<count).filter { !held[$0] }, (0..<count).filter { held[$0] })
     }
 
+    /// A value as XGBoost's float: beyond the float range, the largest float of its sign
+    /// (XGBoost refuses infinities, and every split threshold lies inside the range, so the
+    /// row goes the same way); NaN stays NaN, which XGBoost reads as missing.
+    @inline(__always)
+    static func float(_ x: Double) -> Float {
+        let largest = Double(Float.greatestFiniteMagnitude)
+        return x > largest ? Float.greatestFiniteMagnitude : x < -largest ? -Float.greatestFiniteMagnitude : Float(x)
+    }
+
     /// The given rows of the features as XGBoost's float matrix, with their labels; in
     /// quantile form with `quantileBins` (the training matrix).
     static func matrix(_ features: FeatureColumns, rows: [Int], labels: [Float], threads: Int, quantileBins: Int? = nil) throws -> XGBMatrix {
@@ -217,9 +226,9 @@ public struct GradientBoosting: Estimator {
                 for j in 0..<p {
                     features.vectors[j].withValues { v in
                         if let taken = features.rows {
-                            for i in block { (base + i * p + j).initialize(to: Float(v[taken[rows[i]]])) }
+                            for i in block { (base + i * p + j).initialize(to: Self.float(v[taken[rows[i]]])) }
                         } else {
-                            for i in block { (base + i * p + j).initialize(to: Float(v[rows[i]])) }
+                            for i in block { (base + i * p + j).initialize(to: Self.float(v[rows[i]])) }
                         }
                     }
                 }
@@ -282,7 +291,7 @@ public struct GradientBoosting: Estimator {
 
         /// The rows of `x` as XGBoost's float matrix.
         static func matrix(_ x: DesignMatrix) throws -> XGBMatrix {
-            try XGBMatrix(values: x.values.map { Float($0) }, rows: x.rows, columns: x.columns)
+            try XGBMatrix(values: x.values.map(GradientBoosting.float), rows: x.rows, columns: x.columns)
         }
 
         /// - Complexity: O(rows × rounds × depth)

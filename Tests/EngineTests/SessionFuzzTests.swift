@@ -174,7 +174,10 @@ struct SessionFuzzTests {
                 }
                 // Ensembles stay small: the harness is after parsing and replay, not scale.
                 if let size = SessionFuzzTests.ensembleSize[chosen], !line.contains(size + "=") { line += " \(size)=\(random.pick([1, 3, 8]))" }
-            case 23: line = random.chance(0.25) ? tuneLine() : random.pick(["evaluate", "evaluate \(model())" + (random.chance(0.5) ? " by class" : ""), "rules \(model())", "importance \(model())", "importance \(model()) permutation" + (random.chance(0.5) ? " repeats=\(random.pick(["1", "2", "0"]))" : "") + (random.chance(0.3) ? " metric=" + random.pick(Metrics.allNames) : ""), "confusion \(model())", "show \(model())",
+            // train auto without forest and gbdt (their default sizes would slow the harness down).
+            case 23: line = random.chance(0.05) ? "train auto algorithms=[\(random.pick(["logistic, tree", "tree", "linear, knn", "naive_bayes", "x"]))]"
+                + " cv=\(random.pick(["2", "3"])) trials=\(random.pick(["1", "2"]))"
+                : random.chance(0.25) ? tuneLine() : random.pick(["evaluate", "evaluate \(model())" + (random.chance(0.5) ? " by class" : ""), "rules \(model())", "importance \(model())", "importance \(model()) permutation" + (random.chance(0.5) ? " repeats=\(random.pick(["1", "2", "0"]))" : "") + (random.chance(0.3) ? " metric=" + random.pick(Metrics.allNames) : ""), "confusion \(model())", "show \(model())",
                                          "roc \(model())" + (random.chance(0.3) ? ", \(model())" : ""), "pr \(model())", "calibration \(model())" + (random.chance(0.3) ? " bins=\(random.pick(["1", "3", "10", "x"]))" : ""),
                                          "residuals \(model())", "explain \(model()) row=\(random.pick(["1", "2", "150", "0", "99999"]))" + (random.chance(0.2) ? " class=" + random.pick(["setosa", "1", "x"]) : ""),
                                          "leaderboard" + (random.chance(0.5) ? " sort=" + random.pick(Metrics.allNames + ["speed"]) : ""),

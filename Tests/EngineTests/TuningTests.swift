@@ -223,7 +223,7 @@ struct TuningTests {
         let session = Session(makeSeed: { 42 })
         try runAll(session, Self.iris + ["train auto cv=3 trials=6 seed=5"])
         let entry = try #require(session.recorded.last)
-        #expect(entry.text == "train auto auto cv=3 trials=6 metric=accuracy seed=5")
+        #expect(entry.text == "train auto auto algorithms=[logistic, tree, forest, gbdt, knn, naive_bayes] cv=3 trials=6 metric=accuracy seed=5")
         let model = try #require(session.workspace.model(named: "auto"))
         let lineage = try #require(model.lineage.last)
         #expect(lineage.hasPrefix("train \(model.estimator.algorithm) auto "))

@@ -211,3 +211,57 @@ struct NearestNeighborsTests {
         #expect(throws: LearningError.self) { try model([("k", .whole(9))], target: .values([1, 2]), train: [[0, 1]]) }
     }
 }
+
+/// Found by the bundle fuzz: a query whose distances overflow (a scaling step with a mean
+/// of 1e308) left its neighbour slots empty, and predicting read row -1.
+struct NearestNeighborsOverflowTests {
+    @Test func overflowingDistancesStillFindKRows() throws {
+        let (train, _, mpg, _) = try NearestNeighborsTests().data()
+        let model = try NearestNeighborsTests().model([("k", .whole(3)), ("weights", .word("distance"))], target: .values(Array(mpg[..<300])), train: train)
+        let query = DesignMatrix(rows: 2, columns: 6, values: [-1.2e308, 1, 1, 1, 1, 1, 1, 2, 3, 4, 5, 6])
+        let found = model.neighbours(query)
+        #expect(found.indices.allSatisfy { (0..<300).contains($0) })
+        #expect(found.indices.prefix(3).elementsEqual([0, 1, 2]), "all equally far: the first rows, in order")
+    }
+}
+
+/// `train naive_bayes` against scikit-learn's `GaussianNB` (`KnownAnswers/naive_bayes.py`, `naive_bayes.out`).
+struct NaiveBayesTests {
+    @Test(arguments: [
+        (1e-9, [0.23809006472730024, 530.0570201058796, 420.8461147560853, 241391.57862504412, 7.741834920694377, 6.988433000255418],
+         [0.29344584106428473, 0.7063265918042928, 0.00022756713142293674, 0.37280593079170954, 0.6270745443565252, 0.00011952485176371691,
+          0.2566140071285268, 0.7431758336619382, 0.00021015920953616616], [38.78996679917689, 37.60685960095952, 15.603173599863599]),
+        (0.01, [7787.0299890521255, 8316.848919093278, 8207.638013743484, 249178.37052403152, 7794.533733908093, 7793.780331987654],
+         [0.38455853471205537, 0.557208392564073, 0.058233072723873215, 0.3795491358219008, 0.5788105992213189, 0.04164026495677716,
+          0.38227914691103343, 0.5679183971959013, 0.04980245589306383], [35.43691277263242, 33.500815102232764, 23.062272125134776]),
+    ])
+    func probabilitiesMatchScikitLearn(smoothing: Double, variances: [Double], first: [Double], sums: [Double]) throws {
+        let (train, query, _, origin) = try NearestNeighborsTests().data()
+        let settings = try NaiveBayes.settings.resolve([("var_smoothing", .number(smoothing))], algorithm: "naive_bayes", task: .classification)
+        let model = try NaiveBayes(settings).fit(TrainingData(features: FeatureColumns(train), featureNames: train.indices.map { "f\($0)" },
+                                                              target: .classes(Array(origin[..<300]), labels: ["europe", "japan", "usa"]))).model
+        for (a, b) in zip(model.priors, [0.18, 0.14666666666666667, 0.6733333333333333]) { #expect(abs(a - b) < 1e-15) }
+        for (a, b) in zip(model.variances.prefix(6), variances) { #expect(abs(a - b) < 1e-9 * b) }
+        let shares = model.predict(query).probabilities
+        for (a, b) in zip(shares.prefix(9), first) { #expect(abs(a - b) < 1e-9, "\(shares.prefix(9))") }
+        for c in 0..<3 {
+            let total = stride(from: c, to: shares.count, by: 3).reduce(0.0) { $0 + shares[$1] }
+            #expect(abs(total - sums[c]) < 1e-9)
+        }
+    }
+}
+
+/// Found by the bundle fuzz: a prepared value beyond the float range (a scaling step with
+/// a tiny spread) reached XGBoost as infinity, which it refuses, and predicting crashed.
+struct GradientBoostingRangeTests {
+    @Test func valuesBeyondTheFloatRangePredictAsTheLargestFloat() throws {
+        let data = try EstimatorBatteryTests.data(.regression)
+        let settings = try GradientBoosting.settings.resolve([("rounds", .whole(5))], algorithm: "gbdt", task: .regression, makeSeed: { 1 })
+        let model = try GradientBoosting(settings).fit(data).model
+        let huge = DesignMatrix(rows: 2, columns: 6, values: [1e300, 1e300, 1e300, 1e300, 1e300, 1e300, 3.4e38, 3.4e38, 3.4e38, 3.4e38, 3.4e38, 3.4e38])
+        let values = model.predict(huge).values
+        #expect(values.count == 2 && values.allSatisfy(\.isFinite))
+        #expect(values[0] == values[1], "both rows lie beyond every threshold")
+        #expect(GradientBoosting.float(.nan).isNaN && GradientBoosting.float(-1e300) == -Float.greatestFiniteMagnitude && GradientBoosting.float(0.5) == 0.5)
+    }
+}

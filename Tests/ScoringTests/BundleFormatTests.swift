@@ -20,6 +20,7 @@ struct BundleFormatTests {
         ("penguins-gbdt-v3", "datasets/penguins.csv"),  // XGBoost's JSON model inside model.json
         ("penguins-knn-v3", "datasets/penguins.csv"),   // the training rows inside model.json
         ("auto-forest-v3", "datasets/auto_mpg.csv"),    // max_features=1.0 stored as "1.0"
+        ("penguins-nb-v3", "datasets/penguins.csv"),    // Gaussian naive Bayes
     ])
     func everyVersionPredictsAsWhenItWasWritten(bundle: String, input: String) throws {
         _ = repositoryRoot

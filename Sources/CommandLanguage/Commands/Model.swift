@@ -5,14 +5,15 @@ import Tabular
 extension CommandTable {
     static let modelCommands: [CommandSpec] = [
         CommandSpec(
-            name: "train", stage: .model, usage: "train ALGORITHM [NAME] [key=value ...] | train auto [NAME] [cv=K] [trials=N] [metric=METRIC] [seed=N]",
+            name: "train", stage: .model, usage: "train ALGORITHM [NAME] [key=value ...] | train auto [NAME] [algorithms=[A, B, ...]] [cv=K] [trials=N] [metric=METRIC] [seed=N]",
             summary: "fit a model to the training rows of the current table",
             details: """
             The features are every column but the target; they must be numbers or booleans
             with no missing values (see impute and encode). A model's default name is its
             algorithm (logistic, then logistic_2, ...).
 
-            train auto cross-validates every algorithm of the target's task on its defaults
+            train auto cross-validates every algorithm of the target's task (or those of
+            algorithms=[…]; the list is recorded) on its defaults
             (cv=5 folds of the training rows, the recipe refitted in each), tunes the best
             two with a random search of their default spaces (trials=20 between them; see
             tune), and keeps the best of everything it scored, fitted on all the training
@@ -23,8 +24,8 @@ extension CommandTable {
             Algorithms and their settings:
             """ + "\n" + algorithmReference,
             examples: ["train logistic", "train logistic strong l2=10", "train linear l2=0.5", "train tree max_depth=4 criterion=entropy",
-                       "train auto", "train auto best cv=3 trials=30 metric=auc"], kind: .workspaceStep,
-            complete: { words in words.isEmpty ? [.algorithm, .words(["auto"])] : words.first == "auto" ? [.words(["cv=", "trials=", "metric=", "seed="])] : [.algorithmSettings] },
+                       "train auto", "train auto best cv=3 trials=30 metric=auc", "train auto algorithms=[logistic, gbdt]"], kind: .workspaceStep,
+            complete: { words in words.isEmpty ? [.algorithm, .words(["auto"])] : words.first == "auto" ? [.words(["algorithms=", "cv=", "trials=", "metric=", "seed="])] : [.algorithmSettings] },
             parse: { c in
                 if c.current?.kind == .word, c.current?.text == "auto" {
                     c.index += 1
@@ -421,20 +422,48 @@ extension ArgumentCursor {
             index += 1
         }
         var request = Command.TuneRequest(algorithm: "auto", space: [])
+        var algorithms: [String]?
         var given: Set<String> = []
+        let options = ["algorithms", "cv", "trials", "metric", "seed"]
         while let key = current {
             guard key.kind == .word, index + 1 < tokens.count, tokens[index + 1].kind == .symbol, tokens[index + 1].text == "=" else {
                 throw Diagnostic(.unexpectedInput, "expected key=value, found '\(key.text)'", at: key.range, help: "usage: \(usage)")
             }
-            guard ["cv", "trials", "metric", "seed"].contains(key.text) else {
+            guard options.contains(key.text) else {
                 throw Diagnostic(.badOption, "train auto has no option '\(key.text)'", at: key.range,
-                                 help: Suggestions.didYouMean(key.text, among: ["cv", "trials", "metric", "seed"]) ?? "its options: cv, trials, metric, seed")
+                                 help: Suggestions.didYouMean(key.text, among: options) ?? "its options: " + options.joined(separator: ", "))
             }
             guard given.insert(key.text).inserted else { throw Diagnostic(.badOption, "'\(key.text)' is given twice", at: key.range) }
             index += 2
-            try tuneOption(key, into: &request, label: key.text)
+            guard key.text == "algorithms" else {
+                try tuneOption(key, into: &request, label: key.text)
+                continue
+            }
+            let tokens = try bracketedNames("algorithms")
+            for token in tokens where AlgorithmRegistry.named(token.text) == nil {
+                let names = AlgorithmRegistry.all.map(\.name)
+                throw Diagnostic(.badValue, "unknown algorithm '\(token.text)'", at: token.range,
+                                 help: Suggestions.didYouMean(token.text, among: names) ?? "algorithms: " + names.joined(separator: ", "))
+            }
+            guard Set(tokens.map(\.text)).count == tokens.count else { throw Diagnostic(.badValue, "an algorithm is listed twice", at: key.range) }
+            algorithms = tokens.map(\.text)
         }
-        return .trainAuto(name: name, folds: request.folds, trials: request.trials, metric: request.metric, seed: request.seed)
+        return .trainAuto(name: name, algorithms: algorithms, folds: request.folds, trials: request.trials, metric: request.metric, seed: request.seed)
+    }
+
+    /// `[a, b, …]` or one word, after `key=`.
+    private mutating func bracketedNames(_ key: String) throws -> [Token] {
+        guard let open = current, open.kind == .symbol, open.text == "[" else { return [try value("a value for \(key)")] }
+        index += 1
+        var tokens: [Token] = []
+        while true {
+            guard let token = current else {
+                throw Diagnostic(.missingArgument, "this list has no closing ']'", at: SourceRange(open.range.lower, endRange.lower))
+            }
+            if token.kind == .symbol, token.text == "]", !tokens.isEmpty { index += 1; return tokens }
+            if token.kind == .symbol, token.text == "," { index += 1; continue }
+            tokens.append(try value("a name"))
+        }
     }
 
     /// A setting's searched values: `[a, b]`, `LO..HI` or one value.
