@@ -80,16 +80,19 @@ public struct ArgumentCursor {
     }
 
     /// One value, or a list of them in brackets (`"?"` or `["?", "-"]`).
-    mutating func valueList(_ what: String) throws -> [String] {
-        guard let open = current, open.kind == .symbol, open.text == "[" else { return [try value(what).text] }
+    mutating func valueList(_ what: String) throws -> [String] { try valueTokens(what).map(\.text) }
+
+    /// As `valueList`, with each value's place on the line.
+    mutating func valueTokens(_ what: String) throws -> [Token] {
+        guard let open = current, open.kind == .symbol, open.text == "[" else { return [try value(what)] }
         index += 1
-        var values: [String] = []
+        var values: [Token] = []
         while true {
             guard let token = current else {
                 throw Diagnostic(.missingArgument, "this list has no closing ']'", at: SourceRange(open.range.lower, endRange.lower))
             }
             if token.kind == .symbol, token.text == "]", !values.isEmpty { index += 1; return values }
-            values.append(try value(what).text)
+            values.append(try value(what))
             _ = takeSymbol(",")
         }
     }

@@ -439,7 +439,7 @@ extension ArgumentCursor {
                 try tuneOption(key, into: &request, label: key.text)
                 continue
             }
-            let tokens = try bracketedNames("algorithms")
+            let tokens = try valueTokens("an algorithm")
             for token in tokens where AlgorithmRegistry.named(token.text) == nil {
                 let names = AlgorithmRegistry.all.map(\.name)
                 throw Diagnostic(.badValue, "unknown algorithm '\(token.text)'", at: token.range,
@@ -449,21 +449,6 @@ extension ArgumentCursor {
             algorithms = tokens.map(\.text)
         }
         return .trainAuto(name: name, algorithms: algorithms, folds: request.folds, trials: request.trials, metric: request.metric, seed: request.seed)
-    }
-
-    /// `[a, b, …]` or one word, after `key=`.
-    private mutating func bracketedNames(_ key: String) throws -> [Token] {
-        guard let open = current, open.kind == .symbol, open.text == "[" else { return [try value("a value for \(key)")] }
-        index += 1
-        var tokens: [Token] = []
-        while true {
-            guard let token = current else {
-                throw Diagnostic(.missingArgument, "this list has no closing ']'", at: SourceRange(open.range.lower, endRange.lower))
-            }
-            if token.kind == .symbol, token.text == "]", !tokens.isEmpty { index += 1; return tokens }
-            if token.kind == .symbol, token.text == "," { index += 1; continue }
-            tokens.append(try value("a name"))
-        }
     }
 
     /// A setting's searched values: `[a, b]`, `LO..HI` or one value.
