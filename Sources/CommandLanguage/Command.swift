@@ -225,6 +225,8 @@ public enum Command: Sendable, Equatable {
     case calibration(model: String, bins: Int?)
     /// A regressor's errors against its predictions.
     case residuals(model: String)
+    /// k-means for each k from `low` to `high`: inertia and silhouette (nil seed: chosen, then recorded).
+    case elbow(low: Int, high: Int, seed: UInt64?)
     /// Each feature's contribution to a model's prediction for row `row` (from 1) of its table.
     case explain(model: String, row: Int, className: String?)
     /// Every model with its settings and test metrics, best first (nil: by the goal, else
@@ -349,6 +351,7 @@ public enum Command: Sendable, Equatable {
         case .calibration: return "calibration"
         case .residuals: return "residuals"
         case .explain: return "explain"
+        case .elbow: return "elbow"
         case .show: return "show"
         case .leaderboard: return "leaderboard"
         case .importance: return "importance"

@@ -130,6 +130,7 @@ extension Command: CustomStringConvertible {
         case .precisionRecall(let models): return "pr " + nameList(models)
         case .calibration(let model, let bins): return "calibration \(nameText(model))" + (bins.map { " bins=\($0)" } ?? "")
         case .residuals(let model): return "residuals \(nameText(model))"
+        case .elbow(let low, let high, let seed): return "elbow k=\(low)..\(high)" + (seed.map { " seed=\($0)" } ?? "")
         case .explain(let model, let row, let className): return "explain \(nameText(model)) row=\(row)" + (className.map { " class=" + nameText($0) } ?? "")
         case .show(let model): return "show \(nameText(model))"
         case .leaderboard(let sort): return "leaderboard" + (sort.map { " sort=\($0)" } ?? "")

@@ -59,7 +59,7 @@ enum Evaluating {
         for (target, rows) in groups {
             let task = rows[0].task
             let goal = ws.goals[target]
-            if groups.count > 1 { output.append(.text("\(target) (\(task.rawValue)):")) }
+            if groups.count > 1 { output.append(.text(target.isEmpty ? "clusterings:" : "\(target) (\(task.rawValue)):")) }
             // A column per model and a row per metric: the metrics are many, the models few.
             let metricNames = Metrics.names(for: task)
             var cells = [["algorithm"] + rows.map(\.algorithm), ["test rows"] + rows.map { "\($0.testRows)" }]

@@ -20,6 +20,9 @@ extension Interpreter {
 
     private static func scoredClassifier(_ name: String, _ ws: Workspace, verb: String) throws -> Scored {
         let model = try model(named: name, ws)
+        guard model.task != .clustering else {
+            throw Diagnostic(.badValue, "'\(name)' finds clusters; \(verb) is for classifiers", help: "'evaluate' shows its silhouette and inertia")
+        }
         guard model.task == .classification else {
             throw Diagnostic(.badValue, "'\(name)' predicts numbers; \(verb) is for classifiers", help: "try 'residuals \(name)' for its errors")
         }
@@ -201,7 +204,8 @@ extension Interpreter {
     static func residuals(_ name: String, _ step: inout Step) throws {
         let model = try model(named: name, step.ws)
         guard model.task == .regression else {
-            throw Diagnostic(.badValue, "'\(name)' predicts classes; residuals are for regressors", help: "try 'confusion \(name)' or 'calibration \(name)'")
+            throw Diagnostic(.badValue, "'\(name)' predicts \(model.task == .clustering ? "clusters" : "classes"); residuals are for regressors",
+                             help: model.task == .clustering ? "'evaluate' shows its silhouette and inertia" : "try 'confusion \(name)' or 'calibration \(name)'")
         }
         guard let testSet = model.testSet else {
             throw Diagnostic(.notReady, "'\(name)' has no test rows", help: "split before training, e.g. 'split 0.8', then train again")
@@ -256,6 +260,9 @@ extension Interpreter {
             return trainingRows.reduce(0) { $0 + column[$1] } / Double(max(1, trainingRows.count))
         }
         guard let explanation = try learning({ try model.estimator.explain(values, trainingMeans: means, classes: model.classes) }) else {
+            if model.task == .clustering {
+                throw Diagnostic(.badValue, "'\(name)' assigns rows to clusters, which has no per-feature contributions", help: "'show \(name)' lists each cluster's centre")
+            }
             throw Diagnostic(.badValue, "'\(name)' is a \(model.algorithm) model, which has no exact per-feature contributions",
                              help: "'importance \(name) permutation' ranks its features by how much shuffling each costs")
         }
@@ -312,5 +319,44 @@ extension Interpreter {
         step.output.blocks.append(.table(TextTable(headers: ["feature", "value", "contribution", ""], rows: cells, rightAligned: [false, true, true, false])))
         step.output.blocks.append(.note("\(label): \(f(base)) expected over the training rows, \(total - base >= 0 ? "+" : "−") \(f(abs(total - base))) from the features = \(f(total)) for this row"
                                         + "; █ raises it, ▒ lowers it; values as prepared"))
+    }
+
+    /// `elbow k=LO..HI`: k-means for each k on the training rows, inertia and silhouette.
+    static func elbow(_ ks: ClosedRange<Int>, seed requestedSeed: UInt64?, _ step: inout Step, _ context: EngineContext) throws {
+        let table = try currentTable(step.ws)
+        guard let kmeans = AlgorithmRegistry.named("kmeans") else { throw InternalError("kmeans is not registered") }
+        let seed = requestedSeed ?? context.makeSeed()
+        step.recorded = .elbow(low: ks.lowerBound, high: ks.upperBound, seed: seed)
+        let problem = try Training.problem(for: kmeans, step.ws)
+        let rows = step.ws.splits[table.name]?.trainingRows
+        let count = rows?.count ?? table.rowCount
+        guard count > ks.upperBound else {
+            throw Diagnostic(.dataError, "\(Plural.count(count, "training row")) are too few for k up to \(ks.upperBound)", help: "try elbow k=2..\(max(2, count - 1))")
+        }
+        let x = try Training.scoring { try Scorer.featureMatrix(table, features: problem.featureNames, rows: rows) }
+        var cells: [[String]] = []
+        var points: [(x: Double, y: Double)] = []
+        for (n, k) in ks.enumerated() {
+            context.progress?.report(ProgressUpdate(task: "k-means for k=\(k)", fraction: Double(n) / Double(ks.count), count: n,
+                                                    unit: "of \(ks.count) values of k", estimatesTimeLeft: true))
+            let settings = try learning { try kmeans.settings.resolve([("k", .whole(k)), ("n_init", .whole(3))], algorithm: "kmeans", task: .clustering, makeSeed: { seed }) }
+            let fit = try Training.fit(kmeans, settings: settings, on: problem, rows: rows, isCancelled: context.isCancelled)
+            guard case .clusters(let clusters) = fit.model.predict(x) else { throw InternalError("k-means predicted no clusters") }
+            let inertia = Metrics.inertia(x, clusters: clusters)
+            let silhouette = Metrics.silhouette(x, clusters: clusters)
+            step.fingerprint.add("k\(k)", Fingerprint.format(inertia))
+            points.append((Double(k), inertia))
+            cells.append(["\(k)", NumberFormatting.significant(inertia, digits: 5), silhouette.isNaN ? "n/a" : Evaluating.format(silhouette)])
+        }
+        // Drawn as a line through the points, in the unit square so both axes count alike.
+        let (xLow, xHigh) = (points.map(\.x).min()!, points.map(\.x).max()!), (yLow, yHigh) = (points.map(\.y).min()!, points.map(\.y).max()!)
+        let unit = line(points.map { (($0.x - xLow) / max(xHigh - xLow, 1e-300), ($0.y - yLow) / max(yHigh - yLow, 1e-300)) })
+        let drawn = (x: unit.x.map { xLow + $0 * (xHigh - xLow) }, y: unit.y.map { yLow + $0 * (yHigh - yLow) })
+        step.output.blocks.append(.chart(.scatter(Chart.Scatter(title: "k-means inertia (up) against k (across) on \(Plural.count(count, "training row")) of '\(table.name)'",
+                                                                 xLabel: "k", yLabel: "inertia", x: drawn.x, y: drawn.y))))
+        step.output.blocks.append(.table(TextTable(headers: ["k", "inertia", "silhouette"], rows: cells, rightAligned: [true, true, true])))
+        let best = cells.indices.filter { cells[$0][2] != "n/a" }.max { Double(cells[$0][2])! < Double(cells[$1][2])! }
+        step.output.blocks.append(.note("n_init=3 per k, seed \(seed)\(count > Metrics.silhouetteRows ? "; silhouette over \(Metrics.silhouetteRows) evenly spaced rows" : "")"
+                                        + (best.map { "; the highest silhouette is at k=\(cells[$0][0])" } ?? "") + "; train the chosen k with 'train kmeans k=K'"))
     }
 }

@@ -90,7 +90,10 @@ extension Interpreter {
                                     ?? "models: " + step.ws.models.map(\.name).joined(separator: ", ") + "; algorithms: " + AlgorithmRegistry.all.map(\.name).joined(separator: ", "))
             }
         }
-        for candidate in candidates { try Training.checkTask(of: candidate.algorithm, step.ws) }
+        for candidate in candidates {
+            try refuseClustering(candidate.algorithm, verb: "cross-validation")
+            try Training.checkTask(of: candidate.algorithm, step.ws)
+        }
         let rows = CrossValidation.rows(of: table, step.ws)
         guard rows.count >= 2 * k else {
             throw Diagnostic(.dataError, "\(Plural.count(rows.count, "training row")) are too few for \(k) folds", help: "use fewer folds")
@@ -175,7 +178,7 @@ extension Interpreter {
             .init("algorithm", model.estimator.algorithm + (model.estimator.summary.map { " (\($0))" } ?? "")),
             .init("settings", settings.isEmpty ? "none" : settings.joined(separator: " ")),
             .init("task", model.task.rawValue + (model.task == .classification ? ", \(Plural.count(model.classes.count, "class")): " + listText(model.classes) : "")),
-            .init("target", model.target),
+            .init("target", model.target.isEmpty ? "none (a clustering)" : model.target),
             .init("learned from", "\(Plural.count(model.trainingRows, "row")) of '\(model.table)'"),
             .init("features", "\(model.features.count): " + listText(model.features)),
             .init("preparation", model.preparation.isEmpty ? "none" : Plural.count(model.preparation.count, "fitted transform") + " (recipe shows the steps that made them)"),
@@ -228,7 +231,7 @@ extension Interpreter {
         for (target, group) in groups {
             let task = group[0].task
             let metric = sort.flatMap { Metrics.names(for: task).contains($0) ? $0 : nil }
-                ?? step.ws.goals[target].map(\.metric) ?? (task == .classification ? "accuracy" : "rmse")
+                ?? step.ws.goals[target].map(\.metric) ?? (task == .classification ? "accuracy" : task == .regression ? "rmse" : "silhouette")
             let higher = Metrics.higherIsBetter(metric)
             let ranked = group.enumerated().sorted { a, b in
                 let x = a.element.value(of: metric) ?? .nan, y = b.element.value(of: metric) ?? .nan
@@ -248,7 +251,7 @@ extension Interpreter {
                 }
                 return ["\(rank + 1)", row.model, row.algorithm] + columns.map { row.value(of: $0).map(Evaluating.format) ?? "n/a" } + [settings]
             }
-            if groups.count > 1 { step.output.blocks.append(.text("\(target) (\(task.rawValue)):")) }
+            if groups.count > 1 { step.output.blocks.append(.text(target.isEmpty ? "clusterings:" : "\(target) (\(task.rawValue)):")) }
             let headers = ["#", "model", "algorithm"] + columns + ["settings"]
             step.output.blocks.append(.table(TextTable(headers: headers, rows: cells,
                                                        rightAligned: headers.indices.map { $0 == 0 || (3..<(3 + columns.count)).contains($0) })))

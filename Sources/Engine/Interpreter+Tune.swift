@@ -21,6 +21,7 @@ extension Interpreter {
             throw Diagnostic(.notReady, "tuning scores predictions of a target, and none is chosen",
                              help: "choose the column to predict first: target COLUMN")
         }
+        try refuseClustering(algorithm, verb: "tuning")
         try Training.checkTask(of: algorithm, step.ws)
         let name = request.name ?? Training.defaultName(algorithm.name + "_tuned", step.ws)
         guard step.ws.model(named: name) == nil else {
@@ -220,6 +221,13 @@ extension Interpreter {
             }
         }
         return nil
+    }
+
+    /// Cross-validation scores predictions against a target; a clustering has none to score.
+    static func refuseClustering(_ algorithm: Algorithm, verb: String) throws {
+        guard algorithm.tasks == [.clustering] else { return }
+        throw Diagnostic(.badValue, "\(verb) scores predictions of a target, and \(algorithm.name) finds clusters",
+                         help: "compare numbers of clusters with 'elbow', then 'train \(algorithm.name) k=K'")
     }
 
     /// How many of the algorithms `train auto` tunes (the best on their defaults).

@@ -153,6 +153,7 @@ public enum Interpreter {
             case .precisionRecall(let models): try precisionRecall(models, &step)
             case .calibration(let model, let bins): try calibration(model, bins: bins ?? 10, &step)
             case .residuals(let model): try residuals(model, &step)
+            case .elbow(let low, let high, let seed): try elbow(low...high, seed: seed, &step, context)
             case .explain(let model, let row, let className): try explain(model, row: row, className: className, &step)
             case .show(let model): try show(model, &step)
             case .leaderboard(let sort): try leaderboard(sort, &step)

@@ -65,7 +65,9 @@ enum ModelMetrics {
                 ("mape", Metrics.mape(truth: truth.values, predicted: prediction.values)),
             ]
         case .clustering:
-            return []
+            let clusters: [Int]
+            if case .clusters(let ids) = prediction { clusters = ids } else { clusters = [] }
+            return [("silhouette", Metrics.silhouette(truth.x, clusters: clusters)), ("inertia", Metrics.inertia(truth.x, clusters: clusters))]
         }
     }
 }

@@ -38,8 +38,10 @@ enum Training {
     static func problem(for algorithm: Algorithm, _ ws: Workspace, table prepared: Table? = nil) throws -> Problem {
         let table = try prepared ?? Interpreter.currentTable(ws)
         try checkTask(of: algorithm, ws)
+        // A clustering ignores the target but for leaving its column out of the features.
+        let target = algorithm.tasks == [.clustering] ? nil : ws.target
         var classes: [String] = []
-        if let target = ws.target {
+        if let target {
             guard let targetColumn = table.column(named: target.column) else {
                 throw Diagnostic(.notReady, "the target '\(target.column)' is not a column of '\(table.name)'",
                                  help: "use the table that holds it, or choose another target")
@@ -82,11 +84,13 @@ enum Training {
         }
         let names = features.map(\.name)
         return Problem(table: table, featureNames: names, features: try scoring { try Scorer.featureVectors(table, features: names) },
-                       target: ws.target, classes: classes)
+                       target: target, classes: classes)
     }
 
     /// - Throws: a `Diagnostic` when the algorithm does not solve the chosen target's task.
     static func checkTask(of algorithm: Algorithm, _ ws: Workspace) throws {
+        // A clustering runs with or without a target (it leaves the target's column out).
+        if algorithm.tasks == [.clustering] { return }
         let task = ws.target?.task ?? .clustering
         guard !algorithm.tasks.contains(task) else { return }
         guard let target = ws.target else {
@@ -127,11 +131,13 @@ enum Training {
         let table = problem.table
         let split = ws.splits[table.name]
         let targetColumn = problem.target?.column ?? ""
-        let inputSchema = (ws.loadedSchemas[table.name] ?? []).filter { $0.name != targetColumn }
+        // A clustering leaves a chosen target out too: new rows need not carry it.
+        let leftOut = problem.target?.column ?? ws.target?.column ?? ""
+        let inputSchema = (ws.loadedSchemas[table.name] ?? []).filter { $0.name != leftOut }
         let slice = PipelineExport.slice(for: table.name, testTable: split?.testTableName, script: context.effectiveScript)
         // Steps on the target column (an impute before the target was chosen, say) are not
         // the model's: new rows come without the target, and the step would find no column.
-        let preparation = FittedRecipe((ws.preparations[table.name] ?? FittedRecipe()).steps.filter { $0.column == nil || $0.column != targetColumn })
+        let preparation = FittedRecipe((ws.preparations[table.name] ?? FittedRecipe()).steps.filter { $0.column == nil || $0.column != leftOut })
         var model = TrainedModel(scoring: ScoringModel(
             name: name, task: problem.target?.task ?? .clustering, target: targetColumn, classes: problem.classes,
             features: problem.featureNames, inputSchema: inputSchema, preparation: preparation,
@@ -141,7 +147,20 @@ enum Training {
         model.table = table.name
 
         // The test set, prepared exactly as the training rows were.
-        guard let target = problem.target else { return model }
+        guard let target = problem.target else {
+            // A clustering is scored (silhouette, inertia) on the test rows of a split into
+            // rows, else on the rows it learned from.
+            var rows: [Int]?
+            if case .rows? = split { rows = split!.testRows }
+            else if let trainingRows = split?.trainingRows { rows = trainingRows }
+            model.testSet = LabelledMatrix(x: try scoring { try Scorer.featureMatrix(table, features: problem.featureNames, rows: rows) },
+                                           classIndices: [], values: [])
+            var rowsHasher = FingerprintHasher()
+            rowsHasher.combine(table.name)
+            for row in rows ?? Array(0..<table.rowCount) { rowsHasher.combine(UInt64(row)) }
+            model.testSetID = "rows:" + rowsHasher.hexDigest
+            return model
+        }
         switch split {
         case .rows?:
             let testRows = split!.testRows!

@@ -12,6 +12,7 @@ public enum AlgorithmRegistry {
         Algorithm(GradientBoosting.self),
         Algorithm(NearestNeighbors.self),
         Algorithm(NaiveBayes.self),
+        Algorithm(KMeans.self),
     ]
 
     /// The algorithm of that name.

@@ -8,25 +8,79 @@ public enum Metrics {
         switch task {
         case .classification: return classificationNames
         case .regression: return regressionNames
-        case .clustering: return []
+        case .clustering: return clusteringNames
         }
     }
 
     /// The few metrics a one-line summary shows (`show`, `leaderboard`).
     public static func headline(for task: Task) -> [String] {
-        task == .classification ? ["accuracy", "f1_macro", "auc", "log_loss"] : regressionNames
+        switch task {
+        case .classification: return ["accuracy", "f1_macro", "auc", "log_loss"]
+        case .regression: return regressionNames
+        case .clustering: return clusteringNames
+        }
     }
 
     static let classificationNames = ["accuracy", "balanced_accuracy", "f1_macro", "f1_weighted", "precision_macro", "precision_weighted",
                                       "recall_macro", "recall_weighted", "auc", "log_loss", "mcc"]
     static let regressionNames = ["rmse", "mae", "r2", "mape"]
+    static let clusteringNames = ["silhouette", "inertia"]
 
     /// Whether a larger value of the metric is better (for goals and model ranking).
     public static func higherIsBetter(_ metric: String) -> Bool {
-        !["rmse", "mae", "log_loss", "mape"].contains(metric)
+        !["rmse", "mae", "log_loss", "mape", "inertia"].contains(metric)
     }
 
-    public static let allNames = classificationNames + regressionNames
+    public static let allNames = classificationNames + regressionNames + clusteringNames
+
+    /// The within-cluster sum of squares: each row's squared distance to the mean of its
+    /// cluster's rows (for k-means on its training rows, its inertia).
+    public static func inertia(_ x: DesignMatrix, clusters: [Int]) -> Double {
+        let p = x.columns
+        var sums: [Int: [Double]] = [:], counts: [Int: Int] = [:]
+        for (i, c) in clusters.enumerated() {
+            sums[c, default: [Double](repeating: 0, count: p)].withUnsafeMutableBufferPointer { s in for j in 0..<p { s[j] += x.values[i * p + j] } }
+            counts[c, default: 0] += 1
+        }
+        var total = 0.0
+        for (i, c) in clusters.enumerated() {
+            let n = Double(counts[c]!), s = sums[c]!
+            for j in 0..<p { let d = x.values[i * p + j] - s[j] / n; total += d * d }
+        }
+        return total
+    }
+
+    /// Rows the silhouette is computed over at most (evenly spaced): it is O(rows²).
+    public static let silhouetteRows = 2000
+
+    /// scikit-learn's `silhouette_score` (euclidean): per row, (b − a) / max(a, b), a its mean
+    /// distance to its own cluster's other rows, b to the nearest other cluster's rows; 0 for
+    /// a row alone in its cluster; NaN with fewer than 2 clusters. Over at most
+    /// `silhouetteRows` evenly spaced rows.
+    public static func silhouette(_ x: DesignMatrix, clusters: [Int]) -> Double {
+        let n = x.rows, p = x.columns
+        let rows = n > silhouetteRows ? (0..<silhouetteRows).map { $0 * n / silhouetteRows } : Array(0..<n)
+        let labels = Array(Set(rows.map { clusters[$0] })).sorted()
+        guard labels.count >= 2, labels.count < rows.count else { return .nan }
+        let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
+        let group = rows.map { index[clusters[$0]]! }
+        var sizes = [Int](repeating: 0, count: labels.count)
+        for g in group { sizes[g] += 1 }
+        let scores = Parallel.map(rows.count) { a -> Double in
+            var sums = [Double](repeating: 0, count: labels.count)
+            for b in 0..<rows.count where b != a {
+                var d = 0.0
+                for j in 0..<p { let t = x.values[rows[a] * p + j] - x.values[rows[b] * p + j]; d += t * t }
+                sums[group[b]] += d.squareRoot()
+            }
+            let own = group[a]
+            guard sizes[own] > 1 else { return 0 }
+            let inside = sums[own] / Double(sizes[own] - 1)
+            let nearest = (0..<labels.count).filter { $0 != own }.map { sums[$0] / Double(sizes[$0]) }.min()!
+            return (nearest - inside) / max(inside, nearest)
+        }
+        return scores.reduce(0, +) / Double(scores.count)
+    }
 
     /// Per class: true positives, false positives, false negatives and support (true count).
     static func confusionCounts(truth: [Int], predicted: [Int], classCount: Int) -> (tp: [Double], fp: [Double], fn: [Double]) {

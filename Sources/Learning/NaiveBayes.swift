@@ -54,14 +54,7 @@ public struct NaiveBayes: Estimator {
         }
         for c in 0..<k where counts[c] > 0 { for j in 0..<p { variances[c * p + j] /= counts[c] } }
         // The largest variance of any feature over all the rows sets the smoothing's scale.
-        var largest = 0.0
-        for j in 0..<p {
-            var sum = 0.0, squares = 0.0
-            for i in 0..<n { sum += x.values[i * p + j] }
-            let mean = sum / Double(n)
-            for i in 0..<n { let d = x.values[i * p + j] - mean; squares += d * d }
-            largest = max(largest, squares / Double(n))
-        }
+        let largest = x.columnMeansAndDeviations().deviations.reduce(0) { max($0, $1 * $1) }
         let epsilon = varSmoothing * largest
         guard epsilon > 0 || variances.allSatisfy({ $0 > 0 }) else {
             throw LearningError("a feature is constant within a class and var_smoothing is 0, so its density is undefined",

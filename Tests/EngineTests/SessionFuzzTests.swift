@@ -179,7 +179,7 @@ struct SessionFuzzTests {
                 + " cv=\(random.pick(["2", "3"])) trials=\(random.pick(["1", "2"]))"
                 : random.chance(0.25) ? tuneLine() : random.pick(["evaluate", "evaluate \(model())" + (random.chance(0.5) ? " by class" : ""), "rules \(model())", "importance \(model())", "importance \(model()) permutation" + (random.chance(0.5) ? " repeats=\(random.pick(["1", "2", "0"]))" : "") + (random.chance(0.3) ? " metric=" + random.pick(Metrics.allNames) : ""), "confusion \(model())", "show \(model())",
                                          "roc \(model())" + (random.chance(0.3) ? ", \(model())" : ""), "pr \(model())", "calibration \(model())" + (random.chance(0.3) ? " bins=\(random.pick(["1", "3", "10", "x"]))" : ""),
-                                         "residuals \(model())", "explain \(model()) row=\(random.pick(["1", "2", "150", "0", "99999"]))" + (random.chance(0.2) ? " class=" + random.pick(["setosa", "1", "x"]) : ""),
+                                         "residuals \(model())", "elbow k=\(random.pick(["1", "2", "3"]))..\(random.pick(["3", "4", "x"]))", "explain \(model()) row=\(random.pick(["1", "2", "150", "0", "99999"]))" + (random.chance(0.2) ? " class=" + random.pick(["setosa", "1", "x"]) : ""),
                                          "leaderboard" + (random.chance(0.5) ? " sort=" + random.pick(Metrics.allNames + ["speed"]) : ""),
                                          "cv \(random.pick(["2", "3", "5", "1", "x"]))" + (random.chance(0.5) ? " " + random.pick([model(), SessionFuzzTests.ensembleSize[algorithm] == nil ? algorithm : "tree"]) : "")
                                             + (random.chance(0.5) ? " seed=\(random.below(100))" : "")])

@@ -265,3 +265,28 @@ struct GradientBoostingRangeTests {
         #expect(GradientBoosting.float(.nan).isNaN && GradientBoosting.float(-1e300) == -Float.greatestFiniteMagnitude && GradientBoosting.float(0.5) == 0.5)
     }
 }
+
+/// `train kmeans` against scikit-learn's `KMeans(n_clusters=3, n_init=10)` on the iris
+/// measurements as they are: the same (global) optimum, and `silhouette_score` of its labels.
+struct KMeansTests {
+    @Test func irisReachesScikitLearnsOptimumAndSilhouette() throws {
+        let table = try dataset("iris")
+        let names = Array(table.columnNames.prefix(4))
+        let data = TrainingData(features: FeatureColumns(names.map { table.column(named: $0)!.numericValues! }), featureNames: names, target: nil, seed: 1)
+        let settings = try KMeans.settings.resolve([("k", .whole(3)), ("n_init", .whole(10))], algorithm: "kmeans", task: .clustering, makeSeed: { 1 })
+        let model = try KMeans(settings).fit(data).model
+        #expect(abs(model.inertia - 78.851441426146) < 1e-9)
+        let x = data.designMatrix()
+        guard case .clusters(let clusters) = model.predict(x) else { Issue.record("no clusters"); return }
+        #expect(abs(Metrics.inertia(x, clusters: clusters) - 78.851441426146) < 1e-9)
+        #expect(abs(Metrics.silhouette(x, clusters: clusters) - 0.5528190123564101) < 1e-12)
+        #expect(Set(clusters).count == 3)
+    }
+
+    @Test func tooFewRowsAndOneClusterAreSaidPlainly() throws {
+        let data = TrainingData(features: FeatureColumns([[1, 2, 3]]), featureNames: ["x"], target: nil)
+        let settings = try KMeans.settings.resolve([("k", .whole(5))], algorithm: "kmeans", task: .clustering, makeSeed: { 1 })
+        #expect(throws: LearningError.self) { try KMeans(settings).fit(data) }
+        #expect(Metrics.silhouette(DesignMatrix(rows: 3, columns: 1, values: [1, 2, 3]), clusters: [0, 0, 0]).isNaN)
+    }
+}

@@ -21,6 +21,7 @@ struct BundleFormatTests {
         ("penguins-knn-v3", "datasets/penguins.csv"),   // the training rows inside model.json
         ("auto-forest-v3", "datasets/auto_mpg.csv"),    // max_features=1.0 stored as "1.0"
         ("penguins-nb-v3", "datasets/penguins.csv"),    // Gaussian naive Bayes
+        ("penguins-kmeans-v3", "datasets/penguins.csv"),  // a clustering: no target, cluster numbers
     ])
     func everyVersionPredictsAsWhenItWasWritten(bundle: String, input: String) throws {
         _ = repositoryRoot

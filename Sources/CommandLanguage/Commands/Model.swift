@@ -217,6 +217,33 @@ extension CommandTable {
             examples: ["residuals linear"], kind: .inspection, complete: { words in words.isEmpty ? [.model] : [] },
             parse: { c in .residuals(model: try c.only("a model name")) }),
         CommandSpec(
+            name: "elbow", stage: .model, usage: "elbow [k=LO..HI] [seed=N]",
+            summary: "fit k-means for each k and chart the inertia and silhouette, to choose k",
+            details: """
+            k-means (n_init=3) on the training rows of the current table (every column but a
+            chosen target, which must be numbers: scale them first, as the distance sums
+            them) for each k from LO to HI (2 to 10 by default). The inertia always falls as
+            k grows: look for the bend, where more clusters stop paying; the silhouette
+            (higher is better, at most 1) peaks where clusters are compact and apart. No
+            model is kept: train the chosen one with 'train kmeans k=K'. The seed is recorded.
+            """,
+            examples: ["elbow", "elbow k=2..15 seed=3"], kind: .inspection, complete: { _ in [.words(["k=", "seed="])] },
+            parse: { c in
+                var low = 2, high = 10
+                if c.peekWord("k") {
+                    c.index += 1
+                    guard c.takeSymbol("=") else { throw Diagnostic(.missingArgument, "expected k=LO..HI", at: c.current?.range ?? c.endRange) }
+                    let token = try c.value("a range of k, as 2..10")
+                    let parts = token.text.components(separatedBy: "..")
+                    guard parts.count == 2, let a = Int(parts[0]), let b = Int(parts[1]), a >= 1, b <= 100, a < b else {
+                        throw Diagnostic(.badValue, "expected k=LO..HI with 1 ≤ LO < HI ≤ 100, found '\(token.text)'", at: token.range)
+                    }
+                    (low, high) = (a, b)
+                }
+                let seed = try c.seed()
+                return .elbow(low: low, high: high, seed: seed)
+            }),
+        CommandSpec(
             name: "explain", stage: .model, usage: "explain MODEL row=N [class=CLASS]",
             summary: "show each feature's contribution to a model's prediction for one row",
             details: """
