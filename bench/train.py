@@ -15,11 +15,14 @@ Both sides are timed per stage inside their own process, loading excluded:
   score scikit-learn: `predict_proba`/`predict` on the test rows + metrics;
         mlw: the `evaluate` step (test-partition design matrix, predictions, metrics).
 
-Usage: python3 bench/train.py --data .bench-data [--model logistic|linear|ridge|tree|forest|gbdt|gbdt_depth6|knn] [--rows N] [--repeat 3]
+Usage: python3 bench/train.py --data .bench-data [--model logistic|linear|ridge|tree|forest|gbdt|gbdt_depth6|knn|kmeans] [--rows N] [--repeat 3]
 --rows N takes the file's first N rows (peers.py fits its forest on 100,000 training rows:
 --rows 125000 gives both sides that many). For gbdt, LightGBM runs beside scikit-learn's
 HistGradientBoostingClassifier, each with peers.py's settings (31 leaves grown best-first);
 gbdt_depth6 runs mlw's default shape (depth 6, level by level) against the same peers.
+kmeans is peers.py's (k=8, one k-means++ start, Lloyd) on the 76 prepared training features;
+its scoring is each test row's cluster, the test rows' inertia and the silhouette over the
+same 2,000 evenly spaced test rows on both sides.
 Prints one JSON line per implementation and a line of sklearn/mlw ratios.
 """
 import json, os, statistics, subprocess, tempfile
@@ -28,7 +31,7 @@ from common import arguments, mlw_script, step_seconds
 ap = arguments("scikit-learn against mlw: preparation, fit and scoring", csv=False)
 ap.add_argument("--data", default=".bench-data")
 ap.add_argument("--size", default="1m")
-ap.add_argument("--model", choices=["logistic", "linear", "ridge", "tree", "forest", "gbdt", "gbdt_depth6", "knn"], default="logistic")
+ap.add_argument("--model", choices=["logistic", "linear", "ridge", "tree", "forest", "gbdt", "gbdt_depth6", "knn", "kmeans"], default="logistic")
 ap.add_argument("--rows", type=int, default=0, help="use the first N rows of the file")
 ap.set_defaults(repeat=3)
 a = ap.parse_args()
@@ -55,7 +58,9 @@ train_step = {"logistic": "train logistic", "linear": "train linear", "ridge": "
               # mlw's default tree shape (level by level to depth 6), against the same peers.
               "gbdt_depth6": "train gbdt rounds=100 learning_rate=0.1 max_depth=6 max_bins=255 l2=0 seed=42",
               # peers.py's neighbours: k=5, brute force (its work is in scoring the test rows).
-              "knn": "train knn k=5"}[a.model]
+              "knn": "train knn k=5",
+              # peers.py's k-means: 8 clusters, one k-means++ start.
+              "kmeans": "train kmeans k=8 n_init=1 seed=42"}[a.model]
 metrics_file = os.path.join(tempfile.gettempdir(), f"mlw-bench-{os.getpid()}.json")
 script = mlw_script(f'''load "{csv}" as data
 target {target} {"regression" if regression else "classification"}
@@ -103,10 +108,15 @@ m = {"logistic": lambda: LogisticRegression(), "linear": lambda: LinearRegressio
                                                            min_samples_leaf=20, l2_regularization=0.0, early_stopping=False, random_state=42),
      "lightgbm": lambda: __import__("lightgbm").LGBMClassifier(n_estimators=100, learning_rate=0.1, num_leaves=31, max_bin=255,
                                                                min_child_samples=20, reg_lambda=0.0, n_jobs=2, random_state=42, verbose=-1),
+     "kmeans": lambda: __import__("sklearn.cluster", fromlist=["x"]).KMeans(n_clusters=8, n_init=1, random_state=42),
      }[model]()
 m.fit(Xtr, y[tr])
 t2 = time.perf_counter()
-if model not in ("linear", "ridge"):
+if model == "kmeans":
+    c = m.predict(Xte)
+    rows = np.arange(2000) * len(Xte) // 2000 if len(Xte) > 2000 else np.arange(len(Xte))
+    q = {"inertia": -m.score(Xte), "silhouette": metrics.silhouette_score(Xte[rows], c[rows])}
+elif model not in ("linear", "ridge"):
     p = m.predict_proba(Xte)[:, 1]
     q = {"accuracy": metrics.accuracy_score(y[te], p >= 0.5), "auc": metrics.roc_auc_score(y[te], p)}
 else:
@@ -127,7 +137,8 @@ def run_mlw():
             stages[stage] += seconds
     with open(metrics_file) as f:
         metrics = json.load(f)["models"][0]["metrics"]
-    quality = {k: round(metrics[k], 5) for k in (["rmse", "r2"] if regression else ["accuracy", "auc"])}
+    names = ["inertia", "silhouette"] if a.model == "kmeans" else ["rmse", "r2"] if regression else ["accuracy", "auc"]
+    quality = {k: round(metrics[k], 5) for k in names}
     return stages, quality
 
 

@@ -49,6 +49,36 @@ public struct ArgumentCursor {
         return false
     }
 
+    /// Whether the cursor is at `key=` (a word followed by `=`).
+    var isAtKeyedValue: Bool {
+        guard let token = current, token.kind == .word, index + 1 < tokens.count else { return false }
+        return tokens[index + 1].text == "="
+    }
+
+    /// `key=value` options to the end of the line, each key one of `keys` and given once:
+    /// the keys and their value tokens, in the order written.
+    mutating func keyedOptions(_ keys: [String]) throws -> [(key: String, value: Token)] {
+        var options: [(key: String, value: Token)] = []
+        while let key = current {
+            guard isAtKeyedValue, keys.contains(key.text) else {
+                throw Diagnostic(.unexpectedInput, "expected " + keys.map { "\($0)=" }.joined(separator: ", ") + ", found '\(key.text)'",
+                                 at: key.range, help: "usage: \(usage)")
+            }
+            guard !options.contains(where: { $0.key == key.text }) else { throw Diagnostic(.badOption, "'\(key.text)' is given twice", at: key.range) }
+            index += 2
+            options.append((key.text, try value("a value for \(key.text)")))
+        }
+        return options
+    }
+
+    /// A seed's value token as a number.
+    static func seed(_ value: Token) throws -> UInt64 {
+        guard let seed = UInt64(value.text) else {
+            throw Diagnostic(.badValue, "a seed is a whole number from 0 up, found '\(value.text)'", at: value.range)
+        }
+        return seed
+    }
+
     /// A name, number or path: a bare word or a quoted string.
     mutating func value(_ what: String) throws -> Token {
         guard let token = current, token.kind != .symbol else {

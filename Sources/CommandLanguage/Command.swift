@@ -235,6 +235,18 @@ public enum Command: Sendable, Equatable {
     /// Impurity-based importances, or with `permutation` the drop in a metric when each
     /// feature's test values are shuffled.
     case importance(model: String, permutation: PermutationImportance?)
+    /// A two-class model's decision threshold: given, removed, or chosen by cross-validation.
+    case threshold(model: String, choice: ThresholdChoice)
+
+    /// How `threshold MODEL …` sets the threshold.
+    public enum ThresholdChoice: Sendable, Equatable {
+        /// `threshold MODEL 0.3`
+        case given(Double)
+        /// `threshold MODEL none`: back to the most probable class.
+        case removed
+        /// `threshold MODEL [metric=M] [cv=K] [seed=N]` (nil: chosen, then recorded).
+        case crossValidated(metric: String?, folds: Int?, seed: UInt64?)
+    }
 
     /// `importance MODEL permutation [repeats=N] [metric=M] [seed=N]` (nil: chosen, then recorded).
     public struct PermutationImportance: Sendable, Equatable {
@@ -355,6 +367,7 @@ public enum Command: Sendable, Equatable {
         case .show: return "show"
         case .leaderboard: return "leaderboard"
         case .importance: return "importance"
+        case .threshold: return "threshold"
         case .predict: return "predict"
         case .exportModel, .exportPipeline: return "export"
         case .param: return "param"

@@ -138,6 +138,11 @@ extension Command: CustomStringConvertible {
             guard let permutation else { return "importance \(nameText(model))" }
             return "importance \(nameText(model)) permutation" + (permutation.repeats.map { " repeats=\($0)" } ?? "")
                 + (permutation.metric.map { " metric=\($0)" } ?? "") + (permutation.seed.map { " seed=\($0)" } ?? "")
+        case .threshold(let model, .given(let value)): return "threshold \(nameText(model)) \(NumberFormatting.shortest(value))"
+        case .threshold(let model, .removed): return "threshold \(nameText(model)) none"
+        case .threshold(let model, .crossValidated(let metric, let folds, let seed)):
+            return "threshold \(nameText(model))" + (metric.map { " metric=\($0)" } ?? "") + (folds.map { " cv=\($0)" } ?? "")
+                + (seed.map { " seed=\($0)" } ?? "")
         case .predict(let model, let table, let path):
             return "predict \(nameText(model)) on \(nameText(table))" + (path.map { " to \(pathText($0))" } ?? "")
         case .exportModel(let model, let path, let force): return "export model \(nameText(model)) to \(pathText(path))" + (force ? " force" : "")

@@ -91,17 +91,31 @@ enum CrossValidation {
     /// - Throws: the first fold's (in fold order) `Diagnostic`; `CancelledOptimization`.
     static func score(_ candidate: Candidate, on folds: [PreparedFold], isCancelled: @escaping @Sendable () -> Bool,
                       fitted: () -> Void = {}) throws -> [[(name: String, value: Double)]] {
+        try eachFold(candidate, on: folds, isCancelled: isCancelled, fitted: fitted) { fold, prediction in
+            ModelMetrics.of(task: fold.problem.target!.task, classCount: fold.problem.classes.count, truth: fold.truth, prediction: prediction)
+        }
+    }
+
+    /// Each fold's prediction for its held-out rows (out-of-fold predictions), in fold order.
+    static func predictions(_ candidate: Candidate, on folds: [PreparedFold], isCancelled: @escaping @Sendable () -> Bool,
+                            fitted: () -> Void = {}) throws -> [Prediction] {
+        try eachFold(candidate, on: folds, isCancelled: isCancelled, fitted: fitted) { _, prediction in prediction }
+    }
+
+    /// Fits the candidate in every fold side by side and hands `use` each fold's
+    /// prediction for its held-out rows.
+    private static func eachFold<T>(_ candidate: Candidate, on folds: [PreparedFold], isCancelled: @escaping @Sendable () -> Bool,
+                                    fitted: () -> Void, _ use: (PreparedFold, Prediction) -> T) throws -> [T] {
         let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
         let threads = max(1, cores / max(1, min(folds.count, cores)))
         let lock = NSLock()
-        let outcomes = Parallel.map(folds.count) { k -> Swift.Result<[(name: String, value: Double)], Error> in
+        let outcomes = Parallel.map(folds.count) { k -> Swift.Result<T, Error> in
             let fold = folds[k]
-            let outcome = Swift.Result { () throws -> [(name: String, value: Double)] in
+            let outcome = Swift.Result { () throws -> T in
                 if isCancelled() { throw CancelledOptimization() }
                 let fit = try Training.fit(candidate.algorithm, settings: candidate.settings, on: fold.problem, rows: fold.training,
                                            isCancelled: isCancelled, threads: threads)
-                return ModelMetrics.of(task: fold.problem.target!.task, classCount: fold.problem.classes.count, truth: fold.truth,
-                                       prediction: fit.model.predict(fold.truth.x))
+                return use(fold, fit.model.predict(fold.truth.x))
             }
             lock.withLock { fitted() }
             return outcome

@@ -27,7 +27,7 @@ enum Evaluating {
     static func metrics(of model: TrainedModel) -> [(name: String, value: Double)]? {
         guard let testSet = model.testSet else { return nil }
         return ModelMetrics.of(task: model.task, classCount: model.classes.count, truth: testSet,
-                               prediction: model.estimator.predict(testSet.x))
+                               prediction: model.estimator.predict(testSet.x), decision: model.decision)
     }
 
     /// How a model stands against a goal.

@@ -36,7 +36,7 @@ extension Interpreter {
     }
 
     /// The class a binary model's curves take as positive: the target's `positive=`, else the second.
-    private static func positiveClass(_ model: TrainedModel, _ ws: Workspace) -> Int {
+    static func positiveClass(_ model: TrainedModel, _ ws: Workspace) -> Int {
         if let target = ws.target, target.column == model.target, let positive = target.positive, let k = model.classes.firstIndex(of: positive) { return k }
         return 1
     }
@@ -58,7 +58,7 @@ extension Interpreter {
     }
 
     /// Curves as one scatter chart, a group each.
-    private static func curveChart(_ title: String, x: String, y: String, curves: [(label: String, points: [(x: Double, y: Double)])]) -> Output.Block {
+    static func curveChart(_ title: String, x: String, y: String, curves: [(label: String, points: [(x: Double, y: Double)])]) -> Output.Block {
         var xs: [Double] = [], ys: [Double] = [], groups: [Int] = []
         for (k, curve) in curves.enumerated() {
             let drawn = line(curve.points)
@@ -271,7 +271,7 @@ extension Interpreter {
         var negate = false
         let prediction = model.estimator.predict(x)
         if model.task == .classification {
-            let predicted = prediction.classIndices[0]
+            let predicted = model.scoring.decide(prediction)[0]
             var wanted = model.classes.count == 2 ? positiveClass(model, step.ws) : predicted
             if let className {
                 guard let k = model.classes.firstIndex(of: className) else {
@@ -294,7 +294,7 @@ extension Interpreter {
         var said = "\(name) on row \(row) of '\(table.name)': "
         switch prediction {
         case .classes(let probabilities, let k):
-            let predicted = prediction.classIndices[0]
+            let predicted = model.scoring.decide(prediction)[0]
             said += "predicts \(model.classes[predicted]) (\(Evaluating.format(probabilities[predicted])))"
             _ = k
         case .values(let v): said += "predicts \(NumberFormatting.significant(v[0], digits: 5))"

@@ -152,7 +152,7 @@ extension Interpreter {
         let testSet = model.testSet!
         let k = model.classes.count
         var counts = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
-        for (t, p) in zip(testSet.classIndices, model.estimator.predict(testSet.x).classIndices) { counts[t][p] += 1 }
+        for (t, p) in zip(testSet.classIndices, model.scoring.decide(model.estimator.predict(testSet.x))) { counts[t][p] += 1 }
         return counts
     }
 
@@ -183,6 +183,9 @@ extension Interpreter {
             .init("features", "\(model.features.count): " + listText(model.features)),
             .init("preparation", model.preparation.isEmpty ? "none" : Plural.count(model.preparation.count, "fitted transform") + " (recipe shows the steps that made them)"),
         ]
+        if let decision = model.decision {
+            facts.append(.init("decides", "\(model.classes[decision.positive]) when its probability is at least \(Evaluating.format(decision.threshold)) (threshold)"))
+        }
         if let metrics = Evaluating.metrics(of: model) {
             let main = Metrics.headline(for: model.task)
             facts.append(.init("test metrics", metrics.filter { main.contains($0.name) }.map { "\($0.name) \(Evaluating.format($0.value))" }.joined(separator: ", ")))
@@ -313,7 +316,7 @@ extension Interpreter {
         step.recorded = .importance(model: modelName, permutation: Command.PermutationImportance(repeats: repeats, metric: metric, seed: seed))
         func score(_ x: DesignMatrix) -> Double {
             ModelMetrics.of(task: model.task, classCount: model.classes.count, truth: LabelledMatrix(x: x, classIndices: testSet.classIndices, values: testSet.values),
-                            prediction: model.estimator.predict(x)).first { $0.name == metric }!.value
+                            prediction: model.estimator.predict(x), decision: model.decision).first { $0.name == metric }!.value
         }
         let baseline = score(testSet.x)
         let higher = Metrics.higherIsBetter(metric)

@@ -159,6 +159,7 @@ public enum Interpreter {
             case .leaderboard(let sort): try leaderboard(sort, &step)
             case .importance(let model, nil): try importance(model, &step)
             case .importance(let model, let permutation?): try permutationImportance(model, permutation, &step, context)
+            case .threshold(let model, let choice): try threshold(model, choice, &step, context)
             // deploy
             case .predict(let model, let table, let path): try predict(model, on: table, to: path, &step)
             case .exportModel(let model, let path, let force): try exportModel(model, to: path, force: force, &step)

@@ -126,6 +126,16 @@ public enum PipelineExport {
             }.last
         }
         lines.append(script[trainEntryIndex].text)
+        // The model's decision threshold, as last set after that training.
+        let lastThreshold = script[(trainEntryIndex + 1)...].last { entry in
+            if case .threshold(let name, _) = entry.command { return name == model.name }
+            return false
+        }
+        var modelSteps = 2
+        if let lastThreshold, case .threshold(_, let choice) = lastThreshold.command, choice != .removed {
+            lines.append(lastThreshold.text)
+            modelSteps += 1
+        }
         lines.append("evaluate")
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -152,8 +162,8 @@ public enum PipelineExport {
         } catch {
             throw Diagnostic(.cannotWrite, "cannot write the pipeline '\(path)': \(error.localizedDescription)")
         }
-        let kept = steps.count + 2
-        return (kept, max(0, script.count - steps.count - 1))
+        let kept = steps.count + modelSteps
+        return (kept, max(0, script.count - steps.count - modelSteps + 1))
     }
 
     /// The parameters a pipeline reads files through (`load $NAME`): `mlw run` takes their

@@ -37,10 +37,12 @@ struct LabelledMatrix: Sendable {
 
 /// Metrics of predictions against truth, with scikit-learn's definitions.
 enum ModelMetrics {
-    static func of(task: Task, classCount: Int, truth: LabelledMatrix, prediction: Prediction) -> [(name: String, value: Double)] {
+    /// - Parameter decision: a two-class model's threshold, which decides its classes.
+    static func of(task: Task, classCount: Int, truth: LabelledMatrix, prediction: Prediction,
+                   decision: DecisionThreshold? = nil) -> [(name: String, value: Double)] {
         switch task {
         case .classification:
-            let (y, predicted) = (truth.classIndices, prediction.classIndices)
+            let (y, predicted) = (truth.classIndices, DecisionThreshold.classIndices(of: prediction, under: decision))
             func averaged(_ score: (Metrics.ClassCounts) -> Double, _ average: Metrics.Average) -> Double {
                 Metrics.classScore(score, truth: y, predicted: predicted, classCount: classCount, average: average)
             }

@@ -198,7 +198,9 @@ public struct KMeans: Estimator {
         public var isFinite: Bool { centres.allSatisfy(\.isFinite) && inertia.isFinite }
 
         public func check(featureCount p: Int, classCount classes: Int) throws {
-            guard featureCount == p, centres.count == k * p, k >= 1 else {
+            // Multiplied with overflow reported: k comes from a file.
+            let (expected, overflow) = k.multipliedReportingOverflow(by: p)
+            guard featureCount == p, k >= 1, !overflow, centres.count == expected else {
                 throw LearningError("has \(centres.count) centre values for k=\(k), but manifest.json lists \(Plural.count(p, "feature"))")
             }
             guard classes == 0 else { throw LearningError("is a clustering, but manifest.json lists \(Plural.count(classes, "class"))") }

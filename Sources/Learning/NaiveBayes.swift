@@ -114,11 +114,12 @@ public struct NaiveBayes: Estimator {
         public var isFinite: Bool { (priors + means + variances).allSatisfy(\.isFinite) }
 
         public func check(featureCount p: Int, classCount classes: Int) throws {
-            guard featureCount == p, means.count == classCount * p, variances.count == classCount * p else {
-                throw LearningError("has \(means.count) means and \(variances.count) variances, but manifest.json lists \(Plural.count(p, "feature")) and \(Plural.count(classes, "class"))")
-            }
+            // The class count first: it comes from a file, and multiplies below.
             guard classCount == classes, priors.count == classes else {
                 throw LearningError("has \(priors.count) priors, but manifest.json lists \(Plural.count(classes, "class"))")
+            }
+            guard featureCount == p, means.count == classCount * p, variances.count == classCount * p else {
+                throw LearningError("has \(means.count) means and \(variances.count) variances, but manifest.json lists \(Plural.count(p, "feature")) and \(Plural.count(classes, "class"))")
             }
             guard variances.allSatisfy({ $0 > 0 }), priors.allSatisfy({ $0 >= 0 && $0 <= 1 }) else {
                 throw LearningError("has a variance of 0 or less, or a prior outside 0 to 1")

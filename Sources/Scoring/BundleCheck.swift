@@ -33,6 +33,14 @@ enum BundleCheck {
         } else if !model.classes.isEmpty {
             throw fault("manifest.json", "lists classes for a \(model.task.rawValue) model")
         }
+        if let decision = model.decision {
+            guard model.task == .classification, model.classes.count == 2 else {
+                throw fault("manifest.json", "holds a decision threshold, which only a two-class model has")
+            }
+            guard decision.threshold.isFinite, DecisionThreshold.range.contains(decision.threshold) else {
+                throw fault("manifest.json", "holds the decision threshold \(decision.threshold), which is not a probability from 0 to 1")
+            }
+        }
         do { try model.estimator.check(featureCount: features.count, classCount: model.classes.count) } catch let error as LearningError {
             throw fault("model.json", error.message)
         }

@@ -8,11 +8,13 @@ import Tabular
 /// and cross-reference, and never runs code. A bundle is written whole or not at all.
 public enum ModelBundle {
     public static let format = "mlw-model"
+    /// 4: the manifest may hold a two-class model's decision threshold (`decision`), which
+    /// an older mlw would ignore and so predict other classes: it refuses version 4.
     /// 3: model.json holds the algorithm, its settings and its state (any registered
     /// algorithm); settings may be words and whole numbers. 2: SHA256SUMS covers the
     /// manifest too. Versions 1 and 2 still load and predict as they did; version 1 with
     /// its one check (the manifest holds the model file's hash).
-    public static let version = 3
+    public static let version = 4
     public static let mlwVersion = "0.2.0"
     static let checksumsFile = "SHA256SUMS"
 
@@ -34,9 +36,16 @@ public enum ModelBundle {
         /// Whether the model met its goal on its test rows when exported (nil: no goal).
         var goalMet: Bool?
         var trainingRows: Int
+        /// Version 4: the class a two-class model calls positive from what probability on.
+        var decision: Decision?
         var lineage: Lineage
         /// Version 1 only: the SHA-256 of model.json.
         var files: [String: String]?
+
+        struct Decision: Codable {
+            var positive: String
+            var threshold: Double
+        }
 
         struct Lineage: Codable {
             var script: [String]
@@ -44,7 +53,7 @@ public enum ModelBundle {
         }
 
         enum CodingKeys: String, CodingKey {
-            case format, version, name, algorithm, settings, task, target, classes, features, preparation, metrics, goal, lineage, files
+            case format, version, name, algorithm, settings, task, target, classes, features, preparation, metrics, goal, lineage, files, decision
             case mlwVersion = "mlw_version"
             case inputSchema = "input_schema"
             case trainingRows = "training_rows"
@@ -83,6 +92,7 @@ public enum ModelBundle {
                 inputSchema: model.inputSchema, preparation: model.preparation,
                 metrics: Dictionary(uniqueKeysWithValues: metrics.filter { $0.value.isFinite }.map { ($0.name, $0.value) }),
                 goal: goal, goalMet: goal == nil ? nil : goalMet ?? false, trainingRows: model.trainingRows,
+                decision: model.decision.map { .init(positive: model.classes[$0.positive], threshold: $0.threshold) },
                 lineage: .init(script: model.lineage, data: model.dataSources), files: nil)
             let manifestData = try encoder().encode(manifest)
             let sums = "\(SHA256.hexDigest(of: [UInt8](manifestData)))  manifest.json\n\(SHA256.hexDigest(of: [UInt8](modelData)))  model.json\n"
@@ -210,10 +220,18 @@ public enum ModelBundle {
         } else if settings != estimator.settings {
             throw ScoringError.corrupt("'\(path)' is inconsistent: the settings in manifest.json and model.json differ")
         }
+        var decision: DecisionThreshold?
+        if let rule = manifest.decision {
+            guard manifest.version >= 4 else { throw ScoringError.corrupt("'\(path)/manifest.json' holds a decision threshold, which bundles have from version 4, but says version \(manifest.version)") }
+            guard let positive = manifest.classes.firstIndex(of: rule.positive) else {
+                throw ScoringError.corrupt("'\(path)' is inconsistent: manifest.json decides for the class '\(rule.positive)', which is not one of its classes")
+            }
+            decision = DecisionThreshold(positive: positive, threshold: rule.threshold)
+        }
         let model = ScoringModel(
             name: manifest.name, task: manifest.task, target: manifest.target, classes: manifest.classes, features: manifest.features,
             inputSchema: manifest.inputSchema, preparation: manifest.preparation, estimator: estimator,
-            trainingRows: manifest.trainingRows, lineage: manifest.lineage.script, dataSources: manifest.lineage.data)
+            trainingRows: manifest.trainingRows, decision: decision, lineage: manifest.lineage.script, dataSources: manifest.lineage.data)
         try BundleCheck.validate(model, algorithm: manifest.algorithm, bundle: path)
         return model
     }

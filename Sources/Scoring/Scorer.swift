@@ -207,7 +207,7 @@ public enum Scorer {
         switch prediction {
         case .classes(let probabilities, let k):
             var labels = [String?](repeating: nil, count: n)
-            for (i, c) in prediction.classIndices.enumerated() { labels[rows[i]] = model.classes[c] }
+            for (i, c) in model.decide(prediction).enumerated() { labels[rows[i]] = model.classes[c] }
             output.setColumn(Column(name: "prediction", texts: labels))
             for (c, label) in model.classes.enumerated() {
                 var values = [Double](repeating: .nan, count: n)

@@ -51,12 +51,15 @@ public struct ScoringModel: Sendable, Equatable {
     /// The fitted estimator with its algorithm and settings.
     public var estimator: AnyFittedModel
     public var trainingRows: Int
+    /// A two-class model's decision threshold (`threshold MODEL …`); nil: the most probable class.
+    public var decision: DecisionThreshold?
     /// Script lines the model depends on, ending with its `train` line.
     public var lineage: [String]
     public var dataSources: [DataSource]
 
     public init(name: String, task: Task, target: String, classes: [String], features: [String], inputSchema: [SchemaField],
-                preparation: FittedRecipe, estimator: AnyFittedModel, trainingRows: Int, lineage: [String], dataSources: [DataSource]) {
+                preparation: FittedRecipe, estimator: AnyFittedModel, trainingRows: Int, decision: DecisionThreshold? = nil,
+                lineage: [String], dataSources: [DataSource]) {
         self.name = name
         self.task = task
         self.target = target
@@ -66,10 +69,17 @@ public struct ScoringModel: Sendable, Equatable {
         self.preparation = preparation
         self.estimator = estimator
         self.trainingRows = trainingRows
+        self.decision = decision
         self.lineage = lineage
         self.dataSources = dataSources
     }
 
     public var algorithm: String { estimator.algorithm }
     public var settings: Settings { estimator.settings }
+
+    /// Each row's class index (classification) under the model's decision threshold, or
+    /// its cluster.
+    public func decide(_ prediction: Prediction) -> [Int] {
+        DecisionThreshold.classIndices(of: prediction, under: decision)
+    }
 }

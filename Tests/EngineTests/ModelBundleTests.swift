@@ -112,6 +112,47 @@ struct ModelBundleTests {
         #expect(message.contains(expected), "\(mutation): \(message)")
     }
 
+    /// A two-class model's threshold is written with it, and `mlw predict` decides with it;
+    /// one that does not fit the model is refused.
+    @Test func aDecisionThresholdTravelsWithTheModelAndDecidesItsPredictions() throws {
+        _ = repositoryRoot
+        let directory = temporaryDirectory()
+        try runAll(Session(), [
+            "load datasets/breast_cancer.csv as cancer", "target diagnosis positive=malignant", "split 0.8 stratify seed=42",
+            "scale standard numeric", "train logistic", "threshold logistic 0.05", "export model logistic to \"\(directory)/t\""])
+        let bundle = directory + "/t"
+        let manifest = try json(bundle + "/manifest.json")
+        #expect(manifest["version"] as? Int == 4)
+        let decision = manifest["decision"] as? [String: Any]
+        #expect(decision?["positive"] as? String == "malignant" && decision?["threshold"] as? Double == 0.05)
+        let scored = try ModelBundle.predict(bundle: bundle, input: "datasets/breast_cancer.csv").table
+        let prediction = try #require(scored.column(named: "prediction")), probability = try #require(scored.column(named: "probability_malignant"))
+        var decidedByTheThreshold = 0
+        for row in 0..<scored.rowCount {
+            let p = probability.number(at: row)!
+            #expect(prediction.text(at: row) == (p >= 0.05 ? "malignant" : "benign"))
+            if p >= 0.05, p < 0.5 { decidedByTheThreshold += 1 }
+        }
+        #expect(decidedByTheThreshold > 0, "no row lies between the threshold and 0.5, so the test proves nothing")
+
+        for (mutation, expected) in [("threshold 1.5", "is not a probability from 0 to 1"), ("a class it lacks", "which is not one of its classes"),
+                                     ("version 3", "bundles have from version 4")] {
+            let copy = temporaryDirectory() + "/m"
+            try FileManager.default.copyItem(atPath: bundle, toPath: copy)
+            try rewrite(copy, "manifest.json") { object in
+                switch mutation {
+                case "threshold 1.5": object["decision"] = ["positive": "malignant", "threshold": 1.5]
+                case "a class it lacks": object["decision"] = ["positive": "benign2", "threshold": 0.5]
+                default: object["version"] = 3
+                }
+            }
+            #expect(refusal(copy)?.contains(expected) == true, "\(mutation): \(refusal(copy) ?? "accepted")")
+        }
+        let penguins = try freshBundle()
+        try rewrite(penguins, "manifest.json") { $0["decision"] = ["positive": "Adelie", "threshold": 0.5] }
+        #expect(refusal(penguins)?.contains("only a two-class model has") == true)
+    }
+
     /// Input columns named like the columns the preparation makes are not the model's
     /// input: they must not stand in for the encoded values (issue 5, item 16).
     @Test func inputColumnsNamedLikeEncodedFeaturesChangeNothing() throws {

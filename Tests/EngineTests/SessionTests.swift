@@ -114,7 +114,7 @@ struct SessionTests {
         #expect(fromBundle.column(named: "probability_Gentoo") != nil)
         // The manifest is plain, versioned JSON with flat preparation steps.
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/bundle/manifest.json"))) as! [String: Any]
-        #expect(manifest["format"] as? String == "mlw-model" && manifest["version"] as? Int == 3)
+        #expect(manifest["format"] as? String == "mlw-model" && manifest["version"] as? Int == 4)
         let steps = manifest["preparation"] as! [[String: Any]]
         #expect(steps.first?["step"] as? String == "impute" && steps.first?["column"] as? String == "bill_length_mm")
         #expect(steps.contains { $0["step"] as? String == "derive" && $0["expression"] as? String == "bill_length_mm / bill_depth_mm" })

@@ -22,6 +22,7 @@ struct BundleFormatTests {
         ("auto-forest-v3", "datasets/auto_mpg.csv"),    // max_features=1.0 stored as "1.0"
         ("penguins-nb-v3", "datasets/penguins.csv"),    // Gaussian naive Bayes
         ("penguins-kmeans-v3", "datasets/penguins.csv"),  // a clustering: no target, cluster numbers
+        ("cancer-threshold-v4", "datasets/breast_cancer.csv"),  // a decision threshold (0.05) deciding the classes
     ])
     func everyVersionPredictsAsWhenItWasWritten(bundle: String, input: String) throws {
         _ = repositoryRoot
@@ -63,8 +64,8 @@ struct BundleFormatTests {
     @Test func aFutureVersionIsRefusedClearly() throws {
         let copy = temporaryDirectory() + "/v4"
         try FileManager.default.copyItem(atPath: fixtures + "/penguins-tree-v3", toPath: copy)
-        try rewrite(copy, "manifest.json") { $0["version"] = 4 }
-        #expect(refusal(copy) == "'\(copy)' is bundle version 4; this mlw reads up to version 3")
+        try rewrite(copy, "manifest.json") { $0["version"] = 5 }
+        #expect(refusal(copy) == "'\(copy)' is bundle version 5; this mlw reads up to version 4")
     }
 
     @Test func settingsThatDisagreeBetweenTheFilesAreRefused() throws {

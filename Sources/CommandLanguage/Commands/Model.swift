@@ -337,15 +337,8 @@ extension CommandTable {
                     return .importance(model: model, permutation: nil)
                 }
                 var options = Command.PermutationImportance()
-                var given: Set<String> = []
-                while let key = c.current {
-                    guard key.kind == .word, ["repeats", "metric", "seed"].contains(key.text), c.index + 1 < c.tokens.count, c.tokens[c.index + 1].text == "=" else {
-                        throw Diagnostic(.unexpectedInput, "expected repeats=N, metric=METRIC or seed=N, found '\(key.text)'", at: key.range, help: "usage: \(c.usage)")
-                    }
-                    guard given.insert(key.text).inserted else { throw Diagnostic(.badOption, "'\(key.text)' is given twice", at: key.range) }
-                    c.index += 2
-                    let value = try c.value("a value for \(key.text)")
-                    switch key.text {
+                for (key, value) in try c.keyedOptions(["repeats", "metric", "seed"]) {
+                    switch key {
                     case "repeats":
                         guard let n = Int(value.text), (1...100).contains(n) else {
                             throw Diagnostic(.badValue, "repeats takes a whole number from 1 to 100, found '\(value.text)'", at: value.range)
@@ -357,14 +350,61 @@ extension CommandTable {
                                              help: Suggestions.didYouMean(value.text, among: Metrics.allNames) ?? "metrics: " + Metrics.allNames.joined(separator: ", "))
                         }
                         options.metric = value.text
-                    default:
-                        guard let seed = UInt64(value.text) else {
-                            throw Diagnostic(.badValue, "a seed is a whole number from 0 up, found '\(value.text)'", at: value.range)
-                        }
-                        options.seed = seed
+                    default: options.seed = try ArgumentCursor.seed(value)
                     }
                 }
                 return .importance(model: model, permutation: options)
+            }),
+        CommandSpec(
+            name: "threshold", stage: .model, usage: "threshold MODEL [metric=METRIC] [cv=K] [seed=N] | threshold MODEL P | threshold MODEL none",
+            summary: "choose the probability from which a two-class model calls a row positive",
+            details: """
+            A two-class model calls a row its positive class (the target's positive=, else
+            the second class) when that class's probability is at least the threshold; with
+            none, from above 0.5. Without a value, the threshold is the one that maximises
+            METRIC (f1 by default: the positive class's F1; also f1_macro, accuracy,
+            balanced_accuracy, mcc) on out-of-fold predictions: the model's algorithm and
+            settings fitted again in K folds of the training rows (cv=5), the recipe
+            refitted in each, as 'cv' does, so the test rows stay unseen and its metrics
+            honest. Shows the metric, precision and recall against the threshold, and the
+            test metrics before and after. 'threshold MODEL 0.3' sets one by hand, and
+            'threshold MODEL none' removes it. evaluate, confusion, explain, predict, export
+            and mlw predict decide with it; AUC and log loss do not depend on it. The seed of
+            the folds is recorded.
+            """,
+            examples: ["threshold logistic", "threshold forest metric=balanced_accuracy cv=10", "threshold logistic 0.35", "threshold logistic none"],
+            kind: .workspaceStep,
+            complete: { words in words.isEmpty ? [.model] : [.words(["metric=", "cv=", "seed=", "none"])] },
+            parse: { c in
+                let model = try c.value("a model name").text
+                if c.takeWord("none") { try c.expectEnd(); return .threshold(model: model, choice: .removed) }
+                if let token = c.current, !c.isAtKeyedValue {
+                    let (value, range) = try c.number("a threshold from 0 to 1, or metric=, cv=, seed=")
+                    guard (0...1).contains(value) else {
+                        throw Diagnostic(.badValue, "a threshold is a probability from 0 to 1, found \(token.text)", at: range)
+                    }
+                    try c.expectEnd()
+                    return .threshold(model: model, choice: .given(value))
+                }
+                var metric: String?, folds: Int?, seed: UInt64?
+                for (key, value) in try c.keyedOptions(["metric", "cv", "seed"]) {
+                    switch key {
+                    case "metric":
+                        guard ThresholdSweep.metrics.contains(value.text) else {
+                            throw Diagnostic(.badValue, "a threshold is chosen by one of \(ThresholdSweep.metrics.joined(separator: ", ")), not '\(value.text)'", at: value.range,
+                                             help: Suggestions.didYouMean(value.text, among: ThresholdSweep.metrics)
+                                                ?? "metrics that do not depend on a threshold (auc, log_loss) or that one can push to 1 alone (precision, recall) cannot choose one")
+                        }
+                        metric = value.text
+                    case "cv":
+                        guard let k = Int(value.text), (2...100).contains(k) else {
+                            throw Diagnostic(.badValue, "cv takes a number of folds from 2 to 100, found '\(value.text)'", at: value.range)
+                        }
+                        folds = k
+                    default: seed = try ArgumentCursor.seed(value)
+                    }
+                }
+                return .threshold(model: model, choice: .crossValidated(metric: metric, folds: folds, seed: seed))
             }),
     ]
 }
