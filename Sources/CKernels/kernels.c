@@ -299,3 +299,66 @@ void mlw_nearest(const double *queries, long q, const double *train, const doubl
     }
     if (!manhattan) for (long i = 0; i < q * k; i++) distances[i] = sqrt(distances[i]);
 }
+
+void mlw_pack_centres(const double *centres, long k, long p, double *packed) {
+    const long groups = (k + 3) / 4;
+    for (long g = 0; g < groups; g++) {
+        for (long j = 0; j < p; j++) {
+            for (long r = 0; r < 4; r++) {
+                const long c = g * 4 + r < k ? g * 4 + r : k - 1;  // padding lanes repeat the last centre
+                packed[(g * p + j) * 4 + r] = centres[c * p + j];
+            }
+        }
+    }
+}
+
+MLW_WIDE
+void mlw_squared_distances(const double *x, long rows, long p, const double *packed, long k, double *out) {
+    const long groups = (k + 3) / 4;
+    long i = 0;
+    // Four rows at a time against four centres: four independent vectors of sums, each lane
+    // one (row, centre) pair summed feature by feature, as a scalar loop would.
+    for (; i + 4 <= rows; i += 4) {
+        const double *x0 = x + i * p, *x1 = x0 + p, *x2 = x1 + p, *x3 = x2 + p;
+        for (long g = 0; g < groups; g++) {
+            const double *u = packed + g * p * 4;
+            double4 s0 = {0, 0, 0, 0}, s1 = s0, s2 = s0, s3 = s0;
+            for (long j = 0; j < p; j++) {
+                const double4 c = LOAD4(u + j * 4);
+                double4 d = (double4){x0[j], x0[j], x0[j], x0[j]} - c; s0 += d * d;
+                d = (double4){x1[j], x1[j], x1[j], x1[j]} - c; s1 += d * d;
+                d = (double4){x2[j], x2[j], x2[j], x2[j]} - c; s2 += d * d;
+                d = (double4){x3[j], x3[j], x3[j], x3[j]} - c; s3 += d * d;
+            }
+            for (long r = 0; r < 4 && g * 4 + r < k; r++) {
+                out[(i + 0) * k + g * 4 + r] = s0[r];
+                out[(i + 1) * k + g * 4 + r] = s1[r];
+                out[(i + 2) * k + g * 4 + r] = s2[r];
+                out[(i + 3) * k + g * 4 + r] = s3[r];
+            }
+        }
+    }
+    for (; i < rows; i++) {
+        const double *x0 = x + i * p;
+        for (long g = 0; g < groups; g++) {
+            const double *u = packed + g * p * 4;
+            double4 s0 = {0, 0, 0, 0};
+            for (long j = 0; j < p; j++) {
+                const double4 d = (double4){x0[j], x0[j], x0[j], x0[j]} - LOAD4(u + j * 4);
+                s0 += d * d;
+            }
+            for (long r = 0; r < 4 && g * 4 + r < k; r++) out[i * k + g * 4 + r] = s0[r];
+        }
+    }
+}
+
+void mlw_cluster_sums(const double *x, long rows, long p, const long *labels, long k, double *sums, long *counts) {
+    (void)k;
+    for (long i = 0; i < rows; i++) {
+        const long c = labels[i];
+        counts[c] += 1;
+        double *s = sums + c * p;
+        const double *row = x + i * p;
+        for (long j = 0; j < p; j++) s[j] += row[j];
+    }
+}

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import Tabular
 
@@ -71,26 +72,31 @@ public struct KMeans: Estimator {
         centres.reserveCapacity(k * p)
         let first = Int.random(in: 0..<n, using: &generator)
         centres += x.values[(first * p)..<((first + 1) * p)]
-        var closest = (0..<n).map { squaredDistance(x, row: $0, to: centres, centre: 0) }
+        var closest = KMeans.squaredDistances(x, to: centres, k: 1)
         for _ in 1..<max(1, k) {
             let potential = closest.reduce(0, +)
             var cumulative = [Double](repeating: 0, count: n)
             var running = 0.0
             for i in 0..<n { running += closest[i]; cumulative[i] = running }
-            var bestRow = 0, bestPotential = Double.infinity, bestDistances: [Double] = []
-            for _ in 0..<trials {
+            // Every trial's row drawn first (the draws do not depend on the distances), then
+            // their distances to all rows in one pass.
+            let candidates = (0..<trials).map { _ -> Int in
                 let target = Double.random(in: 0..<1, using: &generator) * potential
                 // The first row whose running total passes the target (numpy's searchsorted).
                 var low = 0, high = n - 1
                 while low < high { let mid = (low + high) / 2; if cumulative[mid] <= target { low = mid + 1 } else { high = mid } }
-                let candidate = potential > 0 ? low : Int.random(in: 0..<n, using: &generator)
-                let row = Array(x.values[(candidate * p)..<((candidate + 1) * p)])
-                let distances = (0..<n).map { i in min(closest[i], squaredDistance(x, row: i, to: row, centre: 0)) }
-                let total = distances.reduce(0, +)
-                if total < bestPotential { (bestRow, bestPotential, bestDistances) = (candidate, total, distances) }
+                return potential > 0 ? low : Int.random(in: 0..<n, using: &generator)
             }
-            centres += x.values[(bestRow * p)..<((bestRow + 1) * p)]
-            closest = bestDistances
+            let rows = candidates.flatMap { x.values[($0 * p)..<(($0 + 1) * p)] }
+            let toCandidates = KMeans.squaredDistances(x, to: rows, k: trials)
+            var bestTrial = 0, bestPotential = Double.infinity
+            for t in 0..<trials {
+                var total = 0.0
+                for i in 0..<n { total += min(closest[i], toCandidates[i * trials + t]) }
+                if total < bestPotential { (bestTrial, bestPotential) = (t, total) }
+            }
+            centres += x.values[(candidates[bestTrial] * p)..<((candidates[bestTrial] + 1) * p)]
+            for i in 0..<n { closest[i] = min(closest[i], toCandidates[i * trials + bestTrial]) }
         }
         return centres
     }
@@ -106,14 +112,21 @@ public struct KMeans: Estimator {
             let (labels, distances) = KMeans.assign(x, centres: centres, k: k)
             // Block sums added in block order: the same centres on any number of cores.
             let blocks = ParallelRows.blocks(n)
-            let partial = Parallel.map(blocks) { block -> (sums: [Double], counts: [Int]) in
-                var sums = [Double](repeating: 0, count: k * p), counts = [Int](repeating: 0, count: k)
-                for i in block {
-                    let c = labels[i]
-                    counts[c] += 1
-                    for j in 0..<p { sums[c * p + j] += x.values[i * p + j] }
+            let partial = labels.withUnsafeBufferPointer { labelBuffer in
+                x.values.withUnsafeBufferPointer { values in
+                    Parallel.map(blocks) { block -> (sums: [Double], counts: [Int]) in
+                        var sums = [Double](repeating: 0, count: k * p), counts = [Int](repeating: 0, count: k)
+                        labelBuffer.baseAddress!.withMemoryRebound(to: CLong.self, capacity: n) { labelPointer in
+                            counts.withUnsafeMutableBufferPointer { countBuffer in
+                                countBuffer.baseAddress!.withMemoryRebound(to: CLong.self, capacity: k) { countPointer in
+                                    mlw_cluster_sums(values.baseAddress! + block.lowerBound * p, block.count, p,
+                                                     labelPointer + block.lowerBound, k, &sums, countPointer)
+                                }
+                            }
+                        }
+                        return (sums, counts)
+                    }
                 }
-                return (sums, counts)
             }
             var sums = [Double](repeating: 0, count: k * p), counts = [Int](repeating: 0, count: k)
             for part in partial {
@@ -140,33 +153,36 @@ public struct KMeans: Estimator {
         return (centres, distances.reduce(0, +), iterations)
     }
 
-    func squaredDistance(_ x: DesignMatrix, row i: Int, to centres: [Double], centre c: Int) -> Double {
+    /// Each row's squared distance to each of the `k` centres (row-major `k × features`),
+    /// row-major `rows × k`: row blocks in parallel through the packed C kernel.
+    /// - Complexity: O(rows × k × features)
+    static func squaredDistances(_ x: DesignMatrix, to centres: [Double], k: Int) -> [Double] {
         let p = x.columns
-        var sum = 0.0
-        for j in 0..<p { let d = x.values[i * p + j] - centres[c * p + j]; sum += d * d }
-        return sum
+        var packed = [Double](repeating: 0, count: (k + 3) / 4 * p * 4)
+        mlw_pack_centres(centres, k, p, &packed)
+        var out = [Double](repeating: 0, count: x.rows * k)
+        out.withUnsafeMutableBufferPointer { target in
+            let base = target.baseAddress!
+            x.values.withUnsafeBufferPointer { values in
+                Parallel.map(ParallelRows.blocks(x.rows)) { block in
+                    mlw_squared_distances(values.baseAddress! + block.lowerBound * p, block.count, p, packed, k, base + block.lowerBound * k)
+                }
+            }
+        }
+        return out
     }
 
     /// Each row's nearest centre (the first of equals) and its squared distance.
     static func assign(_ x: DesignMatrix, centres: [Double], k: Int) -> (labels: [Int], distances: [Double]) {
-        let p = x.columns
-        let parts = Parallel.map(ParallelRows.blocks(x.rows)) { block -> ([Int], [Double]) in
-            var labels: [Int] = [], distances: [Double] = []
-            labels.reserveCapacity(block.count)
-            distances.reserveCapacity(block.count)
-            for i in block {
-                var best = 0, bestDistance = Double.infinity
-                for c in 0..<k {
-                    var sum = 0.0
-                    for j in 0..<p { let d = x.values[i * p + j] - centres[c * p + j]; sum += d * d }
-                    if sum < bestDistance { (best, bestDistance) = (c, sum) }
-                }
-                labels.append(best)
-                distances.append(bestDistance)
-            }
-            return (labels, distances)
+        let all = squaredDistances(x, to: centres, k: k)
+        var labels = [Int](repeating: 0, count: x.rows), distances = [Double](repeating: 0, count: x.rows)
+        for i in 0..<x.rows {
+            var best = 0, bestDistance = Double.infinity
+            for c in 0..<k where all[i * k + c] < bestDistance { (best, bestDistance) = (c, all[i * k + c]) }
+            labels[i] = best
+            distances[i] = bestDistance
         }
-        return (parts.flatMap(\.0), parts.flatMap(\.1))
+        return (labels, distances)
     }
 
     public struct Model: FittedModel {

@@ -2,18 +2,22 @@ import CKernels
 import Foundation
 import Tabular
 
-/// L2-regularised logistic regression: binomial for two classes, multinomial (softmax)
-/// for more. The objective is Σ log-loss + ½·l2·‖W‖² with unpenalised intercepts, the
-/// same as scikit-learn's `LogisticRegression(C=1/l2)` with the lbfgs solver; with
+/// Penalised logistic regression: binomial for two classes, multinomial (softmax) for
+/// more. The objective is Σ log-loss + ½·l2·‖W‖² + l1·‖W‖₁ with unpenalised intercepts:
+/// with l1=0 scikit-learn's `LogisticRegression(C=1/l2)` (lbfgs), with l1 > 0 its
+/// `LogisticRegression(C=1/(l1+l2), l1_ratio=l1/(l1+l2))` (saga; lasso when l2=0), which
+/// L-BFGS minimises as OWL-QN, so unneeded coefficients come out exactly 0; with
 /// `class_weight=balanced`, each row's loss weighs n / (classes × its class's rows), as
 /// scikit-learn's `class_weight='balanced'`.
 public struct LogisticRegression: Estimator {
     public static let name = "logistic"
-    public static let summary = "L2-regularised logistic regression (multinomial for more than two classes)"
+    public static let summary = "logistic regression with L2, L1 (lasso) or elastic-net penalties (multinomial for more than two classes)"
     public static let tasks: [Task] = [.classification]
     public static let settings = SettingsSchema([
         SettingSpec("l2", "L2 penalty strength (scikit-learn's 1/C); 0 turns it off",
                     forms: [.number(0...1e9)], default: .value(.number(1))),
+        SettingSpec("l1", "L1 penalty strength: coefficients that do not pay for it become exactly 0 (with l2 too, elastic-net: scikit-learn's C=1/(l1+l2), l1_ratio=l1/(l1+l2))",
+                    forms: [.number(0...1e9)], default: .value(.number(0))),
         SettingSpec("max_iter", "most L-BFGS iterations", forms: [.whole(1...100_000)], default: .value(.whole(500))),
         SettingSpec("tol", "stop when every gradient component is below this",
                     forms: [.number(1e-15...1)], default: .value(.number(1e-7))),
@@ -25,6 +29,7 @@ public struct LogisticRegression: Estimator {
     public static let classLimit = 1000
 
     public var l2: Double
+    public var l1: Double
     public var maxIterations: Int
     public var tolerance: Double
     public var balanced: Bool
@@ -35,6 +40,8 @@ public struct LogisticRegression: Estimator {
 
     public init(_ settings: Settings) {
         l2 = settings.number("l2")
+        // Bundles and journals from before l1 existed read as l1=0: the same fit.
+        l1 = settings["l1"] == nil ? 0 : settings.number("l1")
         maxIterations = settings.whole("max_iter")!
         tolerance = settings.number("tol")
         balanced = settings["class_weight"] == .word("balanced")
@@ -156,7 +163,11 @@ public struct LogisticRegression: Estimator {
             }
         }
 
-        public var summary: String? { "\(Plural.count(classCount, "class")), \(Plural.count(iterations, "iteration"))" }
+        public var summary: String? {
+            // An L1 penalty's point: how many coefficients it set to exactly 0.
+            let zeros = coefficients.reduce(0) { $0 + $1.filter { $0 == 0 }.count }, total = coefficients.reduce(0) { $0 + $1.count }
+            return "\(Plural.count(classCount, "class")), \(Plural.count(iterations, "iteration"))" + (zeros > 0 ? ", \(zeros) of \(total) coefficients 0" : "")
+        }
     }
 
     /// Fits the model to `labels` (class indices 0..<classCount).
@@ -245,13 +256,23 @@ public struct LogisticRegression: Estimator {
 
         let optimizer = LBFGS(memory: 10, maxIterations: maxIterations, gradientTolerance: tolerance)
         let result: LBFGS.Result
+        var l1Weights: [Double]?
         do {
-            result = try optimizer.minimize(start: [Double](repeating: 0, count: rowsK * stride),
+            // The L1 term on original-scale weights, |w| = |θ|/σ, over the n the objective divides by.
+            l1Weights = l1 > 0 ? (0..<rowsK * stride).map { i in i % stride == p ? 0 : l1 / deviations[i % stride] / n } : nil
+            result = try optimizer.minimize(start: [Double](repeating: 0, count: rowsK * stride), l1: l1Weights,
                                             isCancelled: isCancelled, objective: objective)
         } catch is CancelledOptimization {
             throw CancelledOptimization()
         }
-        let (w, b) = originalScale(result.solution)
+        let (w, fittedIntercepts) = originalScale(result.solution)
+        var b = fittedIntercepts
+        if l1Weights != nil, rowsK > 1 {
+            // Softmax intercepts are free up to a shared shift, which OWL-QN's orthant steps can
+            // move: centred, as L-BFGS (whose gradient keeps them so) and scikit-learn leave them.
+            let shift = b.reduce(0, +) / Double(rowsK)
+            b = b.map { $0 - shift }
+        }
         let coefficients = (0..<rowsK).map { k in Array(w[k * p..<(k + 1) * p]) }
         return Model(classCount: classCount, coefficients: coefficients, intercepts: b,
                      iterations: result.iterations, converged: result.converged)

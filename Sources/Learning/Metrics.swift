@@ -66,13 +66,14 @@ public enum Metrics {
         let group = rows.map { index[clusters[$0]]! }
         var sizes = [Int](repeating: 0, count: labels.count)
         for g in group { sizes[g] += 1 }
-        let scores = Parallel.map(rows.count) { a -> Double in
+        // Every pair's squared distance at once through the k-means kernel (each summed in
+        // feature order, as a pair-by-pair loop would).
+        let sample = rows.flatMap { x.values[($0 * p)..<(($0 + 1) * p)] }
+        let m = rows.count
+        let squared = KMeans.squaredDistances(DesignMatrix(rows: m, columns: p, values: sample), to: sample, k: m)
+        let scores = Parallel.map(m) { a -> Double in
             var sums = [Double](repeating: 0, count: labels.count)
-            for b in 0..<rows.count where b != a {
-                var d = 0.0
-                for j in 0..<p { let t = x.values[rows[a] * p + j] - x.values[rows[b] * p + j]; d += t * t }
-                sums[group[b]] += d.squareRoot()
-            }
+            for b in 0..<m where b != a { sums[group[b]] += squared[a * m + b].squareRoot() }
             let own = group[a]
             guard sizes[own] > 1 else { return 0 }
             let inside = sums[own] / Double(sizes[own] - 1)

@@ -62,7 +62,7 @@ struct CommandParserTests {
     @Test(arguments: [
         ("descrbe", "^^^^^^^", DiagnosticID.unknownCommand, "did you mean 'describe'? ('help' lists all commands)"),
         ("split 1.5", "      ^^^", .badValue, "for 80% training and 20% test: split 0.8"),
-        ("train logistic l3=2", "               ^^", .badOption, "did you mean 'l2'?"),
+        ("train logistic l22=2", "               ^^^", .badOption, "did you mean 'l2'?"),
         ("train logistc", "      ^^^^^^^", .badValue, "did you mean 'logistic'?"),
         ("derive r = a = b", "             ^", .badExpression, "use '==' to compare values"),
         ("filter a > ", "           ^", .badExpression, "expected a value, a column or '('"),

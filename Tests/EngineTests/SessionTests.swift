@@ -120,7 +120,7 @@ struct SessionTests {
         #expect(steps.contains { $0["step"] as? String == "derive" && $0["expression"] as? String == "bill_length_mm / bill_depth_mm" })
         #expect((manifest["input_schema"] as! [[String: Any]]).count == 7)
         let lineage = manifest["lineage"] as! [String: Any]
-        #expect((lineage["script"] as! [String]).last == "train logistic logistic l2=1 max_iter=500 tol=1e-07 class_weight=none")
+        #expect((lineage["script"] as! [String]).last == "train logistic logistic l2=1 l1=0 max_iter=500 tol=1e-07 class_weight=none")
         let modelFile = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/bundle/model.json"))) as! [String: Any]
         #expect(modelFile["algorithm"] as? String == "logistic")
         // A tampered model file is refused.

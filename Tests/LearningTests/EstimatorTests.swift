@@ -89,6 +89,47 @@ struct LogisticRegressionTests {
         #expect(settings["class_weight"] == SettingValue.none)
     }
 
+    /// L1 and elastic-net against scikit-learn's saga (`KnownAnswers/logistic.py`): the same
+    /// coefficients, and exactly 0 where saga's are.
+    @Test func l1AndElasticNetMatchScikitLearnsSaga() throws {
+        func fit(l1: Double, l2: Double, _ x: DesignMatrix, _ y: [Int], classes: Int) throws -> LogisticRegression.Model {
+            try LogisticRegression(LogisticRegression.settings.resolve(
+                [("l1", .number(l1)), ("l2", .number(l2)), ("tol", .number(1e-10)), ("max_iter", .whole(100_000))], algorithm: "logistic"))
+                .fit(x, labels: y, classCount: classes)
+        }
+        func standardised(_ columns: [[Double]]) -> DesignMatrix {
+            DesignMatrix(columnVectors: columns.map { v in
+                let mean = v.reduce(0, +) / Double(v.count)
+                let deviation = (v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(v.count)).squareRoot()
+                return v.map { ($0 - mean) / deviation }
+            })
+        }
+        func expectClose(_ model: LogisticRegression.Model, _ coefficients: [[Double]], _ intercepts: [Double], _ what: String) {
+            for k in coefficients.indices {
+                for j in coefficients[k].indices {
+                    let (got, want) = (model.coefficients[k][j], coefficients[k][j])
+                    #expect(want == 0 ? got == 0 : abs(got - want) < 1e-4 * max(1, abs(want)), "\(what) [\(k)][\(j)]: \(got) against \(want)")
+                }
+                #expect(abs(model.intercepts[k] - intercepts[k]) < 1e-4, "\(what) intercept \(k)")
+            }
+        }
+        let cancer = try dataset("breast_cancer")
+        let x = standardised(cancer.columns.prefix(10).map { $0.numericValues! })
+        let diagnosis = cancer.column(named: "diagnosis")!
+        let y = (0..<cancer.rowCount).map { diagnosis.text(at: $0) == "malignant" ? 1 : 0 }
+        expectClose(try fit(l1: 2, l2: 0, x, y, classes: 2),
+                    [[0, 1.2765405320802328, 0, 2.945284991718236, 0.6138052198962476, 0, 0.4340589964592826, 2.1510282972091335, 0.30284188585643323, -0.19795017662159545]],
+                    [-0.4377573474981458], "l1 binary")
+        expectClose(try fit(l1: 1, l2: 1, x, y, classes: 2),
+                    [[0.919900954335841, 1.2692568282259913, 0.7641653679133075, 1.177126661665588, 0.8003956111780572, 0, 0.8325715791246106, 1.5275310281793082, 0.35025803739090866, -0.3877240554829942]],
+                    [-0.6016452699133479], "elastic-net binary")
+        let (irisX, irisY) = try iris()
+        let irisColumns = (0..<4).map { j in (0..<150).map { irisX.values[$0 * 4 + j] } }
+        expectClose(try fit(l1: 1, l2: 0, standardised(irisColumns), irisY, classes: 3),
+                    [[0, 0.9210330295051795, -4.7169449457714325, 0], [0.21540291033364783, 0, 0, 0], [0, -0.6984725543609204, 4.165604975075856, 5.035106876915442]],
+                    [0.13314804806845384, 2.885985665079773, -3.0191337131480003], "l1 multinomial")
+    }
+
     /// The battery every estimator passes.
     @Test func sameInputsGiveTheSameModelAndRoundTrip() throws {
         let (x, y) = try iris()

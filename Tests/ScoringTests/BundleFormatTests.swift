@@ -51,7 +51,8 @@ struct BundleFormatTests {
     @Test func olderSettingsAreReadInTheirDeclaredForms() throws {
         let logistic = try ModelBundle.load(fixtures + "/penguins-v2")
         #expect(logistic.algorithm == "logistic")
-        #expect(logistic.settings.entries.map(\.key) == ["l2", "max_iter", "tol", "class_weight"])  // added since: its default
+        #expect(logistic.settings.entries.map(\.key) == ["l2", "l1", "max_iter", "tol", "class_weight"])  // added since: their defaults
+        #expect(logistic.settings["l1"] == .number(0))
         #expect(logistic.settings["l2"] == .number(1) && logistic.settings["max_iter"] == .whole(500) && logistic.settings["tol"] == .number(1e-7))
         #expect(logistic.settings["class_weight"] == SettingValue.none)
         let ridge = try ModelBundle.load(fixtures + "/auto-v2")

@@ -47,6 +47,18 @@ void mlw_row_norms(const double *x, long n, long p, double *norms);
 /// feature j at packed[(g * p + j) * 4 + r].
 void mlw_pack_rows(const double *rows, long n, long p, double *packed);
 
+/// k centres (row-major k x p) packed four to a vector per feature for mlw_squared_distances,
+/// ((k + 3) / 4) * p * 4 doubles; padding lanes repeat the last centre.
+void mlw_pack_centres(const double *centres, long k, long p, double *packed);
+
+/// The squared euclidean distance of each of `rows` rows of x to each of the k packed
+/// centres, written row-major (rows x k); each summed in feature order, so the bits do not
+/// depend on the CPU or on how rows are split between threads.
+void mlw_squared_distances(const double *x, long rows, long p, const double *packed, long k, double *out);
+
+/// Adds each row to its cluster's sum (row-major k x p) and counts it.
+void mlw_cluster_sums(const double *x, long rows, long p, const long *labels, long k, double *sums, long *counts);
+
 /// A tree node's histogram of one feature, read through a row order: for each position i
 /// in start..<end, the code of row order[i] (codes[order[i] * width + place]) gets the
 /// position's class counted (counts[code * classes + labels[i]] += 1). The rows of a deep
