@@ -37,15 +37,20 @@ public enum Metrics {
     /// cluster's rows (for k-means on its training rows, its inertia).
     public static func inertia(_ x: DesignMatrix, clusters: [Int]) -> Double {
         let p = x.columns
-        var sums: [Int: [Double]] = [:], counts: [Int: Int] = [:]
-        for (i, c) in clusters.enumerated() {
-            sums[c, default: [Double](repeating: 0, count: p)].withUnsafeMutableBufferPointer { s in for j in 0..<p { s[j] += x.values[i * p + j] } }
-            counts[c, default: 0] += 1
+        // Cluster numbers index arrays (they run from 0); any other number is refused as NaN.
+        guard let top = clusters.max(), clusters.allSatisfy({ $0 >= 0 }), top < max(1, clusters.count) else { return clusters.isEmpty ? 0 : .nan }
+        var sums = [Double](repeating: 0, count: (top + 1) * p), counts = [Double](repeating: 0, count: top + 1)
+        x.values.withUnsafeBufferPointer { v in
+            for (i, c) in clusters.enumerated() {
+                for j in 0..<p { sums[c * p + j] += v[i * p + j] }
+                counts[c] += 1
+            }
         }
         var total = 0.0
-        for (i, c) in clusters.enumerated() {
-            let n = Double(counts[c]!), s = sums[c]!
-            for j in 0..<p { let d = x.values[i * p + j] - s[j] / n; total += d * d }
+        x.values.withUnsafeBufferPointer { v in
+            for (i, c) in clusters.enumerated() {
+                for j in 0..<p { let d = v[i * p + j] - sums[c * p + j] / counts[c]; total += d * d }
+            }
         }
         return total
     }
