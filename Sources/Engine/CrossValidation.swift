@@ -53,6 +53,8 @@ enum CrossValidation {
         var training: [Int]
         var problem: Training.Problem
         var truth: LabelledMatrix
+        /// The class a two-class target's precision, recall and f1 are of.
+        var positive: Int
     }
 
     /// Refits the recipe for each fold (each fold in turn held out).
@@ -79,7 +81,8 @@ enum CrossValidation {
             }
             let problem = try Training.problem(for: algorithm, ws, table: table)
             let truth = try Training.labelled(table, rows: held, features: problem.featureNames, target: target, classes: problem.classes)
-            prepared.append(PreparedFold(training: training, problem: problem, truth: truth))
+            let positive = target.positive.flatMap { problem.classes.firstIndex(of: $0) } ?? 1
+            prepared.append(PreparedFold(training: training, problem: problem, truth: truth, positive: positive))
         }
         return prepared
     }
@@ -92,7 +95,8 @@ enum CrossValidation {
     static func score(_ candidate: Candidate, on folds: [PreparedFold], isCancelled: @escaping @Sendable () -> Bool,
                       fitted: () -> Void = {}) throws -> [[(name: String, value: Double)]] {
         try eachFold(candidate, on: folds, isCancelled: isCancelled, fitted: fitted) { fold, prediction in
-            ModelMetrics.of(task: fold.problem.target!.task, classCount: fold.problem.classes.count, truth: fold.truth, prediction: prediction)
+            ModelMetrics.of(task: fold.problem.target!.task, classCount: fold.problem.classes.count, truth: fold.truth, prediction: prediction,
+                            positive: fold.positive)
         }
     }
 

@@ -14,9 +14,9 @@ enum Evaluating {
     }
 
     /// The metrics of each model that has a test set, with what they were measured on.
-    static func rows(_ models: [TrainedModel]) -> [Evaluation.Row] {
+    static func rows(_ models: [TrainedModel], in ws: Workspace) -> [Evaluation.Row] {
         models.compactMap { model in
-            metrics(of: model).map { metrics in
+            metrics(of: model, in: ws).map { metrics in
                 Evaluation.Row(model: model.name, algorithm: model.algorithm, table: model.table, target: model.target,
                                task: model.task, testRows: model.testSet!.x.rows, testSet: model.testSetID, metrics: metrics)
             }
@@ -24,10 +24,25 @@ enum Evaluating {
     }
 
     /// A model's metrics on its test set; nil when it has none.
-    static func metrics(of model: TrainedModel) -> [(name: String, value: Double)]? {
+    static func metrics(of model: TrainedModel, in ws: Workspace) -> [(name: String, value: Double)]? {
         guard let testSet = model.testSet else { return nil }
         return ModelMetrics.of(task: model.task, classCount: model.classes.count, truth: testSet,
-                               prediction: model.estimator.predict(testSet.x), decision: model.decision)
+                               prediction: model.estimator.predict(testSet.x), decision: model.decision,
+                               positive: positiveClass(of: model, in: ws))
+    }
+
+    /// Refuses a positive-class metric (precision, recall, f1) for a target of other than two classes.
+    static func checkPositiveClassMetric(_ metric: String, classCount: Int) throws {
+        guard Metrics.positiveClassNames.contains(metric), classCount != 2 else { return }
+        throw Diagnostic(.badValue, "\(metric) is the positive class's, for two classes, and this target has \(classCount)",
+                         help: "use \(metric)_macro or \(metric)_weighted")
+    }
+
+    /// The class a two-class model's precision, recall, f1, curves and threshold take as
+    /// positive: the target's `positive=` while the model predicts that target, else the second.
+    static func positiveClass(of model: TrainedModel, in ws: Workspace) -> Int {
+        if let target = ws.target, target.column == model.target, let positive = target.positive, let k = model.classes.firstIndex(of: positive) { return k }
+        return 1
     }
 
     /// How a model stands against a goal.
@@ -40,8 +55,8 @@ enum Evaluating {
         var passed: Bool { if case .met = self { return true }; return false }
     }
 
-    static func check(_ model: TrainedModel, against goal: Goal) -> GoalCheck {
-        guard let value = metrics(of: model)?.first(where: { $0.name == goal.metric })?.value, !value.isNaN else { return .unchecked }
+    static func check(_ model: TrainedModel, against goal: Goal, in ws: Workspace) -> GoalCheck {
+        guard let value = metrics(of: model, in: ws)?.first(where: { $0.name == goal.metric })?.value, !value.isNaN else { return .unchecked }
         return goal.isMet(by: value) ? .met(value) : .failed(value)
     }
 
@@ -49,7 +64,7 @@ enum Evaluating {
         guard !ws.models.isEmpty else {
             throw Diagnostic(.notReady, "no models to evaluate", help: Interpreter.trainFirst(ws))
         }
-        let evaluation = Evaluation(rows: rows(ws.models))
+        let evaluation = Evaluation(rows: rows(ws.models, in: ws))
         guard !evaluation.rows.isEmpty else {
             throw Diagnostic(.notReady, "no model has a test set",
                              help: "split before training, e.g. 'split 0.8 stratify', then train again")
@@ -63,7 +78,8 @@ enum Evaluating {
             // A column per model and a row per metric: the metrics are many, the models few.
             let metricNames = Metrics.names(for: task)
             var cells = [["algorithm"] + rows.map(\.algorithm), ["test rows"] + rows.map { "\($0.testRows)" }]
-            for name in metricNames {
+            // A metric no model here has (the positive class's, for more than two classes) is left out.
+            for name in metricNames where rows.contains(where: { $0.value(of: name) != nil }) {
                 cells.append([name + (goal?.metric == name ? " (goal)" : "")] + rows.map { row in row.value(of: name).map(format) ?? "n/a" })
             }
             if let goal {
@@ -73,6 +89,10 @@ enum Evaluating {
             }
             let headers = ["metric"] + rows.map(\.model)
             output.append(.table(TextTable(headers: headers, rows: cells, rightAligned: headers.indices.map { $0 > 0 })))
+            if let binary = ws.models.first(where: { $0.target == target && $0.task == .classification && $0.classes.count == 2 && $0.testSet != nil }) {
+                output.append(.note("precision, recall and f1 are of the positive class, \(binary.classes[positiveClass(of: binary, in: ws)])"
+                                    + (ws.target?.column == target && ws.target?.positive != nil ? "" : " (the second; 'target \(target) positive=CLASS' chooses)")))
+            }
             // Metrics on different rows do not rank models: say so before naming a best.
             let sets = Set(rows.map(\.testSet))
             if sets.count > 1 {

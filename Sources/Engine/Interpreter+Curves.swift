@@ -35,12 +35,6 @@ extension Interpreter {
         return Scored(model: model, truth: testSet.classIndices, probabilities: probabilities, classCount: k)
     }
 
-    /// The class a binary model's curves take as positive: the target's `positive=`, else the second.
-    static func positiveClass(_ model: TrainedModel, _ ws: Workspace) -> Int {
-        if let target = ws.target, target.column == model.target, let positive = target.positive, let k = model.classes.firstIndex(of: positive) { return k }
-        return 1
-    }
-
     /// Points along a polyline, about `perUnit` per unit of its length in the unit square,
     /// so braille dots draw it as a line.
     private static func line(_ points: [(x: Double, y: Double)], perUnit: Double = 240) -> (x: [Double], y: [Double]) {
@@ -108,7 +102,7 @@ extension Interpreter {
             step.output.blocks.append(.note("one-vs-rest: each class's probability ranks its rows against all others; evaluate's auc is the mean of these"))
             return
         }
-        let positive = positiveClass(first.model, step.ws)
+        let positive = Evaluating.positiveClass(of: first.model, in: step.ws)
         let label = first.model.classes[positive]
         var curves: [(String, [(x: Double, y: Double)])] = []
         var cells: [[String]] = []
@@ -137,7 +131,7 @@ extension Interpreter {
         let first = scored[0]
         let rows = first.truth.count
         let binary = first.classCount == 2
-        let positive = binary ? positiveClass(first.model, step.ws) : 0
+        let positive = binary ? Evaluating.positiveClass(of: first.model, in: step.ws) : 0
         var curves: [(String, [(x: Double, y: Double)])] = []
         var cells: [[String]] = []
         // Binary: a curve per model; more classes: a curve per class of the one model.
@@ -174,7 +168,7 @@ extension Interpreter {
         let scored = try scoredClassifier(name, step.ws, verb: "calibration")
         let rows = scored.truth.count
         let binary = scored.classCount == 2
-        let positive = positiveClass(scored.model, step.ws)
+        let positive = Evaluating.positiveClass(of: scored.model, in: step.ws)
         // Two classes: the positive class's probability; more: the predicted class's, against being right.
         let predictedClasses = (0..<rows).map { r in (0..<scored.classCount).max { scored.probability(row: r, of: $0) < scored.probability(row: r, of: $1) }! }
         let probabilities = binary ? (0..<rows).map { scored.probability(row: $0, of: positive) } : (0..<rows).map { scored.probability(row: $0, of: predictedClasses[$0]) }
@@ -272,7 +266,7 @@ extension Interpreter {
         let prediction = model.estimator.predict(x)
         if model.task == .classification {
             let predicted = model.scoring.decide(prediction)[0]
-            var wanted = model.classes.count == 2 ? positiveClass(model, step.ws) : predicted
+            var wanted = model.classes.count == 2 ? Evaluating.positiveClass(of: model, in: step.ws) : predicted
             if let className {
                 guard let k = model.classes.firstIndex(of: className) else {
                     throw Diagnostic(.badValue, "'\(name)' has no class '\(className)'", help: "its classes: " + model.classes.joined(separator: ", "))

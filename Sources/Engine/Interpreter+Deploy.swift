@@ -34,7 +34,7 @@ extension Interpreter {
         // The goal gates the export: a model that fails it, or cannot be checked, is
         // exported only when asked explicitly, and the bundle says so.
         let goal = ws.goals[model.target]
-        let check = goal.map { Evaluating.check(model, against: $0) }
+        let check = goal.map { Evaluating.check(model, against: $0, in: step.ws) }
         if let goal, let check, !check.passed {
             let problem: String
             if case .failed(let value) = check {
@@ -48,7 +48,7 @@ extension Interpreter {
             step.output.blocks.append(.warning(problem + "; exported as asked (the bundle records it)"))
         }
         do {
-            try ModelBundle.write(model.scoring, metrics: Evaluating.metrics(of: model) ?? [], goal: goal?.text, goalMet: check?.passed, to: path)
+            try ModelBundle.write(model.scoring, metrics: Evaluating.metrics(of: model, in: step.ws) ?? [], goal: goal?.text, goalMet: check?.passed, to: path)
         } catch let error as ScoringError {
             throw Diagnostic(.cannotWrite, error.description)
         }

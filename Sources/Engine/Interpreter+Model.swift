@@ -186,7 +186,7 @@ extension Interpreter {
         if let decision = model.decision {
             facts.append(.init("decides", "\(model.classes[decision.positive]) when its probability is at least \(Evaluating.format(decision.threshold)) (threshold)"))
         }
-        if let metrics = Evaluating.metrics(of: model) {
+        if let metrics = Evaluating.metrics(of: model, in: step.ws) {
             let main = Metrics.headline(for: model.task)
             facts.append(.init("test metrics", metrics.filter { main.contains($0.name) }.map { "\($0.name) \(Evaluating.format($0.value))" }.joined(separator: ", ")))
         }
@@ -217,7 +217,7 @@ extension Interpreter {
 
     /// `leaderboard [sort=METRIC]`: every model with a test set, with its settings, best first.
     static func leaderboard(_ sort: String?, _ step: inout Step) throws {
-        let rows = Evaluating.rows(step.ws.models)
+        let rows = Evaluating.rows(step.ws.models, in: step.ws)
         guard !rows.isEmpty else {
             throw Diagnostic(.notReady, step.ws.models.isEmpty ? "no models yet" : "no model has a test set",
                              help: step.ws.models.isEmpty ? trainFirst(step.ws) : "split before training, e.g. 'split 0.8 stratify', then train again")
@@ -311,12 +311,14 @@ extension Interpreter {
         guard names.contains(metric) else {
             throw Diagnostic(.badValue, "'\(metric)' is not a \(model.task.rawValue) metric", help: "\(model.task.rawValue) metrics: " + names.joined(separator: ", "))
         }
+        if model.task == .classification { try Evaluating.checkPositiveClassMetric(metric, classCount: model.classes.count) }
         let repeats = options.repeats ?? 5
         let seed = options.seed ?? context.makeSeed()
         step.recorded = .importance(model: modelName, permutation: Command.PermutationImportance(repeats: repeats, metric: metric, seed: seed))
         func score(_ x: DesignMatrix) -> Double {
             ModelMetrics.of(task: model.task, classCount: model.classes.count, truth: LabelledMatrix(x: x, classIndices: testSet.classIndices, values: testSet.values),
-                            prediction: model.estimator.predict(x), decision: model.decision).first { $0.name == metric }!.value
+                            prediction: model.estimator.predict(x), decision: model.decision,
+                            positive: Evaluating.positiveClass(of: model, in: step.ws)).first { $0.name == metric }!.value
         }
         let baseline = score(testSet.x)
         let higher = Metrics.higherIsBetter(metric)

@@ -43,6 +43,9 @@ extension Interpreter {
             throw Diagnostic(.badValue, "'\(metric)' is not a \(task.rawValue) metric",
                              help: "\(task.rawValue) metrics: " + Metrics.names(for: task).joined(separator: ", "))
         }
+        if task == .classification, let table = step.ws.currentTable, let column = table.column(named: target.column) {
+            try Evaluating.checkPositiveClassMetric(metric, classCount: ClassLabels.from(column).labels.count)
+        }
         if Metrics.higherIsBetter(metric) != (comparison == .atLeast) {
             step.output.blocks.append(.warning("\(metric) is better when \(Metrics.higherIsBetter(metric) ? "higher" : "lower"); this goal asks for \(comparison == .atLeast ? "at least" : "at most") \(NumberFormatting.shortest(threshold))"))
         }

@@ -17,7 +17,7 @@ extension Interpreter {
             throw Diagnostic(.badValue, "'\(name)' has \(model.classes.count) classes; a threshold decides between two",
                              help: "it predicts its most probable class; 'calibration \(name)' shows how far to trust the probabilities")
         }
-        let positive = positiveClass(model, step.ws)
+        let positive = Evaluating.positiveClass(of: model, in: step.ws)
         let label = model.classes[positive]
         let rule: DecisionThreshold?
         switch choice {
@@ -79,6 +79,7 @@ extension Interpreter {
         let foldRows = CrossValidation.folds(rows, k: k, labels: labels, seed: seed)
         let prepared = try CrossValidation.prepare(foldRows, table: table, ws, algorithm: algorithm, context: context)
         var done = 0
+        context.progress?.report(ProgressUpdate(task: "cross-validating", fraction: 0, count: 0, unit: "of \(k) folds fitted"))
         let candidate = CrossValidation.Candidate(name: name, algorithm: algorithm, settings: model.estimator.settings)
         let predictions = try CrossValidation.predictions(candidate, on: prepared, isCancelled: context.isCancelled) {
             done += 1

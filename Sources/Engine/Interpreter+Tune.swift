@@ -47,9 +47,10 @@ extension Interpreter {
         guard metricNames.contains(metric) else {
             throw Diagnostic(.badValue, "'\(metric)' is not a \(target.task.rawValue) metric", help: "\(target.task.rawValue) metrics: " + metricNames.joined(separator: ", "))
         }
+        let classCount = target.task == .classification ? max(2, table.column(named: target.column).map { ClassLabels.from($0).labels.count } ?? 2) : 1
+        if target.task == .classification { try Evaluating.checkPositiveClassMetric(metric, classCount: classCount) }
         let plan = try plan(request, algorithm: algorithm, space: space, metric: metric, rows: CrossValidation.rows(of: table, step.ws).count,
-                            classCount: target.task == .classification ? max(2, table.column(named: target.column).map { ClassLabels.from($0).labels.count } ?? 2) : 1,
-                            context: context)
+                            classCount: classCount, context: context)
         let rows = CrossValidation.rows(of: table, step.ws)
         var labels: [Int]?
         if target.task == .classification, let column = table.column(named: target.column) {
@@ -250,6 +251,9 @@ extension Interpreter {
         let metric = requestedMetric ?? step.ws.goals[target.column].map(\.metric) ?? (target.task == .classification ? "accuracy" : "rmse")
         guard metricNames.contains(metric) else {
             throw Diagnostic(.badValue, "'\(metric)' is not a \(target.task.rawValue) metric", help: "\(target.task.rawValue) metrics: " + metricNames.joined(separator: ", "))
+        }
+        if target.task == .classification, let column = table.column(named: target.column) {
+            try Evaluating.checkPositiveClassMetric(metric, classCount: ClassLabels.from(column).labels.count)
         }
         let seed = requestedSeed ?? context.makeSeed()
         let folds = requestedFolds ?? defaultTuningFolds

@@ -17,7 +17,7 @@ public enum PipelineExport {
         }
         // The best by the goal among the models of the last model's target.
         if let goal = ws.goals[last.target],
-           let best = best(by: goal, among: Evaluating.rows(ws.models.filter { $0.target == last.target })),
+           let best = best(by: goal, among: Evaluating.rows(ws.models.filter { $0.target == last.target }, in: ws)),
            let model = ws.model(named: best.model) {
             return model
         }

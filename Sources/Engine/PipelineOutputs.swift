@@ -19,7 +19,7 @@ public enum PipelineOutputs {
     /// Writes `metrics.json` and the bundle of the last model trained.
     public static func write(_ workspace: Workspace, to directory: String, force: Bool = false) throws -> Written {
         guard let model = workspace.models.last else { throw EngineError.input("the pipeline trained no model") }
-        let evaluation = workspace.evaluation ?? Evaluation(rows: Evaluating.rows(workspace.models))
+        let evaluation = workspace.evaluation ?? Evaluation(rows: Evaluating.rows(workspace.models, in: workspace))
         guard !evaluation.rows.isEmpty else { throw EngineError.input("the pipeline's model has no test rows to evaluate it on") }
         let metricsPath = FilePaths.join(directory, "metrics.json")
         do {
@@ -29,7 +29,7 @@ public enum PipelineOutputs {
             throw EngineError.cannotWrite("cannot write '\(metricsPath)': \(error.localizedDescription)")
         }
         let goal = workspace.goals[model.target]
-        let check = goal.map { Evaluating.check(model, against: $0) }
+        let check = goal.map { Evaluating.check(model, against: $0, in: workspace) }
         var failure: String?
         if let goal, let check, !check.passed {
             if case .failed(let value) = check {
@@ -41,7 +41,7 @@ public enum PipelineOutputs {
         guard failure == nil || force else { return Written(metrics: metricsPath, bundle: nil, goalFailure: failure) }
         let bundlePath = FilePaths.join(directory, "model")
         do {
-            try ModelBundle.write(model.scoring, metrics: Evaluating.metrics(of: model) ?? [], goal: goal?.text, goalMet: check?.passed, to: bundlePath)
+            try ModelBundle.write(model.scoring, metrics: Evaluating.metrics(of: model, in: workspace) ?? [], goal: goal?.text, goalMet: check?.passed, to: bundlePath)
         } catch let error as ScoringError {
             throw EngineError(error)
         }

@@ -37,9 +37,11 @@ struct LabelledMatrix: Sendable {
 
 /// Metrics of predictions against truth, with scikit-learn's definitions.
 enum ModelMetrics {
-    /// - Parameter decision: a two-class model's threshold, which decides its classes.
+    /// - Parameters:
+    ///   - decision: a two-class model's threshold, which decides its classes.
+    ///   - positive: a two-class model's positive class, which precision, recall and f1 are of.
     static func of(task: Task, classCount: Int, truth: LabelledMatrix, prediction: Prediction,
-                   decision: DecisionThreshold? = nil) -> [(name: String, value: Double)] {
+                   decision: DecisionThreshold? = nil, positive: Int = 1) -> [(name: String, value: Double)] {
         switch task {
         case .classification:
             let (y, predicted) = (truth.classIndices, DecisionThreshold.classIndices(of: prediction, under: decision))
@@ -58,7 +60,7 @@ enum ModelMetrics {
                 ("auc", Metrics.auc(truth: y, probabilities: prediction.probabilities, classCount: classCount)),
                 ("log_loss", Metrics.logLoss(truth: y, probabilities: prediction.probabilities, classCount: classCount)),
                 ("mcc", Metrics.mcc(truth: y, predicted: predicted, classCount: classCount)),
-            ]
+            ] + (classCount == 2 ? Metrics.positiveClassScores(truth: y, predicted: predicted, classCount: 2, positive: positive) : [])
         case .regression:
             return [
                 ("rmse", Metrics.rmse(truth: truth.values, predicted: prediction.values)),

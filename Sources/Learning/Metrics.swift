@@ -22,7 +22,9 @@ public enum Metrics {
     }
 
     static let classificationNames = ["accuracy", "balanced_accuracy", "f1_macro", "f1_weighted", "precision_macro", "precision_weighted",
-                                      "recall_macro", "recall_weighted", "auc", "log_loss", "mcc"]
+                                      "recall_macro", "recall_weighted", "auc", "log_loss", "mcc", "precision", "recall", "f1"]
+    /// Of the positive class, so two-class models only (`target … positive=`, else the second class).
+    public static let positiveClassNames = ["precision", "recall", "f1"]
     static let regressionNames = ["rmse", "mae", "r2", "mape"]
     static let clusteringNames = ["silhouette", "inertia"]
 
@@ -122,6 +124,14 @@ public enum Metrics {
         public init(tp: Double, fp: Double, fn: Double) {
             (self.tp, self.fp, self.fn) = (tp, fp, fn)
         }
+    }
+
+    /// Precision, recall and F1 of one class (`positiveClassNames`), as scikit-learn's
+    /// `precision_score(…, pos_label=)` and its siblings (0 where they divide by 0).
+    public static func positiveClassScores(truth: [Int], predicted: [Int], classCount: Int, positive: Int) -> [(name: String, value: Double)] {
+        let (tp, fp, fn) = confusionCounts(truth: truth, predicted: predicted, classCount: classCount)
+        let counts = ClassCounts(tp: tp[positive], fp: fp[positive], fn: fn[positive])
+        return [("precision", precision(counts)), ("recall", recall(counts)), ("f1", f1(counts))]
     }
 
     public static func precision(_ c: ClassCounts) -> Double { c.tp + c.fp > 0 ? c.tp / (c.tp + c.fp) : 0 }

@@ -41,6 +41,11 @@ struct DecisionThresholdTests {
         let atPointFour = points.first { $0.threshold == 0.4 }!
         #expect(abs(atPointFour.value(of: "f1") - 2.0 / 3) < 1e-12)
         #expect(abs(atPointFour.value(of: "precision") - 0.6) < 1e-12 && abs(atPointFour.value(of: "recall") - 0.75) < 1e-12)
+        // The same decisions with the first class positive: scikit-learn's pos_label=0 gives
+        // precision 1/2, recall 1/3, f1 2/5.
+        let scores = Metrics.positiveClassScores(truth: [0, 0, 1, 1, 1, 0, 1], predicted: [0, 1, 0, 1, 1, 1, 1], classCount: 2, positive: 0)
+        #expect(scores.map(\.name) == Metrics.positiveClassNames)
+        #expect(zip(scores.map(\.value), [0.5, 1.0 / 3, 0.4]).allSatisfy { abs($0 - $1) < 1e-12 })
         // Nothing called positive: scikit-learn's zero_division=0.
         #expect(points[0].value(of: "f1") == 0 && points[0].value(of: "precision") == 0)
     }
