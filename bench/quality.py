@@ -18,6 +18,12 @@ defaults on both sides (the counterparts' defaults are the closest scikit-learn 
   gbdt       HistGradientBoosting*(random_state=s)    train gbdt
   knn        KNeighbors*()                            train knn
   naive_bayes GaussianNB()                            train naive_bayes
+  kmeans     KMeans(n_clusters=K, n_init=10)          train kmeans k=K n_init=10
+
+k-means (a second table) clusters each dataset's prepared training rows without the target,
+K the number of classes (3 for the regression sets), and is scored on the test rows: the
+silhouette, and the within-cluster sum of squares around the test rows' own cluster means
+(what `evaluate` reports as inertia), both computed the same way on both sides.
 
 Where scikit-learn's result depends on its seed (trees break ties at random; forests draw
 samples), the last column is its range over random_state 0 to 9: the noise a comparison
@@ -74,7 +80,11 @@ def score(p, truth, classification):
     return int((p == truth).sum()) if classification else float(np.sqrt(((p - truth) ** 2).mean()))
 
 
-def mlw_scores(train_csv, test_csv, target, classification, work, lines):
+def within_cluster_squares(X, labels):
+    return float(sum(((X[labels == c] - X[labels == c].mean(0)) ** 2).sum() for c in np.unique(labels)))
+
+
+def mlw_scores(train_csv, test_csv, target, classification, work, lines, models_only=False):
     metrics = os.path.join(work, "metrics.json")
     script = os.path.join(work, "s.mlw")
     names = [f"m{i}" for i in range(len(lines))]
@@ -98,10 +108,10 @@ save metrics to "{metrics}"
     subprocess.run([a.mlw, "replay", script, "-q"], check=True)
     with open(metrics) as f:
         models = {m["name"]: m for m in json.load(f)["models"]}
-    return [test_score(models[n], classification) for n in names]
+    return [models[n] if models_only else test_score(models[n], classification) for n in names]
 
 
-rows = []
+rows, clusterings = [], []
 with tempfile.TemporaryDirectory() as work:
     for name, target, classification, drop in QUALITY_CASES:
         train, test, train_csv, test_csv = split_dataset(ROOT, name, target, classification, drop, work)
@@ -122,6 +132,18 @@ with tempfile.TemporaryDirectory() as work:
                          + (f"RMSE {min(spread):.4f}–{max(spread):.4f}" if seeded else "—") + f" | {(m / s - 1) * 100:+.1f}%")
             rows.append(f"| {name} ({target}) | {n} | `{line}` | {cells} |")
             print(rows[-1], flush=True)
+        # k-means on the same prepared rows, the target left out on both sides.
+        from sklearn.cluster import KMeans
+        from sklearn.metrics import silhouette_score
+        k = train[target].nunique() if classification else 3
+        line = f"train kmeans k={k} n_init=10 seed=0"
+        ours = mlw_scores(train_csv, test_csv, target, classification, work, [line], models_only=True)[0]["metrics"]
+        labels = KMeans(n_clusters=k, n_init=10, random_state=0).fit(X).predict(Xt)
+        theirs = {"silhouette": silhouette_score(Xt, labels), "inertia": within_cluster_squares(Xt, labels)}
+        clusterings.append(f"| {name} | {len(test)} | `{line}` | silhouette {theirs['silhouette']:.4f}, inertia {theirs['inertia']:.2f} | "
+                           f"silhouette {ours['silhouette']:.4f}, inertia {ours['inertia']:.2f} | "
+                           f"{(ours['inertia'] / theirs['inertia'] - 1) * 100:+.2f}% inertia |")
+        print(clusterings[-1], flush=True)
 
 with open(a.out, "w") as f:
     f.write(f"""# Quality against scikit-learn
@@ -136,4 +158,14 @@ scikit-learn's own range over its seeds where its result depends on one.
 
 | dataset | test rows | mlw | scikit-learn (random_state 0) | mlw | scikit-learn, random_state 0–9 | mlw − scikit-learn |
 | --- | --- | --- | --- | --- | --- | --- |
-""" + "\n".join(rows) + "\n")
+""" + "\n".join(rows) + """
+
+## k-means
+
+Each dataset's prepared training rows without the target, K its number of classes (3 for
+the regression sets), 10 k-means++ starts on both sides; scored on the test rows (the
+silhouette, and the within-cluster sum of squares around the test rows' own cluster means).
+
+| dataset | test rows | mlw | scikit-learn (random_state 0) | mlw | mlw − scikit-learn |
+| --- | --- | --- | --- | --- | --- |
+""" + "\n".join(clusterings) + "\n")

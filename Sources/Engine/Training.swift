@@ -148,8 +148,20 @@ enum Training {
 
         // The test set, prepared exactly as the training rows were.
         guard let target = problem.target else {
-            // A clustering is scored (silhouette, inertia) on the test rows of a split into
-            // rows, else on the rows it learned from.
+            // A clustering is scored (silhouette, inertia) on the test rows of a split (or its
+            // test table, prepared as new rows are), else on the rows it learned from.
+            if case .table(let testName)? = split {
+                guard let raw = ws.table(named: testName) else { throw Interpreter.noSuchTable(testName, ws) }
+                do {
+                    let prepared = try Scorer.prepare(raw, for: model.scoring, keeping: [])
+                    model.testSet = LabelledMatrix(x: try Scorer.featureMatrix(prepared, features: problem.featureNames, rows: nil),
+                                                   classIndices: [], values: [])
+                    model.testSetID = "table:\(testName):" + (ws.sources[testName]?.checksum ?? "")
+                } catch let error as ScoringError {
+                    throw Diagnostic(.dataError, "cannot prepare the test table '\(testName)': \(error)")
+                }
+                return model
+            }
             var rows: [Int]?
             if case .rows? = split { rows = split!.testRows }
             else if let trainingRows = split?.trainingRows { rows = trainingRows }
