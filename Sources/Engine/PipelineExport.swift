@@ -62,9 +62,16 @@ public enum PipelineExport {
 
     /// Writes `pipeline.mlw` and a README into `path`.
     static func write(model: TrainedModel, workspace ws: Workspace, script: [JournalEntry], to path: String) throws -> (steps: Int, dropped: Int) {
+        // The step that made the model: a train, or a tune or train auto (whose model's
+        // lineage ends with the plain train of the settings they chose: a pipeline refits
+        // those without searching again).
         let trainEntryIndex = script.lastIndex { entry in
-            if case .train(_, let name, _) = entry.command { return name == model.name }
-            return false
+            switch entry.command {
+            case .train(_, let name, _): return name == model.name
+            case .tune(let request): return request.name == model.name
+            case .trainAuto(let name, _, _, _, _, _): return name == model.name
+            default: return false
+            }
         }
         guard let trainEntryIndex else {
             throw Diagnostic(.notReady, "the session has no 'train' step for '\(model.name)' (was it undone?)")
@@ -125,7 +132,14 @@ public enum PipelineExport {
                 return nil
             }.last
         }
-        lines.append(script[trainEntryIndex].text)
+        if case .train = script[trainEntryIndex].command {
+            lines.append(script[trainEntryIndex].text)
+        } else {
+            guard let train = model.lineage.last, train.hasPrefix("train ") else {
+                throw Diagnostic(.notReady, "'\(model.name)' records no train line of its chosen settings")
+            }
+            lines.append(train)
+        }
         // The model's decision threshold, as last set after that training.
         let lastThreshold = script[(trainEntryIndex + 1)...].last { entry in
             if case .threshold(let name, _) = entry.command { return name == model.name }

@@ -154,6 +154,31 @@ struct SessionTests {
         #expect(FileManager.default.fileExists(atPath: directory + "/out/model/manifest.json"))
     }
 
+    /// A tuned model (and train auto's) exports as the plain train of the settings chosen,
+    /// with its decision threshold, and the pipeline refits the same model.
+    @Test func tunedModelsExportAsPipelinesOfTheirChosenSettings() throws {
+        _ = repositoryRoot
+        let directory = temporaryDirectory()
+        let session = Session()
+        try runAll(session, ["load datasets/breast_cancer.csv as cancer", "target diagnosis", "split 0.8 stratify seed=3", "scale standard numeric",
+                             "tune logistic l2=[0.1, 10] cv=3 seed=1", "threshold logistic_tuned 0.3",
+                             "train auto cv=2 trials=1 seed=4 algorithms=[logistic, tree]",
+                             "export pipeline logistic_tuned to \"\(directory)/tuned\"", "export pipeline auto to \"\(directory)/auto\""])
+        for (name, folder) in [("logistic_tuned", "tuned"), ("auto", "auto")] {
+            let script = try ScriptRunner.lines(of: directory + "/\(folder)/pipeline.mlw")
+            let model = try #require(session.workspace.model(named: name))
+            #expect(script.contains(model.lineage.last!) && !script.contains { $0.hasPrefix("tune") || $0.hasPrefix("train auto") })
+            #expect(script.contains("threshold logistic_tuned 0.3") == (name == "logistic_tuned"))
+            let rerun = Session()
+            rerun.baseDirectory = directory + "/" + folder
+            let (code, _) = ScriptRunner(session: rerun, print: nil, printError: { Issue.record("\($0)") }).run(lines: script, source: "pipeline.mlw")
+            #expect(code == .ok)
+            // The same fitted model and decision (its lineage names the pipeline's own steps).
+            let refitted = try #require(rerun.workspace.model(named: name))
+            #expect(refitted.estimator == model.estimator && refitted.preparation == model.preparation && refitted.decision == model.decision)
+        }
+    }
+
     @Test func pipelineOfAJoinedTableLoadsWhatItJoinsAndReproducesTheModel() throws {
         _ = repositoryRoot
         let directory = temporaryDirectory()
