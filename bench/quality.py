@@ -17,7 +17,8 @@ defaults on both sides (the counterparts' defaults are the closest scikit-learn 
   forest     RandomForest*(random_state=s)            train forest
   gbdt       HistGradientBoosting*(random_state=s)    train gbdt
   knn        KNeighbors*()                            train knn
-  naive_bayes GaussianNB()                            train naive_bayes
+  naive_bayes GaussianNB() on the numbers + CategoricalNB() on the encoded text columns
+                                                      train naive_bayes
   kmeans     KMeans(n_clusters=K, n_init=10)          train kmeans k=K n_init=10
 
 k-means (a second table) clusters each dataset's prepared training rows without the target,
@@ -61,8 +62,36 @@ ALGORITHMS = {
     "gbdt": ("train gbdt seed=0", lambda s: ensemble.HistGradientBoostingClassifier(random_state=s),
              lambda s: ensemble.HistGradientBoostingRegressor(random_state=s), True),
     "knn": ("train knn", lambda s: neighbors.KNeighborsClassifier(), lambda s: neighbors.KNeighborsRegressor(), False),
-    "naive_bayes": ("train naive_bayes", lambda s: naive_bayes.GaussianNB(), None, False),
+    "naive_bayes": ("train naive_bayes", lambda s: MixedNB(), None, False),
 }
+
+
+# The column layout of the dataset being scored (set by prepared): the number columns come
+# first, then each text column's indicators.
+LAYOUT = {"numbers": 0, "groups": []}
+
+
+class MixedNB:
+    """mlw's naive_bayes in scikit-learn's terms: GaussianNB on the number columns and
+    CategoricalNB on each one-hot encoded column's level, joint log-likelihoods added with
+    the prior counted once."""
+    def fit(self, X, y):
+        self.numbers, self.groups = LAYOUT["numbers"], LAYOUT["groups"]
+        self.g = naive_bayes.GaussianNB().fit(X[:, :self.numbers], y) if self.numbers else None
+        if self.groups:
+            self.c = naive_bayes.CategoricalNB(alpha=1.0, min_categories=[len(g) for g in self.groups]).fit(self.codes(X), y)
+        return self
+
+    def codes(self, X):
+        return np.column_stack([X[:, g].argmax(axis=1) for g in self.groups])
+
+    def predict(self, X):
+        if not self.groups:
+            return self.g.predict(X)
+        jll = self.c.predict_joint_log_proba(self.codes(X))
+        if self.g is not None:
+            jll = jll + self.g.predict_joint_log_proba(X[:, :self.numbers]) - np.log(self.g.class_prior_)
+        return self.c.classes_[jll.argmax(axis=1)]
 
 
 def prepared(train, test, target):
@@ -73,7 +102,11 @@ def prepared(train, test, target):
         ("num", make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), num),
         ("cat", make_pipeline(SimpleImputer(strategy="most_frequent"),
                               OneHotEncoder(handle_unknown="ignore", sparse_output=False)), cat)])
-    return prep.fit_transform(X), prep.transform(Xt)
+    Z, Zt = prep.fit_transform(X), prep.transform(Xt)
+    sizes = [len(c) for c in prep.named_transformers_["cat"][-1].categories_] if cat else []
+    starts = np.cumsum([len(num)] + sizes)
+    LAYOUT["numbers"], LAYOUT["groups"] = len(num), [list(range(a - n, a)) for a, n in zip(starts[1:], sizes)]
+    return Z, Zt
 
 
 def score(p, truth, classification):

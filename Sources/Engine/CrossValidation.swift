@@ -76,10 +76,10 @@ enum CrossValidation {
                 throw Diagnostic(.dataError, "fold \(k + 1) of \(folds.count): the recipe could not be fitted again on the fold's rows: \(error.message)",
                                  help: selects ? "a learned selection (select variance, correlated or best) can keep other columns in a fold than on all the training rows; a later step that needs one it dropped (interact, poly, cast, …) cannot be fitted: make the selections the recipe's last steps" : error.help)
             }
-            guard let (_, table) = refitted else {
+            guard let (fitted, table) = refitted else {
                 throw Diagnostic(.notReady, "'\(table.name)' was not loaded from a source, so its recipe cannot be fitted again")
             }
-            let problem = try Training.problem(for: algorithm, ws, table: table)
+            let problem = try Training.problem(for: algorithm, ws, table: table, recipe: fitted)
             let truth = try Training.labelled(table, rows: held, features: problem.featureNames, target: target, classes: problem.classes)
             let positive = target.positive.flatMap { problem.classes.firstIndex(of: $0) } ?? 1
             prepared.append(PreparedFold(training: training, problem: problem, truth: truth, positive: positive))

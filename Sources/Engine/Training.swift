@@ -17,6 +17,8 @@ enum Training {
         var target: Target?
         /// Class labels in the model's order (classification).
         var classes: [String]
+        /// The features of each one-hot encoded column (`TrainingData.categoricalGroups`).
+        var categoricalGroups: [[Int]] = []
 
         /// The training target of the given rows (all rows when nil), in their order.
         func trainingTarget(rows: [Int]?) throws -> TrainingTarget? {
@@ -35,7 +37,8 @@ enum Training {
     /// The current table as a learning problem for `algorithm`: features are every
     /// column but the target, and must be complete, finite numbers.
     /// - Throws: a `Diagnostic` naming what to fix.
-    static func problem(for algorithm: Algorithm, _ ws: Workspace, table prepared: Table? = nil) throws -> Problem {
+    /// - Parameter recipe: what prepared `prepared` (a fold's refitted recipe); nil: the table's.
+    static func problem(for algorithm: Algorithm, _ ws: Workspace, table prepared: Table? = nil, recipe: FittedRecipe? = nil) throws -> Problem {
         let table = try prepared ?? Interpreter.currentTable(ws)
         try checkTask(of: algorithm, ws)
         // A clustering ignores the target but for leaving its column out of the features.
@@ -83,8 +86,12 @@ enum Training {
                              help: "infinities come from dividing by zero or from overflow; keep the finite rows with 'filter abs(\(name)) < 1e308', or derive the column another way")
         }
         let names = features.map(\.name)
+        // Each one-hot encoding's indicators that are still features, by position.
+        let position = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        let groups = (recipe ?? ws.preparations[table.name] ?? FittedRecipe()).steps.compactMap { $0.as(FittedOneHot.self) }
+            .map { $0.indicatorColumns.compactMap { position[$0] } }.filter { !$0.isEmpty }
         return Problem(table: table, featureNames: names, features: try scoring { try Scorer.featureVectors(table, features: names) },
-                       target: target, classes: classes)
+                       target: target, classes: classes, categoricalGroups: groups)
     }
 
     /// - Throws: a `Diagnostic` when the algorithm does not solve the chosen target's task.
@@ -114,6 +121,7 @@ enum Training {
         }
         var data = TrainingData(features: FeatureColumns(features: problem.features, rows: rows), featureNames: problem.featureNames,
                                 target: target, targetName: problem.target?.column ?? "", isCancelled: isCancelled)
+        data.categoricalGroups = problem.categoricalGroups
         if let threads { data.threads = threads }
         let fit = try Interpreter.learning { try algorithm.fit(settings, data) }
         // Finite data can still overflow (values near 1e308): such a model predicts nothing useful.

@@ -166,7 +166,8 @@ extension Settings {
 
     /// Settings added to an algorithm after bundles of it were written, with the value that
     /// gives the fit those bundles hold.
-    static let addedSettings: [String: [String: SettingValue]] = ["linear": ["l1": .number(0)], "logistic": ["class_weight": .none, "l1": .number(0)]]
+    static let addedSettings: [String: [String: SettingValue]] = ["linear": ["l1": .number(0)], "logistic": ["class_weight": .none, "l1": .number(0)],
+                                                                        "naive_bayes": ["alpha": .number(1)]]
 
     public static func reading(_ given: [String: SettingValue], of algorithm: Algorithm) throws -> Settings {
         for key in given.keys.sorted() where algorithm.settings.spec(key) == nil {

@@ -64,6 +64,9 @@ public struct TrainingData: Sendable {
     /// The threads a fit that runs its own thread pool (XGBoost's) may use: every core,
     /// or fewer when folds or trials run side by side.
     public var threads: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Features that one-hot encode one column each (indices into the features): the
+    /// categories an algorithm may model as one categorical variable (naive Bayes does).
+    public var categoricalGroups: [[Int]] = []
 
     public init(features: FeatureColumns, featureNames: [String], target: TrainingTarget?, targetName: String = "the target",
                 seed: UInt64 = 0, isCancelled: @escaping @Sendable () -> Bool = { false }) {

@@ -251,6 +251,49 @@ struct NaiveBayesTests {
     }
 }
 
+/// Numbers and one-hot encoded text together: scikit-learn's GaussianNB on the numbers plus
+/// CategoricalNB on the text columns (`KnownAnswers/naive_bayes.py`, the "mixed" line).
+struct CategoricalNaiveBayesTests {
+    @Test func numbersAndEncodedColumnsMatchGaussianPlusCategoricalNB() throws {
+        let table = try dataset("penguins")
+        let numbers = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]
+        let complete = (0..<table.rowCount).filter { row in
+            numbers.allSatisfy { !(table.column(named: $0)!.number(at: row)?.isNaN ?? true) }
+                && ["island", "sex"].allSatisfy { table.column(named: $0)!.text(at: row) != nil }
+        }
+        // The indicators as `encode onehot` makes them: a column per level, levels sorted.
+        var columns = numbers.map { name in complete.map { table.column(named: name)!.number(at: $0)! } }
+        var groups: [[Int]] = []
+        for name in ["island", "sex"] {
+            let values = complete.map { table.column(named: name)!.text(at: $0)! }
+            let levels = Array(Set(values)).sorted()
+            groups.append(Array(columns.count..<(columns.count + levels.count)))
+            for level in levels { columns.append(values.map { $0 == level ? 1 : 0 }) }
+        }
+        let species = ["Adelie", "Chinstrap", "Gentoo"]
+        let labels = complete.map { species.firstIndex(of: table.column(named: "species")!.text(at: $0)!)! }
+        let training = labels.indices.filter { $0 % 4 != 0 }, queried = labels.indices.filter { $0 % 4 == 0 }
+        func matrix(_ rows: [Int]) -> [[Double]] { columns.map { column in rows.map { column[$0] } } }
+        var data = TrainingData(features: FeatureColumns(matrix(training)), featureNames: columns.indices.map { "f\($0)" },
+                                target: .classes(training.map { labels[$0] }, labels: species))
+        data.categoricalGroups = groups
+        let settings = try NaiveBayes.settings.resolve([], algorithm: "naive_bayes", task: .classification)
+        let model = try NaiveBayes(settings).fit(data).model
+        #expect(model.categoricalGroups == groups)
+        let shares = model.predict(DesignMatrix(columnVectors: matrix(queried))).probabilities
+        let first = [0.9998315881544426, 0.00016841184553360484, 2.3764555833405045e-14, 0.99979551230099, 0.00020448769900333093,
+                     6.754585098186336e-15, 0.9999021424025462, 9.785759745210237e-05, 1.8099657974469097e-15]
+        for (a, b) in zip(shares.prefix(9), first) { #expect(abs(a - b) < 1e-9, "\(shares.prefix(9))") }
+        for (c, sum) in [36.8475580573929, 17.152360616264573, 30.000081326342524].enumerated() {
+            #expect(abs(stride(from: c, to: shares.count, by: 3).reduce(0.0) { $0 + shares[$1] } - sum) < 1e-8)
+        }
+        // Indicators that are not 0/1 (scaled after encoding) stay Gaussian.
+        var scaled = data
+        scaled.features = FeatureColumns(matrix(training).enumerated().map { j, column in j >= 4 ? column.map { $0 * 2 } : column })
+        #expect(try NaiveBayes(settings).fit(scaled).model.categoricalGroups == nil)
+    }
+}
+
 /// Found by the bundle fuzz: a prepared value beyond the float range (a scaling step with
 /// a tiny spread) reached XGBoost as infinity, which it refuses, and predicting crashed.
 struct GradientBoostingRangeTests {

@@ -23,6 +23,7 @@ struct BundleFormatTests {
         ("penguins-nb-v3", "datasets/penguins.csv"),    // Gaussian naive Bayes
         ("penguins-kmeans-v3", "datasets/penguins.csv"),  // a clustering: no target, cluster numbers
         ("cancer-threshold-v4", "datasets/breast_cancer.csv"),  // a decision threshold (0.05) deciding the classes
+        ("penguins-nb-categorical-v4", "datasets/penguins.csv"),  // naive Bayes with island and sex as categorical columns
     ])
     func everyVersionPredictsAsWhenItWasWritten(bundle: String, input: String) throws {
         _ = repositoryRoot

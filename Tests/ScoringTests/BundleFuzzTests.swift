@@ -64,7 +64,7 @@ struct BundleFuzzTests {
         let bundles = ["penguins-v2": "datasets/penguins.csv", "auto-v2": "datasets/auto_mpg.csv",
                        "penguins-tree-v3": "datasets/penguins.csv", "auto-tree-v3": "datasets/auto_mpg.csv",
                        "auto-clean-v3": "datasets/auto_mpg.csv", "auto-features-v3": "datasets/auto_mpg.csv",
-                       "penguins-gbdt-v3": "datasets/penguins.csv", "penguins-knn-v3": "datasets/penguins.csv", "penguins-nb-v3": "datasets/penguins.csv", "penguins-kmeans-v3": "datasets/penguins.csv", "cancer-threshold-v4": "datasets/breast_cancer.csv",
+                       "penguins-gbdt-v3": "datasets/penguins.csv", "penguins-knn-v3": "datasets/penguins.csv", "penguins-nb-v3": "datasets/penguins.csv", "penguins-kmeans-v3": "datasets/penguins.csv", "cancer-threshold-v4": "datasets/breast_cancer.csv", "penguins-nb-categorical-v4": "datasets/penguins.csv",
                        "auto-forest-v3": "datasets/auto_mpg.csv"]
         let inputs = try bundles.mapValues { try CSVReader.read(path: $0, name: "input").table }
         Fuzz.run("BundleFuzz", cases: Fuzz.cases(default: 3000) / 5) { index, random in
