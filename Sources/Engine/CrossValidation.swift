@@ -27,6 +27,18 @@ enum CrossValidation {
         ws.splits[table.name]?.trainingRows ?? Array(0..<table.rowCount)
     }
 
+    /// The rows cross-validation uses and, for classes, their labels (which stratify the
+    /// folds); with `k`, refuses fewer than two rows a fold.
+    /// - Parameter fewer: the help that says how to ask for fewer folds.
+    static func labelledRows(of table: Table, _ ws: Workspace, target: Target, folds k: Int?, fewer: String) throws -> (rows: [Int], labels: [Int]?) {
+        let rows = rows(of: table, ws)
+        if let k, rows.count < 2 * k {
+            throw Diagnostic(.dataError, "\(Plural.count(rows.count, "training row")) are too few for \(k) folds", help: fewer)
+        }
+        guard target.task == .classification, let column = table.column(named: target.column) else { return (rows, nil) }
+        return (rows, try Training.classIndices(table, rows: rows, target: target, classes: ClassLabels.from(column).labels))
+    }
+
     /// `rows` dealt into `k` folds: shuffled with the seed, each class dealt on in turn
     /// (stratified) when `labels` are given.
     static func folds(_ rows: [Int], k: Int, labels: [Int]?, seed: UInt64) -> [[Int]] {

@@ -94,15 +94,8 @@ extension Interpreter {
             try refuseClustering(candidate.algorithm, verb: "cross-validation")
             try Training.checkTask(of: candidate.algorithm, step.ws)
         }
-        let rows = CrossValidation.rows(of: table, step.ws)
-        guard rows.count >= 2 * k else {
-            throw Diagnostic(.dataError, "\(Plural.count(rows.count, "training row")) are too few for \(k) folds", help: "use fewer folds")
-        }
         // Folds are stratified by class; the problem checks come with the first fold's fit.
-        var labels: [Int]?
-        if target.task == .classification, let column = table.column(named: target.column) {
-            labels = try Training.classIndices(table, rows: rows, target: target, classes: ClassLabels.from(column).labels)
-        }
+        let (rows, labels) = try CrossValidation.labelledRows(of: table, step.ws, target: target, folds: k, fewer: "use fewer folds")
         let folds = CrossValidation.folds(rows, k: k, labels: labels, seed: seed)
         let results = try CrossValidation.run(candidates, folds: folds, table: table, step.ws, context: context)
         step.recorded = .crossValidate(folds: k, names: names, seed: seed)

@@ -70,20 +70,17 @@ extension Interpreter {
             throw Diagnostic(.notReady, "the target, split or preparation of '\(table.name)' changed since '\(name)' was trained, and the folds would fit another model",
                              help: "train it again ('train \(model.algorithm) \(name) …'), or set a threshold by hand: 'threshold \(name) 0.4'")
         }
-        let rows = CrossValidation.rows(of: table, ws)
-        guard rows.count >= 2 * k else {
-            throw Diagnostic(.dataError, "\(Plural.count(rows.count, "training row")) are too few for \(k) folds", help: "use fewer: cv=3")
-        }
-        guard let column = table.column(named: target.column) else { throw Diagnostic(.notReady, "'\(table.name)' has no column '\(target.column)'") }
-        let labels = try Training.classIndices(table, rows: rows, target: target, classes: ClassLabels.from(column).labels)
+        let (rows, labels) = try CrossValidation.labelledRows(of: table, ws, target: target, folds: k,
+                                                              fewer: "use fewer folds: cv=\(max(2, model.trainingRows / 2))")
         let foldRows = CrossValidation.folds(rows, k: k, labels: labels, seed: seed)
         let prepared = try CrossValidation.prepare(foldRows, table: table, ws, algorithm: algorithm, context: context)
         var done = 0
-        context.progress?.report(ProgressUpdate(task: "cross-validating", fraction: 0, count: 0, unit: "of \(k) folds fitted"))
+        func report() { context.progress?.report(ProgressUpdate(task: "cross-validating", fraction: Double(done) / Double(k), count: done, unit: "of \(k) folds fitted")) }
+        report()
         let candidate = CrossValidation.Candidate(name: name, algorithm: algorithm, settings: model.estimator.settings)
         let predictions = try CrossValidation.predictions(candidate, on: prepared, isCancelled: context.isCancelled) {
             done += 1
-            context.progress?.report(ProgressUpdate(task: "cross-validating", fraction: Double(done) / Double(k), count: done, unit: "of \(k) folds fitted"))
+            report()
         }
         var isPositive: [Bool] = [], scores: [Double] = []
         for (fold, prediction) in zip(prepared, predictions) {

@@ -51,11 +51,8 @@ extension Interpreter {
         if target.task == .classification { try Evaluating.checkPositiveClassMetric(metric, classCount: classCount) }
         let plan = try plan(request, algorithm: algorithm, space: space, metric: metric, rows: CrossValidation.rows(of: table, step.ws).count,
                             classCount: classCount, context: context)
-        let rows = CrossValidation.rows(of: table, step.ws)
-        var labels: [Int]?
-        if target.task == .classification, let column = table.column(named: target.column) {
-            labels = try Training.classIndices(table, rows: rows, target: target, classes: ClassLabels.from(column).labels)
-        }
+        // The plan has checked the rows against the folds.
+        let (rows, labels) = try CrossValidation.labelledRows(of: table, step.ws, target: target, folds: nil, fewer: "")
         let outcome = try Tuning.run(plan, rows: rows, labels: labels, table: table, step.ws, context: context)
 
         // The best settings fitted on every training row; only a second Ctrl-C stops this.
@@ -258,14 +255,9 @@ extension Interpreter {
         let seed = requestedSeed ?? context.makeSeed()
         let folds = requestedFolds ?? defaultTuningFolds
         let trials = requestedTrials ?? defaultTrials
-        let rows = CrossValidation.rows(of: table, step.ws)
-        guard rows.count >= 2 * folds else {
-            throw Diagnostic(.dataError, "\(Plural.count(rows.count, "training row")) are too few for \(folds) folds", help: "use fewer folds: cv=\(max(2, rows.count / 2))")
-        }
-        var labels: [Int]?
-        if target.task == .classification, let column = table.column(named: target.column) {
-            labels = try Training.classIndices(table, rows: rows, target: target, classes: ClassLabels.from(column).labels)
-        }
+        let trainingRows = CrossValidation.rows(of: table, step.ws).count
+        let (rows, labels) = try CrossValidation.labelledRows(of: table, step.ws, target: target, folds: folds,
+                                                              fewer: "use fewer folds: cv=\(max(2, trainingRows / 2))")
         let algorithms = try (requestedAlgorithms ?? AlgorithmRegistry.solving(target.task).map(\.name)).map { name -> Algorithm in
             guard let algorithm = AlgorithmRegistry.named(name) else {
                 throw Diagnostic(.badValue, "unknown algorithm '\(name)'", help: "algorithms: " + AlgorithmRegistry.all.map(\.name).joined(separator: ", "))

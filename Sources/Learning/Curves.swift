@@ -19,7 +19,7 @@ public enum Curves {
     }
 
     /// Counts of positives and negatives scored at least each distinct score, highest first.
-    private static func cumulativeCounts(positive: [Bool], scores: [Double]) -> [(threshold: Double, tp: Double, fp: Double)] {
+    static func cumulativeCounts(positive: [Bool], scores: [Double]) -> [(threshold: Double, tp: Double, fp: Double)] {
         let order = scores.indices.sorted { scores[$0] > scores[$1] }
         var result: [(Double, Double, Double)] = []
         var tp = 0.0, fp = 0.0

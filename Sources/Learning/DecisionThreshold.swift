@@ -72,18 +72,11 @@ public enum ThresholdSweep {
     /// threshold down, after a first point above every score (nothing called positive).
     /// - Complexity: O(n log n)
     public static func points(positive: [Bool], scores: [Double]) -> [Point] {
-        let order = scores.indices.sorted { scores[$0] > scores[$1] }
         let positives = Double(positive.filter { $0 }.count), negatives = Double(positive.count) - positives
-        var result = [Point(threshold: .infinity, truePositives: 0, falsePositives: 0, falseNegatives: positives, trueNegatives: negatives)]
-        var tp = 0.0, fp = 0.0
-        for (k, row) in order.enumerated() {
-            if positive[row] { tp += 1 } else { fp += 1 }
-            if k + 1 == order.count || scores[order[k + 1]] != scores[row] {
-                result.append(Point(threshold: scores[row], truePositives: tp, falsePositives: fp,
-                                    falseNegatives: positives - tp, trueNegatives: negatives - fp))
+        return [Point(threshold: .infinity, truePositives: 0, falsePositives: 0, falseNegatives: positives, trueNegatives: negatives)]
+            + Curves.cumulativeCounts(positive: positive, scores: scores).map {
+                Point(threshold: $0.threshold, truePositives: $0.tp, falsePositives: $0.fp, falseNegatives: positives - $0.tp, trueNegatives: negatives - $0.fp)
             }
-        }
-        return result
     }
 
     /// The threshold that maximises `metric` over `points`, placed halfway between the

@@ -380,7 +380,7 @@ extension CommandTable {
                 if c.takeWord("none") { try c.expectEnd(); return .threshold(model: model, choice: .removed) }
                 if let token = c.current, !c.isAtKeyedValue {
                     let (value, range) = try c.number("a threshold from 0 to 1, or metric=, cv=, seed=")
-                    guard (0...1).contains(value) else {
+                    guard DecisionThreshold.range.contains(value) else {
                         throw Diagnostic(.badValue, "a threshold is a probability from 0 to 1, found \(token.text)", at: range)
                     }
                     try c.expectEnd()
