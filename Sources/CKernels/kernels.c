@@ -1,6 +1,7 @@
 #include "ckernels.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 // No fused multiply-add: the AVX2 clone must round exactly as the baseline one does, so
@@ -360,5 +361,247 @@ void mlw_cluster_sums(const double *x, long rows, long p, const long *labels, lo
         double *s = sums + c * p;
         const double *row = x + i * p;
         for (long j = 0; j < p; j++) s[j] += row[j];
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Euclidean neighbours screened in single precision, decided in double.
+//
+// The exact search (mlw_nearest) is bound by double-precision arithmetic without fused
+// multiply-adds. Here every pair is first scored in single precision (twice the lanes, and
+// fused multiply-adds where the CPU has them) together with a bound on how far that score
+// can be from the exact one; only pairs whose lower bound is within the k-th smallest upper
+// bound are kept, and those few are scored again exactly as mlw_nearest scores them. The
+// answer is therefore mlw_nearest's, bit for bit, on every CPU: the single-precision
+// scores only decide which pairs are worth the exact arithmetic.
+//
+// The bound. For rows x and y of p values (single-precision copies x', y'), the computed
+// x'·y' differs from x·y by at most (p + 2)u(1 + O(u))‖x‖‖y‖ (rounding x and y: 2u; the
+// p-term sum, fused or not: pu; u = 2⁻²⁴), and the ranking value ‖y‖² − 2x·y adds the
+// rounding of ‖y‖² and of one subtraction, each at most u(‖x‖ + ‖y‖)². As
+// ‖x‖‖y‖ ≤ (‖x‖ + ‖y‖)²/4, all of it is below (p + 6)u(‖x‖ + ‖y‖)²; we allow twice
+// that, plus an absolute p·2⁻¹²⁰ for sums that end among the subnormal numbers (products
+// cannot underflow or overflow: values are 0 or within 2^±40, mlw_screenable). The
+// double-precision error of the exact score is far below the slack.
+
+typedef float float8 __attribute__((vector_size(32)));
+typedef int int8v __attribute__((vector_size(32)));
+#define LOADF8(p) ({ float8 v_; memcpy(&v_, (p), sizeof v_); v_; })
+#define MLW_SCREEN_GROUPS_PER_TILE 64  // 512 training rows (156 KB at 76 features) per tile
+
+int mlw_screenable(const double *x, long count) {
+    for (long i = 0; i < count; i++) {
+        const double a = fabs(x[i]);
+        if (a != 0 && !(a >= 0x1p-40 && a <= 0x1p40)) return 0;
+    }
+    return 1;
+}
+
+long mlw_screen_groups(long n) { return ((n + 15) / 16) * 2; }
+
+void mlw_pack_rows_single(const double *rows, long n, long p, const double *norms, float *packed, float *packed_norms,
+                          float *roots) {
+    const long groups = mlw_screen_groups(n);
+    for (long g = 0; g < groups; g++) {
+        for (long j = 0; j < p; j++) {
+            for (long r = 0; r < 8; r++) {
+                const long b = g * 8 + r;
+                packed[(g * p + j) * 8 + r] = b < n ? (float)rows[b * p + j] : 0;
+            }
+        }
+        for (long r = 0; r < 8; r++) {
+            const long b = g * 8 + r;
+            // Padding rows score NaN, which no comparison keeps.
+            packed_norms[b] = b < n ? (float)norms[b] : __builtin_nanf("");
+            roots[b] = b < n ? (float)sqrt(norms[b]) : 0;
+        }
+    }
+}
+
+// One query's candidates: every row whose lower bound was within the query's threshold
+// when it was scored, in row order, with that lower bound.
+typedef struct {
+    long *rows;
+    float *lows;
+    long count, capacity;
+} mlw_candidates;
+
+// Keeps a pair that might be among the k nearest, and tightens the threshold (the k-th
+// smallest upper bound) when its upper bound is below it. A full list first drops the pairs
+// the threshold has passed by since (it only falls); it grows when that is not enough
+// (many rows at one distance).
+static void mlw_screen_offer(mlw_candidates *c, long row, float low, float up, long k, float *upper, float *threshold) {
+    if (c->count == c->capacity) {
+        long kept = 0;
+        for (long i = 0; i < c->count; i++) {
+            if (c->lows[i] <= *threshold) { c->rows[kept] = c->rows[i]; c->lows[kept] = c->lows[i]; kept++; }
+        }
+        c->count = kept;
+        if (kept * 2 > c->capacity) {
+            c->capacity *= 2;
+            c->rows = realloc(c->rows, c->capacity * sizeof *c->rows);
+            c->lows = realloc(c->lows, c->capacity * sizeof *c->lows);
+        }
+    }
+    c->rows[c->count] = row;
+    c->lows[c->count] = low;
+    c->count++;
+    if (up < upper[k - 1]) {
+        long i = k - 1;
+        while (i > 0 && up < upper[i - 1]) { upper[i] = upper[i - 1]; i--; }
+        upper[i] = up;
+        *threshold = upper[k - 1];
+    }
+}
+
+// The exact scores of one query's pairs that passed, offered in row order as mlw_nearest
+// offers them (outside mlw_nearest_screened, whose single-precision part may fuse).
+static void mlw_screen_decide(const double *x, double x_norm, const double *train, const double *train_norms, long p, long k,
+                              mlw_candidates *c, float threshold, long *rows, double *best) {
+    for (long i = 0; i < k; i++) { best[i] = __builtin_inf(); rows[i] = -1; }
+    for (long i = 0; i < c->count; i++) {
+        if (!(c->lows[i] <= threshold)) continue;
+        const long b = c->rows[i];
+        double d = x_norm + train_norms[b] - 2 * mlw_pair_sum(x, train + b * p, p, 0);
+        if (d < 0) d = 0;
+        mlw_offer(d, b, k, best, rows);
+    }
+    for (long i = 0; i < k; i++) best[i] = sqrt(best[i]);
+    free(c->rows);
+    free(c->lows);
+}
+
+// QN queries (x, a pointer per query) against training groups g and g + 1: the sums, then
+// the screen. A macro so the accumulators stay in registers for each constant QN.
+#define MLW_SCREEN_BLOCK(QN)                                                                                        \
+    do {                                                                                                            \
+        const float *t0 = packed + g * p * 8, *t1 = t0 + p * 8;                                                     \
+        float8 s[QN][2];                                                                                            \
+        for (int qa = 0; qa < QN; qa++) s[qa][0] = s[qa][1] = (float8){0, 0, 0, 0, 0, 0, 0, 0};                     \
+        for (long j = 0; j < p; j++) {                                                                              \
+            const float8 u0 = LOADF8(t0 + j * 8), u1 = LOADF8(t1 + j * 8);                                          \
+            for (int qa = 0; qa < QN; qa++) {                                                                       \
+                const float w = xs[(a + qa) * p + j];                                                               \
+                const float8 v = {w, w, w, w, w, w, w, w};                                                          \
+                s[qa][0] += v * u0;                                                                                 \
+                s[qa][1] += v * u1;                                                                                 \
+            }                                                                                                       \
+        }                                                                                                           \
+        for (int h = 0; h < 2; h++) {                                                                               \
+            const float8 ny = LOADF8(packed_norms + (g + h) * 8), ry = LOADF8(roots + (g + h) * 8);                 \
+            for (int qa = 0; qa < QN; qa++) {                                                                       \
+                const float8 score = ny - 2.0f * s[qa][h], e = root[a + qa] + ry, bound = slope * e * e + floor_;       \
+                const float8 low = score - bound;                                                                   \
+                const int8v keep = low <= threshold[a + qa];                                                        \
+                if (__builtin_reduce_or(keep)) {                                                                    \
+                    for (int r = 0; r < 8; r++) {                                                                   \
+                        if (keep[r]) {                                                                              \
+                            mlw_screen_offer(&found[a + qa], (g + h) * 8 + r, low[r], score[r] + bound[r], k,       \
+                                             upper + (a + qa) * k, &threshold[a + qa]);                             \
+                        }                                                                                           \
+                    }                                                                                               \
+                }                                                                                                   \
+            }                                                                                                       \
+        }                                                                                                           \
+    } while (0)
+
+MLW_WIDE
+void mlw_nearest_screened(const double *queries, long q, const double *train, const double *train_norms, const float *packed,
+                          const float *packed_norms, const float *roots, long n, long p, long k, long *indices,
+                          double *distances) {
+#pragma clang fp contract(fast)
+    if (q <= 0) return;
+    float *xs = malloc(q * p * sizeof *xs), *root = malloc(q * sizeof *root), *threshold = malloc(q * sizeof *threshold);
+    float *upper = malloc(q * k * sizeof *upper);
+    double *query_norm = malloc(q * sizeof *query_norm);
+    mlw_candidates *found = malloc(q * sizeof *found);
+    mlw_row_norms(queries, q, p, query_norm);
+    const float slope = 2.0f * (float)(p + 6) * 0x1p-24f, floor_ = (float)p * 0x1p-120f;
+    for (long a = 0; a < q; a++) {
+        for (long j = 0; j < p; j++) xs[a * p + j] = (float)queries[a * p + j];
+        root[a] = (float)sqrt(query_norm[a]);
+        threshold[a] = __builtin_inff();
+        for (long i = 0; i < k; i++) upper[a * k + i] = __builtin_inff();
+        found[a].capacity = 64 + 2 * k;
+        found[a].count = 0;
+        found[a].rows = malloc(found[a].capacity * sizeof *found[a].rows);
+        found[a].lows = malloc(found[a].capacity * sizeof *found[a].lows);
+    }
+    const long groups = mlw_screen_groups(n);
+    for (long g0 = 0; g0 < groups; g0 += MLW_SCREEN_GROUPS_PER_TILE) {
+        const long g1 = g0 + MLW_SCREEN_GROUPS_PER_TILE < groups ? g0 + MLW_SCREEN_GROUPS_PER_TILE : groups;
+        long a = 0;
+        for (; a + 6 <= q; a += 6) {
+            for (long g = g0; g < g1; g += 2) MLW_SCREEN_BLOCK(6);
+        }
+        for (; a + 2 <= q; a += 2) {
+            for (long g = g0; g < g1; g += 2) MLW_SCREEN_BLOCK(2);
+        }
+        for (; a < q; a++) {
+            for (long g = g0; g < g1; g += 2) MLW_SCREEN_BLOCK(1);
+        }
+    }
+    for (long a = 0; a < q; a++) {
+        mlw_screen_decide(queries + a * p, query_norm[a], train, train_norms, p, k, &found[a], threshold[a], indices + a * k,
+                          distances + a * k);
+    }
+    free(found); free(query_norm); free(upper); free(threshold); free(root); free(xs);
+}
+
+MLW_WIDE
+void mlw_pairwise_distances(const double *x, long m, long p, const double *packed, long first, long step, double *out) {
+    const long groups = (m + 3) / 4;
+    for (long i = first; i < groups; i += step) {
+        // Rows 4i … 4i + 3 (past the last row: the last row again, not written).
+        const double *x0 = x + (4 * i < m ? 4 * i : m - 1) * p, *x1 = x + (4 * i + 1 < m ? 4 * i + 1 : m - 1) * p;
+        const double *x2 = x + (4 * i + 2 < m ? 4 * i + 2 : m - 1) * p, *x3 = x + (4 * i + 3 < m ? 4 * i + 3 : m - 1) * p;
+        for (long g = i; g < groups; g++) {
+            const double *u = packed + g * p * 4;
+            double4 s[4] = {{0, 0, 0, 0}, {0, 0, 0, 0}, {0, 0, 0, 0}, {0, 0, 0, 0}};
+            for (long j = 0; j < p; j++) {
+                const double4 c = LOAD4(u + j * 4);
+                double4 d = (double4){x0[j], x0[j], x0[j], x0[j]} - c; s[0] += d * d;
+                d = (double4){x1[j], x1[j], x1[j], x1[j]} - c; s[1] += d * d;
+                d = (double4){x2[j], x2[j], x2[j], x2[j]} - c; s[2] += d * d;
+                d = (double4){x3[j], x3[j], x3[j], x3[j]} - c; s[3] += d * d;
+            }
+            for (long r = 0; r < 4; r++) {
+                const long a = 4 * i + r;
+                if (a >= m) break;
+                for (long l = 0; l < 4; l++) {
+                    const long b = 4 * g + l;
+                    if (b >= m) break;
+                    const double distance = sqrt(s[r][l]);
+                    out[a * m + b] = distance;
+                    out[b * m + a] = distance;
+                }
+            }
+        }
+    }
+}
+
+void mlw_tree_add_leaf_values(const double *x, long p, long count, const long *feature, const double *threshold, const long *left,
+                              const long *right, long depth, const double *value, long width, double *sums) {
+    long r = 0;
+    // Eight rows walk side by side: each step of one row waits on its last load, and the
+    // eight chains overlap those waits.
+    for (; r + 8 <= count; r += 8) {
+        long node[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        const double *row = x + r * p;
+        for (long d = 0; d < depth; d++) {
+            for (int i = 0; i < 8; i++) {
+                const long n = node[i];
+                node[i] = row[i * p + feature[n]] <= threshold[n] ? left[n] : right[n];
+            }
+        }
+        for (int i = 0; i < 8; i++) {
+            for (long k = 0; k < width; k++) sums[(r + i) * width + k] += value[node[i] * width + k];
+        }
+    }
+    for (; r < count; r++) {
+        long n = 0;
+        const double *row = x + r * p;
+        for (long d = 0; d < depth; d++) n = row[feature[n]] <= threshold[n] ? left[n] : right[n];
+        for (long k = 0; k < width; k++) sums[r * width + k] += value[n * width + k];
     }
 }

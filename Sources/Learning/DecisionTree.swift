@@ -250,8 +250,7 @@ public struct DecisionTree: Estimator {
 
 /// Row blocks for parallel prediction.
 enum ParallelRows {
-    static func blocks(_ rows: Int) -> [Range<Int>] {
-        let size = 16_384
+    static func blocks(_ rows: Int, size: Int = 16_384) -> [Range<Int>] {
         return stride(from: 0, to: rows, by: size).map { $0..<min(rows, $0 + size) }
     }
 }

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import Tabular
 
@@ -37,24 +38,28 @@ public enum Metrics {
 
     /// The within-cluster sum of squares: each row's squared distance to the mean of its
     /// cluster's rows (for k-means on its training rows, its inertia).
+    /// - Complexity: O(rows × features), in blocks of rows in parallel (fixed blocks, added
+    ///   in order: the same bits on any number of cores).
     public static func inertia(_ x: DesignMatrix, clusters: [Int]) -> Double {
         let p = x.columns
         // Cluster numbers index arrays (they run from 0); any other number is refused as NaN.
         guard let top = clusters.max(), clusters.allSatisfy({ $0 >= 0 }), top < max(1, clusters.count) else { return clusters.isEmpty ? 0 : .nan }
-        var sums = [Double](repeating: 0, count: (top + 1) * p), counts = [Double](repeating: 0, count: top + 1)
-        x.values.withUnsafeBufferPointer { v in
-            for (i, c) in clusters.enumerated() {
-                for j in 0..<p { sums[c * p + j] += v[i * p + j] }
-                counts[c] += 1
+        var means = [Double](repeating: 0, count: (top + 1) * p), counts = [Int](repeating: 0, count: top + 1)
+        x.values.withUnsafeBufferPointer { mlw_cluster_sums($0.baseAddress, clusters.count, p, clusters, top + 1, &means, &counts) }
+        for c in 0...top where counts[c] > 0 {
+            for j in 0..<p { means[c * p + j] /= Double(counts[c]) }
+        }
+        let blocks = x.values.withUnsafeBufferPointer { v in
+            Parallel.map(ParallelRows.blocks(clusters.count, size: 4096)) { block -> Double in
+                var total = 0.0
+                for i in block {
+                    let c = clusters[i]
+                    for j in 0..<p { let d = v[i * p + j] - means[c * p + j]; total += d * d }
+                }
+                return total
             }
         }
-        var total = 0.0
-        x.values.withUnsafeBufferPointer { v in
-            for (i, c) in clusters.enumerated() {
-                for j in 0..<p { let d = v[i * p + j] - sums[c * p + j] / counts[c]; total += d * d }
-            }
-        }
-        return total
+        return blocks.reduce(0, +)
     }
 
     /// Rows the silhouette is computed over at most (evenly spaced): it is O(rows²).
@@ -73,14 +78,20 @@ public enum Metrics {
         let group = rows.map { index[clusters[$0]]! }
         var sizes = [Int](repeating: 0, count: labels.count)
         for g in group { sizes[g] += 1 }
-        // Every pair's squared distance at once through the k-means kernel (each summed in
-        // feature order, as a pair-by-pair loop would).
+        // Every pair's distance, each pair once (the triangle's quads dealt to threads in turn).
         let sample = rows.flatMap { x.values[($0 * p)..<(($0 + 1) * p)] }
         let m = rows.count
-        let squared = KMeans.squaredDistances(DesignMatrix(rows: m, columns: p, values: sample), to: sample, k: m)
+        var packed = [Double](repeating: 0, count: (m + 3) / 4 * p * 4)
+        mlw_pack_centres(sample, m, p, &packed)
+        var distance = [Double](repeating: 0, count: m * m)
+        let threads = max(1, ProcessInfo.processInfo.activeProcessorCount) * 4
+        distance.withUnsafeMutableBufferPointer { out in
+            let base = out.baseAddress!
+            _ = Parallel.map(threads) { first in mlw_pairwise_distances(sample, m, p, packed, first, threads, base) }
+        }
         let scores = Parallel.map(m) { a -> Double in
             var sums = [Double](repeating: 0, count: labels.count)
-            for b in 0..<m where b != a { sums[group[b]] += squared[a * m + b].squareRoot() }
+            for b in 0..<m where b != a { sums[group[b]] += distance[a * m + b] }
             let own = group[a]
             guard sizes[own] > 1 else { return 0 }
             let inside = sums[own] / Double(sizes[own] - 1)

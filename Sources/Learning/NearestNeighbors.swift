@@ -92,20 +92,32 @@ public struct NearestNeighbors: Estimator {
         private let index = SearchIndex()
 
         /// Each query row's k nearest training rows and their distances, nearest first.
-        func neighbours(_ x: DesignMatrix) -> (indices: [Int], distances: [Double]) {
+        /// `screening: false` keeps to the exact search (the tests compare the two).
+        func neighbours(_ x: DesignMatrix, screening: Bool = true) -> (indices: [Int], distances: [Double]) {
             let p = featureCount, n = rowCount
-            let (packed, norms) = index.prepared(rows: rows, count: n, features: p, norms: !manhattan)
-            let blocks = Swift.stride(from: 0, to: x.rows, by: 64).map { $0..<min(x.rows, $0 + 64) }
+            let prepared = index.prepared(rows: rows, count: n, features: p, euclidean: !manhattan)
+            // 60 queries a block: ten of the screened search's six-query steps.
+            let blocks = Swift.stride(from: 0, to: x.rows, by: 60).map { $0..<min(x.rows, $0 + 60) }
             let found = x.values.withUnsafeBufferPointer { queries in
-                rows.withUnsafeBufferPointer { train in packed.withUnsafeBufferPointer { packed in
+                rows.withUnsafeBufferPointer { train in
                     Parallel.map(blocks) { block -> ([Int], [Double]) in
                         var indices = [Int](repeating: 0, count: block.count * k)
                         var distances = [Double](repeating: 0, count: block.count * k)
-                        mlw_nearest(queries.baseAddress! + block.lowerBound * p, block.count, train.baseAddress, packed.baseAddress, norms, n, p, k,
-                                    manhattan ? 1 : 0, &indices, &distances)
+                        let start = queries.baseAddress! + block.lowerBound * p
+                        if screening, let single = prepared.single, mlw_screenable(start, block.count * p) != 0 {
+                            single.packed.withUnsafeBufferPointer { packed in single.norms.withUnsafeBufferPointer { norms in
+                                single.roots.withUnsafeBufferPointer { roots in
+                                    mlw_nearest_screened(start, block.count, train.baseAddress, prepared.norms, packed.baseAddress,
+                                                         norms.baseAddress, roots.baseAddress, n, p, k, &indices, &distances)
+                                }
+                            } }
+                        } else {
+                            mlw_nearest(start, block.count, train.baseAddress, prepared.packed, prepared.norms, n, p, k,
+                                        manhattan ? 1 : 0, &indices, &distances)
+                        }
                         return (indices, distances)
                     }
-                } }
+                }
             }
             return (found.flatMap(\.0), found.flatMap(\.1))
         }
@@ -164,21 +176,42 @@ public struct NearestNeighbors: Estimator {
     }
 }
 
-/// A knn model's training rows as `mlw_nearest` reads them (packed four to a vector per
-/// feature) with their squared norms, made when first needed.
+/// A knn model's training rows as the searches read them, made when first needed: packed
+/// four to a vector per feature for `mlw_nearest`, with their squared norms, and for a
+/// euclidean model whose values suit single precision (`mlw_screenable`) also packed eight
+/// to a vector in single precision for `mlw_nearest_screened`, which finds the same
+/// neighbours about twice as fast.
 final class SearchIndex: @unchecked Sendable {
-    private let lock = NSLock()
-    private var made: (packed: [Double], norms: [Double])?
+    struct Single {
+        let packed: [Float], norms: [Float], roots: [Float]
+    }
 
-    func prepared(rows: [Double], count n: Int, features p: Int, norms wanted: Bool) -> (packed: [Double], norms: [Double]) {
+    struct Prepared {
+        let packed: [Double], norms: [Double]
+        let single: Single?
+    }
+
+    private let lock = NSLock()
+    private var made: Prepared?
+
+    func prepared(rows: [Double], count n: Int, features p: Int, euclidean: Bool) -> Prepared {
         lock.lock()
         defer { lock.unlock() }
         if let made { return made }
         var norms = [Double](repeating: 0, count: n)
-        if wanted { rows.withUnsafeBufferPointer { mlw_row_norms($0.baseAddress, n, p, &norms) } }
+        if euclidean { rows.withUnsafeBufferPointer { mlw_row_norms($0.baseAddress, n, p, &norms) } }
         var packed = [Double](repeating: 0, count: (n / 4) * 4 * p)
         rows.withUnsafeBufferPointer { mlw_pack_rows($0.baseAddress, n, p, &packed) }
-        made = (packed, norms)
-        return (packed, norms)
+        var single: Single?
+        if euclidean, rows.withUnsafeBufferPointer({ mlw_screenable($0.baseAddress, rows.count) }) != 0 {
+            let slots = mlw_screen_groups(n) * 8
+            var packedSingle = [Float](repeating: 0, count: slots * p)
+            var singleNorms = [Float](repeating: 0, count: slots), roots = [Float](repeating: 0, count: slots)
+            rows.withUnsafeBufferPointer { mlw_pack_rows_single($0.baseAddress, n, p, norms, &packedSingle, &singleNorms, &roots) }
+            single = Single(packed: packedSingle, norms: singleNorms, roots: roots)
+        }
+        let result = Prepared(packed: packed, norms: norms, single: single)
+        made = result
+        return result
     }
 }

@@ -333,3 +333,45 @@ struct KMeansTests {
         #expect(Metrics.silhouette(DesignMatrix(rows: 3, columns: 1, values: [1, 2, 3]), clusters: [0, 0, 0]).isNaN)
     }
 }
+
+/// The euclidean search scores pairs in single precision first and decides in double
+/// (`mlw_nearest_screened`); it must find the exact search's neighbours and distances bit for
+/// bit, also where single precision cannot tell rows apart: near-duplicates, exact ties, rows
+/// far from the origin (where ‖x‖² + ‖y‖² − 2x·y cancels), mixed scales.
+struct ScreenedNeighboursTests {
+    @Test(arguments: [1, 2, 3])
+    func screenedSearchIsTheExactSearchBitForBit(seed: UInt64) throws {
+        var random = SeededGenerator(seed: seed)
+        for shape in 0..<24 {
+            let p = [1, 2, 3, 7, 8, 9, 33, 76][shape % 8], n = [1, 5, 17, 64, 300, 1031][shape % 6]
+            let k = min(n, [1, 3, 5, 16, 40][shape % 5]), q = [1, 5, 7, 13, 61, 130][(shape / 2) % 6]
+            let offset = [0.0, 1e3, 1e6, 1e9][shape % 4], scale = [1.0, 1e-6, 1e-3, 1][(shape / 4) % 4]
+            var rows: [Double] = []
+            for b in 0..<n {
+                if b > 0, Int.random(in: 0..<4, using: &random) == 0 {
+                    // A copy of an earlier row, perhaps nudged by an ulp or two.
+                    let source = Int.random(in: 0..<b, using: &random)
+                    let nudge = Int.random(in: 0..<3, using: &random)
+                    rows += rows[(source * p)..<((source + 1) * p)].map { nudge == 0 ? $0 : nudge == 1 ? $0.nextUp : $0.nextDown }
+                } else {
+                    rows += (0..<p).map { j in offset + scale * Double.random(in: -3...3, using: &random) * Double(j % 3 + 1) }
+                }
+            }
+            var queries: [Double] = []
+            for _ in 0..<q {
+                if Bool.random(using: &random) {
+                    let source = Int.random(in: 0..<n, using: &random)
+                    queries += rows[(source * p)..<((source + 1) * p)].map { $0 + scale * 1e-9 * Double.random(in: -1...1, using: &random) }
+                } else {
+                    queries += (0..<p).map { _ in offset + scale * Double.random(in: -4...4, using: &random) }
+                }
+            }
+            let columns = (0..<p).map { j in (0..<n).map { rows[$0 * p + j] } }
+            let model = try NearestNeighborsTests().model([("k", .whole(k))], target: .values((0..<n).map(Double.init)), train: columns)
+            let x = DesignMatrix(rows: q, columns: p, values: queries)
+            let screened = model.neighbours(x), exact = model.neighbours(x, screening: false)
+            #expect(screened.indices == exact.indices, "seed \(seed) shape \(shape): n=\(n) p=\(p) k=\(k) q=\(q) offset=\(offset)")
+            #expect(screened.distances.map(\.bitPattern) == exact.distances.map(\.bitPattern), "seed \(seed) shape \(shape)")
+        }
+    }
+}

@@ -40,6 +40,29 @@ double mlw_dot(const double *x, const double *y, long n);
 void mlw_nearest(const double *queries, long q, const double *train, const double *packed, const double *train_norms, long n, long p,
                  long k, int manhattan, long *indices, double *distances);
 
+/// Whether every one of `count` values is 0 or within 2^±40 in magnitude: what
+/// mlw_nearest_screened's single-precision bound assumes (no product under- or overflows).
+int mlw_screenable(const double *x, long count);
+
+/// How many groups of eight training rows mlw_pack_rows_single lays out for n rows (an even
+/// number; rows past n are padding).
+long mlw_screen_groups(long n);
+
+/// The n training rows (p values each) for mlw_nearest_screened: in single precision, eight
+/// to a vector per feature (row 8g + r's feature j at packed[(g * p + j) * 8 + r]), with
+/// their squared norms (`norms`, from mlw_row_norms) and norms' roots, 8 × mlw_screen_groups(n)
+/// of each.
+void mlw_pack_rows_single(const double *rows, long n, long p, const double *norms, float *packed, float *packed_norms,
+                          float *roots);
+
+/// mlw_nearest's euclidean answer, bit for bit, found faster: each pair is scored in single
+/// precision with a bound on its error, and only the pairs that may be among the k nearest
+/// are scored again in double precision as mlw_nearest scores them. The queries and the
+/// training rows must pass mlw_screenable.
+void mlw_nearest_screened(const double *queries, long q, const double *train, const double *train_norms, const float *packed,
+                          const float *packed_norms, const float *roots, long n, long p, long k, long *indices,
+                          double *distances);
+
 /// ‖row‖² of each of n rows of p values, summed in feature order.
 void mlw_row_norms(const double *x, long n, long p, double *norms);
 
@@ -56,6 +79,13 @@ void mlw_pack_centres(const double *centres, long k, long p, double *packed);
 /// depend on the CPU or on how rows are split between threads.
 void mlw_squared_distances(const double *x, long rows, long p, const double *packed, long k, double *out);
 
+/// The euclidean distance between every two of m rows (row-major, p values each), into the
+/// symmetric m × m matrix `out`, for the row quads first, first + step, … (callers split
+/// the quads between threads by `first`); `packed` is the rows as mlw_pack_centres lays
+/// them out. Each pair is summed once, in feature order, as mlw_squared_distances sums it
+/// (a − b and b − a square alike), and written to both of its cells.
+void mlw_pairwise_distances(const double *x, long m, long p, const double *packed, long first, long step, double *out);
+
 /// Adds each row to its cluster's sum (row-major k x p) and counts it.
 void mlw_cluster_sums(const double *x, long rows, long p, const long *labels, long k, double *sums, long *counts);
 
@@ -70,5 +100,13 @@ void mlw_tree_count_classes(const unsigned short *codes, long width, long place,
 /// position order.
 void mlw_tree_sum_values(const unsigned short *codes, long width, long place, const int *order, long start, long end,
                          const double *values, double *sums, unsigned int *counts);
+
+/// Adds a tree's leaf values for `count` rows (row-major, p values each) to `sums` (`width`
+/// values a row). The tree is in walk form: a split sends a row to left[n] when its
+/// feature[n] is at most threshold[n], else to right[n] (NaN goes right); a leaf leads to
+/// itself either way (feature 0, threshold +inf), so `depth` steps (the tree's depth) reach
+/// every row's leaf without a test.
+void mlw_tree_add_leaf_values(const double *x, long p, long count, const long *feature, const double *threshold, const long *left,
+                              const long *right, long depth, const double *value, long width, double *sums);
 
 #endif
