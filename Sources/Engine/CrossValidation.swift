@@ -7,7 +7,9 @@ import Tabular
 /// (their defaults) on the current table's training rows. In each fold the whole recipe is
 /// fitted again on the fold's training rows (`Workspace.refitRecipe`), so no step learns
 /// from the rows that score it; the folds are stratified by class for classification and
-/// dealt from a seeded shuffle, the seed recorded.
+/// dealt from a seeded shuffle, the seed recorded. A clustering is scored as `evaluate`
+/// scores it on a test set: the held-out rows' silhouette and inertia under the clusters the
+/// fold's model assigns them.
 enum CrossValidation {
     /// One candidate: a name to show, the algorithm and the settings it fits with.
     struct Candidate {
@@ -30,12 +32,13 @@ enum CrossValidation {
     /// The rows cross-validation uses and, for classes, their labels (which stratify the
     /// folds); with `k`, refuses fewer than two rows a fold.
     /// - Parameter fewer: the help that says how to ask for fewer folds.
-    static func labelledRows(of table: Table, _ ws: Workspace, target: Target, folds k: Int?, fewer: String) throws -> (rows: [Int], labels: [Int]?) {
+    /// - Parameter target: nil for a clustering (its folds are not stratified).
+    static func labelledRows(of table: Table, _ ws: Workspace, target: Target?, folds k: Int?, fewer: String) throws -> (rows: [Int], labels: [Int]?) {
         let rows = rows(of: table, ws)
         if let k, rows.count < 2 * k {
             throw Diagnostic(.dataError, "\(Plural.count(rows.count, "training row")) are too few for \(k) folds", help: fewer)
         }
-        guard target.task == .classification, let column = table.column(named: target.column) else { return (rows, nil) }
+        guard let target, target.task == .classification, let column = table.column(named: target.column) else { return (rows, nil) }
         return (rows, try Training.classIndices(table, rows: rows, target: target, classes: ClassLabels.from(column).labels))
     }
 
@@ -67,6 +70,8 @@ enum CrossValidation {
         var truth: LabelledMatrix
         /// The class a two-class target's precision, recall and f1 are of.
         var positive: Int
+        /// What the fold's models do: the target's task, or clustering.
+        var task: Task
     }
 
     /// Refits the recipe for each fold (each fold in turn held out).
@@ -74,7 +79,13 @@ enum CrossValidation {
     ///   the problem does not depend on it otherwise).
     /// - Throws: a `Diagnostic` naming the fold whose recipe could not be fitted.
     static func prepare(_ folds: [[Int]], table: Table, _ ws: Workspace, algorithm: Algorithm, context: EngineContext) throws -> [PreparedFold] {
-        guard let target = ws.target else { throw Diagnostic(.notReady, "cross-validation scores predictions of a target, and none is chosen") }
+        // A clustering leaves any target out and is scored on the features alone.
+        let clustering = algorithm.findsClusters
+        let target = clustering ? nil : ws.target
+        guard clustering || target != nil else {
+            throw Diagnostic(.notReady, "cross-validation scores predictions of a target, and none is chosen",
+                             help: "choose the column to predict first: target COLUMN")
+        }
         var prepared: [PreparedFold] = []
         for (k, held) in folds.enumerated() {
             if context.isCancelled() { throw CancelledOptimization() }
@@ -93,8 +104,8 @@ enum CrossValidation {
             }
             let problem = try Training.problem(for: algorithm, ws, table: table, recipe: fitted)
             let truth = try Training.labelled(table, rows: held, features: problem.featureNames, target: target, classes: problem.classes)
-            let positive = target.positive.flatMap { problem.classes.firstIndex(of: $0) } ?? 1
-            prepared.append(PreparedFold(training: training, problem: problem, truth: truth, positive: positive))
+            let positive = target?.positive.flatMap { problem.classes.firstIndex(of: $0) } ?? 1
+            prepared.append(PreparedFold(training: training, problem: problem, truth: truth, positive: positive, task: target?.task ?? .clustering))
         }
         return prepared
     }
@@ -107,7 +118,7 @@ enum CrossValidation {
     static func score(_ candidate: Candidate, on folds: [PreparedFold], isCancelled: @escaping @Sendable () -> Bool,
                       fitted: () -> Void = {}) throws -> [[(name: String, value: Double)]] {
         try eachFold(candidate, on: folds, isCancelled: isCancelled, fitted: fitted) { fold, prediction in
-            ModelMetrics.of(task: fold.problem.target!.task, classCount: fold.problem.classes.count, truth: fold.truth, prediction: prediction,
+            ModelMetrics.of(task: fold.task, classCount: fold.problem.classes.count, truth: fold.truth, prediction: prediction,
                             positive: fold.positive)
         }
     }

@@ -61,38 +61,55 @@ extension Interpreter {
     /// `cv K [NAMES] [seed=N]`: each candidate's metrics over K folds of the training rows.
     static func crossValidate(_ k: Int, _ names: [String], _ requestedSeed: UInt64?, _ step: inout Step, _ context: EngineContext) throws {
         let table = try currentTable(step.ws)
-        guard let target = step.ws.target, target.task != .clustering else {
-            throw Diagnostic(.notReady, "cross-validation scores predictions of a target, and none is chosen",
-                             help: "choose the column to predict first: target COLUMN")
+        func noTarget() -> Diagnostic {
+            Diagnostic(.notReady, "cross-validation scores predictions of a target, and none is chosen",
+                       help: "choose the column to predict first: target COLUMN (a clustering needs none: cv \(k) kmeans)")
         }
-        var candidates: [CrossValidation.Candidate] = []
         // One recorded seed deals the folds and seeds any algorithm named here, so a replay
         // fits the same forests and boosters.
         let seed = requestedSeed ?? context.makeSeed()
         let chosen = names.isEmpty ? step.ws.models.filter { $0.table == table.name }.map(\.name) : names
         guard !chosen.isEmpty else {
+            if step.ws.target == nil { throw noTarget() }
             throw Diagnostic(.notReady, "no models of '\(table.name)' to cross-validate",
                              help: "name algorithms, e.g. 'cv 5 logistic tree', or train a model first")
         }
+        // Each name's algorithm, and the settings of a model named.
+        var named: [(name: String, algorithm: Algorithm, settings: Settings?)] = []
         for name in chosen {
             if let model = step.ws.model(named: name) {
                 guard let algorithm = AlgorithmRegistry.named(model.estimator.algorithm) else { throw Diagnostic(.badValue, "'\(name)' has no algorithm this mlw knows") }
                 guard model.table == table.name else {
                     throw Diagnostic(.badValue, "'\(name)' was trained on '\(model.table)', not on '\(table.name)'", help: "use \(model.table) first")
                 }
-                candidates.append(.init(name: name, algorithm: algorithm, settings: model.estimator.settings))
+                named.append((name, algorithm, model.estimator.settings))
             } else if let algorithm = AlgorithmRegistry.named(name) {
-                let settings = try learning { try algorithm.settings.resolve([], algorithm: algorithm.name, task: target.task, makeSeed: { seed }) }
-                candidates.append(.init(name: name, algorithm: algorithm, settings: settings))
+                named.append((name, algorithm, nil))
             } else {
                 throw Diagnostic(.badValue, "'\(name)' is neither a model nor an algorithm",
                                  help: Suggestions.didYouMean(name, among: step.ws.models.map(\.name) + AlgorithmRegistry.all.map(\.name))
                                     ?? "models: " + step.ws.models.map(\.name).joined(separator: ", ") + "; algorithms: " + AlgorithmRegistry.all.map(\.name).joined(separator: ", "))
             }
         }
-        for candidate in candidates {
-            try refuseClustering(candidate.algorithm, verb: "cross-validation")
-            try Training.checkTask(of: candidate.algorithm, step.ws)
+        // Clusterings and predictors have no metric in common: one table holds one kind.
+        let clusterings = named.filter { $0.algorithm.findsClusters }
+        if let clustering = clusterings.first, let predictor = named.first(where: { !$0.algorithm.findsClusters }) {
+            throw Diagnostic(.badValue, "'\(clustering.name)' finds clusters and '\(predictor.name)' predicts a target: they share no metric to compare",
+                             help: "cross-validate them apart: cv \(k) " + clusterings.map(\.name).joined(separator: " "))
+        }
+        let target: Target?
+        if clusterings.isEmpty {
+            guard let chosenTarget = step.ws.target, chosenTarget.task != .clustering else { throw noTarget() }
+            target = chosenTarget
+        } else {
+            target = nil
+        }
+        let task = target?.task ?? .clustering
+        var candidates: [CrossValidation.Candidate] = []
+        for entry in named {
+            let settings = try entry.settings ?? learning { try entry.algorithm.settings.resolve([], algorithm: entry.algorithm.name, task: task, makeSeed: { seed }) }
+            candidates.append(.init(name: entry.name, algorithm: entry.algorithm, settings: settings))
+            try Training.checkTask(of: entry.algorithm, step.ws)
         }
         // Folds are stratified by class; the problem checks come with the first fold's fit.
         let (rows, labels) = try CrossValidation.labelledRows(of: table, step.ws, target: target, folds: k, fewer: "use fewer folds")
@@ -227,7 +244,7 @@ extension Interpreter {
         for (target, group) in groups {
             let task = group[0].task
             let metric = sort.flatMap { Metrics.names(for: task).contains($0) ? $0 : nil }
-                ?? step.ws.goals[target].map(\.metric) ?? (task == .classification ? "accuracy" : task == .regression ? "rmse" : "silhouette")
+                ?? step.ws.goals[target].map(\.metric) ?? Metrics.defaultName(for: task)
             let higher = Metrics.higherIsBetter(metric)
             let ranked = group.enumerated().sorted { a, b in
                 let x = a.element.value(of: metric) ?? .nan, y = b.element.value(of: metric) ?? .nan
@@ -300,7 +317,7 @@ extension Interpreter {
             throw Diagnostic(.notReady, "'\(modelName)' has no test rows to shuffle", help: "split before training, e.g. 'split 0.8', then train again")
         }
         let names = Metrics.names(for: model.task)
-        let metric = options.metric ?? step.ws.goals[model.target].map(\.metric) ?? (model.task == .classification ? "accuracy" : "rmse")
+        let metric = options.metric ?? step.ws.goals[model.target].map(\.metric) ?? Metrics.defaultName(for: model.task)
         guard names.contains(metric) else {
             throw Diagnostic(.badValue, "'\(metric)' is not a \(model.task.rawValue) metric", help: "\(model.task.rawValue) metrics: " + names.joined(separator: ", "))
         }

@@ -17,11 +17,14 @@ extension Interpreter {
         guard let algorithm = AlgorithmRegistry.named(request.algorithm) else {
             throw Diagnostic(.badValue, "unknown algorithm '\(request.algorithm)'")
         }
-        guard let target = step.ws.target, target.task != .clustering else {
+        // A clustering is tuned on its held-out rows' silhouette (or inertia), with no target.
+        let clustering = algorithm.findsClusters
+        let target = clustering ? nil : step.ws.target
+        guard clustering || target.map({ $0.task != .clustering }) == true else {
             throw Diagnostic(.notReady, "tuning scores predictions of a target, and none is chosen",
                              help: "choose the column to predict first: target COLUMN")
         }
-        try refuseClustering(algorithm, verb: "tuning")
+        let task = target?.task ?? .clustering
         try Training.checkTask(of: algorithm, step.ws)
         let name = request.name ?? Training.defaultName(algorithm.name + "_tuned", step.ws)
         guard step.ws.model(named: name) == nil else {
@@ -31,10 +34,10 @@ extension Interpreter {
         var dimensions = request.space
         if !dimensions.contains(where: { if case .fixed = $0.values { return false }; return true }) {
             let given = Set(dimensions.map(\.key))
-            let defaults = algorithm.searchSpace(target.task).filter { !given.contains($0.key) }
+            let defaults = algorithm.searchSpace(task).filter { !given.contains($0.key) }
             guard !defaults.isEmpty else {
                 throw Diagnostic(.badOption, "nothing to search: the settings \(algorithm.name)'s default search varies are all fixed here",
-                                 help: "give a setting a list or a range, e.g. " + algorithm.searchSpace(target.task).map { $0.text(in: algorithm.settings) }.joined(separator: " "))
+                                 help: "give a setting a list or a range, e.g. " + algorithm.searchSpace(task).map { $0.text(in: algorithm.settings) }.joined(separator: " "))
             }
             dimensions += defaults
         }
@@ -42,13 +45,13 @@ extension Interpreter {
         do { space = try SearchSpace(dimensions, schema: algorithm.settings, algorithm: algorithm.name) } catch let error as LearningError {
             throw Diagnostic(.badOption, error.message, help: error.help)
         }
-        let metricNames = Metrics.names(for: target.task)
-        let metric = request.metric ?? step.ws.goals[target.column].map(\.metric) ?? (target.task == .classification ? "accuracy" : "rmse")
+        let metricNames = Metrics.names(for: task)
+        let metric = request.metric ?? target.flatMap { step.ws.goals[$0.column]?.metric } ?? Metrics.defaultName(for: task)
         guard metricNames.contains(metric) else {
-            throw Diagnostic(.badValue, "'\(metric)' is not a \(target.task.rawValue) metric", help: "\(target.task.rawValue) metrics: " + metricNames.joined(separator: ", "))
+            throw Diagnostic(.badValue, "'\(metric)' is not a \(task.rawValue) metric", help: "\(task.rawValue) metrics: " + metricNames.joined(separator: ", "))
         }
-        let classCount = target.task == .classification ? max(2, table.column(named: target.column).map { ClassLabels.from($0).labels.count } ?? 2) : 1
-        if target.task == .classification { try Evaluating.checkPositiveClassMetric(metric, classCount: classCount) }
+        let classCount = task == .classification ? max(2, target.flatMap { table.column(named: $0.column) }.map { ClassLabels.from($0).labels.count } ?? 2) : 1
+        if task == .classification { try Evaluating.checkPositiveClassMetric(metric, classCount: classCount) }
         let plan = try plan(request, algorithm: algorithm, space: space, metric: metric, rows: CrossValidation.rows(of: table, step.ws).count,
                             classCount: classCount, context: context)
         // The plan has checked the rows against the folds.
@@ -110,6 +113,10 @@ extension Interpreter {
             step.output.blocks.append(.warning("\(Plural.count(failures.count, "trial")) failed (ranked last); trial \(first.number): \(first.failure!)"))
         }
         if let edge = edgeWarning(best, space: space, algorithm: algorithm) { step.output.blocks.append(.note(edge)) }
+        if metric == "inertia", space.searched.contains(where: { $0.key == "k" }) {
+            step.output.blocks.append(.warning("inertia falls as clusters are added, so ranking by it favours the largest k; "
+                                               + "silhouette (the default for clusterings) weighs how well the clusters separate"))
+        }
         for remark in fit.remarks {
             switch remark {
             case .note(let text): step.output.blocks.append(.note(text))
@@ -221,13 +228,6 @@ extension Interpreter {
         return nil
     }
 
-    /// Cross-validation scores predictions against a target; a clustering has none to score.
-    static func refuseClustering(_ algorithm: Algorithm, verb: String) throws {
-        guard algorithm.tasks == [.clustering] else { return }
-        throw Diagnostic(.badValue, "\(verb) scores predictions of a target, and \(algorithm.name) finds clusters",
-                         help: "compare numbers of clusters with 'elbow', then 'train \(algorithm.name) k=K'")
-    }
-
     /// How many of the algorithms `train auto` tunes (the best on their defaults).
     static let algorithmsAutoTunes = 2
 
@@ -245,7 +245,7 @@ extension Interpreter {
             throw Diagnostic(.badValue, "a model named '\(name)' exists already", help: "give this one another name: train auto NAME")
         }
         let metricNames = Metrics.names(for: target.task)
-        let metric = requestedMetric ?? step.ws.goals[target.column].map(\.metric) ?? (target.task == .classification ? "accuracy" : "rmse")
+        let metric = requestedMetric ?? step.ws.goals[target.column].map(\.metric) ?? Metrics.defaultName(for: target.task)
         guard metricNames.contains(metric) else {
             throw Diagnostic(.badValue, "'\(metric)' is not a \(target.task.rawValue) metric", help: "\(target.task.rawValue) metrics: " + metricNames.joined(separator: ", "))
         }

@@ -42,7 +42,7 @@ enum Training {
         let table = try prepared ?? Interpreter.currentTable(ws)
         try checkTask(of: algorithm, ws)
         // A clustering ignores the target but for leaving its column out of the features.
-        let target = algorithm.tasks == [.clustering] ? nil : ws.target
+        let target = algorithm.findsClusters ? nil : ws.target
         var classes: [String] = []
         if let target {
             guard let targetColumn = table.column(named: target.column) else {
@@ -97,7 +97,7 @@ enum Training {
     /// - Throws: a `Diagnostic` when the algorithm does not solve the chosen target's task.
     static func checkTask(of algorithm: Algorithm, _ ws: Workspace) throws {
         // A clustering runs with or without a target (it leaves the target's column out).
-        if algorithm.tasks == [.clustering] { return }
+        if algorithm.findsClusters { return }
         let task = ws.target?.task ?? .clustering
         guard !algorithm.tasks.contains(task) else { return }
         guard let target = ws.target else {
@@ -215,8 +215,10 @@ enum Training {
     }
 
     /// Features and target of a prepared table's rows (all rows when `rows` is nil).
-    static func labelled(_ table: Table, rows: [Int]? = nil, features: [String], target: Target, classes: [String]) throws -> LabelledMatrix {
+    /// - Parameter target: nil for a clustering (the features alone).
+    static func labelled(_ table: Table, rows: [Int]? = nil, features: [String], target: Target?, classes: [String]) throws -> LabelledMatrix {
         let x = try scoring { try Scorer.featureMatrix(table, features: features, rows: rows) }
+        guard let target else { return LabelledMatrix(x: x, classIndices: [], values: []) }
         if target.task == .classification {
             return LabelledMatrix(x: x, classIndices: try classIndices(table, rows: rows, target: target, classes: classes), values: [])
         }

@@ -35,6 +35,8 @@ public struct Algorithm: Sendable {
     public let settings: SettingsSchema
     /// The default search of `tune` and `train auto` for a task (see `Estimator.searchSpace`).
     public let searchSpace: @Sendable (Task) -> [SearchDimension]
+    /// Whether it finds clusters (it is fitted without a target, which it leaves out).
+    public var findsClusters: Bool { tasks == [.clustering] }
     private let fitting: @Sendable (Settings, TrainingData) throws -> Fit<any FittedModel>
     private let decoding: @Sendable (Decoder) throws -> any FittedModel
 

@@ -34,6 +34,15 @@ public enum Metrics {
         !["rmse", "mae", "log_loss", "mape", "inertia"].contains(metric)
     }
 
+    /// The metric a task is ranked by when none is named (nor a goal's).
+    public static func defaultName(for task: Task) -> String {
+        switch task {
+        case .classification: return "accuracy"
+        case .regression: return "rmse"
+        case .clustering: return "silhouette"
+        }
+    }
+
     public static let allNames = classificationNames + regressionNames + clusteringNames
 
     /// The within-cluster sum of squares: each row's squared distance to the mean of its

@@ -182,7 +182,7 @@ struct SessionFuzzTests {
                                          "residuals \(model())", "threshold \(model())" + random.pick([" 0.3", " none", " 1.5", " x", "", " metric=" + random.pick(["f1", "mcc", "auc", "balanced_accuracy"]), " cv=" + random.pick(["2", "3", "1"]) + " seed=\(random.below(100))"]),
                                          "elbow k=\(random.pick(["1", "2", "3"]))..\(random.pick(["3", "4", "x"]))", "explain \(model()) row=\(random.pick(["1", "2", "150", "0", "99999"]))" + (random.chance(0.2) ? " class=" + random.pick(["setosa", "1", "x"]) : ""),
                                          "leaderboard" + (random.chance(0.5) ? " sort=" + random.pick(Metrics.allNames + ["speed"]) : ""),
-                                         "cv \(random.pick(["2", "3", "5", "1", "x"]))" + (random.chance(0.5) ? " " + random.pick([model(), SessionFuzzTests.ensembleSize[algorithm] == nil ? algorithm : "tree"]) : "")
+                                         "cv \(random.pick(["2", "3", "5", "1", "x"]))" + (random.chance(0.5) ? " " + random.pick([model(), SessionFuzzTests.ensembleSize[algorithm] == nil ? algorithm : "tree", "kmeans"]) : "")
                                             + (random.chance(0.5) ? " seed=\(random.below(100))" : "")])
             case 24: line = "save metrics to " + written(&random)
             case 25: line = "predict \(model()) on \(raw.map(name) != nil && random.chance(0.7) ? name(raw!) : tableName())" + (random.chance(0.5) ? " to " + written(&random) : "")
@@ -254,7 +254,8 @@ struct SessionFuzzTests {
             /// A value of one of the setting's forms: usually inside it, sometimes at or past its edges.
             /// A small search: one or two settings listed, ranged or fixed, few trials and folds.
             func tuneLine() -> String {
-                let chosen = wrong ? random.pick(AlgorithmRegistry.all.map(\.name) + ["boosted"]) : algorithm
+                // Clusterings are tuned too (by silhouette), with or without a target.
+                let chosen = wrong ? random.pick(AlgorithmRegistry.all.map(\.name) + ["boosted"]) : random.chance(0.15) ? "kmeans" : algorithm
                 var line = "tune " + chosen
                 if random.chance(0.3) { line += " " + name(random.pick(Self.names)) }
                 let searchable = AlgorithmRegistry.named(chosen)?.settings.specs.filter { $0.key != "seed" } ?? []

@@ -58,9 +58,12 @@ extension CommandTable {
             A model name reuses its algorithm and settings; an algorithm name its defaults.
             With no names, every model trained on the table. Shows each metric's mean and
             standard deviation over the folds. The seed is recorded, so replays deal the
-            same folds. The test rows are not touched.
+            same folds. The test rows are not touched. A clustering (kmeans) needs no
+            target: each fold's held-out rows are assigned to the clusters fitted on the
+            others and scored by their silhouette and inertia, as 'evaluate' scores a test
+            set; clusterings and predictors are cross-validated apart.
             """,
-            examples: ["cv 5", "cv 10 logistic tree", "cv 5 weak seed=7"], kind: .workspaceStep,
+            examples: ["cv 5", "cv 10 logistic tree", "cv 5 weak seed=7", "cv 5 kmeans"], kind: .workspaceStep,
             complete: { words in words.isEmpty ? [.words(["5", "10"])] : [.model, .algorithm, .words(["seed="])] },
             parse: { c in
                 let count = try c.value("how many folds")
@@ -85,8 +88,8 @@ extension CommandTable {
             searched; one given a single value is fixed. With none searched, the
             algorithm's default search (below) is used, less the settings fixed. Every candidate is scored by K-fold
             cross-validation of the training rows (cv=5 by default), with the recipe fitted
-            again in each fold, as 'cv' does; the best by METRIC (the goal's, else accuracy
-            or rmse) is then fitted on all the training rows and kept as a model named NAME
+            again in each fold, as 'cv' does; the best by METRIC (the goal's, else accuracy,
+            rmse, or for a clustering the held-out rows' silhouette) is then fitted on all the training rows and kept as a model named NAME
             (ALGORITHM_tuned by default), which evaluate, show and export take as any other.
             search=grid tries every combination of the lists in order (a whole-number range
             counts as the list of its numbers); search=random draws trials combinations
@@ -105,7 +108,7 @@ extension CommandTable {
             """ + "\n" + defaultSearchReference,
             examples: ["tune tree max_depth=[2, 4, 8, none] min_samples_leaf=[1, 5, 20]", "tune gbdt trials=30",
                        "tune gbdt learning_rate=0.01..0.3 max_depth=2..8 trials=30 metric=auc",
-                       "tune logistic best l2=0.001..100 search=halving trials=27 cv=3"],
+                       "tune logistic best l2=0.001..100 search=halving trials=27 cv=3", "tune kmeans k=2..10"],
             kind: .workspaceStep, keepsWorkOnInterrupt: true,
             complete: { words in
                 words.isEmpty ? [.algorithm] : [.algorithmSettings, .words(["cv=", "search=", "trials=", "metric=", "seed="])]
