@@ -72,6 +72,8 @@ enum CrossValidation {
         var positive: Int
         /// What the fold's models do: the target's task, or clustering.
         var task: Task
+        /// What fits on the fold's rows keep for the next (a search's trials share it).
+        let cache = FitCache()
     }
 
     /// Refits the recipe for each fold (each fold in turn held out).
@@ -141,7 +143,7 @@ enum CrossValidation {
             let outcome = Swift.Result { () throws -> T in
                 if isCancelled() { throw CancelledOptimization() }
                 let fit = try Training.fit(candidate.algorithm, settings: candidate.settings, on: fold.problem, rows: fold.training,
-                                           isCancelled: isCancelled, threads: threads)
+                                           isCancelled: isCancelled, threads: threads, cache: fold.cache)
                 return use(fold, fit.model.predict(fold.truth.x))
             }
             lock.withLock { fitted() }

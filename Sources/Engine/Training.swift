@@ -114,7 +114,7 @@ enum Training {
     /// - Parameter threads: the thread budget of a fit with its own pool (XGBoost's); nil:
     ///   every core.
     static func fit(_ algorithm: Algorithm, settings: Settings, on problem: Problem, rows: [Int]?,
-                    isCancelled: @escaping @Sendable () -> Bool, threads: Int? = nil) throws -> Fit<AnyFittedModel> {
+                    isCancelled: @escaping @Sendable () -> Bool, threads: Int? = nil, cache: FitCache? = nil) throws -> Fit<AnyFittedModel> {
         let target = try problem.trainingTarget(rows: rows)
         if case .classes(let indices, _)? = target, Set(indices).count < 2, let column = problem.target?.column {
             throw Diagnostic(.dataError, "the training rows hold a single class of '\(column)'", help: "a classifier needs at least two classes")
@@ -123,6 +123,7 @@ enum Training {
                                 target: target, targetName: problem.target?.column ?? "", isCancelled: isCancelled)
         data.categoricalGroups = problem.categoricalGroups
         if let threads { data.threads = threads }
+        data.cache = cache
         let fit = try Interpreter.learning { try algorithm.fit(settings, data) }
         // Finite data can still overflow (values near 1e308): such a model predicts nothing useful.
         guard fit.model.isFinite else {

@@ -67,6 +67,9 @@ public struct TrainingData: Sendable {
     /// Features that one-hot encode one column each (indices into the features): the
     /// categories an algorithm may model as one categorical variable (naive Bayes does).
     public var categoricalGroups: [[Int]] = []
+    /// Where a fit may keep what it derives from these rows alone for the next fit on the
+    /// same rows (the trials of a search share each fold's); nil: nothing is kept.
+    public var cache: FitCache?
 
     public init(features: FeatureColumns, featureNames: [String], target: TrainingTarget?, targetName: String = "the target",
                 seed: UInt64 = 0, isCancelled: @escaping @Sendable () -> Bool = { false }) {
@@ -107,6 +110,29 @@ public struct TrainingData: Sendable {
     public func designMatrix() -> DesignMatrix {
         DesignMatrix.gathering(features: features.vectors, rows: features.rows).matrix
     }
+}
+
+/// What fits on the same rows (one fold of a search, trial after trial) may share: values
+/// made from the rows alone, by a key that names everything else they depend on. Safe to
+/// use from several threads; a value is made once.
+public final class FitCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [String: Any] = [:]
+
+    public init() {}
+
+    /// The value kept for `key`, made by `make` if there is none.
+    public func value<T>(for key: String, make: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        if let kept = values[key] as? T { return kept }
+        let made = try make()
+        values[key] = made
+        return made
+    }
+
+    /// How many values are kept.
+    public var count: Int { lock.withLock { values.count } }
 }
 
 /// What a fit returns: the model and its remarks.

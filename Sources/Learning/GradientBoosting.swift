@@ -131,8 +131,19 @@ public struct GradientBoosting: Estimator {
                 throw LearningError("\(data.rowCount) training rows are too few to hold out validation_fraction=\(NumberFormatting.shortest(validationFraction)) for early stopping")
             }
         }
-        let train = try Self.matrix(data.features, rows: trainRows, labels: labels, threads: data.threads, quantileBins: maxBins)
-        let validation = try validationRows.isEmpty ? nil : Self.matrix(data.features, rows: validationRows, labels: labels, threads: data.threads)
+        // A search fits the same rows again and again: the matrices (the quantile sketch
+        // above all) depend on the rows, the bins and the hold-out alone, so they are kept.
+        let rowsKey = earlyStopping == nil ? "all rows" : "held out \(validationFraction) with seed \(data.seed)"
+        func kept<T>(_ name: String, _ make: () throws -> T) rethrows -> T {
+            guard let cache = data.cache else { return try make() }
+            return try cache.value(for: "gbdt \(name), \(rowsKey)", make: make)
+        }
+        let train = try kept("training matrix, max_bins=\(maxBins)") {
+            try Self.matrix(data.features, rows: trainRows, labels: labels, threads: data.threads, quantileBins: maxBins)
+        }
+        let validation = try validationRows.isEmpty ? nil : kept("validation matrix") {
+            try Self.matrix(data.features, rows: validationRows, labels: labels, threads: data.threads)
+        }
         var booster = try XGBooster(training: [train] + (validation.map { [$0] } ?? []),
                                     parameters: parameters(classCount: classCount, start: Self.start(labels, rows: trainRows, classCount: classCount),
                                                           seed: data.seed, threads: data.threads))

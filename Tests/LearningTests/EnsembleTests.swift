@@ -47,6 +47,28 @@ struct GradientBoostingTests {
         for i in 0..<8 { #expect(abs(contributions[2 * i] + contributions[2 * i + 1] - (labels[i] == 1 ? 2 : -2)) < 1e-6) }
     }
 
+    /// A search's trials share each fold's matrices (`FitCache`): a fit that finds them kept
+    /// learns exactly what a fit that builds them learns, with and without a hold-out.
+    @Test func keptMatricesTrainTheSameBoosters() throws {
+        var generator = SeededGenerator(seed: 9)
+        let n = 600
+        let columns = (0..<4).map { _ in (0..<n).map { _ in Double(generator.next() % 10_000) / 100 } }
+        let labels = (0..<n).map { i in columns[0][i] + columns[1][i] > 100 ? 1 : 0 }
+        let data = TrainingData(features: FeatureColumns(columns), featureNames: ["a", "b", "c", "d"], target: .classes(labels, labels: ["no", "yes"]))
+        let cache = FitCache()
+        var cached = data
+        cached.cache = cache
+        for settings: [(String, SettingValue)] in [[("rounds", .whole(20)), ("learning_rate", .number(0.3))],
+                                                   [("rounds", .whole(15)), ("max_depth", .whole(2))],
+                                                   [("rounds", .whole(40)), ("early_stopping", .whole(3))],
+                                                   [("rounds", .whole(40)), ("early_stopping", .whole(3)), ("learning_rate", .number(0.5))]] {
+            let fresh = try fit(data, settings, task: .classification), kept = try fit(cached, settings, task: .classification)
+            #expect(fresh == kept, "\(settings)")
+        }
+        // The second of each pair found its matrices kept.
+        #expect(cache.count == 3, "the training matrix of all rows, and the training and validation matrices of the hold-out")
+    }
+
     @Test func earlyStoppingKeepsTheBestRoundOfAStratifiedHoldOut() throws {
         // Labels unrelated to the feature: the validation loss soon stops improving.
         var generator = SeededGenerator(seed: 5)
