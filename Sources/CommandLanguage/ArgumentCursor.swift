@@ -244,6 +244,12 @@ public struct ArgumentCursor {
         return (number, token.range)
     }
 
+    /// The text of the value token at `position` for a hint: a word's, not a symbol's (a
+    /// list's bracket); "" when there is none.
+    func valueText(at position: Int) -> String {
+        position < tokens.count && tokens[position].kind == .word ? tokens[position].text : ""
+    }
+
     /// `key=value` pairs to the end of the line, each value read in the form its setting
     /// declares (`max_depth=4`, `criterion=entropy`, `max_depth=none`), or a list of such
     /// values (`max_depth=[3, 5]`) when `lists` allows it.
@@ -254,9 +260,7 @@ public struct ArgumentCursor {
                 throw Diagnostic(.unexpectedInput, "expected key=value, found '\(key.text)'", at: key.range, help: "usage: \(usage)")
             }
             guard let spec = schema.spec(key.text) else {
-                throw Diagnostic(.badOption, "unknown setting '\(key.text)'", at: key.range,
-                                 help: Suggestions.didYouMean(key.text, among: schema.keys)
-                                    ?? (schema.keys.isEmpty ? "this takes no settings" : "settings: " + schema.keys.joined(separator: ", ")))
+                throw Diagnostic(.badOption, "unknown setting '\(key.text)'", at: key.range, help: schema.help(forUnknown: key.text, value: valueText(at: index + 2)))
             }
             if result.contains(where: { $0.0 == key.text }) {
                 throw Diagnostic(.badOption, "'\(key.text)' is given twice", at: key.range)

@@ -59,8 +59,7 @@ public struct SearchSpace: Sendable {
         var checked: [SearchDimension] = []
         for dimension in dimensions {
             guard let spec = schema.spec(dimension.key) else {
-                throw LearningError("'\(algorithm)' has no setting '\(dimension.key)'",
-                                    help: Suggestions.didYouMean(dimension.key, among: schema.keys) ?? "settings of '\(algorithm)': " + schema.keys.joined(separator: ", "))
+                throw LearningError("'\(algorithm)' has no setting '\(dimension.key)'", help: schema.help(forUnknown: dimension.key))
             }
             guard seen.insert(dimension.key).inserted else { throw LearningError("'\(dimension.key)' is given twice") }
             switch dimension.values {

@@ -198,6 +198,47 @@ public struct SettingsSchema: Sendable {
 
     public func spec(_ key: String) -> SettingSpec? { specs.first { $0.key == key } }
 
+    /// Other tools' names (scikit-learn's, XGBoost's, LightGBM's) for settings mlw names
+    /// its own way: their name, mlw's key (the hint applies where the schema has it; nil:
+    /// everywhere) and how to say it here, given the value typed (or an example).
+    static let otherNames: [(name: String, key: String?, hint: @Sendable (String) -> String)] = {
+        func renamed(_ name: String, _ key: String, example: String) -> (String, String?, @Sendable (String) -> String) {
+            (name, key, { value in "\(name) is \(key) here: \(key)=\(value.isEmpty ? example : value)" })
+        }
+        let cores: @Sendable (String) -> String = { _ in "mlw uses every core by itself (folds and trials side by side); there is no setting for it" }
+        let leafRows: @Sendable (String) -> String = { _ in "a leaf's least weight is min_child_weight here (auto: what 20 rows weigh)" }
+        let stopping: @Sendable (String) -> String = { value in "stopping after rounds without gain is early_stopping here: early_stopping=\(value.isEmpty ? "10" : value)" }
+        return [
+            renamed("n_estimators", "trees", example: "100"), renamed("n_estimators", "rounds", example: "100"),
+            renamed("num_boost_round", "rounds", example: "100"), renamed("max_iter", "rounds", example: "100"),
+            ("C", "l2", { value in
+                let inverse = Double(value).flatMap { $0 > 0 && $0.isFinite ? NumberFormatting.shortest(1 / $0) : nil }
+                return "C is the inverse of l2 here: " + (inverse.map { "C=\(value) is l2=\($0)" } ?? "C=0.5 is l2=2")
+            }),
+            ("penalty", "l1", { _ in "each penalty has its own strength here: l1=S (lasso), l2=S (ridge), both for elastic-net" }),
+            ("l1_ratio", "l1", { _ in "each penalty has its own strength here: l1=S and l2=S" }),
+            ("alpha", "l2", { value in "Ridge's alpha is l2 here and Lasso's is l1: l2=\(value.isEmpty ? "1" : value) or l1=\(value.isEmpty ? "1" : value)" }),
+            renamed("n_neighbors", "k", example: "5"), renamed("n_clusters", "k", example: "8"),
+            renamed("num_leaves", "max_leaves", example: "31"), renamed("max_leaf_nodes", "max_leaves", example: "31"),
+            renamed("eta", "learning_rate", example: "0.1"), renamed("lambda", "l2", example: "1"), renamed("reg_lambda", "l2", example: "1"),
+            renamed("l2_regularization", "l2", example: "1"), renamed("colsample_bytree", "colsample", example: "0.8"),
+            renamed("max_bin", "max_bins", example: "255"), renamed("random_state", "seed", example: "42"),
+            ("min_child_samples", "min_child_weight", leafRows), ("min_samples_leaf", "min_child_weight", leafRows),
+            ("early_stopping_rounds", "early_stopping", stopping), ("n_iter_no_change", "early_stopping", stopping),
+            ("p", "metric", { _ in "the Minkowski p is metric here: p=1 is metric=manhattan, p=2 metric=euclidean" }),
+            ("n_jobs", nil, cores), ("nthread", nil, cores), ("num_threads", nil, cores),
+        ]
+    }()
+
+    /// What to say of a setting this schema lacks: what it is called here, if another tool's
+    /// name (with the value typed, when given); else the nearest key; else every key
+    /// (`also`: more keys the command takes).
+    public func help(forUnknown key: String, value: String = "", also: [String] = []) -> String {
+        if let known = Self.otherNames.first(where: { $0.name == key && ($0.key.map { spec($0) != nil } ?? true) }) { return known.hint(value) }
+        return Suggestions.didYouMean(key, among: keys + also)
+            ?? (keys.isEmpty && also.isEmpty ? "this takes no settings" : "settings: " + (keys + also).joined(separator: ", "))
+    }
+
     /// Checks the given settings and fills in the defaults, in declaration order.
     /// - Parameters:
     ///   - task: the task being fitted, which picks `.perTask` defaults.
@@ -209,8 +250,7 @@ public struct SettingsSchema: Sendable {
         var values: [String: SettingValue] = [:]
         for (key, value) in given {
             guard let spec = spec(key) else {
-                throw LearningError("'\(algorithm)' has no setting '\(key)'",
-                                    help: Suggestions.didYouMean(key, among: keys) ?? "settings of '\(algorithm)': " + keys.joined(separator: ", "))
+                throw LearningError("'\(algorithm)' has no setting '\(key)'", help: help(forUnknown: key))
             }
             guard values[key] == nil else { throw LearningError("'\(key)' is given twice") }
             if case .list = value {

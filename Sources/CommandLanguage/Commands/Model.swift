@@ -474,9 +474,8 @@ extension ArgumentCursor {
                 continue
             }
             guard let spec = algorithm.settings.spec(key.text) else {
-                let keys = algorithm.settings.keys.filter { $0 != "seed" } + Self.tuneOptions
                 throw Diagnostic(.badOption, "'\(algorithm.name)' has no setting '\(key.text)'", at: key.range,
-                                 help: Suggestions.didYouMean(key.text, among: keys) ?? "settings: " + algorithm.settings.keys.joined(separator: ", ") + "; tune's own: " + Self.tuneOptions.joined(separator: ", "))
+                                 help: algorithm.settings.help(forUnknown: key.text, value: valueText(at: index), also: Self.tuneOptions))
             }
             let values = try searchValues(spec, key: key)
             request.space.append(SearchDimension(key: key.text, values: values))
