@@ -399,7 +399,7 @@ int mlw_screenable(const double *x, long count) {
 
 long mlw_screen_groups(long n) { return ((n + 15) / 16) * 2; }
 
-void mlw_pack_rows_single(const double *rows, long n, long p, const double *norms, float *packed, float *packed_norms,
+void mlw_pack_rows_single(const double *rows, long n, long p, const double *norms, int manhattan, float *packed, float *packed_norms,
                           float *roots) {
     const long groups = mlw_screen_groups(n);
     for (long g = 0; g < groups; g++) {
@@ -411,9 +411,17 @@ void mlw_pack_rows_single(const double *rows, long n, long p, const double *norm
         }
         for (long r = 0; r < 8; r++) {
             const long b = g * 8 + r;
-            // Padding rows score NaN, which no comparison keeps.
-            packed_norms[b] = b < n ? (float)norms[b] : __builtin_nanf("");
-            roots[b] = b < n ? (float)sqrt(norms[b]) : 0;
+            // Padding rows score NaN (their norm, or their bound's), which no comparison keeps.
+            packed_norms[b] = b < n && !manhattan ? (float)norms[b] : __builtin_nanf("");
+            if (b >= n) {
+                roots[b] = manhattan ? __builtin_nanf("") : 0;
+            } else if (manhattan) {
+                double sum = 0;
+                for (long j = 0; j < p; j++) sum += fabs(rows[b * p + j]);
+                roots[b] = (float)sum;
+            } else {
+                roots[b] = (float)sqrt(norms[b]);
+            }
         }
     }
 }
@@ -457,23 +465,24 @@ static void mlw_screen_offer(mlw_candidates *c, long row, float low, float up, l
 // The exact scores of one query's pairs that passed, offered in row order as mlw_nearest
 // offers them (outside mlw_nearest_screened, whose single-precision part may fuse).
 static void mlw_screen_decide(const double *x, double x_norm, const double *train, const double *train_norms, long p, long k,
-                              mlw_candidates *c, float threshold, long *rows, double *best) {
+                              int manhattan, mlw_candidates *c, float threshold, long *rows, double *best) {
     for (long i = 0; i < k; i++) { best[i] = __builtin_inf(); rows[i] = -1; }
     for (long i = 0; i < c->count; i++) {
         if (!(c->lows[i] <= threshold)) continue;
         const long b = c->rows[i];
-        double d = x_norm + train_norms[b] - 2 * mlw_pair_sum(x, train + b * p, p, 0);
+        double d = manhattan ? mlw_pair_sum(x, train + b * p, p, 1) : x_norm + train_norms[b] - 2 * mlw_pair_sum(x, train + b * p, p, 0);
         if (d < 0) d = 0;
         mlw_offer(d, b, k, best, rows);
     }
-    for (long i = 0; i < k; i++) best[i] = sqrt(best[i]);
+    if (!manhattan) for (long i = 0; i < k; i++) best[i] = sqrt(best[i]);
     free(c->rows);
     free(c->lows);
 }
 
 // QN queries (x, a pointer per query) against training groups g and g + 1: the sums, then
-// the screen. A macro so the accumulators stay in registers for each constant QN.
-#define MLW_SCREEN_BLOCK(QN)                                                                                        \
+// the screen. A macro so the accumulators stay in registers for each constant QN and
+// metric (L1: manhattan, with |v − u| summed and each row's L1 norm in `roots`).
+#define MLW_SCREEN_BLOCK(QN, L1)                                                                                    \
     do {                                                                                                            \
         const float *t0 = packed + g * p * 8, *t1 = t0 + p * 8;                                                     \
         float8 s[QN][2];                                                                                            \
@@ -483,14 +492,21 @@ static void mlw_screen_decide(const double *x, double x_norm, const double *trai
             for (int qa = 0; qa < QN; qa++) {                                                                       \
                 const float w = xs[(a + qa) * p + j];                                                               \
                 const float8 v = {w, w, w, w, w, w, w, w};                                                          \
-                s[qa][0] += v * u0;                                                                                 \
-                s[qa][1] += v * u1;                                                                                 \
+                if (L1) {                                                                                           \
+                    s[qa][0] += (float8)((int8v)(v - u0) & magnitude);                                              \
+                    s[qa][1] += (float8)((int8v)(v - u1) & magnitude);                                              \
+                } else {                                                                                            \
+                    s[qa][0] += v * u0;                                                                             \
+                    s[qa][1] += v * u1;                                                                             \
+                }                                                                                                   \
             }                                                                                                       \
         }                                                                                                           \
         for (int h = 0; h < 2; h++) {                                                                               \
             const float8 ny = LOADF8(packed_norms + (g + h) * 8), ry = LOADF8(roots + (g + h) * 8);                 \
             for (int qa = 0; qa < QN; qa++) {                                                                       \
-                const float8 score = ny - 2.0f * s[qa][h], e = root[a + qa] + ry, bound = slope * e * e + floor_;       \
+                const float8 e = root[a + qa] + ry;                                                                 \
+                const float8 score = L1 ? s[qa][h] : ny - 2.0f * s[qa][h];                                          \
+                const float8 bound = L1 ? slope * e + floor_ : slope * e * e + floor_;                              \
                 const float8 low = score - bound;                                                                   \
                 const int8v keep = low <= threshold[a + qa];                                                        \
                 if (__builtin_reduce_or(keep)) {                                                                    \
@@ -505,9 +521,25 @@ static void mlw_screen_decide(const double *x, double x_norm, const double *trai
         }                                                                                                           \
     } while (0)
 
+// Every query block against every tile of training groups, for one metric.
+#define MLW_SCREEN_ALL(L1)                                                                                          \
+    for (long g0 = 0; g0 < groups; g0 += MLW_SCREEN_GROUPS_PER_TILE) {                                              \
+        const long g1 = g0 + MLW_SCREEN_GROUPS_PER_TILE < groups ? g0 + MLW_SCREEN_GROUPS_PER_TILE : groups;        \
+        long a = 0;                                                                                                 \
+        for (; a + 6 <= q; a += 6) {                                                                                \
+            for (long g = g0; g < g1; g += 2) MLW_SCREEN_BLOCK(6, L1);                                              \
+        }                                                                                                           \
+        for (; a + 2 <= q; a += 2) {                                                                                \
+            for (long g = g0; g < g1; g += 2) MLW_SCREEN_BLOCK(2, L1);                                              \
+        }                                                                                                           \
+        for (; a < q; a++) {                                                                                        \
+            for (long g = g0; g < g1; g += 2) MLW_SCREEN_BLOCK(1, L1);                                              \
+        }                                                                                                           \
+    }
+
 MLW_WIDE
 void mlw_nearest_screened(const double *queries, long q, const double *train, const double *train_norms, const float *packed,
-                          const float *packed_norms, const float *roots, long n, long p, long k, long *indices,
+                          const float *packed_norms, const float *roots, long n, long p, long k, int manhattan, long *indices,
                           double *distances) {
 #pragma clang fp contract(fast)
     if (q <= 0) return;
@@ -516,10 +548,17 @@ void mlw_nearest_screened(const double *queries, long q, const double *train, co
     double *query_norm = malloc(q * sizeof *query_norm);
     mlw_candidates *found = malloc(q * sizeof *found);
     mlw_row_norms(queries, q, p, query_norm);
-    const float slope = 2.0f * (float)(p + 6) * 0x1p-24f, floor_ = (float)p * 0x1p-120f;
+    // The bound's slope: euclidean, twice (p + 6)u on (‖x‖ + ‖y‖)²; manhattan, twice (p + 4)u
+    // on ‖x‖₁ + ‖y‖₁ (rounding x and y, each difference, and the p-term sum).
+    const float slope = 2.0f * (float)(p + (manhattan ? 4 : 6)) * 0x1p-24f, floor_ = (float)p * 0x1p-120f;
+    const int8v magnitude = {0x7FFFFFFF, 0x7FFFFFFF, 0x7FFFFFFF, 0x7FFFFFFF, 0x7FFFFFFF, 0x7FFFFFFF, 0x7FFFFFFF, 0x7FFFFFFF};
     for (long a = 0; a < q; a++) {
-        for (long j = 0; j < p; j++) xs[a * p + j] = (float)queries[a * p + j];
-        root[a] = (float)sqrt(query_norm[a]);
+        double l1 = 0;
+        for (long j = 0; j < p; j++) {
+            xs[a * p + j] = (float)queries[a * p + j];
+            l1 += fabs(queries[a * p + j]);
+        }
+        root[a] = manhattan ? (float)l1 : (float)sqrt(query_norm[a]);
         threshold[a] = __builtin_inff();
         for (long i = 0; i < k; i++) upper[a * k + i] = __builtin_inff();
         found[a].capacity = 64 + 2 * k;
@@ -528,22 +567,14 @@ void mlw_nearest_screened(const double *queries, long q, const double *train, co
         found[a].lows = malloc(found[a].capacity * sizeof *found[a].lows);
     }
     const long groups = mlw_screen_groups(n);
-    for (long g0 = 0; g0 < groups; g0 += MLW_SCREEN_GROUPS_PER_TILE) {
-        const long g1 = g0 + MLW_SCREEN_GROUPS_PER_TILE < groups ? g0 + MLW_SCREEN_GROUPS_PER_TILE : groups;
-        long a = 0;
-        for (; a + 6 <= q; a += 6) {
-            for (long g = g0; g < g1; g += 2) MLW_SCREEN_BLOCK(6);
-        }
-        for (; a + 2 <= q; a += 2) {
-            for (long g = g0; g < g1; g += 2) MLW_SCREEN_BLOCK(2);
-        }
-        for (; a < q; a++) {
-            for (long g = g0; g < g1; g += 2) MLW_SCREEN_BLOCK(1);
-        }
+    if (manhattan) {
+        MLW_SCREEN_ALL(1)
+    } else {
+        MLW_SCREEN_ALL(0)
     }
     for (long a = 0; a < q; a++) {
-        mlw_screen_decide(queries + a * p, query_norm[a], train, train_norms, p, k, &found[a], threshold[a], indices + a * k,
-                          distances + a * k);
+        mlw_screen_decide(queries + a * p, query_norm[a], train, train_norms, p, k, manhattan, &found[a], threshold[a],
+                          indices + a * k, distances + a * k);
     }
     free(found); free(query_norm); free(upper); free(threshold); free(root); free(xs);
 }

@@ -95,7 +95,7 @@ public struct NearestNeighbors: Estimator {
         /// `screening: false` keeps to the exact search (the tests compare the two).
         func neighbours(_ x: DesignMatrix, screening: Bool = true) -> (indices: [Int], distances: [Double]) {
             let p = featureCount, n = rowCount
-            let prepared = index.prepared(rows: rows, count: n, features: p, euclidean: !manhattan)
+            let prepared = index.prepared(rows: rows, count: n, features: p, manhattan: manhattan)
             // 60 queries a block: ten of the screened search's six-query steps.
             let blocks = Swift.stride(from: 0, to: x.rows, by: 60).map { $0..<min(x.rows, $0 + 60) }
             let found = x.values.withUnsafeBufferPointer { queries in
@@ -108,7 +108,7 @@ public struct NearestNeighbors: Estimator {
                             single.packed.withUnsafeBufferPointer { packed in single.norms.withUnsafeBufferPointer { norms in
                                 single.roots.withUnsafeBufferPointer { roots in
                                     mlw_nearest_screened(start, block.count, train.baseAddress, prepared.norms, packed.baseAddress,
-                                                         norms.baseAddress, roots.baseAddress, n, p, k, &indices, &distances)
+                                                         norms.baseAddress, roots.baseAddress, n, p, k, manhattan ? 1 : 0, &indices, &distances)
                                 }
                             } }
                         } else {
@@ -177,10 +177,9 @@ public struct NearestNeighbors: Estimator {
 }
 
 /// A knn model's training rows as the searches read them, made when first needed: packed
-/// four to a vector per feature for `mlw_nearest`, with their squared norms, and for a
-/// euclidean model whose values suit single precision (`mlw_screenable`) also packed eight
-/// to a vector in single precision for `mlw_nearest_screened`, which finds the same
-/// neighbours about twice as fast.
+/// four to a vector per feature for `mlw_nearest`, with their squared norms, and when the
+/// values suit single precision (`mlw_screenable`) also packed eight to a vector in single
+/// precision for `mlw_nearest_screened`, which finds the same neighbours faster.
 final class SearchIndex: @unchecked Sendable {
     struct Single {
         let packed: [Float], norms: [Float], roots: [Float]
@@ -194,20 +193,20 @@ final class SearchIndex: @unchecked Sendable {
     private let lock = NSLock()
     private var made: Prepared?
 
-    func prepared(rows: [Double], count n: Int, features p: Int, euclidean: Bool) -> Prepared {
+    func prepared(rows: [Double], count n: Int, features p: Int, manhattan: Bool) -> Prepared {
         lock.lock()
         defer { lock.unlock() }
         if let made { return made }
         var norms = [Double](repeating: 0, count: n)
-        if euclidean { rows.withUnsafeBufferPointer { mlw_row_norms($0.baseAddress, n, p, &norms) } }
+        if !manhattan { rows.withUnsafeBufferPointer { mlw_row_norms($0.baseAddress, n, p, &norms) } }
         var packed = [Double](repeating: 0, count: (n / 4) * 4 * p)
         rows.withUnsafeBufferPointer { mlw_pack_rows($0.baseAddress, n, p, &packed) }
         var single: Single?
-        if euclidean, rows.withUnsafeBufferPointer({ mlw_screenable($0.baseAddress, rows.count) }) != 0 {
+        if rows.withUnsafeBufferPointer({ mlw_screenable($0.baseAddress, rows.count) }) != 0 {
             let slots = mlw_screen_groups(n) * 8
             var packedSingle = [Float](repeating: 0, count: slots * p)
             var singleNorms = [Float](repeating: 0, count: slots), roots = [Float](repeating: 0, count: slots)
-            rows.withUnsafeBufferPointer { mlw_pack_rows_single($0.baseAddress, n, p, norms, &packedSingle, &singleNorms, &roots) }
+            rows.withUnsafeBufferPointer { mlw_pack_rows_single($0.baseAddress, n, p, norms, manhattan ? 1 : 0, &packedSingle, &singleNorms, &roots) }
             single = Single(packed: packedSingle, norms: singleNorms, roots: roots)
         }
         let result = Prepared(packed: packed, norms: norms, single: single)

@@ -356,18 +356,20 @@ struct KMeansTests {
     }
 }
 
-/// The euclidean search scores pairs in single precision first and decides in double
+/// The search scores pairs in single precision first and decides in double
 /// (`mlw_nearest_screened`); it must find the exact search's neighbours and distances bit for
-/// bit, also where single precision cannot tell rows apart: near-duplicates, exact ties, rows
-/// far from the origin (where ‖x‖² + ‖y‖² − 2x·y cancels), mixed scales.
+/// bit, by either metric, also where single precision cannot tell rows apart: near-duplicates,
+/// exact ties, rows far from the origin (where ‖x‖² + ‖y‖² − 2x·y cancels), mixed scales.
 struct ScreenedNeighboursTests {
     @Test(arguments: [1, 2, 3])
     func screenedSearchIsTheExactSearchBitForBit(seed: UInt64) throws {
         var random = SeededGenerator(seed: seed)
-        for shape in 0..<24 {
+        for shape in 0..<40 {
             let p = [1, 2, 3, 7, 8, 9, 33, 76][shape % 8], n = [1, 5, 17, 64, 300, 1031][shape % 6]
             let k = min(n, [1, 3, 5, 16, 40][shape % 5]), q = [1, 5, 7, 13, 61, 130][(shape / 2) % 6]
-            let offset = [0.0, 1e3, 1e6, 1e9][shape % 4], scale = [1.0, 1e-6, 1e-3, 1][(shape / 4) % 4]
+            // The last scale puts rows a few single-precision steps apart at their offset,
+            // where rounding to single precision reorders them.
+            let offset = [0.0, 1e3, 1e6, 1e9][shape % 4], scale = [1.0, 1e-6, 1e-3, 1, max(1, offset) * 2e-7][(shape / 4) % 5]
             var rows: [Double] = []
             for b in 0..<n {
                 if b > 0, Int.random(in: 0..<4, using: &random) == 0 {
@@ -389,11 +391,14 @@ struct ScreenedNeighboursTests {
                 }
             }
             let columns = (0..<p).map { j in (0..<n).map { rows[$0 * p + j] } }
-            let model = try NearestNeighborsTests().model([("k", .whole(k))], target: .values((0..<n).map(Double.init)), train: columns)
             let x = DesignMatrix(rows: q, columns: p, values: queries)
-            let screened = model.neighbours(x), exact = model.neighbours(x, screening: false)
-            #expect(screened.indices == exact.indices, "seed \(seed) shape \(shape): n=\(n) p=\(p) k=\(k) q=\(q) offset=\(offset)")
-            #expect(screened.distances.map(\.bitPattern) == exact.distances.map(\.bitPattern), "seed \(seed) shape \(shape)")
+            for metric in ["euclidean", "manhattan"] {
+                let model = try NearestNeighborsTests().model([("k", .whole(k)), ("metric", .word(metric))], target: .values((0..<n).map(Double.init)),
+                                                              train: columns)
+                let screened = model.neighbours(x), exact = model.neighbours(x, screening: false)
+                #expect(screened.indices == exact.indices, "\(metric), seed \(seed) shape \(shape): n=\(n) p=\(p) k=\(k) q=\(q) offset=\(offset)")
+                #expect(screened.distances.map(\.bitPattern) == exact.distances.map(\.bitPattern), "\(metric), seed \(seed) shape \(shape)")
+            }
         }
     }
 }

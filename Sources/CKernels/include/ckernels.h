@@ -49,18 +49,18 @@ int mlw_screenable(const double *x, long count);
 long mlw_screen_groups(long n);
 
 /// The n training rows (p values each) for mlw_nearest_screened: in single precision, eight
-/// to a vector per feature (row 8g + r's feature j at packed[(g * p + j) * 8 + r]), with
-/// their squared norms (`norms`, from mlw_row_norms) and norms' roots, 8 × mlw_screen_groups(n)
-/// of each.
-void mlw_pack_rows_single(const double *rows, long n, long p, const double *norms, float *packed, float *packed_norms,
+/// to a vector per feature (row 8g + r's feature j at packed[(g * p + j) * 8 + r]), with,
+/// for euclidean search, their squared norms (`norms`, from mlw_row_norms) and the norms'
+/// roots, for manhattan search their L1 norms in `roots`; 8 × mlw_screen_groups(n) of each.
+void mlw_pack_rows_single(const double *rows, long n, long p, const double *norms, int manhattan, float *packed, float *packed_norms,
                           float *roots);
 
-/// mlw_nearest's euclidean answer, bit for bit, found faster: each pair is scored in single
-/// precision with a bound on its error, and only the pairs that may be among the k nearest
-/// are scored again in double precision as mlw_nearest scores them. The queries and the
-/// training rows must pass mlw_screenable.
+/// mlw_nearest's answer, bit for bit, found faster: each pair is scored in single precision
+/// with a bound on its error, and only the pairs that may be among the k nearest are scored
+/// again in double precision as mlw_nearest scores them. The queries and the training rows
+/// must pass mlw_screenable; the rows packed by mlw_pack_rows_single for the same metric.
 void mlw_nearest_screened(const double *queries, long q, const double *train, const double *train_norms, const float *packed,
-                          const float *packed_norms, const float *roots, long n, long p, long k, long *indices,
+                          const float *packed_norms, const float *roots, long n, long p, long k, int manhattan, long *indices,
                           double *distances);
 
 /// ‖row‖² of each of n rows of p values, summed in feature order.
