@@ -58,7 +58,12 @@ public struct LogisticRegression: Estimator {
         if !model.converged {
             // Two ways to stop short: the iteration limit, or a loss that no longer
             // improves while the gradient is still above the tolerance.
-            if model.iterations >= maxIterations {
+            if model.iterations >= maxIterations && l1 > 0 {
+                // OWL-QN creeps near the L1 optimum: on 100,000 rows, 3,000 iterations did not
+                // reach tol=1e-7 where tol=0.001 stopped after 8 with the same log loss.
+                remarks.append(.warning("did not converge in \(Plural.count(model.iterations, "iteration")) (max_iter); raise max_iter, or on many rows raise tol "
+                                        + "(e.g. tol=0.001): with l1 the gradient may never fall to tol=\(NumberFormatting.shortest(tolerance)) there"))
+            } else if model.iterations >= maxIterations {
                 remarks.append(.warning("did not converge in \(Plural.count(model.iterations, "iteration")) (max_iter); raise max_iter or scale the features"))
             } else {
                 remarks.append(.warning("stopped after \(Plural.count(model.iterations, "iteration")): the loss stopped improving before the gradient fell below tol=\(NumberFormatting.shortest(tolerance)); scale the features ('scale standard numeric') or raise tol"))
