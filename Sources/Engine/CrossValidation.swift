@@ -82,9 +82,8 @@ enum CrossValidation {
     /// - Throws: a `Diagnostic` naming the fold whose recipe could not be fitted.
     static func prepare(_ folds: [[Int]], table: Table, _ ws: Workspace, algorithm: Algorithm, context: EngineContext) throws -> [PreparedFold] {
         // A clustering leaves any target out and is scored on the features alone.
-        let clustering = algorithm.findsClusters
-        let target = clustering ? nil : ws.target
-        guard clustering || target != nil else {
+        let target = Training.target(for: algorithm, ws)
+        guard let task = Training.task(of: algorithm, ws) else {
             throw Diagnostic(.notReady, "cross-validation scores predictions of a target, and none is chosen",
                              help: "choose the column to predict first: target COLUMN")
         }
@@ -107,7 +106,7 @@ enum CrossValidation {
             let problem = try Training.problem(for: algorithm, ws, table: table, recipe: fitted)
             let truth = try Training.labelled(table, rows: held, features: problem.featureNames, target: target, classes: problem.classes)
             let positive = target?.positive.flatMap { problem.classes.firstIndex(of: $0) } ?? 1
-            prepared.append(PreparedFold(training: training, problem: problem, truth: truth, positive: positive, task: target?.task ?? .clustering))
+            prepared.append(PreparedFold(training: training, problem: problem, truth: truth, positive: positive, task: task))
         }
         return prepared
     }

@@ -18,13 +18,11 @@ extension Interpreter {
             throw Diagnostic(.badValue, "unknown algorithm '\(request.algorithm)'")
         }
         // A clustering is tuned on its held-out rows' silhouette (or inertia), with no target.
-        let clustering = algorithm.findsClusters
-        let target = clustering ? nil : step.ws.target
-        guard clustering || target.map({ $0.task != .clustering }) == true else {
+        let target = Training.target(for: algorithm, step.ws)
+        guard let task = Training.task(of: algorithm, step.ws) else {
             throw Diagnostic(.notReady, "tuning scores predictions of a target, and none is chosen",
                              help: "choose the column to predict first: target COLUMN")
         }
-        let task = target?.task ?? .clustering
         try Training.checkTask(of: algorithm, step.ws)
         let name = request.name ?? Training.defaultName(algorithm.name + "_tuned", step.ws)
         guard step.ws.model(named: name) == nil else {

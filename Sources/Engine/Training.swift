@@ -34,6 +34,18 @@ enum Training {
         }
     }
 
+    /// The target `algorithm` learns: none for a clustering (it leaves the target's column
+    /// out of its features), else the chosen one.
+    static func target(for algorithm: Algorithm, _ ws: Workspace) -> Target? {
+        algorithm.findsClusters ? nil : ws.target
+    }
+
+    /// What `algorithm` does in this workspace: clustering, the target's task, or nil when it
+    /// predicts a target and none is chosen.
+    static func task(of algorithm: Algorithm, _ ws: Workspace) -> Task? {
+        algorithm.findsClusters ? .clustering : ws.target?.task
+    }
+
     /// The current table as a learning problem for `algorithm`: features are every
     /// column but the target, and must be complete, finite numbers.
     /// - Throws: a `Diagnostic` naming what to fix.
@@ -41,8 +53,7 @@ enum Training {
     static func problem(for algorithm: Algorithm, _ ws: Workspace, table prepared: Table? = nil, recipe: FittedRecipe? = nil) throws -> Problem {
         let table = try prepared ?? Interpreter.currentTable(ws)
         try checkTask(of: algorithm, ws)
-        // A clustering ignores the target but for leaving its column out of the features.
-        let target = algorithm.findsClusters ? nil : ws.target
+        let target = Self.target(for: algorithm, ws)
         var classes: [String] = []
         if let target {
             guard let targetColumn = table.column(named: target.column) else {

@@ -146,7 +146,7 @@ enum Tuning {
                 let values = plan.candidates[index]
                 let settings = try Interpreter.learning {
                     try plan.algorithm.settings.resolve(plan.space.fixed + values, algorithm: plan.algorithm.name,
-                                                        task: plan.algorithm.findsClusters ? .clustering : ws.target?.task, makeSeed: { plan.seed })
+                                                        task: Training.task(of: plan.algorithm, ws), makeSeed: { plan.seed })
                 }
                 var trial = Trial(number: index + 1, values: values, settings: settings, round: r, rows: sampled.count)
                 do {

@@ -112,8 +112,8 @@ public struct NearestNeighbors: Estimator {
                                 }
                             } }
                         } else {
-                            mlw_nearest(start, block.count, train.baseAddress, prepared.packed, prepared.norms, n, p, k,
-                                        manhattan ? 1 : 0, &indices, &distances)
+                            mlw_nearest(start, block.count, train.baseAddress, index.exactlyPacked(rows: rows, count: n, features: p), prepared.norms,
+                                        n, p, k, manhattan ? 1 : 0, &indices, &distances)
                         }
                         return (indices, distances)
                     }
@@ -176,22 +176,24 @@ public struct NearestNeighbors: Estimator {
     }
 }
 
-/// A knn model's training rows as the searches read them, made when first needed: packed
-/// four to a vector per feature for `mlw_nearest`, with their squared norms, and when the
-/// values suit single precision (`mlw_screenable`) also packed eight to a vector in single
-/// precision for `mlw_nearest_screened`, which finds the same neighbours faster.
+/// A knn model's training rows as the searches read them, each form made when first needed
+/// and shared by the model's copies: their squared norms (euclidean), packed eight to a
+/// vector in single precision for `mlw_nearest_screened` when the values suit it
+/// (`mlw_screenable`), and packed four to a vector for the exact `mlw_nearest`, which only
+/// queries or rows beyond single precision's range (or the tests) need.
 final class SearchIndex: @unchecked Sendable {
     struct Single {
         let packed: [Float], norms: [Float], roots: [Float]
     }
 
     struct Prepared {
-        let packed: [Double], norms: [Double]
+        let norms: [Double]
         let single: Single?
     }
 
     private let lock = NSLock()
     private var made: Prepared?
+    private var exact: [Double]?
 
     func prepared(rows: [Double], count n: Int, features p: Int, manhattan: Bool) -> Prepared {
         lock.lock()
@@ -199,18 +201,27 @@ final class SearchIndex: @unchecked Sendable {
         if let made { return made }
         var norms = [Double](repeating: 0, count: n)
         if !manhattan { rows.withUnsafeBufferPointer { mlw_row_norms($0.baseAddress, n, p, &norms) } }
-        var packed = [Double](repeating: 0, count: (n / 4) * 4 * p)
-        rows.withUnsafeBufferPointer { mlw_pack_rows($0.baseAddress, n, p, &packed) }
         var single: Single?
         if rows.withUnsafeBufferPointer({ mlw_screenable($0.baseAddress, rows.count) }) != 0 {
             let slots = mlw_screen_groups(n) * 8
-            var packedSingle = [Float](repeating: 0, count: slots * p)
+            var packed = [Float](repeating: 0, count: slots * p)
             var singleNorms = [Float](repeating: 0, count: slots), roots = [Float](repeating: 0, count: slots)
-            rows.withUnsafeBufferPointer { mlw_pack_rows_single($0.baseAddress, n, p, norms, manhattan ? 1 : 0, &packedSingle, &singleNorms, &roots) }
-            single = Single(packed: packedSingle, norms: singleNorms, roots: roots)
+            rows.withUnsafeBufferPointer { mlw_pack_rows_single($0.baseAddress, n, p, norms, manhattan ? 1 : 0, &packed, &singleNorms, &roots) }
+            single = Single(packed: packed, norms: singleNorms, roots: roots)
         }
-        let result = Prepared(packed: packed, norms: norms, single: single)
+        let result = Prepared(norms: norms, single: single)
         made = result
         return result
+    }
+
+    /// The rows as `mlw_pack_rows` lays them out.
+    func exactlyPacked(rows: [Double], count n: Int, features p: Int) -> [Double] {
+        lock.lock()
+        defer { lock.unlock() }
+        if let exact { return exact }
+        var packed = [Double](repeating: 0, count: (n / 4) * 4 * p)
+        rows.withUnsafeBufferPointer { mlw_pack_rows($0.baseAddress, n, p, &packed) }
+        exact = packed
+        return packed
     }
 }
