@@ -15,11 +15,13 @@ Both sides are timed per stage inside their own process, loading excluded:
   score scikit-learn: `predict_proba`/`predict` on the test rows + metrics;
         mlw: the `evaluate` step (test-partition design matrix, predictions, metrics).
 
-Usage: python3 bench/train.py --data .bench-data [--model logistic|linear|ridge|tree|forest|gbdt|gbdt_depth6|knn|kmeans] [--rows N] [--repeat 3]
+Usage: python3 bench/train.py --data .bench-data [--model logistic|lasso_logistic|linear|ridge|tree|forest|gbdt|gbdt_depth6|knn|kmeans] [--rows N] [--repeat 3]
 --rows N takes the file's first N rows (peers.py fits its forest on 100,000 training rows:
 --rows 125000 gives both sides that many). For gbdt, LightGBM runs beside scikit-learn's
 HistGradientBoostingClassifier, each with peers.py's settings (31 leaves grown best-first);
 gbdt_depth6 runs mlw's default shape (depth 6, level by level) against the same peers.
+lasso_logistic is L1 logistic regression at scikit-learn's default strength (C=1, mlw's l1=1
+l2=0) against liblinear (its fast L1 solver, which also penalises the intercept) and saga.
 kmeans is peers.py's (k=8, one k-means++ start, Lloyd) on the 76 prepared training features;
 its scoring is each test row's cluster, the test rows' inertia and the silhouette over the
 same 2,000 evenly spaced test rows on both sides.
@@ -31,7 +33,7 @@ from common import arguments, mlw_script, step_seconds
 ap = arguments("scikit-learn against mlw: preparation, fit and scoring", csv=False)
 ap.add_argument("--data", default=".bench-data")
 ap.add_argument("--size", default="1m")
-ap.add_argument("--model", choices=["logistic", "linear", "ridge", "tree", "forest", "gbdt", "gbdt_depth6", "knn", "kmeans"], default="logistic")
+ap.add_argument("--model", choices=["logistic", "lasso_logistic", "linear", "ridge", "tree", "forest", "gbdt", "gbdt_depth6", "knn", "kmeans"], default="logistic")
 ap.add_argument("--rows", type=int, default=0, help="use the first N rows of the file")
 ap.set_defaults(repeat=3)
 a = ap.parse_args()
@@ -49,7 +51,7 @@ if a.rows:
 target = "y" if regression else "label"
 # The tree as peers.py's: depth 10, scikit-learn's random_state 42 (mlw's seed only picks
 # features when max_features is set, so the fit does not depend on it).
-train_step = {"logistic": "train logistic", "linear": "train linear", "ridge": "train linear l2=1",
+train_step = {"logistic": "train logistic", "lasso_logistic": "train logistic l1=1 l2=0", "linear": "train linear", "ridge": "train linear l2=1",
               "tree": "train tree max_depth=10 seed=42",
               # peers.py's forest: 100 trees of depth 12, sqrt of the features per split.
               "forest": "train forest trees=100 max_depth=12 seed=42",
@@ -100,7 +102,10 @@ prep = ColumnTransformer([
                           OneHotEncoder(handle_unknown="ignore", sparse_output=False)), cat)], sparse_threshold=0)
 Xtr = prep.fit_transform(df.iloc[tr]); Xte = prep.transform(df.iloc[te])
 t1 = time.perf_counter()
-m = {"logistic": lambda: LogisticRegression(), "linear": lambda: LinearRegression(), "ridge": lambda: Ridge(alpha=1.0),
+m = {"logistic": lambda: LogisticRegression(),
+     "liblinear_l1": lambda: LogisticRegression(l1_ratio=1.0, C=1.0, solver="liblinear"),
+     "saga_l1": lambda: LogisticRegression(l1_ratio=1.0, C=1.0, solver="saga"),
+     "linear": lambda: LinearRegression(), "ridge": lambda: Ridge(alpha=1.0),
      "tree": lambda: DecisionTreeClassifier(max_depth=10, random_state=42),
      "forest": lambda: RandomForestClassifier(n_estimators=100, max_depth=12, n_jobs=2, random_state=42),
      "knn": lambda: __import__("sklearn.neighbors", fromlist=["x"]).KNeighborsClassifier(n_neighbors=5, n_jobs=2),
@@ -142,7 +147,8 @@ def run_mlw():
     return stages, quality
 
 
-peers = {"gbdt": ["sklearn_hgb", "lightgbm"], "gbdt_depth6": ["sklearn_hgb", "lightgbm"]}.get(a.model, [a.model])
+peers = {"gbdt": ["sklearn_hgb", "lightgbm"], "gbdt_depth6": ["sklearn_hgb", "lightgbm"],
+         "lasso_logistic": ["liblinear_l1", "saga_l1"]}.get(a.model, [a.model])
 runs = {("sklearn" if peer == a.model else peer): [] for peer in peers}
 runs["mlw"] = []
 quality = {}

@@ -147,6 +147,40 @@ double mlw_dot(const double *x, const double *y, long n) {
     return s;
 }
 
+/// Σ g·z and Σ d·z² over n values, each summed in a fixed four-lane order.
+MLW_WIDE
+void mlw_weighted_column_sums(const double *z, const double *g, const double *d, long n, double *gz, double *dzz) {
+    const long wide = n & ~7L;
+    double4 a0 = {0, 0, 0, 0}, a1 = a0, b0 = a0, b1 = a0;
+    long i = 0;
+    for (; i < wide; i += 8) {
+        const double4 z0 = LOAD4(z + i), z1 = LOAD4(z + i + 4);
+        a0 += LOAD4(g + i) * z0;
+        a1 += LOAD4(g + i + 4) * z1;
+        b0 += (LOAD4(d + i) * z0) * z0;
+        b1 += (LOAD4(d + i + 4) * z1) * z1;
+    }
+    const double4 a = a0 + a1, b = b0 + b1;
+    double sa = TOTAL4(a), sb = TOTAL4(b);
+    for (; i < n; i++) {
+        sa += g[i] * z[i];
+        sb += (d[i] * z[i]) * z[i];
+    }
+    *gz = sa;
+    *dzz = sb;
+}
+
+/// q[i] += step · (d[i] · z[i]) for i in 0..<n (d NULL: q[i] += step · z[i]). Each value on
+/// its own, so every clone gives the same bits.
+MLW_WIDE
+void mlw_add_scaled_product(double *q, double step, const double *d, const double *z, long n) {
+    if (d) {
+        for (long i = 0; i < n; i++) q[i] += step * (d[i] * z[i]);
+    } else {
+        for (long i = 0; i < n; i++) q[i] += step * z[i];
+    }
+}
+
 // Far enough ahead for a cache miss to be served before its row is reached.
 #define MLW_PREFETCH_DISTANCE 24
 

@@ -13,7 +13,10 @@ public struct Fingerprint: Sendable, Equatable {
     /// imputation made, and `encode onehot` makes boolean indicators. A journal of v1 or v2
     /// replays with the old meanings (`Workspace.followsV2Rules`), so its fingerprints
     /// still compare.
-    public static let version = 3
+    /// 4: logistic regression with l1 > 0 takes Newton steps solved by coordinate descent
+    /// (OWL-QN before). A journal of v3 or earlier fits those with OWL-QN
+    /// (`Workspace.earlierFits`), so its fingerprints still compare.
+    public static let version = 4
 
     /// Versions whose journals `--verify` can check.
     public static let readableVersions = 1...version

@@ -57,7 +57,7 @@ public final class Session {
     /// Gives the workspace the meaning commands had when a journal of that fingerprint
     /// version was recorded, so it replays as it ran (see `Fingerprint.version`).
     public func followRules(ofFingerprintVersion version: Int) {
-        if version <= 2 { workspace.followsV2Rules = true }
+        workspace.rulesVersion = version
     }
 
     public var journalPath: String? { journal?.path }

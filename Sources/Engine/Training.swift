@@ -19,6 +19,8 @@ enum Training {
         var classes: [String]
         /// The features of each one-hot encoded column (`TrainingData.categoricalGroups`).
         var categoricalGroups: [[Int]] = []
+        /// Fits to make as an earlier mlw did (`Workspace.earlierFits`).
+        var earlierFits: EarlierFits = []
 
         /// The training target of the given rows (all rows when nil), in their order.
         func trainingTarget(rows: [Int]?) throws -> TrainingTarget? {
@@ -102,7 +104,7 @@ enum Training {
         let groups = (recipe ?? ws.preparations[table.name] ?? FittedRecipe()).steps.compactMap { $0.as(FittedOneHot.self) }
             .map { $0.indicatorColumns.compactMap { position[$0] } }.filter { !$0.isEmpty }
         return Problem(table: table, featureNames: names, features: try scoring { try Scorer.featureVectors(table, features: names) },
-                       target: target, classes: classes, categoricalGroups: groups)
+                       target: target, classes: classes, categoricalGroups: groups, earlierFits: ws.earlierFits)
     }
 
     /// - Throws: a `Diagnostic` when the algorithm does not solve the chosen target's task.
@@ -133,6 +135,7 @@ enum Training {
         var data = TrainingData(features: FeatureColumns(features: problem.features, rows: rows), featureNames: problem.featureNames,
                                 target: target, targetName: problem.target?.column ?? "", isCancelled: isCancelled)
         data.categoricalGroups = problem.categoricalGroups
+        data.earlierFits = problem.earlierFits
         if let threads { data.threads = threads }
         data.cache = cache
         let fit = try Interpreter.learning { try algorithm.fit(settings, data) }

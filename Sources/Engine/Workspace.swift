@@ -28,10 +28,16 @@ public struct Workspace: Sendable {
     /// Per table: how many fitted steps each recipe step made, in order (`recipe` shows
     /// each step's own).
     public var fittedCounts: [String: [Int]] = [:]
-    /// Whether commands mean what they meant in journals of fingerprints v1 and v2 (which
-    /// replay with it): `numeric` also selects the indicator columns an encoding made, and
-    /// `encode onehot` makes them 8-byte numbers rather than booleans.
-    public var followsV2Rules = false
+    /// The fingerprint version whose meanings commands follow: a journal recorded with an
+    /// older one replays with the meanings it was recorded with (`Fingerprint.version`).
+    public var rulesVersion = Fingerprint.version
+    /// Whether commands mean what they meant in journals of fingerprints v1 and v2:
+    /// `numeric` also selects the indicator columns an encoding made, and `encode onehot`
+    /// makes them 8-byte numbers rather than booleans.
+    var followsV2Rules: Bool { rulesVersion <= 2 }
+    /// The fits to make as mlw made them at `rulesVersion`: before v4, an L1 logistic
+    /// regression by OWL-QN.
+    var earlierFits: EarlierFits { rulesVersion <= 3 ? [.l1LogisticByOWLQN] : [] }
     /// Per table: the columns as loaded (the input schema a model asks for).
     public var loadedSchemas: [String: [SchemaField]] = [:]
     /// Per table: how its rows are divided into training and test rows.

@@ -46,6 +46,17 @@ public enum TrainingTarget: Sendable {
     }
 }
 
+/// Fits an earlier mlw made differently, to make as it did when a journal recorded then
+/// replays (its fingerprints hash the models' bits). The engine chooses them from the
+/// journal's fingerprint version; a new fit uses none.
+public struct EarlierFits: OptionSet, Sendable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+    /// Logistic regression with l1 > 0 by OWL-QN (fingerprints v3 and before), not by
+    /// Newton steps solved by coordinate descent.
+    public static let l1LogisticByOWLQN = EarlierFits(rawValue: 1 << 0)
+}
+
 /// Everything a fit reads: the features of the rows to learn from (a subset of a
 /// table's rows, without copying it), the target of those rows (none for clustering),
 /// the seed of any randomness and a cancellation poll. One fold of a cross-validation is
@@ -70,6 +81,8 @@ public struct TrainingData: Sendable {
     /// Where a fit may keep what it derives from these rows alone for the next fit on the
     /// same rows (the trials of a search share each fold's); nil: nothing is kept.
     public var cache: FitCache?
+    /// Fits to make as an earlier mlw made them (replaying a journal recorded then).
+    public var earlierFits: EarlierFits = []
 
     public init(features: FeatureColumns, featureNames: [String], target: TrainingTarget?, targetName: String = "the target",
                 seed: UInt64 = 0, isCancelled: @escaping @Sendable () -> Bool = { false }) {

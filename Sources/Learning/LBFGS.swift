@@ -1,7 +1,9 @@
 /// Limited-memory BFGS minimisation of a smooth function (Nocedal & Wright, alg. 7.4/7.5)
 /// with a backtracking line search that enforces the Armijo condition; with L1 weights,
 /// OWL-QN (Andrew & Gao 2007): the smooth function plus Σ λᵢ·|xᵢ|, minimised along the
-/// pseudo-gradient within one orthant at a time, so coordinates reach exactly 0.
+/// pseudo-gradient within one orthant at a time, so coordinates reach exactly 0 (L1
+/// logistic fits replaying journals of fingerprints v3 and before; new ones take
+/// `LogisticCoordinateDescent`, which converges where OWL-QN crept).
 struct LBFGS {
     var memory = 10
     var maxIterations = 500

@@ -6,7 +6,8 @@ import Tabular
 /// more. The objective is Σ log-loss + ½·l2·‖W‖² + l1·‖W‖₁ with unpenalised intercepts:
 /// with l1=0 scikit-learn's `LogisticRegression(C=1/l2)` (lbfgs), with l1 > 0 its
 /// `LogisticRegression(C=1/(l1+l2), l1_ratio=l1/(l1+l2))` (saga; lasso when l2=0), which
-/// L-BFGS minimises as OWL-QN, so unneeded coefficients come out exactly 0; with
+/// Newton steps solved by coordinate descent minimise (`LogisticCoordinateDescent`), so
+/// unneeded coefficients come out exactly 0; with
 /// `class_weight=balanced`, each row's loss weighs n / (classes × its class's rows), as
 /// scikit-learn's `class_weight='balanced'`.
 public struct LogisticRegression: Estimator {
@@ -18,7 +19,7 @@ public struct LogisticRegression: Estimator {
                     forms: [.number(0...1e9)], default: .value(.number(1))),
         SettingSpec("l1", "L1 penalty strength: coefficients that do not pay for it become exactly 0 (with l2 too, elastic-net: scikit-learn's C=1/(l1+l2), l1_ratio=l1/(l1+l2))",
                     forms: [.number(0...1e9)], default: .value(.number(0))),
-        SettingSpec("max_iter", "most L-BFGS iterations", forms: [.whole(1...100_000)], default: .value(.whole(500))),
+        SettingSpec("max_iter", "most iterations (L-BFGS steps; with l1, Newton steps)", forms: [.whole(1...100_000)], default: .value(.whole(500))),
         SettingSpec("tol", "stop when every gradient component is below this",
                     forms: [.number(1e-15...1)], default: .value(.number(1e-7))),
         SettingSpec("class_weight", "balanced: each class's rows weigh n / (classes × its rows), so rare classes count as much as common ones",
@@ -33,6 +34,8 @@ public struct LogisticRegression: Estimator {
     public var maxIterations: Int
     public var tolerance: Double
     public var balanced: Bool
+    /// Minimises an L1 penalty by OWL-QN, as mlw did before fingerprints v4.
+    public var l1ByOWLQN = false
 
     public static func searchSpace(for task: Task) -> [SearchDimension] {
         [SearchDimension(key: "l2", values: .range(low: .number(0.0001), high: .number(100)))]
@@ -53,17 +56,15 @@ public struct LogisticRegression: Estimator {
             throw LearningError("'\(data.targetName)' has \(classCount) classes; logistic regression here handles at most \(Self.classLimit)",
                                 help: "choose a target with fewer classes")
         }
-        let model = try fit(data.designMatrix(), labels: labels, classCount: classCount, isCancelled: data.isCancelled)
+        var estimator = self
+        estimator.l1ByOWLQN = data.earlierFits.contains(.l1LogisticByOWLQN)
+        let model = try estimator.fit(data.designMatrix(), labels: labels, classCount: classCount, oneHotGroups: data.categoricalGroups,
+                                      isCancelled: data.isCancelled)
         var remarks: [Remark] = []
         if !model.converged {
             // Two ways to stop short: the iteration limit, or a loss that no longer
             // improves while the gradient is still above the tolerance.
-            if model.iterations >= maxIterations && l1 > 0 {
-                // OWL-QN creeps near the L1 optimum: on 100,000 rows, 3,000 iterations did not
-                // reach tol=1e-7 where tol=0.001 stopped after 8 with the same log loss.
-                remarks.append(.warning("did not converge in \(Plural.count(model.iterations, "iteration")) (max_iter); raise max_iter, or on many rows raise tol "
-                                        + "(e.g. tol=0.001): with l1 the gradient may never fall to tol=\(NumberFormatting.shortest(tolerance)) there"))
-            } else if model.iterations >= maxIterations {
+            if model.iterations >= maxIterations {
                 remarks.append(.warning("did not converge in \(Plural.count(model.iterations, "iteration")) (max_iter); raise max_iter or scale the features"))
             } else {
                 remarks.append(.warning("stopped after \(Plural.count(model.iterations, "iteration")): the loss stopped improving before the gradient fell below tol=\(NumberFormatting.shortest(tolerance)); scale the features ('scale standard numeric') or raise tol"))
@@ -180,7 +181,10 @@ public struct LogisticRegression: Estimator {
     /// Optimises in standardised coordinates (each feature centred and divided by its
     /// standard deviation) for conditioning, with the penalty rewritten so the objective
     /// is exactly the one on the original scale; coefficients are mapped back.
-    public func fit(_ x: DesignMatrix, labels: [Int], classCount: Int, isCancelled: () -> Bool = { false }) throws -> Model {
+    /// `oneHotGroups`: features that one-hot encode one column each (`TrainingData.categoricalGroups`);
+    /// an L1 fit moves along the valley each one makes (see `LogisticCoordinateDescent.Problem.flatGroups`).
+    public func fit(_ x: DesignMatrix, labels: [Int], classCount: Int, oneHotGroups: [[Int]] = [],
+                    isCancelled: () -> Bool = { false }) throws -> Model {
         guard x.rows == labels.count else { throw LearningError("features and labels differ in length") }
         guard x.rows > 0 else { throw LearningError("there are no training rows") }
         guard classCount >= 2 else {
@@ -259,28 +263,55 @@ public struct LogisticRegression: Estimator {
             return loss / n
         }
 
-        let optimizer = LBFGS(memory: 10, maxIterations: maxIterations, gradientTolerance: tolerance)
-        let result: LBFGS.Result
-        var l1Weights: [Double]?
-        do {
-            // The L1 term on original-scale weights, |w| = |θ|/σ, over the n the objective divides by.
-            l1Weights = l1 > 0 ? (0..<rowsK * stride).map { i in i % stride == p ? 0 : l1 / deviations[i % stride] / n } : nil
-            result = try optimizer.minimize(start: [Double](repeating: 0, count: rowsK * stride), l1: l1Weights,
-                                            isCancelled: isCancelled, objective: objective)
-        } catch is CancelledOptimization {
-            throw CancelledOptimization()
+        // The L1 term on original-scale weights, |w| = |θ|/σ, over the n the objective divides by.
+        let l1PerFeature = (0..<p).map { l1 / deviations[$0] / n }
+        let solution: [Double], iterations: Int, converged: Bool
+        if l1 > 0 && !l1ByOWLQN {
+            // Column-major standardised features: coordinate descent reads one feature at a time.
+            let rows = x.rows
+            var columns = [Double](repeating: 0, count: rows * p)
+            x.values.withUnsafeBufferPointer { values in
+                for i in 0..<rows {
+                    for j in 0..<p { columns[j * rows + i] = (values[i * p + j] - means[j]) / deviations[j] }
+                }
+            }
+            var problem = LogisticCoordinateDescent.Problem(
+                columns: columns, rows: rows, features: p, labels: labels,
+                rowWeights: balanced ? labels.map { classWeights[$0] } : nil, blocks: rowsK,
+                l1: l1PerFeature, l2: (0..<p).map { l2 / (deviations[$0] * deviations[$0]) / n })
+            // A group is flat only if every row has exactly one of its indicators set.
+            problem.flatGroups = oneHotGroups.filter { group in
+                group.count >= 2 && group.allSatisfy { $0 < p } && x.values.withUnsafeBufferPointer { values in
+                    (0..<rows).allSatisfy { i in
+                        var ones = 0
+                        for j in group {
+                            let v = values[i * p + j]
+                            if v == 1 { ones += 1 } else if v != 0 { return false }
+                        }
+                        return ones == 1
+                    }
+                }
+            }.map { group in (group, group.map { deviations[$0] }) }
+            let result = try LogisticCoordinateDescent(maxIterations: maxIterations, tolerance: tolerance).minimize(problem, isCancelled: isCancelled)
+            (solution, iterations, converged) = (result.solution, result.iterations, result.converged)
+        } else {
+            let optimizer = LBFGS(memory: 10, maxIterations: maxIterations, gradientTolerance: tolerance)
+            let l1Weights = l1 > 0 ? (0..<rowsK * stride).map { i in i % stride == p ? 0 : l1PerFeature[i % stride] } : nil
+            let result = try optimizer.minimize(start: [Double](repeating: 0, count: rowsK * stride), l1: l1Weights,
+                                                isCancelled: isCancelled, objective: objective)
+            (solution, iterations, converged) = (result.solution, result.iterations, result.converged)
         }
-        let (w, fittedIntercepts) = originalScale(result.solution)
+        let (w, fittedIntercepts) = originalScale(solution)
         var b = fittedIntercepts
-        if l1Weights != nil, rowsK > 1 {
-            // Softmax intercepts are free up to a shared shift, which OWL-QN's orthant steps can
-            // move: centred, as L-BFGS (whose gradient keeps them so) and scikit-learn leave them.
+        if l1 > 0, rowsK > 1 {
+            // Softmax intercepts are free up to a shared shift, which L1 steps can move:
+            // centred, as L-BFGS (whose gradient keeps them so) and scikit-learn leave them.
             let shift = b.reduce(0, +) / Double(rowsK)
             b = b.map { $0 - shift }
         }
         let coefficients = (0..<rowsK).map { k in Array(w[k * p..<(k + 1) * p]) }
         return Model(classCount: classCount, coefficients: coefficients, intercepts: b,
-                     iterations: result.iterations, converged: result.converged)
+                     iterations: iterations, converged: converged)
     }
 }
 

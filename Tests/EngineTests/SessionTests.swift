@@ -319,3 +319,40 @@ struct JournalFidelityTests {
         #expect((model["goal"] as! [String: Any])["passed"] as? Bool == false)
     }
 }
+
+/// Journals recorded by an earlier mlw (`Tests/EngineTests/Fixtures/*-vN.mlw`, each by the
+/// mlw of its fingerprint version) still verify: their steps mean what they meant then
+/// (`Fingerprint.version`, `Workspace.rulesVersion`).
+struct OlderJournalTests {
+    static var journals: [String] {
+        _ = repositoryRoot
+        let folder = "Tests/EngineTests/Fixtures"
+        return ((try? FileManager.default.contentsOfDirectory(atPath: repositoryRoot + "/" + folder)) ?? [])
+            .filter { $0.hasSuffix(".mlw") }.sorted().map { "\(folder)/\($0)" }
+    }
+
+    @Test(arguments: journals)
+    func verifiesEveryStep(journal: String) throws {
+        let lines = try ScriptRunner.lines(of: repositoryRoot + "/" + journal)
+        var errors: [String] = []
+        let (code, verified) = ScriptRunner(session: Session(), verify: true, print: nil, printError: { errors.append($0) })
+            .run(lines: lines, source: journal)
+        #expect(code == .ok, "\(errors)")
+        #expect(verified == lines.filter { JournalEntry.split($0).fingerprint != nil }.count)
+    }
+
+    /// The v3 journal's L1 logistic fits are OWL-QN's: read as today's (v4) steps, its first
+    /// one no longer matches, so the fixture does test the old solver.
+    @Test func l1LogisticOfV3ReplaysWithItsOwnSolver() throws {
+        _ = repositoryRoot
+        let lines = try ScriptRunner.lines(of: repositoryRoot + "/Tests/EngineTests/Fixtures/logistic-l1-v3.mlw")
+        #expect(lines[0].hasSuffix("fingerprints v3"))
+        let asToday = [lines[0].replacingOccurrences(of: "fingerprints v3", with: Fingerprint.headerTag)] + lines.dropFirst()
+        var errors: [String] = []
+        let (code, verified) = ScriptRunner(session: Session(), verify: true, print: nil, printError: { errors.append($0) })
+            .run(lines: asToday, source: "today.mlw")
+        #expect(code == .dataError)
+        #expect(verified == 6)
+        #expect(errors.last?.contains("today.mlw:9: verify failed at 'train logistic sparse") == true, "\(errors)")
+    }
+}

@@ -130,6 +130,137 @@ struct LogisticRegressionTests {
                     [0.13314804806845384, 2.885985665079773, -3.0191337131480003], "l1 multinomial")
     }
 
+    /// The largest pseudo-gradient component of the L1 objective (mean loss) at a model,
+    /// worked out afresh from the original-scale model, with respect to the coefficients of
+    /// the standardised features (θⱼ = wⱼσⱼ, intercept b + Σwⱼμⱼ), which is what `tol` bounds.
+    func largestScaledPseudoGradient(_ model: LogisticRegression.Model, _ x: DesignMatrix, _ y: [Int], l1: Double, l2: Double) -> Double {
+        let n = Double(x.rows), p = x.columns
+        let probabilities = model.probabilities(x)
+        let (means, deviations) = x.columnMeansAndDeviations()
+        var largest = 0.0
+        for (k, coefficients) in model.coefficients.enumerated() {
+            let scored = model.coefficients.count == 1 ? 1 : k
+            var slopes = [Double](repeating: 0, count: p + 1)
+            for i in 0..<x.rows {
+                let residual = probabilities[i * model.classCount + scored] - (y[i] == scored ? 1 : 0)
+                for j in 0..<p { slopes[j] += residual * x.values[i * p + j] / n }
+                slopes[p] += residual / n
+            }
+            largest = max(largest, abs(slopes[p]))
+            for j in 0..<p {
+                // ∂/∂θⱼ = (∂/∂wⱼ − μⱼ·∂/∂b)/σⱼ; the L1 term on θⱼ is l1/(nσⱼ)·|θⱼ|.
+                let sigma = deviations[j] > 0 ? deviations[j] : 1
+                let w = coefficients[j], g = (slopes[j] + l2 / n * w - means[j] * slopes[p]) / sigma, lambda = l1 / n / sigma
+                let pseudo = w > 0 ? g + lambda : w < 0 ? g - lambda : max(abs(g) - lambda, 0)
+                largest = max(largest, abs(pseudo))
+            }
+        }
+        return largest
+    }
+
+    /// Rows with two numbers and a six-level category one-hot encoded (a weak effect per
+    /// level), labels drawn from the logistic model they define.
+    func rowsWithACategory(_ n: Int, levels: Int = 6) -> (DesignMatrix, [Int], groups: [[Int]]) {
+        var generator = SeededGenerator(seed: 12345)
+        let effects = (0..<levels).map { [0.3, -0.2, 0.1, 0.0, -0.4, 0.25][$0 % 6] + Double($0 / 6) * 0.05 }
+        var columns = [[Double]](repeating: [Double](repeating: 0, count: n), count: 2 + effects.count)
+        var y = [Int](repeating: 0, count: n)
+        for i in 0..<n {
+            let a = Double.random(in: -1..<1, using: &generator), b = Double.random(in: -1..<1, using: &generator)
+            let level = Int.random(in: 0..<effects.count, using: &generator)
+            (columns[0][i], columns[1][i], columns[2 + level][i]) = (a, b, 1)
+            y[i] = Double.random(in: 0..<1, using: &generator) < sigmoid(0.8 * a - 0.5 * b + effects[level]) ? 1 : 0
+        }
+        return (DesignMatrix(columnVectors: columns), y, [Array(2..<(2 + effects.count))])
+    }
+
+    func l1Fit(l1: Double, l2: Double = 0, maxIterations: Int = 500, _ x: DesignMatrix, _ y: [Int], classes: Int = 2,
+               groups: [[Int]] = [], owlqn: Bool = false) throws -> LogisticRegression.Model {
+        var estimator = try LogisticRegression(LogisticRegression.settings.resolve(
+            [("l1", .number(l1)), ("l2", .number(l2)), ("max_iter", .whole(maxIterations))], algorithm: "logistic"))
+        estimator.l1ByOWLQN = owlqn
+        return try estimator.fit(x, labels: y, classCount: classes, oneHotGroups: groups)
+    }
+
+    /// At the default tol every L1 fit stops where the objective's pseudo-gradient, worked out
+    /// independently, is within it: binary and multinomial, lasso and elastic-net, and
+    /// refitting gives the same bits.
+    @Test func l1FitsStopAtTheOptimumAtTheDefaultTolerance() throws {
+        let (x, y, groups) = rowsWithACategory(1500)
+        // Iris standardised, as 'scale standard numeric' leaves it. On its raw features the
+        // classes are near separable and a small l1's optimum lies far out, where both
+        // solvers take hundreds of steps (l1=0.05: 669 Newton steps, OWL-QN 1,390).
+        let (rawIris, irisY) = try iris()
+        let (means, deviations) = rawIris.columnMeansAndDeviations()
+        var irisX = rawIris
+        for i in 0..<150 { for j in 0..<4 { irisX.values[i * 4 + j] = (rawIris.values[i * 4 + j] - means[j]) / deviations[j] } }
+        for (l1, l2) in [(0.01, 0.0), (0.5, 0.0), (0.05, 1.0)] {
+            let binary = try l1Fit(l1: l1, l2: l2, x, y, groups: groups)
+            #expect(binary.converged && binary.iterations <= 10, "l1=\(l1) l2=\(l2): \(binary.iterations) iterations")
+            #expect(largestScaledPseudoGradient(binary, x, y, l1: l1, l2: l2) <= 1.01e-7)
+            #expect(try l1Fit(l1: l1, l2: l2, x, y, groups: groups) == binary)
+            let multinomial = try l1Fit(l1: l1, l2: l2, irisX, irisY, classes: 3)
+            #expect(multinomial.converged, "iris l1=\(l1) l2=\(l2)")
+            #expect(largestScaledPseudoGradient(multinomial, irisX, irisY, l1: l1, l2: l2) <= 1.01e-7)
+        }
+    }
+
+    /// A one-hot encoding's indicators sum to 1, so the loss is flat along shifting all of
+    /// its coefficients together and only the small L1 term decides where on that valley
+    /// the optimum lies. Coordinate descent alone crawls along it (12 levels, 4,000 rows:
+    /// not converged after 4 Newton steps); the valley moves go there directly, to a point
+    /// the independent optimality check passes.
+    @Test func l1ConvergesAlongAOneHotValley() throws {
+        let (x, y, groups) = rowsWithACategory(4000, levels: 12)
+        let direct = try l1Fit(l1: 0.001, x, y, groups: groups)
+        #expect(direct.converged && direct.iterations <= 4, "\(direct.iterations) iterations")
+        #expect(largestScaledPseudoGradient(direct, x, y, l1: 0.001, l2: 0) <= 1.01e-7)
+        #expect(!(try l1Fit(l1: 0.001, maxIterations: 4, x, y)).converged)
+        // Not a group: a row where no indicator is set leaves the valley alone.
+        var broken = x
+        for j in groups[0] { broken.values[0 * x.columns + j] = 0 }
+        #expect(try l1Fit(l1: 0.001, maxIterations: 2, broken, y, groups: groups) == (try l1Fit(l1: 0.001, maxIterations: 2, broken, y)))
+    }
+
+    /// The least point of the valley's penalties against a fine scan, for random shapes:
+    /// lasso only (an interval when the kinks are even in number), with l2 too, ties.
+    @Test func valleyLeastPointsMatchAScan() {
+        var generator = SeededGenerator(seed: 7)
+        for trial in 0..<300 {
+            let m = Int.random(in: 1...7, using: &generator)
+            var u = (0..<m).map { _ in Double(Int.random(in: -20...20, using: &generator)) / 8 }
+            if trial % 5 == 0 && m > 1 { u[1] = u[0] }
+            let alpha = trial % 3 == 0 ? [Double](repeating: 0, count: m) : (0..<m).map { _ in Double.random(in: 0..<2, using: &generator) }
+            let beta = (0..<m).map { _ in trial % 7 == 0 ? 0 : Double.random(in: 0.1..<1, using: &generator) }
+            func penalty(_ t: Double) -> Double {
+                (0..<m).reduce(0) { $0 + 0.5 * alpha[$1] * (u[$1] + t) * (u[$1] + t) + beta[$1] * abs(u[$1] + t) }
+            }
+            guard let least = LogisticCoordinateDescent.leastPoints(u: u, alpha: alpha, beta: beta) else {
+                #expect(alpha.allSatisfy { $0 == 0 } && beta.allSatisfy { $0 == 0 })
+                continue
+            }
+            #expect(least.low <= least.high)
+            let best = stride(from: -4.0, through: 4.0, by: 1.0 / 1024).map(penalty).min()!
+            let tolerance = 1e-9 * max(1, best)
+            #expect(penalty(least.low) <= best + tolerance, "trial \(trial): \(u) \(alpha) \(beta) -> \(least)")
+            #expect(penalty(least.high) <= best + tolerance, "trial \(trial)")
+            // Just outside the interval the penalty rises.
+            #expect(penalty(least.low - 1e-3) > penalty(least.low) || alpha.allSatisfy { $0 == 0 } && beta.allSatisfy { $0 == 0 })
+            #expect(penalty(least.high + 1e-3) > penalty(least.high), "trial \(trial)")
+        }
+    }
+
+    /// With `l1ByOWLQN` (journals of fingerprints v3 and before) an L1 fit is the OWL-QN one
+    /// those journals recorded: near the same optimum, by other steps, so other bits.
+    @Test func owlqnFitsRemainForOlderJournals() throws {
+        let (x, y) = try iris()
+        let owlqn = try l1Fit(l1: 1, x, y, classes: 3, owlqn: true)
+        let newton = try l1Fit(l1: 1, x, y, classes: 3)
+        #expect(owlqn != newton)
+        #expect(owlqn.iterations > newton.iterations)
+        for (a, b) in zip(owlqn.coefficients.joined(), newton.coefficients.joined()) { #expect(abs(a - b) < 1e-4 && (a == 0) == (b == 0)) }
+    }
+
     /// The battery every estimator passes.
     @Test func sameInputsGiveTheSameModelAndRoundTrip() throws {
         let (x, y) = try iris()

@@ -30,6 +30,11 @@ void mlw_block_symmetric_rank2_update(double *a, long lda, long m, const double 
 /// x · y over n values, summed in a fixed four-lane order.
 double mlw_dot(const double *x, const double *y, long n);
 
+/// *gz = Σ g[i]·z[i] and *dzz = Σ d[i]·z[i]² over n values (a column's gradient and
+/// curvature under row weights g and d), each summed in a fixed four-lane order.
+void mlw_weighted_column_sums(const double *z, const double *g, const double *d, long n, double *gz, double *dzz);
+/// q[i] += step · (d[i] · z[i]) for i in 0..<n; with d NULL, q[i] += step · z[i].
+void mlw_add_scaled_product(double *q, double step, const double *d, const double *z, long n);
 /// The k nearest training rows of each query row (rows of p values, row-major): by
 /// euclidean distance, computed as ‖x‖² + ‖y‖² − 2x·y (`train_norms` holds each training
 /// row's ‖y‖², from mlw_row_norms) and clamped at 0, or by manhattan distance. `packed` is
