@@ -20,8 +20,9 @@ Usage: python3 bench/train.py --data .bench-data [--model logistic|lasso_logisti
 --rows 125000 gives both sides that many). For gbdt, LightGBM runs beside scikit-learn's
 HistGradientBoostingClassifier, each with peers.py's settings (31 leaves grown best-first);
 gbdt_depth6 runs mlw's default shape (depth 6, level by level) against the same peers.
-lasso_logistic is L1 logistic regression at scikit-learn's default strength (C=1, mlw's l1=1
-l2=0) against liblinear (its fast L1 solver, which also penalises the intercept) and saga.
+lasso_logistic is L1 logistic regression, by default at scikit-learn's default strength
+(C=1, mlw's l1=1 l2=0; --l1 X for C=1/X), against liblinear (its fast L1 solver, which also
+penalises the intercept) and saga.
 kmeans is peers.py's (k=8, one k-means++ start, Lloyd) on the 76 prepared training features;
 its scoring is each test row's cluster, the test rows' inertia and the silhouette over the
 same 2,000 evenly spaced test rows on both sides.
@@ -35,6 +36,7 @@ ap.add_argument("--data", default=".bench-data")
 ap.add_argument("--size", default="1m")
 ap.add_argument("--model", choices=["logistic", "lasso_logistic", "linear", "ridge", "tree", "forest", "gbdt", "gbdt_depth6", "knn", "kmeans"], default="logistic")
 ap.add_argument("--rows", type=int, default=0, help="use the first N rows of the file")
+ap.add_argument("--l1", type=float, default=1.0, help="lasso_logistic's strength: mlw's l1, scikit-learn's C=1/l1")
 ap.set_defaults(repeat=3)
 a = ap.parse_args()
 
@@ -51,7 +53,7 @@ if a.rows:
 target = "y" if regression else "label"
 # The tree as peers.py's: depth 10, scikit-learn's random_state 42 (mlw's seed only picks
 # features when max_features is set, so the fit does not depend on it).
-train_step = {"logistic": "train logistic", "lasso_logistic": "train logistic l1=1 l2=0", "linear": "train linear", "ridge": "train linear l2=1",
+train_step = {"logistic": "train logistic", "lasso_logistic": f"train logistic l1={a.l1:g} l2=0", "linear": "train linear", "ridge": "train linear l2=1",
               "tree": "train tree max_depth=10 seed=42",
               # peers.py's forest: 100 trees of depth 12, sqrt of the features per split.
               "forest": "train forest trees=100 max_depth=12 seed=42",
@@ -88,7 +90,7 @@ from sklearn.linear_model import LogisticRegression, LinearRegression, Ridge
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.ensemble import RandomForestClassifier, HistGradientBoostingClassifier
 from sklearn import metrics
-csv, target, model = sys.argv[1:4]
+csv, target, model, l1 = sys.argv[1:5]
 df = pd.read_csv(csv)
 y = df.pop(target).to_numpy()
 tr, te = train_test_split(np.arange(len(df)), test_size=0.2, random_state=42)
@@ -103,8 +105,8 @@ prep = ColumnTransformer([
 Xtr = prep.fit_transform(df.iloc[tr]); Xte = prep.transform(df.iloc[te])
 t1 = time.perf_counter()
 m = {"logistic": lambda: LogisticRegression(),
-     "liblinear_l1": lambda: LogisticRegression(l1_ratio=1.0, C=1.0, solver="liblinear"),
-     "saga_l1": lambda: LogisticRegression(l1_ratio=1.0, C=1.0, solver="saga"),
+     "liblinear_l1": lambda: LogisticRegression(l1_ratio=1.0, C=1 / float(l1), solver="liblinear"),
+     "saga_l1": lambda: LogisticRegression(l1_ratio=1.0, C=1 / float(l1), solver="saga"),
      "linear": lambda: LinearRegression(), "ridge": lambda: Ridge(alpha=1.0),
      "tree": lambda: DecisionTreeClassifier(max_depth=10, random_state=42),
      "forest": lambda: RandomForestClassifier(n_estimators=100, max_depth=12, n_jobs=2, random_state=42),
@@ -155,7 +157,7 @@ quality = {}
 for _ in range(a.repeat):
     for peer in peers:
         name = "sklearn" if peer == a.model else peer
-        r = json.loads(subprocess.run([a.python, "-c", SKLEARN, csv, target, peer],
+        r = json.loads(subprocess.run([a.python, "-c", SKLEARN, csv, target, peer, str(a.l1)],
                                       capture_output=True, text=True, check=True).stdout)
         runs[name].append(r)
         quality[name] = r["quality"]

@@ -80,7 +80,7 @@ struct LogisticCoordinateDescent {
                 // A move of an earlier class changed this class's probabilities; the per-row
                 // curvatures held are the last refreshed block's.
                 if moved || state.refreshedBlock != k { state.refresh(block: k) }
-                let inner = max(0.1 * state.largestPseudoGradient(block: k), 0.1 * tolerance)
+                let inner = max(0.1 * state.largestPseudoGradient(block: k), 0.5 * tolerance)
                 if try state.newtonStep(block: k, innerTolerance: inner, isCancelled: isCancelled) { moved = true }
             }
             if !moved {
