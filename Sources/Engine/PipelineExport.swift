@@ -88,6 +88,8 @@ public enum PipelineExport {
             "# mlw pipeline: trains and evaluates model '\(model.name)' (\(model.algorithm)) on \(model.target)",
             "# exported \(ISO8601DateFormatter().string(from: Date())) from the session's recorded steps;",
             "# run with: mlw run DIR [--set data=OTHER.csv] [--out OUTDIR]",
+            // A later mlw runs the steps with the meanings they had here (`Workspace.rulesVersion`).
+            "# its steps mean what they meant in journals of fingerprints v\(ws.rulesVersion)",
         ]
         // Input paths in a pipeline are relative to its folder, so it runs from anywhere.
         let folder = FilePaths.absolute(path)

@@ -341,6 +341,29 @@ struct OlderJournalTests {
         #expect(verified == lines.filter { JournalEntry.split($0).fingerprint != nil }.count)
     }
 
+    /// A pipeline exported from a session replaying the v3 journal says so in its header, so
+    /// `mlw run` fits its L1 model as that session did, bit for bit.
+    @Test func pipelineOfAnOlderSessionFitsAsItDid() throws {
+        _ = repositoryRoot
+        let directory = temporaryDirectory()
+        let lines = try ScriptRunner.lines(of: repositoryRoot + "/Tests/EngineTests/Fixtures/logistic-l1-v3.mlw")
+        let session = Session()
+        let (code, _) = ScriptRunner(session: session, print: nil, printError: { Issue.record("\($0)") }).run(lines: lines, source: "v3.mlw")
+        #expect(code == .ok)
+        try runAll(session, ["use penguins", "export pipeline sparse to \"\(directory)/pipe\""])
+        let pipeline = try ScriptRunner.lines(of: directory + "/pipe/pipeline.mlw")
+        #expect(pipeline.prefix(5).contains("# its steps mean what they meant in journals of fingerprints v3"))
+        let rerun = Session()
+        rerun.baseDirectory = directory + "/pipe"
+        let (rerunCode, _) = ScriptRunner(session: rerun, print: nil, printError: { Issue.record("\($0)") }).run(lines: pipeline, source: "pipeline.mlw")
+        #expect(rerunCode == .ok)
+        #expect(rerun.workspace.model(named: "sparse")?.scoring.estimator == session.workspace.model(named: "sparse")?.scoring.estimator)
+        // Today's session makes another model of the same steps.
+        let today = Session()
+        try runAll(today, lines.dropFirst().prefix(8).map { JournalEntry.split($0).command })
+        #expect(today.workspace.model(named: "sparse")?.scoring.estimator != session.workspace.model(named: "sparse")?.scoring.estimator)
+    }
+
     /// The v3 journal's L1 logistic fits are OWL-QN's: read as today's (v4) steps, its first
     /// one no longer matches, so the fixture does test the old solver.
     @Test func l1LogisticOfV3ReplaysWithItsOwnSolver() throws {
