@@ -13,6 +13,8 @@ defaults on both sides (the counterparts' defaults are the closest scikit-learn 
   logistic   LogisticRegression()                     train logistic
   linear     LinearRegression()                       train linear
   lasso      Lasso(alpha=0.1)                         train linear l1=0.1
+  logistic_l1 LogisticRegression(l1_ratio=1, C=1, solver="saga")
+                                                      train logistic l1=1 l2=0
   tree       DecisionTree*(random_state=s)            train tree
   forest     RandomForest*(random_state=s)            train forest
   gbdt       HistGradientBoosting*(random_state=s)    train gbdt
@@ -55,6 +57,9 @@ ALGORITHMS = {
     "logistic": ("train logistic", lambda s: linear_model.LogisticRegression(max_iter=10000), None, False),
     "linear": ("train linear", None, lambda s: linear_model.LinearRegression(), False),
     "lasso": ("train linear l1=0.1", None, lambda s: linear_model.Lasso(alpha=0.1), False),
+    # saga minimises the same objective (lasso on the log loss, intercept unpenalised).
+    "logistic_l1": ("train logistic l1=1 l2=0",
+                    lambda s: linear_model.LogisticRegression(l1_ratio=1.0, C=1.0, solver="saga", tol=1e-6, max_iter=100000), None, False),
     "tree": ("train tree seed=0", lambda s: tree.DecisionTreeClassifier(random_state=s),
              lambda s: tree.DecisionTreeRegressor(random_state=s), True),
     "forest": ("train forest seed=0", lambda s: ensemble.RandomForestClassifier(random_state=s),
