@@ -14,7 +14,8 @@ public struct Fingerprint: Sendable, Equatable {
     /// replays with the old meanings (`Workspace.followsV2Rules`), so its fingerprints
     /// still compare.
     /// 4: logistic regression with l1 > 0 takes Newton steps solved by coordinate descent
-    /// (OWL-QN before). A journal of v3 or earlier fits those with OWL-QN
+    /// (OWL-QN before); gbdt reads indicator features' 0s as missing values (XGBoost then
+    /// keeps each row's 1s only). A journal of v3 or earlier fits both as before
     /// (`Workspace.earlierFits`), so its fingerprints still compare.
     public static let version = 4
 

@@ -36,8 +36,8 @@ public struct Workspace: Sendable {
     /// makes them 8-byte numbers rather than booleans.
     var followsV2Rules: Bool { rulesVersion <= 2 }
     /// The fits to make as mlw made them at `rulesVersion`: before v4, an L1 logistic
-    /// regression by OWL-QN.
-    var earlierFits: EarlierFits { rulesVersion <= 3 ? [.l1LogisticByOWLQN] : [] }
+    /// regression by OWL-QN and gbdt reading indicators' 0s as values.
+    var earlierFits: EarlierFits { rulesVersion <= 3 ? [.l1LogisticByOWLQN, .gbdtDenseIndicators] : [] }
     /// Per table: the columns as loaded (the input schema a model asks for).
     public var loadedSchemas: [String: [SchemaField]] = [:]
     /// Per table: how its rows are divided into training and test rows.

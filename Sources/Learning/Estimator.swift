@@ -55,6 +55,9 @@ public struct EarlierFits: OptionSet, Sendable {
     /// Logistic regression with l1 > 0 by OWL-QN (fingerprints v3 and before), not by
     /// Newton steps solved by coordinate descent.
     public static let l1LogisticByOWLQN = EarlierFits(rawValue: 1 << 0)
+    /// gbdt reading indicator features' 0s as values (fingerprints v3 and before), not as
+    /// missing values.
+    public static let gbdtDenseIndicators = EarlierFits(rawValue: 1 << 1)
 }
 
 /// Everything a fit reads: the features of the rows to learn from (a subset of a

@@ -69,6 +69,43 @@ struct GradientBoostingTests {
         #expect(cache.count == 3, "the training matrix of all rows, and the training and validation matrices of the hold-out")
     }
 
+    /// Indicator features (0s and 1s, as bytes or numbers) reach XGBoost with their 0s as
+    /// missing values, so it keeps each row's 1s only. A 0 and a missing value split alike,
+    /// so the predictions are those of reading the 0s as values (as journals before
+    /// fingerprints v4 still do); the model names the features, reads new rows the same way,
+    /// round-trips through JSON, and a bundle naming a feature it does not have is refused.
+    @Test func indicatorZerosAreMissingValuesWithTheSamePredictions() throws {
+        var generator = SeededGenerator(seed: 21)
+        let n = 800
+        let level = (0..<n).map { _ in Int(generator.next() % 4) }
+        let number = (0..<n).map { _ in Double(generator.next() % 1000) / 10 }
+        let indicators = (0..<4).map { l in (0..<n).map { level[$0] == l ? UInt8(1) : 0 } }
+        let flag01 = (0..<n).map { _ in Double(generator.next() % 2) }  // 0/1 stored as numbers
+        let labels = (0..<n).map { i in (number[i] > 50) != (level[i] == 2) || flag01[i] == 1 && level[i] == 0 ? 1 : 0 }
+        let features = [FeatureVector.numbers(number)] + indicators.map { .flags($0) } + [.numbers(flag01)]
+        var data = TrainingData(features: FeatureColumns(features: features), featureNames: ["x", "a", "b", "c", "d", "f"],
+                                target: .classes(labels, labels: ["no", "yes"]))
+        let settings: [(String, SettingValue)] = [("rounds", .whole(25)), ("max_depth", .whole(3))]
+        let sparse = try fit(data, settings, task: .classification)
+        #expect(sparse.zerosMissing == [1, 2, 3, 4, 5])
+        data.earlierFits = [.gbdtDenseIndicators]
+        let dense = try fit(data, settings, task: .classification)
+        #expect(dense.zerosMissing == nil)
+        let x = DesignMatrix(columnVectors: features.map { $0.numbers })
+        guard case .classes(let a, _) = sparse.predict(x), case .classes(let b, _) = dense.predict(x) else { Issue.record("not classes"); return }
+        #expect(zip(a, b).allSatisfy { abs($0 - $1) < 1e-5 }, "largest difference \(zip(a, b).map { abs($0 - $1) }.max()!)")
+        let decoded = try JSONDecoder().decode(GradientBoosting.Model.self, from: JSONEncoder().encode(sparse))
+        #expect(decoded == sparse && decoded.predict(x) == sparse.predict(x))
+        // A model from before v4 has no zeros_missing key and reads as before.
+        #expect(!String(decoding: try JSONEncoder().encode(dense), as: UTF8.self).contains("zeros_missing"))
+        var tampered = sparse
+        tampered.zerosMissing = [1, 9]
+        #expect(throws: LearningError.self) { try tampered.check(featureCount: 6, classCount: 2) }
+        tampered.zerosMissing = [2, 1]
+        #expect(throws: LearningError.self) { try tampered.check(featureCount: 6, classCount: 2) }
+        try sparse.check(featureCount: 6, classCount: 2)
+    }
+
     @Test func earlyStoppingKeepsTheBestRoundOfAStratifiedHoldOut() throws {
         // Labels unrelated to the feature: the validation loss soon stops improving.
         var generator = SeededGenerator(seed: 5)
