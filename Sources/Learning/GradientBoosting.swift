@@ -334,7 +334,7 @@ public struct GradientBoosting: Estimator {
         /// The rows of `x` as XGBoost's float matrix, read as the training rows were.
         func matrix(_ x: DesignMatrix) throws -> XGBMatrix {
             var values = x.values.map(GradientBoosting.float)
-            if let zerosMissing, x.columns > 0 {
+            if let zerosMissing {
                 for i in 0..<x.rows { for j in zerosMissing where values[i * x.columns + j] == 0 { values[i * x.columns + j] = .nan } }
             }
             return try XGBMatrix(values: values, rows: x.rows, columns: x.columns)
@@ -396,8 +396,13 @@ public struct GradientBoosting: Estimator {
             guard classCount == (task == .classification ? classes : 0) else {
                 throw LearningError("has class_count \(classCount), but manifest.json lists \(Plural.count(classes, "class"))")
             }
-            if let zerosMissing, let wrong = zerosMissing.first(where: { !(0..<p).contains($0) }) ?? (zerosMissing == zerosMissing.sorted() && Set(zerosMissing).count == zerosMissing.count ? nil : -1) {
-                throw LearningError(wrong < 0 ? "lists zeros_missing out of order or twice" : "lists feature \(wrong) in zeros_missing, but manifest.json lists \(Plural.count(p, "feature"))")
+            if let zerosMissing {
+                if let wrong = zerosMissing.first(where: { !(0..<p).contains($0) }) {
+                    throw LearningError("lists feature \(wrong) in zeros_missing, but manifest.json lists \(Plural.count(p, "feature"))")
+                }
+                guard zip(zerosMissing, zerosMissing.dropFirst()).allSatisfy({ $0 < $1 }) else {
+                    throw LearningError("lists zeros_missing out of order or twice")
+                }
             }
             let shape = try BoosterShape(json: booster)
             guard shape.featureCount == p else {

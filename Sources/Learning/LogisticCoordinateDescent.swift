@@ -156,13 +156,13 @@ struct LogisticCoordinateDescent {
             stride = p + 1
             theta = [Double](repeating: 0, count: problem.blocks * stride)
             scores = [Double](repeating: 0, count: problem.blocks * n)
-            logNormalisers = problem.blocks > 1 ? [Double](repeating: log(Double(problem.blocks)), count: n) : []
+            logNormalisers = []
             gradients = [[Double]](repeating: [], count: problem.blocks)
             curvatures = [[Double]](repeating: [], count: problem.blocks)
             slopes = [Double](repeating: 0, count: n)
             weights = [Double](repeating: 0, count: n)
             loss = 0
-            loss = meanLoss(block: 0, scores: Array(scores[0..<n])).loss
+            (loss, logNormalisers) = meanLoss(block: 0, scores: Array(scores[0..<n]))
         }
 
         /// Row i's loss weight over n (the mean's 1/n folded in).
