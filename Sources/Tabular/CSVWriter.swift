@@ -154,9 +154,19 @@ public enum CSVWriter {
 }
 
 /// Writes a file whole or not at all: into a temporary file beside it, synced, then renamed
-/// over the path.
+/// over the path. A path that is a device or a pipe (`-o /dev/null`, a FIFO) is written in
+/// place: renaming over it would replace the device with a plain file.
 public enum AtomicFile {
     public static func write(_ blocks: [[UInt8]], to path: String) throws {
+        var info = stat()
+        if stat(path, &info) == 0, case let kind = info.st_mode & S_IFMT, kind != S_IFREG, kind != S_IFDIR {
+            let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { throw CSVError(line: nil, message: String(cString: strerror(errno))) }
+            let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+            for block in blocks { try handle.write(contentsOf: block) }
+            try handle.close()
+            return
+        }
         let temporary = FilePaths.join(FilePaths.directory(of: path), "." + FilePaths.fileName(of: path) + ".tmp-\(getpid())")
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw CSVError(line: nil, message: String(cString: strerror(errno))) }

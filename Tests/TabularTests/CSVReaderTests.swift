@@ -287,3 +287,36 @@ struct CSVRecordsTests {
         #expect(try CSVReader.read(path: path, name: "t").table.rowCount == records.records.count)
     }
 }
+
+/// `AtomicFile` replaces a file by renaming a finished copy over it, but a device or a pipe
+/// is written in place: `mlw predict … -o /dev/null` once replaced /dev/null with a file.
+struct AtomicFileTests {
+    func kind(_ path: String) -> mode_t {
+        var info = stat()
+        return stat(path, &info) == 0 ? info.st_mode & S_IFMT : 0
+    }
+
+    @Test func devicesAndPipesAreWrittenInPlace() throws {
+        try AtomicFile.write([Array("a,b\n1,2\n".utf8)], to: "/dev/null")
+        #expect(kind("/dev/null") == S_IFCHR)
+        let directory = NSTemporaryDirectory() + "mlw-atomic-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // A pipe, with a reader that takes the bytes.
+        let fifo = directory + "/pipe"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let reader = Thread {
+            let descriptor = open(fifo, O_RDONLY)
+            var buffer = [UInt8](repeating: 0, count: 64)
+            while read(descriptor, &buffer, 64) > 0 {}
+            close(descriptor)
+        }
+        reader.start()
+        try AtomicFile.write([Array("x\n".utf8)], to: fifo)
+        #expect(kind(fifo) == S_IFIFO)
+        // A plain file is still replaced whole.
+        let file = directory + "/out.csv"
+        try AtomicFile.write([Array("old\n".utf8)], to: file)
+        try AtomicFile.write([Array("new\n".utf8)], to: file)
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "new\n" && kind(file) == S_IFREG)
+    }
+}
